@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what meshpeer's demo and tests need on a fresh Debian/Ubuntu machine with Node 20:
+# the npm dependencies (npm ci) and, when REDIS_URL is unset and redis-server is missing, Debian's
+# redis-server. Safe to run again: each part is skipped when already satisfied.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  say "node 20 or newer is required (found: $(node --version 2>/dev/null || echo none))"
+  exit 1
+fi
+
+# npm ci is skipped when node_modules already matches the lockfile (npm records it there).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+      if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else
+        say "redis-server is missing and apt-get needs root: install redis-server or set REDIS_URL"
+        exit 1
+      fi
+    fi
+    say "installing redis-server from Debian packages"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  else
+    say "redis-server is missing and apt-get is not available: install Redis 6.2+ or set REDIS_URL"
+    exit 1
+  fi
+fi

@@ -1,0 +1,7 @@
+/** The registry of meshpeer subcommands: one file per command, added here in help order. */
+import type { Command } from 'commander';
+
+/** Adds every subcommand to the program. */
+export function registerCommands(program: Command): void {
+  void program;
+}
