@@ -1,8 +1,14 @@
 /** The registry of meshpeer subcommands: one file per command, added here in help order. */
 import type { Command } from 'commander';
+import { demoCommand } from './demo-command.ts';
+import { schemaCommand } from './schema-command.ts';
 import { registerTokenCommand } from './token-command.ts';
+import { validateCommand } from './validate-command.ts';
 
 /** Adds every subcommand to the program. */
 export function registerCommands(program: Command): void {
+  program.addCommand(validateCommand());
+  program.addCommand(schemaCommand());
+  program.addCommand(demoCommand());
   registerTokenCommand(program);
 }

@@ -48,3 +48,8 @@ export function parseOutput(value: string, allowed: readonly OutputFormat[]): Ou
   if ((allowed as readonly string[]).includes(value)) return value as OutputFormat;
   throw new Error(`unknown output format "${value}": use one of ${allowed.join(', ')}`);
 }
+
+/** `1 peering`, `3 peerings`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,27 @@
+/** Expands the `cluster` and `cluster/partition` shorthands of a peering endpoint. */
+import { defaultPeerName } from './names.ts';
+import type { Endpoint } from './topology.ts';
+
+/** A peering endpoint as written in peerings.yaml. */
+export type EndpointInput =
+  | string
+  | { cluster: string; partition?: string | undefined; peerName?: string | undefined };
+
+/** Resolves an endpoint to cluster, partition and the peer name the other side uses for it. */
+export function resolveEndpoint(input: EndpointInput): Endpoint {
+  if (typeof input === 'string') {
+    const [cluster = '', partition = 'default'] = input.split('/', 2);
+    return { cluster, partition, peerName: defaultPeerName(cluster, partition) };
+  }
+  const partition = input.partition ?? 'default';
+  return {
+    cluster: input.cluster,
+    partition,
+    peerName: input.peerName ?? defaultPeerName(input.cluster, partition),
+  };
+}
+
+/** `cluster/partition`, the key meshpeer uses for a place that peers. */
+export function placeKey(cluster: string, partition: string): string {
+  return `${cluster}/${partition}`;
+}

@@ -1,0 +1,42 @@
+/** Describes a topology in plain sentences: what each cluster does and what flows where. */
+import type { Topology } from './topology.ts';
+
+const place = (cluster: string, partition: string) =>
+  partition === 'default' ? cluster : `${cluster}/${partition}`;
+
+/** Lines explaining the peerings and exports of a topology, in a stable order. */
+export function explainTopology(t: Topology): string[] {
+  const lines: string[] = [];
+  for (const c of t.clusters) {
+    const parts = c.partitions.length > 1 ? `, partitions ${c.partitions.join(', ')}` : '';
+    lines.push(
+      `cluster ${c.name}: kube context ${c.context}, Consul ${c.consul.release} in namespace ${c.consul.namespace}, datacenter ${c.consul.datacenter}${c.enterprise ? ', Enterprise' : ''}${parts}`,
+    );
+  }
+  for (const p of t.peerings) {
+    const a = place(p.acceptor.cluster, p.acceptor.partition);
+    const d = place(p.dialer.cluster, p.dialer.partition);
+    lines.push(
+      `peering ${a} <-> ${d}: ${a} generates a token (PeeringAcceptor ${p.dialer.peerName}), meshpeer copies Secret ${p.tokenSecret.name} to ${p.dialer.cluster}, ${d} dials (PeeringDialer ${p.acceptor.peerName}); gateways in ${p.meshGatewayMode} mode`,
+    );
+  }
+  for (const e of t.exports) {
+    for (const s of e.services) {
+      const to = s.consumers.map((c) =>
+        'peer' in c
+          ? `peer ${c.peer}`
+          : 'partition' in c
+            ? `partition ${c.partition}`
+            : `sameness group ${c.samenessGroup}`,
+      );
+      lines.push(
+        `export ${s.namespace ? `${s.namespace}/` : ''}${s.name} from ${place(e.cluster, e.partition)} to ${to.join(', ')}`,
+      );
+    }
+  }
+  if (t.acls.enabled)
+    lines.push(
+      `acls: meshpeer's token needs ${t.acls.reconcilerRequires.join(', ')}; mesh gateway tokens need ${t.acls.meshGatewayRequires.join(', ')}`,
+    );
+  return lines;
+}

@@ -1,0 +1,21 @@
+/**
+ * The desired-state model: peerings.yaml schema, loading with positioned errors, semantic rules
+ * and the resolved Topology. Pure apart from reading the file; imports nothing that does I/O on
+ * clusters, queues or the network.
+ */
+export { type Diagnostic, formatDiagnostic } from './diagnostic.ts';
+export { placeKey } from './endpoint.ts';
+export { explainTopology } from './explain.ts';
+export { topologyJsonSchema } from './json-schema.ts';
+export { type LoadResult, loadTopologyFile, parseTopology, TopologyReadError } from './load.ts';
+export { API_VERSION, KIND, type TopologyFile } from './schema.ts';
+export type {
+  AclSpec,
+  ClusterSpec,
+  Consumer,
+  Endpoint,
+  ExportSpec,
+  PeeringSpec,
+  Topology,
+  VerifySpec,
+} from './topology.ts';

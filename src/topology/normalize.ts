@@ -1,0 +1,123 @@
+/** Turns a schema-valid peerings.yaml into the resolved, sorted Topology. */
+import { durationMs } from './duration.ts';
+import { resolveEndpoint } from './endpoint.ts';
+import type { ClusterEntry, TopologyFile } from './schema.ts';
+import type { ClusterSpec, Consumer, ExportSpec, PeeringSpec, Topology } from './topology.ts';
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function partitionNames(entry: ClusterEntry): string[] {
+  const names = (entry.partitions ?? []).map((p) => (typeof p === 'string' ? p : p.name));
+  return ['default', ...[...new Set(names)].filter((n) => n !== 'default').sort()];
+}
+
+function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec {
+  const { consul } = entry;
+  const aclToken = consul.aclToken && {
+    ...consul.aclToken,
+    namespace: consul.aclToken.namespace ?? consul.namespace,
+  };
+  return {
+    name: entry.name,
+    context: entry.context ?? entry.name,
+    ...(entry.kubeconfig !== undefined && { kubeconfig: entry.kubeconfig }),
+    enterprise: entry.enterprise,
+    partitions: partitionNames(entry),
+    peerThroughMeshGateways: entry.peerThroughMeshGateways ?? file.defaults.peerThroughMeshGateways,
+    consul: {
+      namespace: consul.namespace,
+      release: consul.release,
+      datacenter: consul.datacenter ?? entry.name,
+      ...(consul.address !== undefined && { address: consul.address }),
+      ...(aclToken !== undefined && { aclToken }),
+    },
+  };
+}
+
+function normalizePeering(
+  entry: TopologyFile['peerings'][number],
+  file: TopologyFile,
+  clusters: Map<string, ClusterSpec>,
+): PeeringSpec {
+  const acceptor = resolveEndpoint(entry.acceptor);
+  const dialer = resolveEndpoint(entry.dialer);
+  const nsOf = (cluster: string) =>
+    file.defaults.tokenSecret.namespace ?? clusters.get(cluster)?.consul.namespace ?? 'consul';
+  return {
+    id: `${acceptor.cluster}/${acceptor.partition}>${dialer.cluster}/${dialer.partition}`,
+    acceptor,
+    dialer,
+    meshGatewayMode: entry.meshGatewayMode ?? file.defaults.meshGatewayMode,
+    tokenSecret: {
+      name: entry.tokenSecret ?? `peering-token-${acceptor.peerName}-${dialer.peerName}`,
+      key: file.defaults.tokenSecret.key,
+      acceptorNamespace: nsOf(acceptor.cluster),
+      dialerNamespace: nsOf(dialer.cluster),
+    },
+  };
+}
+
+function normalizeConsumer(c: {
+  peer?: string | undefined;
+  partition?: string | undefined;
+  samenessGroup?: string | undefined;
+}): Consumer {
+  if (c.peer !== undefined) return { peer: c.peer };
+  if (c.partition !== undefined) return { partition: c.partition };
+  return { samenessGroup: c.samenessGroup ?? '' };
+}
+
+const consumerKey = (c: Consumer) =>
+  'peer' in c ? `peer:${c.peer}` : 'partition' in c ? `partition:${c.partition}` : `sg:${c.samenessGroup}`;
+
+function normalizeExport(entry: TopologyFile['exports'][number]): ExportSpec {
+  const services = entry.services
+    .map((s) => ({
+      name: s.name,
+      ...(s.namespace !== undefined && { namespace: s.namespace }),
+      consumers: s.consumers
+        .map(normalizeConsumer)
+        .sort((a, b) => consumerKey(a).localeCompare(consumerKey(b))),
+    }))
+    .sort((a, b) => `${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.namespace ?? ''}/${b.name}`));
+  return { cluster: entry.cluster, partition: entry.partition, services };
+}
+
+/** Resolves defaults, shorthands and derived names; call only on a file that passed validation. */
+export function normalizeTopology(file: TopologyFile): Topology {
+  const clusters = file.clusters.map((c) => normalizeCluster(c, file)).sort(byName);
+  const clusterMap = new Map(clusters.map((c) => [c.name, c]));
+  const gateway = file.acls.meshGateway;
+  return {
+    name: file.metadata.name,
+    clusters,
+    peerings: file.peerings
+      .map((p) => normalizePeering(p, file, clusterMap))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    exports: file.exports
+      .map(normalizeExport)
+      .sort((a, b) => `${a.cluster}/${a.partition}`.localeCompare(`${b.cluster}/${b.partition}`)),
+    acls: {
+      enabled: file.acls.enabled,
+      reconcilerRequires: file.acls.reconciler?.require ?? [
+        'peering:write',
+        'peering:read',
+        'mesh:write',
+        'service:read',
+      ],
+      meshGatewayRequires: gateway?.require ?? [
+        'service:write',
+        'service:read',
+        'mesh:write',
+        'peering:read',
+      ],
+      ...(gateway?.tokenSecret !== undefined && { meshGatewayTokenSecret: gateway.tokenSecret }),
+    },
+    verify: {
+      heartbeatMaxAgeMs: durationMs(file.defaults.verify.heartbeatMaxAge),
+      probe: file.defaults.verify.probe,
+      timeoutMs: durationMs(file.defaults.verify.timeout),
+    },
+    prune: file.prune,
+  };
+}

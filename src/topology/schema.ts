@@ -1,0 +1,235 @@
+/**
+ * The zod schema of peerings.yaml: the single source of truth for its TypeScript types and for the
+ * JSON Schema editors use. It describes the file as people write it (shorthands, defaults);
+ * normalize.ts turns a parsed file into the resolved Topology the rest of meshpeer uses.
+ */
+import { z } from 'zod';
+import { namespaceProblem, peerNameProblem, secretKeyProblem, secretNameProblem } from './names.ts';
+
+/** The apiVersion this version of meshpeer reads. */
+export const API_VERSION = 'meshpeer.dev/v1alpha1';
+/** The kind of a peerings.yaml document. */
+export const KIND = 'PeeringTopology';
+
+function named(check: (value: string) => string | undefined, description: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = check(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(description);
+}
+
+const peerName = named(peerNameProblem, 'a Consul peer name: lowercase DNS label, at most 63 characters');
+const namespace = named(namespaceProblem, 'a Kubernetes namespace');
+const secretName = named(secretNameProblem, 'a Kubernetes Secret name');
+const secretKey = named(secretKeyProblem, 'a key inside a Kubernetes Secret');
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, { error: 'use a duration like 500ms, 30s, 2m or 1h' })
+  .describe('a duration: a whole number followed by ms, s, m or h');
+
+const meshGatewayMode = z
+  .enum(['local', 'remote'], {
+    error: (issue) =>
+      issue.input === 'none'
+        ? 'mesh gateway mode "none" cannot carry peering traffic: peered upstreams always go through the exporting cluster\'s mesh gateway; use "local" or "remote"'
+        : 'mesh gateway mode must be "local" or "remote"',
+  })
+  .describe('how sidecars reach peered services: local (through the local gateway) or remote');
+
+const permission = z
+  .enum(['service:read', 'service:write', 'mesh:read', 'mesh:write', 'peering:read', 'peering:write'])
+  .describe('an ACL permission in the resource:level form of the Consul runbook');
+
+/** A reference to a value held in a Kubernetes Secret; values are never written inline. */
+export const secretRefSchema = z
+  .strictObject({
+    secret: secretName.describe('name of the Secret'),
+    key: secretKey.default('token').describe('key inside the Secret (default: token)'),
+    namespace: namespace
+      .optional()
+      .describe("the Secret's namespace (default: the cluster's Consul namespace)"),
+  })
+  .describe('a reference to a token stored in a Kubernetes Secret');
+
+const partitionSchema = z.union([
+  peerName.describe('an admin partition name'),
+  z.strictObject({
+    name: peerName.describe('the admin partition name'),
+    peerThroughMeshGateways: z.boolean().optional().describe('only valid for the default partition'),
+  }),
+]);
+
+/** One Kubernetes cluster running Consul. */
+export const clusterSchema = z.strictObject({
+  name: peerName.describe('the cluster name; also the default peer name other clusters know it by'),
+  context: z.string().min(1).optional().describe('kube context to use (default: the cluster name)'),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('path of the kubeconfig file (default: KUBECONFIG or --kubeconfig)'),
+  enterprise: z.boolean().default(false).describe('Consul Enterprise: enables admin partitions'),
+  partitions: z
+    .array(partitionSchema)
+    .optional()
+    .describe('admin partitions besides default (Enterprise only)'),
+  peerThroughMeshGateways: z
+    .boolean()
+    .optional()
+    .describe('override defaults.peerThroughMeshGateways for this cluster'),
+  consul: z
+    .strictObject({
+      namespace: namespace.default('consul').describe('namespace Consul is installed in'),
+      release: z.string().min(1).default('consul').describe('Helm release name of Consul'),
+      datacenter: z.string().min(1).optional().describe('Consul datacenter (default: the cluster name)'),
+      address: z
+        .url({
+          protocol: /^https?$/,
+          error: 'must be an http:// or https:// URL such as https://consul.example.com:8501',
+        })
+        .optional()
+        .describe('Consul HTTP API URL; default: through the Kubernetes API service proxy'),
+      aclToken: secretRefSchema
+        .optional()
+        .describe("Secret holding meshpeer's Consul ACL token for this cluster"),
+    })
+    .default({ namespace: 'consul', release: 'consul' }),
+});
+
+const endpointObject = z.strictObject({
+  cluster: peerName.describe('cluster name'),
+  partition: peerName.default('default').describe('admin partition (default: default)'),
+  peerName: peerName
+    .optional()
+    .describe('the name the other side knows this endpoint by (default: cluster[-partition])'),
+});
+
+/** One side of a peering: `cluster`, `cluster/partition`, or the long form. */
+export const endpointSchema = z.union([z.string().describe('cluster or cluster/partition'), endpointObject]);
+
+/** One peering: the acceptor generates the token, the dialer establishes. */
+export const peeringSchema = z.strictObject({
+  acceptor: endpointSchema.describe('the side that generates the token and is dialed'),
+  dialer: endpointSchema.describe('the side that receives the token and dials'),
+  meshGatewayMode: meshGatewayMode.optional().describe('override defaults.meshGatewayMode'),
+  tokenSecret: secretName
+    .optional()
+    .describe('name of the token Secret (default: peering-token-<acceptor>-<dialer>)'),
+});
+
+const consumerSchema = z
+  .strictObject({
+    peer: z.string().optional().describe('a peer name of the exporting cluster and partition'),
+    partition: z.string().optional().describe('a partition of the same cluster (Enterprise)'),
+    samenessGroup: z.string().optional().describe('a sameness group (Enterprise)'),
+  })
+  .describe('exactly one of peer, partition or samenessGroup');
+
+/** Services one cluster and partition exports, with their consumers. */
+export const exportSchema = z.strictObject({
+  cluster: peerName,
+  partition: peerName.default('default'),
+  services: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).describe('service name, or * for every service'),
+        namespace: z.string().min(1).optional().describe('Consul namespace of the service (Enterprise)'),
+        consumers: z
+          .array(consumerSchema)
+          .min(1, { error: 'each exported service needs at least one consumer' }),
+      }),
+    )
+    .min(1, { error: 'an export needs at least one service' }),
+});
+
+/** ACL requirements: which tokens must hold the runbook's permissions. */
+export const aclSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('whether the clusters run with ACLs'),
+  reconciler: z
+    .strictObject({
+      require: z.array(permission).default(['peering:write', 'peering:read', 'mesh:write', 'service:read']),
+    })
+    .optional()
+    .describe("permissions meshpeer's own token (clusters[].consul.aclToken) must hold"),
+  meshGateway: z
+    .strictObject({
+      tokenSecret: secretRefSchema
+        .optional()
+        .describe('default: Secret <release>-mesh-gateway-acl-token, key token'),
+      require: z.array(permission).default(['service:write', 'service:read', 'mesh:write', 'peering:read']),
+    })
+    .optional()
+    .describe("permissions the mesh gateways' token must hold"),
+});
+
+/** Settings that apply to every peering unless overridden. */
+export const defaultsSchema = z.strictObject({
+  meshGatewayMode: meshGatewayMode.default('local'),
+  peerThroughMeshGateways: z
+    .boolean()
+    .default(true)
+    .describe('route peering control traffic through mesh gateways'),
+  tokenSecret: z
+    .strictObject({
+      namespace: namespace
+        .optional()
+        .describe(
+          "namespace of token Secrets and peering resources (default: the cluster's Consul namespace)",
+        ),
+      key: secretKey.default('data').describe('data key of the token in the Secret'),
+    })
+    .default({ key: 'data' }),
+  verify: z
+    .strictObject({
+      heartbeatMaxAge: duration
+        .default('45s')
+        .describe('a peering is healthy when its last heartbeat is younger'),
+      probe: z.boolean().default(true).describe('run a protocol handshake against the acceptor'),
+      timeout: duration.default('30s').describe('how long verification may wait for ACTIVE'),
+    })
+    .default({ heartbeatMaxAge: '45s', probe: true, timeout: '30s' }),
+});
+
+/** What meshpeer may delete. */
+export const pruneSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('delete peerings and exports that left the file (only objects meshpeer manages)'),
+  allowAll: z.boolean().default(false).describe('allow a plan that would prune every peering'),
+});
+
+/** The whole peerings.yaml document. */
+export const topologyFileSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION, { error: `apiVersion must be ${API_VERSION}` }),
+  kind: z.literal(KIND, { error: `kind must be ${KIND}` }),
+  metadata: z.strictObject({
+    name: peerName.describe('name of this topology'),
+    description: z.string().optional(),
+  }),
+  defaults: defaultsSchema.default(defaultsSchema.parse({})),
+  clusters: z.array(clusterSchema).min(1, { error: 'declare at least one cluster' }),
+  peerings: z.array(peeringSchema).default([]),
+  exports: z.array(exportSchema).default([]),
+  acls: aclSchema.default({ enabled: false }),
+  prune: pruneSchema.default({ enabled: true, allowAll: false }),
+});
+
+/** peerings.yaml as written, after defaults. */
+export type TopologyFile = z.output<typeof topologyFileSchema>;
+/** peerings.yaml as a person may write it. */
+export type TopologyFileInput = z.input<typeof topologyFileSchema>;
+/** One cluster entry after defaults. */
+export type ClusterEntry = z.output<typeof clusterSchema>;
+/** One peering entry after defaults. */
+export type PeeringEntry = z.output<typeof peeringSchema>;
+/** One export entry after defaults. */
+export type ExportEntry = z.output<typeof exportSchema>;
+/** A Secret reference after defaults. */
+export type SecretRef = z.output<typeof secretRefSchema>;
+/** An ACL permission string. */
+export type Permission = z.output<typeof permission>;
