@@ -1,0 +1,149 @@
+/**
+ * Parses request paths into what they address: a resource (with namespace, name, subresource and
+ * the Kubernetes verb), a service proxy, discovery/OpenAPI documents, or the sandbox admin API.
+ */
+import type { ResourceCatalog } from '../resource-catalog.ts';
+import type { ResourceType } from '../resource-type.ts';
+import { KubeApiError } from '../status-error.ts';
+
+/** The Kubernetes verbs, as counted and fault-injected. */
+export type KubeVerb =
+  | 'get'
+  | 'list'
+  | 'watch'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'deletecollection'
+  | 'proxy'
+  | 'discovery'
+  | 'admin';
+
+/** A request addressed to a resource. */
+export interface ResourceRoute {
+  kind: 'resource';
+  verb: KubeVerb;
+  rt: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** A request to a Service's proxy subresource. */
+export interface ProxyRoute {
+  kind: 'proxy';
+  verb: 'proxy';
+  namespace: string;
+  service: string;
+  scheme?: string;
+  port?: string;
+  path: string;
+}
+
+/** Anything else: discovery, OpenAPI, health, admin. */
+export interface OtherRoute {
+  kind: 'discovery' | 'admin';
+  verb: 'discovery' | 'admin';
+  path: string;
+}
+
+/** A parsed request target. */
+export type Route = ResourceRoute | ProxyRoute | OtherRoute;
+
+/** The counter/fault label of a route: `secrets`, `peeringacceptors/status`, `services/proxy`. */
+export function resourceLabel(route: Route): string {
+  if (route.kind === 'resource')
+    return route.subresource === undefined ? route.rt.plural : `${route.rt.plural}/${route.subresource}`;
+  if (route.kind === 'proxy') return 'services/proxy';
+  return route.kind;
+}
+
+function verbFor(method: string, named: boolean, watch: boolean): KubeVerb {
+  switch (method) {
+    case 'GET':
+      return named ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      throw new KubeApiError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+      );
+  }
+}
+
+function proxyRoute(segments: string[], rest: string[]): ProxyRoute | undefined {
+  // segments: namespaces NS services TARGET proxy ...
+  if (segments[0] !== 'namespaces' || segments[2] !== 'services' || segments[4] !== 'proxy') return undefined;
+  const parts = (segments[3] ?? '').split(':');
+  const hasScheme =
+    parts.length === 3 || (parts.length === 2 && (parts[0] === 'http' || parts[0] === 'https'));
+  const route: ProxyRoute = {
+    kind: 'proxy',
+    verb: 'proxy',
+    namespace: segments[1] ?? '',
+    service: (hasScheme ? parts[1] : parts[0]) ?? '',
+    path: `/${rest.join('/')}`,
+  };
+  if (hasScheme && parts[0] !== undefined) route.scheme = parts[0];
+  const port = hasScheme ? parts[2] : parts[1];
+  if (port !== undefined && port !== '') route.port = port;
+  return route;
+}
+
+/** Routes a path; unknown resources are 404 NotFound as on the real server. */
+export function routeRequest(
+  catalog: ResourceCatalog,
+  method: string,
+  pathname: string,
+  watch: boolean,
+): Route {
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
+  if (segments[0] === '_sandbox') return { kind: 'admin', verb: 'admin', path: pathname };
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api' && segments.length >= 3)
+    [group, version, rest] = ['', segments[1] ?? '', segments.slice(2)];
+  else if (segments[0] === 'apis' && segments.length >= 4)
+    [group, version, rest] = [segments[1] ?? '', segments[2] ?? '', segments.slice(3)];
+  else return { kind: 'discovery', verb: 'discovery', path: pathname };
+  if (group === '' && rest.length >= 5) {
+    const proxy = proxyRoute(rest.slice(0, 5), rest.slice(5));
+    if (proxy !== undefined) return proxy;
+  }
+  let namespace: string | undefined;
+  const namespaceSubresource = rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize');
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [plural = '', name, subresource] = rest;
+  const rt = catalog.byResource(group, version, plural);
+  if (
+    rt === undefined ||
+    rest.length > 3 ||
+    (subresource !== undefined && !(subresource === 'status' && rt.hasStatus))
+  ) {
+    throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  if (!rt.namespaced && namespace !== undefined) {
+    throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  const route: ResourceRoute = { kind: 'resource', verb: verbFor(method, name !== undefined, watch), rt };
+  if (namespace !== undefined) route.namespace = namespace;
+  if (name !== undefined) route.name = name;
+  if (subresource !== undefined) route.subresource = subresource;
+  return route;
+}

@@ -1,0 +1,68 @@
+/**
+ * Serves a watch over HTTP: a chunked stream of newline-delimited `{type, object}` events, periodic
+ * BOOKMARKs when asked for, an ERROR event with a 410 Status (then end) for a too-old revision, and
+ * an end after `timeoutSeconds`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ObjectStore } from '../object-store.ts';
+import { type WatchOptions, watchStore } from '../object-watch.ts';
+import { apiVersionOf, type ResourceType } from '../resource-type.ts';
+import { KubeApiError } from '../status-error.ts';
+
+/** Per-stream settings. */
+export interface WatchStreamOptions extends WatchOptions {
+  bookmarks: boolean;
+  bookmarkIntervalMs: number;
+  timeoutSeconds?: number;
+}
+
+/** Streams a watch until the client goes away, the timeout passes or `stop` is called. */
+export function streamWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: ObjectStore,
+  rt: ResourceType,
+  options: WatchStreamOptions,
+): () => void {
+  const write = (type: string, object: unknown): void => {
+    res.write(`${JSON.stringify({ type, object })}\n`);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  let unsubscribe = (): void => {};
+  let ended = false;
+  const stop = (): void => {
+    if (ended) return;
+    ended = true;
+    for (const t of timers) clearTimeout(t);
+    unsubscribe();
+    res.end();
+  };
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'cache-control': 'no-cache, private',
+    'transfer-encoding': 'chunked',
+  });
+  try {
+    unsubscribe = watchStore(store, rt, options, (e) => write(e.type, e.object));
+  } catch (err) {
+    if (!(err instanceof KubeApiError)) throw err;
+    write('ERROR', err.toStatus());
+    stop();
+    return stop;
+  }
+  if (options.bookmarks) {
+    const bookmark = (): void => {
+      write('BOOKMARK', {
+        kind: rt.kind,
+        apiVersion: apiVersionOf(rt),
+        metadata: { resourceVersion: String(store.resourceVersion) },
+      });
+    };
+    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
+  }
+  if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0)
+    timers.push(setTimeout(stop, options.timeoutSeconds * 1000));
+  req.on('close', stop);
+  res.on('close', stop);
+  return stop;
+}

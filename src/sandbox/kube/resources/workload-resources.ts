@@ -1,0 +1,249 @@
+/** core/v1 Service and apps/v1 Deployment as the emulator serves them. */
+import { createHash } from 'node:crypto';
+import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+import type { FieldError, ResourceType, Schema } from '../resource-type.ts';
+import {
+  ageColumn,
+  bool,
+  int,
+  list,
+  nameColumn,
+  obj,
+  opaque,
+  str,
+  stringMap,
+  topLevel,
+} from './schema-helpers.ts';
+
+const servicePort: Schema = obj(
+  {
+    name: str(),
+    protocol: str(),
+    appProtocol: str(),
+    port: int('The port that will be exposed by this service.'),
+    targetPort: { 'x-kubernetes-int-or-string': true, description: 'Port on the pods.' },
+    nodePort: int(),
+  },
+  ['port'],
+);
+
+const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+/** A stable fake cluster IP in 10.96.0.0/16 derived from namespace/name. */
+function clusterIpFor(o: KubeObject): string {
+  const digest = createHash('sha256').update(`${o.metadata.namespace}/${o.metadata.name}`).digest();
+  return `10.96.${digest[0] ?? 0}.${((digest[1] ?? 0) % 253) + 1}`;
+}
+
+function defaultService(o: KubeObject): void {
+  const spec = isRecord(o.spec) ? o.spec : {};
+  o.spec = spec;
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  if (spec.type !== 'ExternalName') {
+    spec.clusterIP ??= clusterIpFor(o);
+    spec.clusterIPs ??= [spec.clusterIP];
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  if (Array.isArray(spec.ports)) {
+    for (const port of spec.ports) {
+      if (!isRecord(port)) continue;
+      port.protocol ??= 'TCP';
+      port.targetPort ??= port.port;
+    }
+  }
+  o.status ??= { loadBalancer: {} };
+}
+
+function validateService(o: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const type = getPath(o, ['spec', 'type']);
+  if (!serviceTypes.includes(String(type))) {
+    errors.push({
+      type: 'FieldValueNotSupported',
+      field: 'spec.type',
+      message: `Unsupported value: "${String(type)}": supported values: "${serviceTypes.join('", "')}"`,
+    });
+  }
+  const ports = getPath(o, ['spec', 'ports']);
+  if (type !== 'ExternalName' && (!Array.isArray(ports) || ports.length === 0)) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.ports', message: 'Required value' });
+  }
+  for (const [i, port] of (Array.isArray(ports) ? ports : []).entries()) {
+    const n = isRecord(port) ? port.port : undefined;
+    if (typeof n !== 'number' || n < 1 || n > 65535) {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `spec.ports[${i}].port`,
+        message: `Invalid value: ${String(n)}: must be between 1 and 65535, inclusive`,
+      });
+    }
+  }
+  return errors;
+}
+
+/** core/v1 Service: the sandbox proxies to endpoints registered for it. */
+export const serviceType: ResourceType = {
+  group: '',
+  version: 'v1',
+  builtIn: true,
+  kind: 'Service',
+  plural: 'services',
+  singular: 'service',
+  namespaced: true,
+  shortNames: ['svc'],
+  hasStatus: true,
+  tracksGeneration: false,
+  nameRule: 'dns1035',
+  schemaName: 'io.k8s.api.core.v1.Service',
+  schema: topLevel('Service is a named abstraction of software service.', {
+    spec: obj({
+      type: str('ClusterIP, NodePort, LoadBalancer or ExternalName.'),
+      ports: list(servicePort),
+      selector: stringMap(),
+      clusterIP: str(),
+      clusterIPs: list(str()),
+      externalName: str(),
+      externalIPs: list(str()),
+      sessionAffinity: str(),
+      ipFamilies: list(str()),
+      ipFamilyPolicy: str(),
+      internalTrafficPolicy: str(),
+      externalTrafficPolicy: str(),
+      loadBalancerIP: str(),
+      publishNotReadyAddresses: bool(),
+    }),
+    status: opaque(),
+  }),
+  columns: [
+    nameColumn,
+    {
+      name: 'Type',
+      type: 'string',
+      description: 'Service type.',
+      cell: (o) => String(getPath(o, ['spec', 'type']) ?? ''),
+    },
+    {
+      name: 'Cluster-IP',
+      type: 'string',
+      description: 'Cluster IP.',
+      cell: (o) => String(getPath(o, ['spec', 'clusterIP']) ?? '<none>'),
+    },
+    { name: 'External-IP', type: 'string', description: 'External IPs.', cell: () => '<none>' },
+    { name: 'Port(s)', type: 'string', description: 'Ports.', cell: (o) => portsCell(o) },
+    ageColumn,
+  ],
+  defaults: defaultService,
+  validate: validateService,
+};
+
+function portsCell(o: KubeObject): string {
+  const ports = getPath(o, ['spec', 'ports']);
+  if (!Array.isArray(ports) || ports.length === 0) return '<none>';
+  return ports.map((p) => (isRecord(p) ? `${String(p.port)}/${String(p.protocol ?? 'TCP')}` : '')).join(',');
+}
+
+function defaultDeployment(o: KubeObject): void {
+  const spec = isRecord(o.spec) ? o.spec : {};
+  o.spec = spec;
+  spec.replicas ??= 1;
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+}
+
+function validateDeployment(o: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const matchLabels = getPath(o, ['spec', 'selector', 'matchLabels']);
+  const labels = getPath(o, ['spec', 'template', 'metadata', 'labels']);
+  if (!isRecord(getPath(o, ['spec', 'selector']))) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.selector', message: 'Required value' });
+  } else if (isRecord(matchLabels)) {
+    const ok = isRecord(labels) && Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
+    if (!ok) {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: 'spec.template.metadata.labels',
+        message: 'Invalid value: `selector` does not match template `labels`',
+      });
+    }
+  }
+  const replicas = getPath(o, ['spec', 'replicas']);
+  if (typeof replicas === 'number' && replicas < 0) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.replicas',
+      message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+    });
+  }
+  return errors;
+}
+
+const statusNumber = (o: KubeObject, field: string): number => {
+  const v = getPath(o, ['status', field]);
+  return typeof v === 'number' ? v : 0;
+};
+
+/** apps/v1 Deployment: a simulated controller reports its replicas ready. */
+export const deploymentType: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  builtIn: true,
+  kind: 'Deployment',
+  plural: 'deployments',
+  singular: 'deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  hasStatus: true,
+  tracksGeneration: true,
+  schemaName: 'io.k8s.api.apps.v1.Deployment',
+  schema: topLevel('Deployment enables declarative updates for Pods and ReplicaSets.', {
+    spec: obj({
+      replicas: int('Number of desired pods.'),
+      selector: obj({ matchLabels: stringMap(), matchExpressions: list(opaque()) }),
+      template: opaque('Template describes the pods that will be created.'),
+      strategy: opaque(),
+      minReadySeconds: int(),
+      revisionHistoryLimit: int(),
+      progressDeadlineSeconds: int(),
+      paused: bool(),
+    }),
+    status: obj({
+      observedGeneration: int('', 'int64'),
+      replicas: int(),
+      updatedReplicas: int(),
+      readyReplicas: int(),
+      availableReplicas: int(),
+      unavailableReplicas: int(),
+      collisionCount: int(),
+      conditions: list(opaque()),
+    }),
+  }),
+  columns: [
+    nameColumn,
+    {
+      name: 'Ready',
+      type: 'string',
+      description: 'Ready replicas.',
+      cell: (o) => `${statusNumber(o, 'readyReplicas')}/${String(getPath(o, ['spec', 'replicas']) ?? 0)}`,
+    },
+    {
+      name: 'Up-to-date',
+      type: 'integer',
+      description: 'Updated replicas.',
+      cell: (o) => statusNumber(o, 'updatedReplicas'),
+    },
+    {
+      name: 'Available',
+      type: 'integer',
+      description: 'Available replicas.',
+      cell: (o) => statusNumber(o, 'availableReplicas'),
+    },
+    ageColumn,
+  ],
+  defaults: defaultDeployment,
+  validate: validateDeployment,
+};
