@@ -33,7 +33,8 @@ export async function statusOf(
     await call;
   } catch (err) {
     if (!(err instanceof ApiException)) throw err;
-    const body = JSON.parse(String(err.body)) as Record<string, unknown>;
+    // client-node drops the body of 401 answers; every other failure carries the Status.
+    const body = (typeof err.body === 'string' ? JSON.parse(err.body) : {}) as Record<string, unknown>;
     return { code: err.code, reason: String(body.reason ?? ''), message: String(body.message ?? ''), body };
   }
   throw new Error('expected the call to fail');

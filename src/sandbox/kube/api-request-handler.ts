@@ -28,6 +28,7 @@ export interface PipelineDeps extends ResourceContext {
   serverAddress(): string;
   /** Requests held open by a 'hang' fault, so stop() can release them. */
   hung: Set<ServerResponse>;
+  closeWatches(): number;
   log?: (line: string) => void;
 }
 

@@ -164,7 +164,9 @@ export class KubeApiServer {
       serverAddress: () => `${this.host}:${this.port}`,
       trackWatch: (stop) => {
         this.watches.add(stop);
+        return () => this.watches.delete(stop);
       },
+      closeWatches: () => this.closeWatches(),
     };
     if (this.options.log !== undefined) deps.log = this.options.log;
     return deps;
@@ -200,10 +202,22 @@ export class KubeApiServer {
     return this.credentials;
   }
 
+  /** Requests currently held open by a 'hang' fault. */
+  get heldRequests(): number {
+    return this.hung.size;
+  }
+
+  /** Ends every open watch stream, as an API server restart or a load balancer timeout would. */
+  closeWatches(): number {
+    const open = [...this.watches];
+    this.watches.clear();
+    for (const stop of open) stop();
+    return open.length;
+  }
+
   /** Ends watches and held requests, closes the listener and flushes persisted state. */
   async stop(): Promise<void> {
-    for (const stop of this.watches) stop();
-    this.watches.clear();
+    this.closeWatches();
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     this.stopSimulator?.();

@@ -15,6 +15,7 @@ export interface AdminTargets {
   faults: FaultInjector;
   requests: RequestCounters;
   store: ObjectStore;
+  closeWatches(): number;
 }
 
 /** Serves one /_sandbox/ request. */
@@ -51,6 +52,8 @@ export async function handleAdmin(
     case 'POST /_sandbox/compact':
       targets.store.compact();
       return sendJson(res, 200, { compactedThrough: String(targets.store.resourceVersion) });
+    case 'POST /_sandbox/watches/close':
+      return sendJson(res, 200, { closed: targets.closeWatches() });
     default:
       throw new KubeApiError(404, 'NotFound', `unknown sandbox admin endpoint ${key}`);
   }

@@ -17,7 +17,8 @@ export interface ResourceContext {
   service: KubeObjectService;
   deleter: ObjectDeleter;
   bookmarkIntervalMs: number;
-  trackWatch(stop: () => void): void;
+  /** Registers an open watch so the server can end it; returns the function that forgets it. */
+  trackWatch(stop: () => void): () => void;
 }
 
 function listSelectors(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
@@ -76,7 +77,12 @@ function handleWatch(
     ...(query.get('resourceVersion') === null ? {} : { resourceVersion: query.get('resourceVersion') ?? '' }),
     ...(timeout === null ? {} : { timeoutSeconds: Number(timeout) }),
   };
-  ctx.trackWatch(streamWatch(req, res, ctx.service.store, route.rt, options));
+  let untrack = (): void => {};
+  const stop = streamWatch(req, res, ctx.service.store, route.rt, options, () => untrack());
+  const forget = ctx.trackWatch(stop);
+  untrack = () => {
+    forget();
+  };
 }
 
 function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {

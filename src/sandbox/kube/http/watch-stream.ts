@@ -23,6 +23,7 @@ export function streamWatch(
   store: ObjectStore,
   rt: ResourceType,
   options: WatchStreamOptions,
+  onEnd: () => void = () => {},
 ): () => void {
   const write = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
@@ -36,12 +37,15 @@ export function streamWatch(
     for (const t of timers) clearTimeout(t);
     unsubscribe();
     res.end();
+    onEnd();
   };
   res.writeHead(200, {
     'content-type': 'application/json',
     'cache-control': 'no-cache, private',
     'transfer-encoding': 'chunked',
   });
+  // Clients await the response headers before they consider the watch established.
+  res.flushHeaders();
   try {
     unsubscribe = watchStore(store, rt, options, (e) => write(e.type, e.object));
   } catch (err) {
