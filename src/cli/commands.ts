@@ -1,6 +1,8 @@
 /** The registry of meshpeer subcommands: one file per command, added here in help order. */
 import type { Command } from 'commander';
 import { demoCommand } from './demo-command.ts';
+import { registerPeeringCommand } from './peering-command.ts';
+import { registerSandboxCommand } from './sandbox-command.ts';
 import { schemaCommand } from './schema-command.ts';
 import { registerTokenCommand } from './token-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -11,4 +13,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(schemaCommand());
   program.addCommand(demoCommand());
   registerTokenCommand(program);
+  registerPeeringCommand(program);
+  registerSandboxCommand(program);
 }

@@ -6,6 +6,7 @@ import { type ServiceError, status } from '@grpc/grpc-js';
 
 /** Every way dialing a peer can fail. */
 export type PeeringErrorCode =
+  | 'invalid-token'
   | 'connect'
   | 'tls-ca'
   | 'tls-sni'

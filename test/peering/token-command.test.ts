@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { encodeToken } from '../../src/peering/token-codec.ts';
 import { createCertificateAuthority } from '../../src/tls/certificate-authority.ts';
+import { runCli } from './cli-harness.ts';
 
 const ca = await createCertificateAuthority('Consul CA 7');
 const SECRET = '5f0c7a9e-2f5f-4b55-8a55-d2b1b4f43a3e';
@@ -26,23 +26,7 @@ async function tokenFile(overrides: Record<string, unknown> = {}): Promise<strin
   return path;
 }
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  const code = await main(['node', 'meshpeer', ...args]);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 afterEach(() => {
   vi.restoreAllMocks();
