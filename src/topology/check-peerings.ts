@@ -45,6 +45,7 @@ export function peeringIssues(
   const names = new Map<string, Map<string, number>>();
   const secrets = new Map<string, number>();
   const peersOf = new Map<string, Set<string>>();
+  const modes = new Map<string, { mode: string; index: number }>();
 
   for (const [i, peering] of file.peerings.entries()) {
     const local = [
@@ -97,6 +98,9 @@ export function peeringIssues(
     ];
     // A peer-name collision also makes the default Secret names collide; report the cause only.
     issues.push(...(collisions.length > 0 ? collisions : secretIssues(secrets, peering, a, d, i)));
+    issues.push(
+      ...modeIssues(modes, [aKey, dKey], peering.meshGatewayMode ?? file.defaults.meshGatewayMode, i),
+    );
     addPeer(peersOf, aKey, d.peerName);
     addPeer(peersOf, dKey, a.peerName);
   }
@@ -153,6 +157,28 @@ function secretIssues(
       });
     }
     secrets.set(key, i);
+  }
+  return issues;
+}
+
+/** ProxyDefaults `global` is one object per cluster and partition, so its peerings must agree on a mode. */
+function modeIssues(
+  modes: Map<string, { mode: string; index: number }>,
+  places: string[],
+  mode: string,
+  i: number,
+): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const place of places) {
+    const earlier = modes.get(place);
+    if (earlier === undefined) modes.set(place, { mode, index: i });
+    else if (earlier.mode !== mode) {
+      issues.push({
+        path: ['peerings', i, 'meshGatewayMode'],
+        code: 'mesh_gateway_mode_conflict',
+        message: `${place} already uses mesh gateway mode "${earlier.mode}" for peerings[${earlier.index}]: ProxyDefaults global holds one mode per cluster and partition, so use "${earlier.mode}" here too`,
+      });
+    }
   }
   return issues;
 }

@@ -1,0 +1,108 @@
+/** Plans the `mesh-gateway` step (Mesh and ProxyDefaults) and the `acl` repair step per cluster. */
+import { meshResource, proxyDefaultsResource } from '../kube/consul-resources.ts';
+import type { ObservedCluster } from '../observe/observed-state.ts';
+import type { ClusterSpec } from '../topology/index.ts';
+import type { PlanContext } from './plan-context.ts';
+import type { FieldChange, Step } from './step.ts';
+
+/** The mesh gateway mode a cluster's peerings ask for (validation guarantees they agree). */
+export function clusterMode(ctx: PlanContext, cluster: string): 'local' | 'remote' {
+  const peering = ctx.topology.peerings.find(
+    (p) => p.acceptor.cluster === cluster || p.dialer.cluster === cluster,
+  );
+  return peering?.meshGatewayMode ?? 'local';
+}
+
+function meshStep(spec: ClusterSpec, observed: ObservedCluster, mode: 'local' | 'remote'): Step | undefined {
+  const mesh = meshResource(spec);
+  const proxy = proxyDefaultsResource(spec, mode);
+  const changes: FieldChange[] = [];
+  const reasons: string[] = [];
+  const meshWrong =
+    observed.mesh === undefined ||
+    observed.mesh.deleting ||
+    observed.mesh.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
+  if (meshWrong) {
+    reasons.push(
+      observed.mesh === undefined ? 'Mesh mesh does not exist' : 'Mesh mesh has the wrong peering setting',
+    );
+    changes.push({
+      path: 'Mesh/mesh.spec.peering.peerThroughMeshGateways',
+      from: observed.mesh?.peerThroughMeshGateways ?? null,
+      to: spec.peerThroughMeshGateways,
+    });
+  }
+  const proxyWrong =
+    observed.proxyDefaults === undefined ||
+    observed.proxyDefaults.deleting ||
+    observed.proxyDefaults.meshGatewayMode !== mode;
+  if (proxyWrong) {
+    reasons.push(
+      observed.proxyDefaults === undefined
+        ? 'ProxyDefaults global does not exist'
+        : `ProxyDefaults global uses mesh gateway mode "${observed.proxyDefaults.meshGatewayMode}"`,
+    );
+    changes.push({
+      path: 'ProxyDefaults/global.spec.meshGateway.mode',
+      from: observed.proxyDefaults?.meshGatewayMode ?? null,
+      to: mode,
+    });
+  }
+  if (!meshWrong && !proxyWrong) return undefined;
+  const creating = observed.mesh === undefined && observed.proxyDefaults === undefined;
+  return {
+    id: `mesh-gateway/${spec.name}/mesh`,
+    kind: 'mesh-gateway',
+    action: creating ? 'create' : 'update',
+    lane: spec.name,
+    target: { kind: 'Mesh+ProxyDefaults', namespace: spec.consul.namespace, name: 'mesh,global' },
+    reason: `${reasons.join('; ')}: peering needs peerThroughMeshGateways=${spec.peerThroughMeshGateways} and gateways in ${mode} mode`,
+    dependsOn: [],
+    changes,
+    params: { ...(meshWrong && { mesh }), ...(proxyWrong && { proxyDefaults: proxy }) },
+  };
+}
+
+function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster): Step | undefined {
+  if (!ctx.topology.acls.enabled || !observed.consul.reachable) return undefined;
+  const held = observed.consul.meshGatewayPermissions ?? [];
+  const missing = ctx.topology.acls.meshGatewayRequires.filter((p) => !held.includes(p));
+  if (missing.length === 0) return undefined;
+  const ref = ctx.topology.acls.meshGatewayTokenSecret;
+  return {
+    id: `acl/${spec.name}/mesh-gateway`,
+    kind: 'acl',
+    action: 'repair',
+    lane: spec.name,
+    target: {
+      kind: 'ACLPolicy',
+      namespace: spec.consul.namespace,
+      name: ref?.secret ?? `${spec.consul.release}-mesh-gateway-acl-token`,
+    },
+    reason: `the mesh gateway token lacks ${missing.join(', ')}: without peering:read gateways never build peering routes`,
+    dependsOn: [],
+    changes: [
+      {
+        path: 'mesh-gateway token permissions',
+        from: [...held].sort(),
+        to: [...new Set([...held, ...missing])].sort(),
+      },
+    ],
+    params: { namespace: spec.consul.namespace, missing },
+  };
+}
+
+/** The mesh-gateway and acl steps of every reachable cluster that takes part in a peering. */
+export function meshAndAclSteps(ctx: PlanContext): Step[] {
+  const steps: Step[] = [];
+  const peered = new Set(ctx.topology.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+  for (const spec of ctx.topology.clusters) {
+    const observed = ctx.reachable(spec.name);
+    if (observed === undefined || !peered.has(spec.name)) continue;
+    const acl = aclStep(ctx, spec, observed);
+    const mesh = meshStep(spec, observed, clusterMode(ctx, spec.name));
+    if (acl) steps.push(acl);
+    if (mesh) steps.push(mesh);
+  }
+  return steps;
+}

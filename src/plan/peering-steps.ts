@@ -1,0 +1,174 @@
+/**
+ * Plans the runbook's peering chain for each desired peering: acceptor, token transfer, dialer,
+ * and a rotation (a raised peering-version) whenever the dialer must establish again with a token
+ * that was already used, since establishment secrets are single use.
+ */
+import { acceptorResource, dialerResource, PEERING_VERSION_ANNOTATION } from '../kube/consul-resources.ts';
+import type { ConsulPeeringFacts, ObservedCluster, PeeringResourceFacts } from '../observe/observed-state.ts';
+import type { PeeringSpec } from '../topology/index.ts';
+import type { PlanContext } from './plan-context.ts';
+import type { FieldChange, Step } from './step.ts';
+
+interface Sides {
+  readonly a: ObservedCluster;
+  readonly d: ObservedCluster;
+}
+
+function findResource(list: readonly PeeringResourceFacts[], namespace: string, name: string) {
+  return list.find((r) => r.namespace === namespace && r.name === name);
+}
+
+function consulPeering(
+  side: ObservedCluster,
+  name: string,
+  partition: string,
+): ConsulPeeringFacts | undefined {
+  return side.consul.reachable
+    ? side.consul.peerings.find((p) => p.name === name && p.partition === partition)
+    : undefined;
+}
+
+function specChanges(current: PeeringResourceFacts, p: PeeringSpec): FieldChange[] {
+  const want = { secretName: p.tokenSecret.name, secretKey: p.tokenSecret.key, backend: 'kubernetes' };
+  return (Object.keys(want) as Array<keyof typeof want>)
+    .filter((k) => current[k] !== want[k])
+    .map((k) => ({
+      path: `spec.peer.secret.${k === 'secretName' ? 'name' : k === 'secretKey' ? 'key' : 'backend'}`,
+      from: current[k],
+      to: want[k],
+    }));
+}
+
+function resourceStep(
+  kind: 'acceptor' | 'dialer',
+  p: PeeringSpec,
+  current: PeeringResourceFacts | undefined,
+): Step | undefined {
+  const object = kind === 'acceptor' ? acceptorResource(p) : dialerResource(p);
+  const lane = kind === 'acceptor' ? p.acceptor.cluster : p.dialer.cluster;
+  const kindName = kind === 'acceptor' ? 'PeeringAcceptor' : 'PeeringDialer';
+  const changes = current && !current.deleting ? specChanges(current, p) : [];
+  if (current !== undefined && !current.deleting && changes.length === 0) return undefined;
+  return {
+    id: `${kind}/${lane}/${object.metadata.name}`,
+    kind,
+    action: current === undefined || current.deleting ? 'create' : 'update',
+    lane,
+    peering: p.id,
+    target: { kind: kindName, namespace: object.metadata.namespace, name: object.metadata.name },
+    reason:
+      current === undefined
+        ? `${kindName} ${object.metadata.name} does not exist`
+        : current.deleting
+          ? `${kindName} ${object.metadata.name} is being deleted`
+          : `${kindName} ${object.metadata.name} points at another Secret`,
+    dependsOn: [],
+    ...(changes.length > 0 && { changes }),
+    params: { object },
+  };
+}
+
+/** Why the dialer has to establish (again), or undefined when its peering stands. */
+function dialerMustEstablish(p: PeeringSpec, sides: Sides, dialerStep: Step | undefined): string | undefined {
+  const dial = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition);
+  if (dialerStep !== undefined) return dialerStep.reason;
+  if (dial === undefined)
+    return `peering ${p.acceptor.peerName} does not exist in Consul on ${p.dialer.cluster}`;
+  if (['TERMINATED', 'FAILING', 'DELETING'].includes(dial.state))
+    return `peering ${p.acceptor.peerName} is ${dial.state} in Consul on ${p.dialer.cluster}`;
+  const acc = consulPeering(sides.a, p.dialer.peerName, p.acceptor.partition);
+  if (acc === undefined)
+    return `peering ${p.dialer.peerName} was deleted from Consul on ${p.acceptor.cluster}`;
+  if (acc.state === 'TERMINATED')
+    return `peering ${p.dialer.peerName} is TERMINATED in Consul on ${p.acceptor.cluster}`;
+  return undefined;
+}
+
+function rotateStep(
+  p: PeeringSpec,
+  acceptor: PeeringResourceFacts,
+  sides: Sides,
+  why: string,
+): Step | undefined {
+  const acc = consulPeering(sides.a, p.dialer.peerName, p.acceptor.partition);
+  // A PENDING acceptor peering means its current token was never used: the dialer may still use it.
+  if (acc !== undefined && acc.state === 'PENDING') return undefined;
+  const version = Math.max(acceptor.peeringVersion ?? 0, acceptor.latestPeeringVersion ?? 0) + 1;
+  return {
+    id: `rotate/${p.acceptor.cluster}/${acceptor.name}`,
+    kind: 'rotate',
+    action: 'rotate',
+    lane: p.acceptor.cluster,
+    peering: p.id,
+    target: { kind: 'PeeringAcceptor', namespace: acceptor.namespace, name: acceptor.name },
+    reason: `${why}; its token was already used, so the acceptor must issue a new one (tokens are single use)`,
+    dependsOn: [],
+    changes: [
+      {
+        path: `metadata.annotations.${PEERING_VERSION_ANNOTATION}`,
+        from: acceptor.peeringVersion ?? null,
+        to: version,
+      },
+    ],
+    params: { namespace: acceptor.namespace, name: acceptor.name, version },
+  };
+}
+
+function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): Step | undefined {
+  const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
+  const source = sides.a.tokenSecrets.find((s) => s.name === name && s.namespace === acceptorNamespace);
+  const copy = sides.d.tokenSecrets.find((s) => s.name === name && s.namespace === dialerNamespace);
+  const stale =
+    copy !== undefined && source !== undefined && copy.copiedFromResourceVersion !== source.resourceVersion;
+  if (upstream.length === 0 && copy !== undefined && source !== undefined && !stale && copy.peeringTokenLabel)
+    return undefined;
+  const reason =
+    copy === undefined
+      ? `token Secret ${name} is missing in ${p.dialer.cluster}`
+      : upstream.length > 0
+        ? 'the acceptor will issue a new token'
+        : stale
+          ? `token Secret ${name} in ${p.dialer.cluster} is older than the acceptor's`
+          : `token Secret ${name} in ${p.dialer.cluster} lacks the peering-token label`;
+  return {
+    id: `token-transfer/${p.dialer.cluster}/${name}`,
+    kind: 'token-transfer',
+    action: 'copy',
+    lane: p.dialer.cluster,
+    peering: p.id,
+    target: { kind: 'Secret', namespace: dialerNamespace, name },
+    reason,
+    dependsOn: upstream.map((s) => s.id),
+    params: {
+      from: { cluster: p.acceptor.cluster, namespace: acceptorNamespace, name, key },
+      to: { cluster: p.dialer.cluster, namespace: dialerNamespace },
+    },
+  };
+}
+
+/** The acceptor, rotate, token-transfer and dialer steps of one peering whose clusters are both reachable. */
+export function peeringChain(p: PeeringSpec, sides: Sides): Step[] {
+  const acceptorNow = findResource(sides.a.acceptors, p.tokenSecret.acceptorNamespace, p.dialer.peerName);
+  const dialerNow = findResource(sides.d.dialers, p.tokenSecret.dialerNamespace, p.acceptor.peerName);
+  const acceptor = resourceStep('acceptor', p, acceptorNow);
+  const dialer = resourceStep('dialer', p, dialerNow);
+  const why =
+    acceptor === undefined && acceptorNow !== undefined ? dialerMustEstablish(p, sides, dialer) : undefined;
+  const rotate =
+    why !== undefined && acceptorNow !== undefined ? rotateStep(p, acceptorNow, sides, why) : undefined;
+  const upstream = [acceptor, rotate].filter((s): s is Step => s !== undefined);
+  const transfer = transferStep(p, sides, upstream);
+  const chained = dialer && transfer ? { ...dialer, dependsOn: [transfer.id] } : dialer;
+  return [...upstream, transfer, chained].filter((s): s is Step => s !== undefined);
+}
+
+/** Peering chains for every desired peering whose two clusters could be observed. */
+export function peeringSteps(ctx: PlanContext): Step[] {
+  const steps: Step[] = [];
+  for (const p of ctx.topology.peerings) {
+    const a = ctx.reachable(p.acceptor.cluster);
+    const d = ctx.reachable(p.dialer.cluster);
+    if (a !== undefined && d !== undefined) steps.push(...peeringChain(p, { a, d }));
+  }
+  return steps;
+}

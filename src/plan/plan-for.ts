@@ -1,0 +1,122 @@
+/**
+ * The planner: (topology, observed) → Plan. Pure: no I/O, no clock, no randomness; the same inputs
+ * give the same plan and the same hash.
+ */
+import { createHash } from 'node:crypto';
+import type { ObservedState } from '../observe/observed-state.ts';
+import type { Topology } from '../topology/index.ts';
+import { exportSteps } from './export-steps.ts';
+import { meshAndAclSteps } from './mesh-steps.ts';
+import { orderSteps } from './order-steps.ts';
+import { peeringSteps } from './peering-steps.ts';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanError } from './plan.ts';
+import { createPlanContext, type PlanContext } from './plan-context.ts';
+import { planEdges, summarize } from './plan-summary.ts';
+import { clusterPreconditions } from './preconditions.ts';
+import { pruneSteps } from './prune-steps.ts';
+import type { Step } from './step.ts';
+import { verifyStep } from './verify-steps.ts';
+
+function participating(t: Topology): Set<string> {
+  return new Set([
+    ...t.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]),
+    ...t.exports.map((e) => e.cluster),
+  ]);
+}
+
+function clusterErrors(ctx: PlanContext): PlanError[] {
+  const taking = participating(ctx.topology);
+  return ctx.topology.clusters.flatMap((c): PlanError[] => {
+    const entry = ctx.observed.clusters[c.name];
+    if (entry === undefined || !entry.reachable) {
+      const why = entry === undefined ? 'not observed' : entry.error;
+      return [
+        {
+          id: `unreachable/${c.name}`,
+          code: 'unreachable',
+          cluster: c.name,
+          message: `cluster ${c.name} is unreachable: ${why}`,
+          fix: `check kube context "${c.context}"${c.kubeconfig ? ` in ${c.kubeconfig}` : ''} (kubectl --context ${c.context} get ns)`,
+        },
+      ];
+    }
+    return taking.has(c.name) ? clusterPreconditions(c, entry, ctx.topology) : [];
+  });
+}
+
+function helmChecks(ctx: PlanContext, steps: readonly Step[]): Step[] {
+  const lanes = [...new Set(steps.map((s) => s.lane))].filter((l) => l !== 'verify').sort();
+  return lanes.map((lane): Step => {
+    const spec = ctx.cluster(lane);
+    return {
+      id: `helm-values-check/${lane}/${spec.consul.release}`,
+      kind: 'helm-values-check',
+      action: 'check',
+      lane,
+      target: { kind: 'HelmRelease', namespace: spec.consul.namespace, name: spec.consul.release },
+      reason: 'changes follow: re-check peering, TLS, mesh gateway and connect-inject values first',
+      dependsOn: [],
+      params: {
+        release: spec.consul.release,
+        namespace: spec.consul.namespace,
+        needsPartitions: spec.partitions.length > 1,
+      },
+    };
+  });
+}
+
+/** Refuses a plan that would prune every peering unless the topology opts in. */
+function pruneAllGuard(ctx: PlanContext, steps: readonly Step[]): PlanError[] {
+  const prunesPeerings = steps.some((s) => s.kind === 'prune-acceptor' || s.kind === 'prune-dialer');
+  if (!prunesPeerings || ctx.topology.peerings.length > 0 || ctx.topology.prune.allowAll) return [];
+  return [
+    {
+      id: 'prune-all',
+      code: 'prune_all_refused',
+      message: 'this plan would delete every peering meshpeer manages',
+      fix: 'if that is intended, set prune.allowAll: true in peerings.yaml; otherwise restore the peerings',
+    },
+  ];
+}
+
+function planHash(steps: readonly Step[], errors: readonly PlanError[]): string {
+  // Params are built by meshpeer's own builders in a fixed key order, so plain JSON is canonical.
+  const material = JSON.stringify({
+    steps: steps.map((s) => [s.id, s.action, s.params, s.blockedBy ?? null]),
+    errors: errors.map((e) => e.id),
+  });
+  return createHash('sha256').update(material).digest('hex').slice(0, 16);
+}
+
+/** Computes the plan that takes the observed clusters to the topology. */
+export function planFor(topology: Topology, observed: ObservedState): Plan {
+  const ctx = createPlanContext(topology, observed);
+  const errors = clusterErrors(ctx);
+  const changes = [...meshAndAclSteps(ctx), ...peeringSteps(ctx), ...exportSteps(ctx), ...pruneSteps(ctx)];
+  const guard = pruneAllGuard(ctx, changes);
+  const guarded =
+    guard.length > 0
+      ? changes.map((s) => (s.kind.startsWith('prune-') ? { ...s, blockedBy: 'prune-all' } : s))
+      : changes;
+  const verify = topology.peerings.map((p) => verifyStep(topology, p));
+  const blocks = new Map<string, string>();
+  for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
+  const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.cluster, p.dialer.cluster]]));
+  const steps = orderSteps(
+    [...helmChecks(ctx, guarded), ...guarded, ...verify],
+    blocks,
+    (s) => byPeering.get(s.peering ?? '') ?? [],
+  );
+  const allErrors = [...errors, ...guard];
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    topology: topology.name,
+    clusters: topology.clusters.map((c) => c.name),
+    hash: planHash(steps, allErrors),
+    steps,
+    errors: allErrors,
+    edges: planEdges(topology, steps),
+    summary: summarize(steps),
+    converged: allErrors.length === 0 && steps.every((s) => s.kind === 'verify'),
+  };
+}

@@ -1,0 +1,56 @@
+/** The plan: an ordered DAG of steps, the failed preconditions, and a hash that identifies it. */
+import type { Step } from './step.ts';
+
+/** The version of the plan's JSON form (docs/plan-json.md). */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** A failed precondition: it blocks the steps of its cluster (or one peering) and names the fix. */
+export interface PlanError {
+  /** Stable id such as `helm/cluster-01` or `unreachable/cluster-03`. */
+  readonly id: string;
+  readonly code:
+    | 'helm_values'
+    | 'helm_missing'
+    | 'version_too_old'
+    | 'gateway_not_ready'
+    | 'acl_permission'
+    | 'unreachable'
+    | 'consul_unreachable'
+    | 'prune_all_refused';
+  readonly cluster?: string;
+  readonly message: string;
+  /** What to do about it, as a command or an edit. */
+  readonly fix: string;
+}
+
+/** How many steps do what, for summary lines. */
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly verify: number;
+  readonly blocked: number;
+}
+
+/** A peering edge of the topology graph, with how the plan changes it. */
+export interface PlanEdge {
+  readonly id: string;
+  readonly acceptor: string;
+  readonly dialer: string;
+  readonly status: 'added' | 'changed' | 'removed' | 'unchanged' | 'blocked';
+}
+
+/** The full plan for one topology at one revision. */
+export interface Plan {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly topology: string;
+  readonly clusters: readonly string[];
+  /** Short content hash of steps and errors; equal plans have equal hashes. */
+  readonly hash: string;
+  readonly steps: readonly Step[];
+  readonly errors: readonly PlanError[];
+  readonly edges: readonly PlanEdge[];
+  readonly summary: PlanSummary;
+  /** True when the plan holds nothing but verification. */
+  readonly converged: boolean;
+}

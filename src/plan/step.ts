@@ -1,0 +1,121 @@
+/**
+ * Steps as data: a discriminated union on `kind`, each with a stable id, its lane (the cluster it
+ * writes to, or `verify`), its dependencies and the reason it is needed. Jobs carry steps, so a
+ * step holds references (cluster, namespace, names) and never a secret value.
+ */
+
+/** Every kind of step, in runbook order. */
+export const STEP_KINDS = [
+  'helm-values-check',
+  'acl',
+  'mesh-gateway',
+  'rotate',
+  'acceptor',
+  'token-transfer',
+  'dialer',
+  'export',
+  'prune-dialer',
+  'prune-acceptor',
+  'prune-token-secret',
+  'prune-export',
+  'verify',
+] as const;
+
+/** One kind of step. */
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** What a step does to its target, for display. */
+export type StepAction = 'check' | 'create' | 'update' | 'delete' | 'copy' | 'rotate' | 'repair' | 'verify';
+
+/** A namespaced object a step reads or writes. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A field that changes, for `~` lines: values are plain data, never secrets. */
+export interface FieldChange {
+  readonly path: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+interface StepBase {
+  /** Stable across plans for the same work: `kind/lane/name`; never contains `:`. */
+  readonly id: string;
+  readonly action: StepAction;
+  /** The cluster whose serial lane runs the step, or `verify` for peering verification. */
+  readonly lane: string;
+  readonly target: ObjectRef;
+  readonly reason: string;
+  readonly dependsOn: readonly string[];
+  readonly changes?: readonly FieldChange[];
+  /** Set when a failed precondition or unreachable cluster keeps the step from running. */
+  readonly blockedBy?: string;
+  /** The peering a step serves, as PeeringSpec.id. */
+  readonly peering?: string;
+}
+
+/** A desired object's full body, for create and update steps. */
+export interface ObjectParams {
+  readonly object: import('../kube/consul-resources.ts').KubeObject;
+}
+
+/** Where a token Secret is copied from and to. */
+export interface TransferParams {
+  readonly from: {
+    readonly cluster: string;
+    readonly namespace: string;
+    readonly name: string;
+    readonly key: string;
+  };
+  readonly to: { readonly cluster: string; readonly namespace: string };
+}
+
+/** What verification checks for one peering. */
+export interface VerifyParams {
+  readonly acceptor: { readonly cluster: string; readonly partition: string; readonly peerName: string };
+  readonly dialer: { readonly cluster: string; readonly partition: string; readonly peerName: string };
+  /** Services the dialer must import and the acceptor must import, by name. */
+  readonly dialerImports: readonly string[];
+  readonly acceptorImports: readonly string[];
+  readonly heartbeatMaxAgeMs: number;
+  readonly probe: boolean;
+  readonly timeoutMs: number;
+}
+
+/** A typed step: `params` depends on `kind`. */
+export type Step = StepBase &
+  (
+    | {
+        readonly kind: 'helm-values-check';
+        readonly params: {
+          readonly release: string;
+          readonly namespace: string;
+          readonly needsPartitions: boolean;
+        };
+      }
+    | {
+        readonly kind: 'acl';
+        readonly params: { readonly namespace: string; readonly missing: readonly string[] };
+      }
+    | {
+        readonly kind: 'mesh-gateway';
+        readonly params: {
+          readonly mesh?: ObjectParams['object'];
+          readonly proxyDefaults?: ObjectParams['object'];
+        };
+      }
+    | {
+        readonly kind: 'rotate';
+        readonly params: { readonly namespace: string; readonly name: string; readonly version: number };
+      }
+    | { readonly kind: 'acceptor' | 'dialer' | 'export'; readonly params: ObjectParams }
+    | { readonly kind: 'token-transfer'; readonly params: TransferParams }
+    | {
+        readonly kind: 'prune-dialer' | 'prune-acceptor' | 'prune-token-secret' | 'prune-export';
+        readonly params: { readonly namespace: string; readonly name: string };
+      }
+    | { readonly kind: 'verify'; readonly params: VerifyParams }
+  );

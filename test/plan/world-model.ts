@@ -1,0 +1,373 @@
+/**
+ * A model of the clusters for planner tests: it applies a plan's effects to an observed snapshot
+ * the way meshpeer's executors, the consul-k8s controllers and Consul would, including the rule
+ * that a peering token establishes only once.
+ */
+import type {
+  ConsulPeeringFacts,
+  ObservedCluster,
+  ObservedState,
+  PeeringResourceFacts,
+} from '../../src/observe/observed-state.ts';
+import type { Plan, Step } from '../../src/plan/index.ts';
+import type { ObjectParams } from '../../src/plan/step.ts';
+import type { Topology } from '../../src/topology/index.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
+type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
+type World = Record<
+  string,
+  Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; used: Set<string> }
+>;
+
+/** A reachable cluster with a good Helm release, a ready gateway and nothing peering-related. */
+export function healthyCluster(): ObservedCluster {
+  return {
+    reachable: true,
+    helm: {
+      release: 'consul',
+      chartVersion: '1.6.2',
+      consulVersion: '1.20.1',
+      values: {
+        peeringEnabled: true,
+        tlsEnabled: true,
+        meshGatewayEnabled: true,
+        connectInjectEnabled: true,
+        manageSystemACLs: false,
+        adminPartitionsEnabled: true,
+      },
+    },
+    gateway: { found: true, replicas: 1, readyReplicas: 1 },
+    acceptors: [],
+    dialers: [],
+    tokenSecrets: [],
+    exports: [],
+    consul: {
+      reachable: true,
+      peerings: [],
+      reconcilerPermissions: ['peering:write', 'peering:read', 'mesh:write', 'service:read'],
+      meshGatewayPermissions: ['service:write', 'service:read', 'mesh:write', 'peering:read'],
+    },
+  };
+}
+
+/** Every cluster of the topology empty and healthy. */
+export function emptyObserved(t: Topology): ObservedState {
+  return { clusters: Object.fromEntries(t.clusters.map((c) => [c.name, healthyCluster()])) };
+}
+
+function toWorld(observed: ObservedState): World {
+  const world: World = {};
+  for (const [name, c] of Object.entries(observed.clusters)) {
+    if (!c.reachable) continue;
+    const peerings = c.consul.reachable ? c.consul.peerings.map((p) => ({ ...p })) : [];
+    world[name] = {
+      ...structuredClone(c),
+      acceptors: [...c.acceptors],
+      dialers: [...c.dialers],
+      tokenSecrets: [...c.tokenSecrets],
+      exports: [...c.exports],
+      consulPeerings: peerings,
+      used: new Set(),
+    } as World[string];
+  }
+  return world;
+}
+
+function fromWorld(observed: ObservedState, world: World): ObservedState {
+  const clusters: Record<string, ObservedState['clusters'][string]> = { ...observed.clusters };
+  for (const [name, w] of Object.entries(world)) {
+    const { consulPeerings, used: _used, ...rest } = w;
+    const consul = rest.consul.reachable ? { ...rest.consul, peerings: consulPeerings } : rest.consul;
+    clusters[name] = { ...rest, consul } as ObservedCluster;
+  }
+  return { clusters };
+}
+
+let rv = 1000;
+/** Restarts the simulated resourceVersion counter, so fixtures are reproducible. */
+export function resetResourceVersions(): void {
+  rv = 1000;
+}
+const nextRv = () => String(++rv);
+
+function resourceFacts(step: { params: ObjectParams }): PeeringResourceFacts {
+  const o = step.params.object;
+  const secret = (o.spec.peer as { secret: { name: string; key: string; backend: string } }).secret;
+  return {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+    managed: true,
+    synced: true,
+    deleting: false,
+    secretName: secret.name,
+    secretKey: secret.key,
+    backend: secret.backend,
+    partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
+    peering: o.metadata.annotations?.['meshpeer.dev/peering'] ?? '',
+  };
+}
+
+function issueToken(w: World[string], acceptor: PeeringResourceFacts): void {
+  w.tokenSecrets = w.tokenSecrets.filter(
+    (s) => !(s.name === acceptor.secretName && s.namespace === acceptor.namespace),
+  );
+  w.tokenSecrets.push({
+    name: acceptor.secretName,
+    namespace: acceptor.namespace,
+    resourceVersion: nextRv(),
+    keys: [acceptor.secretKey],
+    peeringTokenLabel: true,
+    managed: false,
+  });
+  w.consulPeerings = w.consulPeerings.filter(
+    (p) => p.name !== acceptor.name || p.partition !== acceptor.partition,
+  );
+  w.consulPeerings.push({
+    name: acceptor.name,
+    partition: acceptor.partition,
+    state: 'PENDING',
+    peerId: '',
+    remoteDatacenter: '',
+    importedServices: [],
+    exportedServices: [],
+  });
+}
+
+function applyStep(world: World, step: Step): void {
+  const w = world[step.lane];
+  switch (step.kind) {
+    case 'mesh-gateway': {
+      if (!w) return;
+      const mesh = step.params.mesh;
+      if (mesh)
+        w.mesh = {
+          name: 'mesh',
+          namespace: mesh.metadata.namespace,
+          managed: true,
+          synced: true,
+          deleting: false,
+          peerThroughMeshGateways: (mesh.spec.peering as { peerThroughMeshGateways: boolean })
+            .peerThroughMeshGateways,
+        };
+      const pd = step.params.proxyDefaults;
+      if (pd)
+        w.proxyDefaults = {
+          name: 'global',
+          namespace: pd.metadata.namespace,
+          managed: true,
+          synced: true,
+          deleting: false,
+          meshGatewayMode: (pd.spec.meshGateway as { mode: string }).mode,
+        };
+      return;
+    }
+    case 'acl':
+      if (w?.consul.reachable)
+        w.consul = {
+          ...w.consul,
+          meshGatewayPermissions: [...(w.consul.meshGatewayPermissions ?? []), ...step.params.missing],
+        };
+      return;
+    case 'acceptor': {
+      if (!w) return;
+      const facts = resourceFacts(step);
+      w.acceptors = [
+        ...w.acceptors.filter((a) => !(a.name === facts.name && a.namespace === facts.namespace)),
+        facts,
+      ];
+      issueToken(w, facts);
+      return;
+    }
+    case 'rotate': {
+      if (!w) return;
+      const a = w.acceptors.find((x) => x.name === step.params.name && x.namespace === step.params.namespace);
+      if (!a) return;
+      const updated = {
+        ...a,
+        peeringVersion: step.params.version,
+        latestPeeringVersion: step.params.version,
+      };
+      w.acceptors = w.acceptors.map((x) => (x === a ? updated : x));
+      issueToken(w, updated);
+      return;
+    }
+    case 'token-transfer': {
+      const from = world[step.params.from.cluster]?.tokenSecrets.find(
+        (s) => s.name === step.params.from.name && s.namespace === step.params.from.namespace,
+      );
+      if (!w || !from) return;
+      w.tokenSecrets = [
+        ...w.tokenSecrets.filter((s) => !(s.name === from.name && s.namespace === step.params.to.namespace)),
+        {
+          name: from.name,
+          namespace: step.params.to.namespace,
+          resourceVersion: nextRv(),
+          keys: from.keys,
+          peeringTokenLabel: true,
+          managed: true,
+          copiedFromResourceVersion: from.resourceVersion,
+        },
+      ];
+      return;
+    }
+    case 'dialer': {
+      if (!w) return;
+      const facts = resourceFacts(step);
+      w.dialers = [
+        ...w.dialers.filter((d) => !(d.name === facts.name && d.namespace === facts.namespace)),
+        facts,
+      ];
+      return;
+    }
+    case 'export': {
+      if (!w) return;
+      const o = step.params.object;
+      w.exports = [
+        ...w.exports.filter((e) => !(e.name === o.metadata.name && e.namespace === o.metadata.namespace)),
+        {
+          name: o.metadata.name,
+          namespace: o.metadata.namespace,
+          managed: true,
+          synced: true,
+          deleting: false,
+          partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
+          services: o.spec.services as never,
+        },
+      ];
+      return;
+    }
+    default:
+      applyPrune(world, step);
+  }
+}
+
+function applyPrune(world: World, step: Step): void {
+  const w = world[step.lane];
+  if (!w || !step.kind.startsWith('prune-')) return;
+  const { namespace, name } = step.params as { namespace: string; name: string };
+  const is = (x: { name: string; namespace: string }) => x.name === name && x.namespace === namespace;
+  if (step.kind === 'prune-acceptor') {
+    const a = w.acceptors.find(is);
+    w.acceptors = w.acceptors.filter((x) => !is(x));
+    if (a)
+      w.tokenSecrets = w.tokenSecrets.filter(
+        (s) => !(s.name === a.secretName && s.namespace === a.namespace),
+      );
+    w.consulPeerings = w.consulPeerings.filter((p) => p.name !== name);
+    terminatePeer(world, a?.peering, 'dialer');
+  } else if (step.kind === 'prune-dialer') {
+    const d = w.dialers.find(is);
+    w.dialers = w.dialers.filter((x) => !is(x));
+    w.consulPeerings = w.consulPeerings.filter((p) => p.name !== name);
+    terminatePeer(world, d?.peering, 'acceptor');
+  } else if (step.kind === 'prune-token-secret') w.tokenSecrets = w.tokenSecrets.filter((x) => !is(x));
+  else if (step.kind === 'prune-export') w.exports = w.exports.filter((x) => !is(x));
+}
+
+/** Deleting one side sends Terminated to the other. */
+function terminatePeer(world: World, peeringId: string | undefined, other: 'acceptor' | 'dialer'): void {
+  if (!peeringId) return;
+  const [a = '', d = ''] = peeringId.split('>');
+  const [cluster] = (other === 'acceptor' ? a : d).split('/');
+  for (const p of world[cluster ?? '']?.consulPeerings ?? [])
+    if (p.peerId === peeringId) p.state = 'TERMINATED';
+}
+
+/** The dialer controller and Consul: establish with the copied token if it was never used. */
+function settle(world: World, t: Topology): void {
+  for (const p of t.peerings) {
+    const a = world[p.acceptor.cluster];
+    const d = world[p.dialer.cluster];
+    if (!a || !d) continue;
+    const dialer = d.dialers.find(
+      (x) => x.name === p.acceptor.peerName && x.namespace === p.tokenSecret.dialerNamespace,
+    );
+    const copy = d.tokenSecrets.find(
+      (s) => s.name === p.tokenSecret.name && s.namespace === p.tokenSecret.dialerNamespace,
+    );
+    const accPeering = a.consulPeerings.find(
+      (x) => x.name === p.dialer.peerName && x.partition === p.acceptor.partition,
+    );
+    const source = a.tokenSecrets.find(
+      (s) => s.name === p.tokenSecret.name && s.namespace === p.tokenSecret.acceptorNamespace,
+    );
+    if (
+      !dialer ||
+      !copy ||
+      !accPeering ||
+      !source ||
+      copy.copiedFromResourceVersion !== source.resourceVersion
+    )
+      continue;
+    if (dialer.statusSecretResourceVersion === copy.resourceVersion) continue;
+    const updated = { ...dialer, statusSecretResourceVersion: copy.resourceVersion };
+    d.dialers = d.dialers.map((x) => (x === dialer ? updated : x));
+    if (accPeering.state !== 'PENDING') continue; // a used token: Consul answers 403
+    accPeering.state = 'ACTIVE';
+    accPeering.peerId = p.id;
+    d.consulPeerings = d.consulPeerings.filter(
+      (x) => !(x.name === p.acceptor.peerName && x.partition === p.dialer.partition),
+    );
+    d.consulPeerings.push({
+      name: p.acceptor.peerName,
+      partition: p.dialer.partition,
+      state: 'ACTIVE',
+      peerId: p.id,
+      remoteDatacenter: p.acceptor.cluster,
+      importedServices: [],
+      exportedServices: [],
+    });
+  }
+}
+
+/** Applies the unblocked steps of a plan, then lets controllers and Consul settle. */
+export function applyPlan(t: Topology, observed: ObservedState, plan: Plan): ObservedState {
+  const world = toWorld(observed);
+  for (const step of plan.steps) if (step.blockedBy === undefined) applyStep(world, step);
+  settle(world, t);
+  return fromWorld(observed, world);
+}
+
+/** Applies only the first `count` steps (a half-done apply). */
+export function applyPrefix(t: Topology, observed: ObservedState, plan: Plan, count: number): ObservedState {
+  return applyPlan(t, observed, { ...plan, steps: plan.steps.slice(0, count) });
+}
+
+/** An oracle independent of the planner: what is still wrong in the world for this topology. */
+export function worldProblems(t: Topology, observed: ObservedState): string[] {
+  const problems: string[] = [];
+  const side = (cluster: string) => {
+    const c = observed.clusters[cluster];
+    return c?.reachable && c.consul.reachable ? { c, peerings: c.consul.peerings } : undefined;
+  };
+  for (const p of t.peerings) {
+    const a = side(p.acceptor.cluster);
+    const d = side(p.dialer.cluster);
+    const accState = a?.peerings.find((x) => x.name === p.dialer.peerName)?.state;
+    const dialState = d?.peerings.find((x) => x.name === p.acceptor.peerName)?.state;
+    if (accState !== 'ACTIVE' || dialState !== 'ACTIVE')
+      problems.push(`${p.id}: acceptor ${accState}, dialer ${dialState}`);
+  }
+  const peered = new Set(t.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+  for (const name of peered) {
+    const c = side(name)?.c;
+    if (c?.mesh?.peerThroughMeshGateways !== true) problems.push(`${name}: mesh`);
+    if (c?.proxyDefaults?.meshGatewayMode !== 'local') problems.push(`${name}: proxy-defaults`);
+  }
+  for (const e of t.exports) {
+    const services = side(e.cluster)?.c.exports.find((x) => x.partition === e.partition)?.services ?? [];
+    const want = e.services
+      .map((s) => s.name)
+      .sort()
+      .join();
+    if (
+      services
+        .map((s) => s.name)
+        .sort()
+        .join() !== want
+    )
+      problems.push(`${e.cluster}: exports`);
+  }
+  return problems;
+}
