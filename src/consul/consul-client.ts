@@ -1,0 +1,159 @@
+/**
+ * The slice of Consul's HTTP API meshpeer uses: peerings, config entries, ACL token and policy
+ * reads, and health of imported services. Error bodies are plain text in Consul; they are kept
+ * (they never contain token values) but the request's ACL token never enters a message.
+ */
+import { registerSecret } from '../secrets/redact.ts';
+import type { ConsulTransport } from './consul-transport.ts';
+
+/** A peering as `GET /v1/peerings` returns it. */
+export interface ConsulPeering {
+  readonly ID: string;
+  readonly Name: string;
+  readonly Partition?: string;
+  readonly State: string;
+  readonly PeerID?: string;
+  readonly DeletedAt?: string;
+  readonly Remote?: { readonly Partition?: string; readonly Datacenter?: string };
+  readonly StreamStatus?: {
+    readonly ImportedServices?: string[] | null;
+    readonly ExportedServices?: string[] | null;
+    readonly LastHeartbeat?: string | null;
+    readonly LastReceive?: string | null;
+    readonly LastSend?: string | null;
+  };
+}
+
+/** A failed Consul call; `status` 0 means Consul could not be reached at all. */
+export class ConsulError extends Error {
+  override readonly name = 'ConsulError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** Whether a retry may help (network, 429, 5xx but not validation errors). */
+  get transient(): boolean {
+    return (
+      this.status === 0 ||
+      this.status === 429 ||
+      this.status === 503 ||
+      this.status === 502 ||
+      this.status === 504
+    );
+  }
+}
+
+/** A Consul HTTP API client for one cluster (and one ACL token). */
+export class ConsulClient {
+  constructor(
+    private readonly transport: ConsulTransport,
+    private readonly token?: string,
+  ) {
+    registerSecret(token);
+  }
+
+  private async call<T>(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    allow404 = false,
+  ): Promise<T | undefined> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token !== undefined) headers['x-consul-token'] = this.token;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: { status: number; body: string };
+    try {
+      res = await this.transport.send(
+        method,
+        path,
+        headers,
+        body === undefined ? undefined : JSON.stringify(body),
+      );
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new ConsulError(
+        0,
+        `consul unreachable via ${this.transport.description}: ${code ?? (err as Error).message}`,
+      );
+    }
+    if (res.status === 404 && allow404) return undefined;
+    if (res.status < 200 || res.status >= 300) {
+      throw new ConsulError(
+        res.status,
+        `consul ${method} ${path.split('?')[0]} failed (${res.status}): ${res.body.trim().slice(0, 300) || 'no body'}`,
+      );
+    }
+    return (res.body.trim() === '' ? undefined : JSON.parse(res.body)) as T | undefined;
+  }
+
+  private static partition(path: string, partition?: string): string {
+    if (partition === undefined || partition === 'default') return path;
+    return `${path}${path.includes('?') ? '&' : '?'}partition=${encodeURIComponent(partition)}`;
+  }
+
+  /** Every peering of a partition. */
+  async listPeerings(partition?: string): Promise<ConsulPeering[]> {
+    return (await this.call<ConsulPeering[]>('GET', ConsulClient.partition('/v1/peerings', partition))) ?? [];
+  }
+
+  /** One peering, or undefined when Consul has none by that name. */
+  readPeering(name: string, partition?: string): Promise<ConsulPeering | undefined> {
+    return this.call<ConsulPeering>(
+      'GET',
+      ConsulClient.partition(`/v1/peering/${encodeURIComponent(name)}`, partition),
+      undefined,
+      true,
+    );
+  }
+
+  /** A new token for an acceptor-side peering; the caller must treat it as a secret. */
+  async generateToken(peerName: string, partition?: string): Promise<string> {
+    const res = await this.call<{ PeeringToken: string }>(
+      'POST',
+      ConsulClient.partition('/v1/peering/token', partition),
+      { PeerName: peerName },
+    );
+    if (res?.PeeringToken === undefined) throw new ConsulError(500, 'consul returned no peering token');
+    registerSecret(res.PeeringToken);
+    return res.PeeringToken;
+  }
+
+  /** Soft-deletes a peering (Consul answers 200 even when it does not exist). */
+  async deletePeering(name: string, partition?: string): Promise<void> {
+    await this.call('DELETE', ConsulClient.partition(`/v1/peering/${encodeURIComponent(name)}`, partition));
+  }
+
+  /** A config entry, or undefined when it does not exist. */
+  readConfigEntry<T>(kind: string, name: string, partition?: string): Promise<T | undefined> {
+    return this.call<T>(
+      'GET',
+      ConsulClient.partition(`/v1/config/${kind}/${encodeURIComponent(name)}`, partition),
+      undefined,
+      true,
+    );
+  }
+
+  /** The token the client uses, with its policies' rules resolved. */
+  async tokenSelf(): Promise<
+    { AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined
+  > {
+    return this.call('GET', '/v1/acl/token/self');
+  }
+
+  /** One ACL policy with its rules. */
+  readPolicy(id: string): Promise<{ ID: string; Name: string; Rules: string } | undefined> {
+    return this.call('GET', `/v1/acl/policy/${encodeURIComponent(id)}`, undefined, true);
+  }
+
+  /** Healthy instances of a service imported from a peer. */
+  async importedInstances(service: string, peer: string, partition?: string): Promise<unknown[]> {
+    const path = ConsulClient.partition(
+      `/v1/health/service/${encodeURIComponent(service)}?peer=${encodeURIComponent(peer)}`,
+      partition,
+    );
+    return (await this.call<unknown[]>('GET', path)) ?? [];
+  }
+}

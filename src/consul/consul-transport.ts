@@ -1,0 +1,77 @@
+/**
+ * How meshpeer reaches a cluster's Consul HTTP API: directly at `consul.address`, or through the
+ * Kubernetes API server's service proxy to the Helm release's `<release>-server` Service.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { ClusterReader } from '../kube/cluster-client.ts';
+
+/** A raw HTTP exchange with Consul. */
+export interface ConsulTransport {
+  readonly description: string;
+  send(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }>;
+}
+
+/** Talks to Consul at a URL, trusting an optional CA. */
+export function directTransport(
+  address: string,
+  options: { ca?: string; timeoutMs?: number } = {},
+): ConsulTransport {
+  const base = new URL(address);
+  const timeout = options.timeoutMs ?? 10_000;
+  return {
+    description: base.origin,
+    send(method, path, headers, body) {
+      const url = new URL(path, base);
+      const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      return new Promise((resolve, reject) => {
+        const req = request(
+          url,
+          { method, headers, timeout, ...(options.ca !== undefined && { ca: options.ca }) },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('timeout', () =>
+          req.destroy(
+            Object.assign(new Error(`consul ${base.origin} timed out after ${timeout} ms`), {
+              code: 'ETIMEDOUT',
+            }),
+          ),
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+  };
+}
+
+/** Talks to Consul through `/api/v1/namespaces/NS/services/RELEASE-server:http/proxy`. */
+export function serviceProxyTransport(
+  kube: ClusterReader,
+  namespace: string,
+  release: string,
+  timeoutMs = 10_000,
+): ConsulTransport {
+  const service = `${release}-server:http`;
+  return {
+    description: `service proxy ${namespace}/${service}`,
+    send: (method, path, headers, body) =>
+      kube.proxyRequest(namespace, service, path, {
+        method,
+        headers,
+        timeoutMs,
+        ...(body !== undefined && { body }),
+      }),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * ClusterClient on @kubernetes/client-node 1.x: one KubeConfig per cluster (never a shared one
+ * with switched contexts), server-side apply with meshpeer's field manager, and per-call timeouts.
+ */
+import { request as httpsRequest } from 'node:https';
+import {
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import type {
+  ClusterClient,
+  LiveObject,
+  ObjectKey,
+  ProxyRequestInit,
+  ProxyResponse,
+} from './cluster-client.ts';
+import { KubeError } from './cluster-client.ts';
+import { toKubeError } from './kube-error.ts';
+
+/** The field manager of every server-side apply meshpeer makes; load-bearing for ownership. */
+export const FIELD_MANAGER = 'meshpeer';
+
+function withTimeout<T>(promise: Promise<T>, ms: number, cluster: string, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new KubeError('timeout', `${cluster}: ${what} timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function header(key: ObjectKey) {
+  return {
+    apiVersion: key.apiVersion,
+    kind: key.kind,
+    metadata: { name: key.name, namespace: key.namespace },
+  };
+}
+
+/** client-node types every object loosely; meshpeer reads them through LiveObject. */
+const live = (value: unknown) => value as LiveObject;
+
+/** Creates the client of one cluster from its own KubeConfig. */
+export function createKubeClusterClient(
+  cluster: string,
+  kc: KubeConfig,
+  options: { timeoutMs?: number } = {},
+): ClusterClient {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await withTimeout(fn(), timeoutMs, cluster, what);
+    } catch (err) {
+      throw toKubeError(err, cluster, what);
+    }
+  };
+  const describe = (key: ObjectKey) => `${key.kind} ${key.namespace}/${key.name}`;
+  return {
+    cluster,
+    async get(key) {
+      try {
+        return live(await call(`get ${describe(key)}`, () => api.read(header(key))));
+      } catch (err) {
+        if (err instanceof KubeError && err.status === 404) return undefined;
+        throw err;
+      }
+    },
+    async list(apiVersion, kind, namespace, labelSelector) {
+      const result = await call(`list ${kind} in ${namespace}`, () =>
+        api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+      );
+      return result.items.map((item) => ({ ...live(item), apiVersion, kind }));
+    },
+    async apply(object) {
+      const what = `apply ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
+      return live(
+        await call(what, () =>
+          api.patch(
+            object as KubernetesObject,
+            undefined,
+            undefined,
+            FIELD_MANAGER,
+            true,
+            PatchStrategy.ServerSideApply,
+          ),
+        ),
+      );
+    },
+    async mergePatch(key, patch) {
+      const body = {
+        ...patch,
+        apiVersion: key.apiVersion,
+        kind: key.kind,
+        metadata: { ...(patch.metadata as object | undefined), name: key.name, namespace: key.namespace },
+      };
+      return live(
+        await call(`patch ${describe(key)}`, () =>
+          api.patch(
+            body as KubernetesObject,
+            undefined,
+            undefined,
+            FIELD_MANAGER,
+            undefined,
+            PatchStrategy.MergePatch,
+          ),
+        ),
+      );
+    },
+    async delete(key) {
+      try {
+        await call(`delete ${describe(key)}`, () => api.delete(header(key)));
+        return true;
+      } catch (err) {
+        if (err instanceof KubeError && err.status === 404) return false;
+        throw err;
+      }
+    },
+    proxyRequest: (namespace, service, path, init) =>
+      proxyRequest(kc, cluster, namespace, service, path, init),
+  };
+}
+
+/** A raw request through `/api/v1/namespaces/NS/services/NAME/proxy/PATH`, authenticated like the client. */
+async function proxyRequest(
+  kc: KubeConfig,
+  cluster: string,
+  namespace: string,
+  service: string,
+  path: string,
+  init: ProxyRequestInit,
+): Promise<ProxyResponse> {
+  const server = kc.getCurrentCluster()?.server;
+  if (server === undefined) throw new KubeError('unreachable', `${cluster}: the kube context has no server`);
+  const url = new URL(
+    `/api/v1/namespaces/${namespace}/services/${service}/proxy${path.startsWith('/') ? path : `/${path}`}`,
+    server,
+  );
+  const options: import('node:https').RequestOptions = {
+    method: init.method,
+    headers: { ...init.headers },
+    timeout: init.timeoutMs,
+  };
+  await kc.applyToHTTPSOptions(options);
+  return await new Promise<ProxyResponse>((resolve, reject) => {
+    const req = httpsRequest(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () =>
+      req.destroy(new KubeError('timeout', `${cluster}: service proxy ${namespace}/${service} timed out`)),
+    );
+    req.on('error', (err) => reject(toKubeError(err, cluster, `service proxy ${namespace}/${service}`)));
+    if (init.body !== undefined) req.end(init.body);
+    else req.end();
+  });
+}

@@ -1,0 +1,58 @@
+/** Maps @kubernetes/client-node failures to KubeError without ever copying a response body. */
+import { ApiException } from '@kubernetes/client-node';
+import { KubeError } from './cluster-client.ts';
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+function reasonOf(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(body) as { reason?: unknown };
+    return typeof parsed.reason === 'string' ? parsed.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A KubeError for any thrown value; `what` names the call, e.g. `get Secret consul/x`. */
+export function toKubeError(err: unknown, cluster: string, what: string): KubeError {
+  if (err instanceof KubeError) return err;
+  if (err instanceof ApiException) {
+    const status = err.code;
+    const reason = reasonOf(err.body) ?? `HTTP ${status}`;
+    const code =
+      status === 401
+        ? 'unauthorized'
+        : status === 403
+          ? 'forbidden'
+          : status === 409
+            ? 'conflict'
+            : status === 422 || status === 400 || status === 415
+              ? 'invalid'
+              : status === 429
+                ? 'throttled'
+                : status === 504
+                  ? 'timeout'
+                  : 'server';
+    return new KubeError(code, `${cluster}: ${what} failed: ${reason} (${status})`, status);
+  }
+  const e = err as { code?: string; cause?: { code?: string }; name?: string };
+  const netCode = e.code ?? e.cause?.code;
+  if (e.name === 'AbortError' || netCode === 'ETIMEDOUT')
+    return new KubeError('timeout', `${cluster}: ${what} timed out`);
+  if (netCode !== undefined && networkCodes.has(netCode))
+    return new KubeError('unreachable', `${cluster}: ${what} failed: API server unreachable (${netCode})`);
+  return new KubeError(
+    'unreachable',
+    `${cluster}: ${what} failed: ${err instanceof Error ? err.message.split('\n')[0] : 'unknown error'}`,
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Observes every cluster of a topology in parallel, each under its own deadline. A cluster that
+ * fails or times out is reported as unreachable; it never fails the others.
+ */
+import type { ClusterReader } from '../kube/cluster-client.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
+import type { Topology } from '../topology/index.ts';
+import { type ConsulConnector, defaultConsulConnector, observeCluster } from './observe-cluster.ts';
+import type { ObservedState } from './observed-state.ts';
+
+/** How to observe: the reader of each cluster, a deadline, and how to reach Consul. */
+export interface ObserveOptions {
+  readonly reader: (cluster: string) => ClusterReader;
+  readonly timeoutMs?: number;
+  readonly connect?: ConsulConnector;
+  /** Called as each cluster finishes, for progress output. */
+  readonly onCluster?: (cluster: string, ok: boolean, ms: number) => void;
+}
+
+function deadline<T>(promise: Promise<T>, ms: number, cluster: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`observation of ${cluster} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** A snapshot of every cluster in the topology. */
+export async function observeAll(topology: Topology, options: ObserveOptions): Promise<ObservedState> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const entries = await Promise.all(
+    topology.clusters.map(async (spec) => {
+      const started = Date.now();
+      try {
+        const observed = await deadline(
+          observeCluster(
+            spec,
+            topology,
+            options.reader(spec.name),
+            options.connect ?? defaultConsulConnector,
+          ),
+          timeoutMs,
+          spec.name,
+        );
+        options.onCluster?.(spec.name, true, Date.now() - started);
+        return [spec.name, observed] as const;
+      } catch (err) {
+        options.onCluster?.(spec.name, false, Date.now() - started);
+        return [spec.name, { reachable: false as const, error: safeErrorMessage(err) }] as const;
+      }
+    }),
+  );
+  return { clusters: Object.fromEntries(entries) };
+}

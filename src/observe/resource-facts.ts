@@ -1,0 +1,90 @@
+/** Converts live consul-k8s objects and Secrets into observed facts (metadata only for Secrets). */
+
+import type { LiveObject } from '../kube/cluster-client.ts';
+import {
+  COPIED_FROM_ANNOTATION,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  PARTITION_ANNOTATION,
+  PEERING_ANNOTATION,
+  PEERING_TOKEN_LABEL,
+  PEERING_VERSION_ANNOTATION,
+} from '../kube/consul-resources.ts';
+import type { ExportFacts, PeeringResourceFacts, ResourceFacts, TokenSecretFacts } from './observed-state.ts';
+
+function synced(o: LiveObject): Pick<ResourceFacts, 'synced' | 'syncedReason' | 'syncedMessage'> {
+  const conditions =
+    (o.status?.conditions as
+      | Array<{ type?: string; status?: string; reason?: string; message?: string }>
+      | undefined) ?? [];
+  const c = conditions.find((x) => x.type === 'Synced');
+  if (c === undefined) return {};
+  return {
+    synced: c.status === 'True',
+    ...(c.reason ? { syncedReason: c.reason } : {}),
+    ...(c.message ? { syncedMessage: c.message } : {}),
+  };
+}
+
+/** Facts every consul-k8s resource shares. */
+export function baseFacts(o: LiveObject): ResourceFacts {
+  return {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace ?? '',
+    managed: o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
+    deleting: o.metadata.deletionTimestamp !== undefined,
+    ...synced(o),
+  };
+}
+
+const int = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' ? Number.parseInt(v, 10) : typeof v === 'number' ? v : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** A PeeringAcceptor or PeeringDialer. */
+export function peeringResourceFacts(o: LiveObject): PeeringResourceFacts {
+  const secret = ((o.spec?.peer as { secret?: Record<string, string> } | undefined)?.secret ?? {}) as Record<
+    string,
+    string | undefined
+  >;
+  const statusSecret = o.status?.secret as { resourceVersion?: string } | undefined;
+  const version = int(o.metadata.annotations?.[PEERING_VERSION_ANNOTATION]);
+  const latest = int(o.status?.latestPeeringVersion);
+  const peering = o.metadata.annotations?.[PEERING_ANNOTATION];
+  return {
+    ...baseFacts(o),
+    secretName: secret.name ?? '',
+    secretKey: secret.key ?? '',
+    backend: secret.backend ?? '',
+    partition: o.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default',
+    ...(version !== undefined && { peeringVersion: version }),
+    ...(latest !== undefined && { latestPeeringVersion: latest }),
+    ...(statusSecret?.resourceVersion ? { statusSecretResourceVersion: statusSecret.resourceVersion } : {}),
+    ...(peering !== undefined && { peering }),
+  };
+}
+
+/** A token Secret's metadata and key names; its values are dropped here and never kept. */
+export function tokenSecretFacts(o: LiveObject): TokenSecretFacts {
+  const copied = o.metadata.annotations?.[COPIED_FROM_ANNOTATION];
+  return {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace ?? '',
+    resourceVersion: o.metadata.resourceVersion ?? '',
+    keys: Object.keys(o.data ?? {}).sort(),
+    peeringTokenLabel: o.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true',
+    managed: o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
+    ...(copied !== undefined && { copiedFromResourceVersion: copied }),
+  };
+}
+
+/** An ExportedServices resource. */
+export function exportFacts(o: LiveObject): ExportFacts {
+  const services = (o.spec?.services as ExportFacts['services'] | undefined) ?? [];
+  return {
+    ...baseFacts(o),
+    partition: o.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default',
+    services,
+  };
+}
