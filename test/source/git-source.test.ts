@@ -56,6 +56,8 @@ describe('git source over git http-backend', () => {
     expect(server.packFetches()).toBe(before);
     expect(src.stats().packFetches).toBe(0);
     expect(src.stats().refListings).toBeGreaterThan(0);
+    // Protocol v2: the branch is filtered on the server by an ls-refs command.
+    expect(server.requests.some((r) => r.kind === 'ls-refs')).toBe(true);
   });
 
   it('fetches a new commit and reads the file at that exact sha; an unchanged head fetches nothing', async () => {
@@ -84,6 +86,18 @@ describe('git source over git http-backend', () => {
     const wanted = repo.commitAndPush({ 'peerings.yaml': 'wanted: true\n' });
     repo.commitAndPush({ 'peerings.yaml': 'later: true\n' });
     expect((await src.readDesired(wanted)).content).toBe('wanted: true\n');
+  });
+
+  it('starts over with an empty cache after the configured number of fetches', async () => {
+    const src = source({ maxFetchesBeforeReset: 1 });
+    const a = repo.commitAndPush({ 'peerings.yaml': 'a: 1\n' });
+    expect((await src.readDesired(a)).content).toBe('a: 1\n');
+    const b = repo.commitAndPush({ 'peerings.yaml': 'b: 1\n' });
+    expect((await src.readDesired(b)).content).toBe('b: 1\n');
+    expect(await src.readFile(b)).toBe('b: 1\n');
+    // The reset dropped commit a; reading it again fetches it again.
+    await expect(src.readFile(a)).rejects.toMatchObject({ code: 'revision_not_found' });
+    expect((await src.readDesired(a)).content).toBe('a: 1\n');
   });
 
   it('reads pull-request head refs and arbitrary refs', async () => {
