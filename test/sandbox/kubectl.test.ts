@@ -140,8 +140,8 @@ describe('meshpeer sandbox up', () => {
   });
 });
 
-describe.runIf(kubectlPresent)('kubectl against the sandbox', () => {
-  it('is a kubectl that talks to a 1.32 API server', async () => {
+describe('kubectl against the sandbox', () => {
+  it.runIf(kubectlPresent)('is a kubectl that talks to a 1.32 API server', async () => {
     const version = JSON.parse((await kubectl('cluster-01', 'version', '-o', 'json')).stdout) as {
       clientVersion: { major: string; minor: string };
       serverVersion: { major: string; minor: string };
@@ -151,17 +151,20 @@ describe.runIf(kubectlPresent)('kubectl against the sandbox', () => {
     expect(version.serverVersion).toMatchObject({ major: '1', minor: '32' });
   });
 
-  it('applies the peering resources with server-side validation and reports unchanged on a re-apply', async () => {
-    const first = await kubectl('cluster-01', 'apply', '-f', join(dir, 'peering.yaml'));
-    expect(first.stderr).toBe('');
-    expect(first.stdout).toContain('peeringacceptor.consul.hashicorp.com/cluster-02 created');
-    expect(first.stdout).toContain('secret/peering-token-cluster-02 created');
-    const again = await kubectl('cluster-01', 'apply', '-f', join(dir, 'peering.yaml'));
-    expect(again.stdout).toContain('mesh.consul.hashicorp.com/mesh unchanged');
-    expect(again.stdout).toContain('peeringacceptor.consul.hashicorp.com/cluster-02 unchanged');
-  });
+  it.runIf(kubectlPresent)(
+    'applies the peering resources with server-side validation and reports unchanged on a re-apply',
+    async () => {
+      const first = await kubectl('cluster-01', 'apply', '-f', join(dir, 'peering.yaml'));
+      expect(first.stderr).toBe('');
+      expect(first.stdout).toContain('peeringacceptor.consul.hashicorp.com/cluster-02 created');
+      expect(first.stdout).toContain('secret/peering-token-cluster-02 created');
+      const again = await kubectl('cluster-01', 'apply', '-f', join(dir, 'peering.yaml'));
+      expect(again.stdout).toContain('mesh.consul.hashicorp.com/mesh unchanged');
+      expect(again.stdout).toContain('peeringacceptor.consul.hashicorp.com/cluster-02 unchanged');
+    },
+  );
 
-  it('shows objects with -o yaml as a real server does', async () => {
+  it.runIf(kubectlPresent)('shows objects with -o yaml as a real server does', async () => {
     const acceptor = parse(
       (await kubectl('cluster-01', 'get', 'peeringacceptor', 'cluster-02', '-o', 'yaml')).stdout,
     ) as Obj;
@@ -188,7 +191,7 @@ describe.runIf(kubectlPresent)('kubectl against the sandbox', () => {
     expect(secret.stringData).toBeUndefined();
   });
 
-  it('prints tables with the printer columns and describes objects', async () => {
+  it.runIf(kubectlPresent)('prints tables with the printer columns and describes objects', async () => {
     const table = await kubectl('cluster-01', 'get', 'peeringacceptors,mesh,secrets');
     expect(table.stdout).toMatch(/NAME\s+SYNCED\s+LAST SYNCED\s+AGE/);
     expect(table.stdout).toMatch(/secret\/peering-token-cluster-02\s+Opaque\s+1\s+\d+s/);
@@ -202,47 +205,53 @@ describe.runIf(kubectlPresent)('kubectl against the sandbox', () => {
     expect(secret.stdout).not.toContain('not-a-real-token');
   });
 
-  it('copies the token Secret to the other cluster the way the runbook does', async () => {
-    const kc = join(dir, 'kubeconfig');
-    const { stdout } = await run('sh', [
-      '-c',
-      `"${kubectlPath}" --kubeconfig "${kc}" --context cluster-01 get secret peering-token-cluster-02 -o yaml | "${kubectlPath}" --kubeconfig "${kc}" --context cluster-02 apply -f -`,
-    ]);
-    expect(stdout).toContain('secret/peering-token-cluster-02 created');
-    const copied = await kubectl(
-      'cluster-02',
-      'get',
-      'secret',
-      'peering-token-cluster-02',
-      '-o',
-      'jsonpath={.metadata.labels}',
-    );
-    expect(copied.stdout).toContain('consul.hashicorp.com/peering-token');
-  });
+  it.runIf(kubectlPresent)(
+    'copies the token Secret to the other cluster the way the runbook does',
+    async () => {
+      const kc = join(dir, 'kubeconfig');
+      const { stdout } = await run('sh', [
+        '-c',
+        `"${kubectlPath}" --kubeconfig "${kc}" --context cluster-01 get secret peering-token-cluster-02 -o yaml | "${kubectlPath}" --kubeconfig "${kc}" --context cluster-02 apply -f -`,
+      ]);
+      expect(stdout).toContain('secret/peering-token-cluster-02 created');
+      const copied = await kubectl(
+        'cluster-02',
+        'get',
+        'secret',
+        'peering-token-cluster-02',
+        '-o',
+        'jsonpath={.metadata.labels}',
+      );
+      expect(copied.stdout).toContain('consul.hashicorp.com/peering-token');
+    },
+  );
 
-  it('reports webhook denials and strict field validation like the real server', async () => {
-    const bad = join(dir, 'bad.yaml');
-    await writeFile(
-      bad,
-      manifests
-        .split('---')[2]
-        ?.replace('name: cluster-02', 'name: other')
-        .replace('backend: kubernetes', 'backend: vault') ?? '',
-    );
-    const denied = await kubectl('cluster-01', 'apply', '-f', bad);
-    expect(denied.code).not.toBe(0);
-    expect(denied.stderr).toContain(
-      'admission webhook "mutate-peeringacceptors.consul.hashicorp.com" denied the request',
-    );
-    await writeFile(
-      bad,
-      manifests.split('---')[1]?.replace('mode: local', 'mode: local\n    extra: 1') ?? '',
-    );
-    const strict = await kubectl('cluster-01', 'apply', '-f', bad);
-    expect(strict.stderr).toContain('unknown field "spec.meshGateway.extra"');
-  });
+  it.runIf(kubectlPresent)(
+    'reports webhook denials and strict field validation like the real server',
+    async () => {
+      const bad = join(dir, 'bad.yaml');
+      await writeFile(
+        bad,
+        manifests
+          .split('---')[2]
+          ?.replace('name: cluster-02', 'name: other')
+          .replace('backend: kubernetes', 'backend: vault') ?? '',
+      );
+      const denied = await kubectl('cluster-01', 'apply', '-f', bad);
+      expect(denied.code).not.toBe(0);
+      expect(denied.stderr).toContain(
+        'admission webhook "mutate-peeringacceptors.consul.hashicorp.com" denied the request',
+      );
+      await writeFile(
+        bad,
+        manifests.split('---')[1]?.replace('mode: local', 'mode: local\n    extra: 1') ?? '',
+      );
+      const strict = await kubectl('cluster-01', 'apply', '-f', bad);
+      expect(strict.stderr).toContain('unknown field "spec.meshGateway.extra"');
+    },
+  );
 
-  it('deletes the resources and the Secret', async () => {
+  it.runIf(kubectlPresent)('deletes the resources and the Secret', async () => {
     const deleted = await kubectl('cluster-01', 'delete', '-f', join(dir, 'peering.yaml'));
     expect(deleted.stdout).toContain('peeringacceptor.consul.hashicorp.com "cluster-02" deleted');
     expect(deleted.stdout).toContain('secret "peering-token-cluster-02" deleted');

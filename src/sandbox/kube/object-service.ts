@@ -4,15 +4,16 @@
  * dryRun; reads and lists with selectors. Deletion lives in object-deletion.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { asKubeObject, clone, jsonEqual, type KubeObject } from './kube-object.ts';
+import { clone, jsonEqual, type KubeObject } from './kube-object.ts';
 import type { ObjectStore } from './object-store.ts';
 import { updateManagedFields, type WriteManager } from './patch/managed-fields.ts';
 import { applyPatch, type PatchType } from './patch/patch-dispatch.ts';
 import { serverSideApply } from './patch/server-side-apply.ts';
+import { normaliseBody, requireNamespace } from './request-body.ts';
 import type { ResourceCatalog } from './resource-catalog.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { alreadyExists, badRequest, conflict, forbidden, KubeApiError, notFound } from './status-error.ts';
+import { alreadyExists, badRequest, conflict, KubeApiError, notFound } from './status-error.ts';
 import { admitWrite, decodeBody, type FieldValidation } from './write-admission.ts';
 
 /** Options every write accepts (the query parameters of the real API). */
@@ -88,7 +89,7 @@ export class KubeObjectService {
     body: unknown,
     options: WriteOptions = {},
   ): WriteResult {
-    const obj = this.incoming(rt, body, namespace, undefined);
+    const obj = normaliseBody(rt, body, namespace, undefined);
     const warnings = decodeBody(rt, obj, options.fieldValidation ?? 'Strict');
     return this.commitCreate(rt, obj, this.manager(rt, options, 'Update'), options, warnings);
   }
@@ -103,7 +104,7 @@ export class KubeObjectService {
   ): WriteResult {
     const old = this.store.get(rt, namespace, name);
     if (old === undefined) throw notFound(rt, name);
-    const obj = this.incoming(rt, body, namespace, name);
+    const obj = normaliseBody(rt, body, namespace, name);
     const warnings = decodeBody(rt, obj, options.fieldValidation ?? 'Strict');
     return this.commitUpdate(rt, old, obj, this.manager(rt, options, 'Update'), options, warnings);
   }
@@ -121,7 +122,7 @@ export class KubeObjectService {
     if (options.force !== undefined) throw badRequest('force may not be set for non-apply patch');
     const old = this.store.get(rt, namespace, name);
     if (old === undefined) throw notFound(rt, name);
-    const obj = this.incoming(rt, applyPatch(rt, type, old, body), namespace, name);
+    const obj = normaliseBody(rt, applyPatch(rt, type, old, body), namespace, name);
     const warnings = decodeBody(rt, obj, options.fieldValidation ?? 'Strict');
     return this.commitUpdate(rt, old, obj, this.manager(rt, options, 'Update'), options, warnings);
   }
@@ -136,7 +137,7 @@ export class KubeObjectService {
     if (options.fieldManager === undefined || options.fieldManager === '') {
       throw badRequest('PATCH /apply requests require fieldManager to be set');
     }
-    const config = this.incoming(rt, body, namespace, name, true);
+    const config = normaliseBody(rt, body, namespace, name, true);
     const warnings = decodeBody(rt, config, options.fieldValidation ?? 'Strict');
     const old = this.store.get(rt, namespace, name);
     const scope = options.subresource === 'status' ? 'status' : 'main';
@@ -164,62 +165,6 @@ export class KubeObjectService {
     return m;
   }
 
-  /** Normalises a request body: kind and apiVersion, namespace and name agreement with the URL. */
-  private incoming(
-    rt: ResourceType,
-    body: unknown,
-    namespace: string | undefined,
-    name: string | undefined,
-    strictKind = false,
-  ): KubeObject {
-    const obj = asKubeObject(clone(body));
-    if (obj === undefined) throw badRequest(`the body of the request could not be decoded as a ${rt.kind}`);
-    const apiVersion = apiVersionOf(rt);
-    if ((obj.apiVersion !== undefined || strictKind) && obj.apiVersion !== apiVersion) {
-      throw badRequest(
-        `the API version in the data (${String(obj.apiVersion ?? '')}) does not match the expected API version (${apiVersion})`,
-      );
-    }
-    if ((obj.kind !== undefined || strictKind) && obj.kind !== rt.kind) {
-      throw badRequest(
-        `the kind in the data (${String(obj.kind ?? '')}) does not match the expected kind (${rt.kind})`,
-      );
-    }
-    obj.apiVersion = apiVersion;
-    obj.kind = rt.kind;
-    if (rt.namespaced) {
-      if (obj.metadata.namespace !== undefined && obj.metadata.namespace !== namespace) {
-        throw badRequest(
-          'the namespace of the provided object does not match the namespace sent on the request',
-        );
-      }
-      obj.metadata.namespace = namespace ?? '';
-    } else delete obj.metadata.namespace;
-    if (name !== undefined) {
-      obj.metadata.name ??= name;
-      if (obj.metadata.name !== name) {
-        throw badRequest(
-          `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
-        );
-      }
-    }
-    return obj;
-  }
-
-  private requireNamespace(rt: ResourceType, obj: KubeObject): void {
-    if (!rt.namespaced) return;
-    const nsType = this.catalog.require('v1', 'Namespace');
-    const ns = this.store.get(nsType, undefined, obj.metadata.namespace ?? '');
-    if (ns === undefined) throw notFound(nsType, obj.metadata.namespace ?? '');
-    if (ns.metadata.deletionTimestamp !== undefined) {
-      throw forbidden(
-        rt,
-        obj.metadata.name ?? '',
-        `unable to create new content in namespace ${ns.metadata.name} because it is being terminated`,
-      );
-    }
-  }
-
   private commitCreate(
     rt: ResourceType,
     obj: KubeObject,
@@ -237,7 +182,7 @@ export class KubeObjectService {
     }
     if ((meta.name ?? '') === '' && (meta.generateName ?? '') !== '')
       meta.name = `${meta.generateName}${randomUUID().slice(0, 5)}`;
-    this.requireNamespace(rt, obj);
+    requireNamespace(this.catalog, this.store, rt, obj);
     for (const key of [
       'uid',
       'creationTimestamp',
