@@ -116,6 +116,34 @@ describe('authentication and discovery', () => {
   });
 });
 
+describe('request decoding', () => {
+  it('refuses an undecodable body with 400 without quoting it back', async () => {
+    const { request } = await import('node:https');
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        `${cluster.kube.url}/api/v1/namespaces/default/secrets`,
+        {
+          method: 'POST',
+          ca: cluster.kube.caPem,
+          headers: { authorization: `Bearer ${cluster.kube.token}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{"data": {"token": "c2VjcmV0LXZhbHVl"}');
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('error decoding request body: not valid JSON');
+    expect(answer.text).not.toContain('c2VjcmV0LXZhbHVl');
+  });
+});
+
 describe('service proxy', () => {
   it('forwards /services/NAME:PORT/proxy/PATH to the registered endpoint without the caller token', async () => {
     const port = (upstream.address() as AddressInfo).port;

@@ -25,9 +25,10 @@ export function decode(body: Buffer, contentType: string | undefined): unknown {
   if (text.trim() === '') return undefined;
   try {
     return (contentType ?? '').includes('yaml') ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
+  } catch {
+    // The parser's message quotes the input, which may be Secret data: say only what failed.
     throw badRequest(
-      `error decoding request body: ${err instanceof Error ? err.message.split('\n')[0] : 'invalid'}`,
+      `error decoding request body: not valid ${(contentType ?? '').includes('yaml') ? 'YAML' : 'JSON'}`,
     );
   }
 }
@@ -64,7 +65,6 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
-  const headers = apiError.code === 429 ? ['Retry-After', '1'] : [];
-  if (headers.length > 0) res.setHeader('retry-after', '1');
+  if (apiError.code === 429) res.setHeader('retry-after', '1');
   sendJson(res, apiError.code, apiError.toStatus());
 }

@@ -99,6 +99,15 @@ function proxyRoute(segments: string[], rest: string[]): ProxyRoute | undefined 
   return route;
 }
 
+function splitApiPath(segments: string[]): { group: string; version: string; rest: string[] } | undefined {
+  if (segments[0] === 'api' && segments.length >= 3)
+    return { group: '', version: segments[1] ?? '', rest: segments.slice(2) };
+  if (segments[0] === 'apis' && segments.length >= 4) {
+    return { group: segments[1] ?? '', version: segments[2] ?? '', rest: segments.slice(3) };
+  }
+  return undefined;
+}
+
 /** Routes a path; unknown resources are 404 NotFound as on the real server. */
 export function routeRequest(
   catalog: ResourceCatalog,
@@ -111,14 +120,10 @@ export function routeRequest(
     .filter((s) => s !== '')
     .map(decodeURIComponent);
   if (segments[0] === '_sandbox') return { kind: 'admin', verb: 'admin', path: pathname };
-  let group: string;
-  let version: string;
-  let rest: string[];
-  if (segments[0] === 'api' && segments.length >= 3)
-    [group, version, rest] = ['', segments[1] ?? '', segments.slice(2)];
-  else if (segments[0] === 'apis' && segments.length >= 4)
-    [group, version, rest] = [segments[1] ?? '', segments[2] ?? '', segments.slice(3)];
-  else return { kind: 'discovery', verb: 'discovery', path: pathname };
+  const api = splitApiPath(segments);
+  if (api === undefined) return { kind: 'discovery', verb: 'discovery', path: pathname };
+  const { group, version } = api;
+  let rest = api.rest;
   if (group === '' && rest.length >= 5) {
     const proxy = proxyRoute(rest.slice(0, 5), rest.slice(5));
     if (proxy !== undefined) return proxy;

@@ -4,7 +4,7 @@
  * to cluster-internal services (the caller's Authorization header is not passed on).
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { KubeApiError } from '../status-error.ts';
 import type { ProxyRoute } from './request-route.ts';
 
@@ -43,6 +43,14 @@ export class ServiceEndpoints {
   }
 }
 
+function forwardable(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  return out;
+}
+
 const hopByHop = new Set([
   'authorization',
   'host',
@@ -61,6 +69,22 @@ function upstreamUrl(endpoint: ServiceEndpoint, route: ProxyRoute, search: strin
   return target;
 }
 
+function requestOptions(req: IncomingMessage, endpoint: ServiceEndpoint): RequestOptions {
+  const options: RequestOptions = {
+    method: req.method ?? 'GET',
+    headers: forwardable(req.headers),
+    rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
+  };
+  if (endpoint.ca !== undefined) options.ca = endpoint.ca;
+  return options;
+}
+
+function unreachable(res: ServerResponse, err: Error): void {
+  const status = new KubeApiError(503, 'ServiceUnavailable', `error trying to reach service: ${err.message}`);
+  if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(status.toStatus()));
+}
+
 /** Forwards one request to the Service's endpoint and streams the answer back. */
 export function proxyToService(
   req: IncomingMessage,
@@ -77,36 +101,16 @@ export function proxyToService(
     );
   }
   const target = upstreamUrl(endpoint, route, search);
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !hopByHop.has(k)) headers[k] = v;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const upstream = send(
-      target,
-      {
-        method: req.method ?? 'GET',
-        headers,
-        ...(endpoint.ca === undefined ? {} : { ca: endpoint.ca }),
-        rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
-      },
-      (answer) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(answer.headers))
-          if (v !== undefined && !hopByHop.has(k)) out[k] = v;
-        res.writeHead(answer.statusCode ?? 502, out);
-        answer.pipe(res);
-        answer.on('end', () => resolve());
-        answer.on('error', () => resolve());
-      },
-    );
+    const upstream = send(target, requestOptions(req, endpoint), (answer) => {
+      res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
+      answer.pipe(res);
+      answer.on('end', () => resolve());
+      answer.on('error', () => resolve());
+    });
     upstream.on('error', (err) => {
-      const status = new KubeApiError(
-        503,
-        'ServiceUnavailable',
-        `error trying to reach service: ${err.message}`,
-      ).toStatus();
-      if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(status));
+      unreachable(res, err);
       resolve();
     });
     req.pipe(upstream);

@@ -16,6 +16,26 @@ export interface WatchStreamOptions extends WatchOptions {
   timeoutSeconds?: number;
 }
 
+function startTimers(
+  store: ObjectStore,
+  rt: ResourceType,
+  options: WatchStreamOptions,
+  write: (type: string, object: unknown) => void,
+  stop: () => void,
+): NodeJS.Timeout[] {
+  const timers: NodeJS.Timeout[] = [];
+  if (options.bookmarks) {
+    const metadata = (): Record<string, string> => ({ resourceVersion: String(store.resourceVersion) });
+    const bookmark = (): void =>
+      write('BOOKMARK', { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: metadata() });
+    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
+  }
+  if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0) {
+    timers.push(setTimeout(stop, options.timeoutSeconds * 1000));
+  }
+  return timers;
+}
+
 /** Streams a watch until the client goes away, the timeout passes or `stop` is called. */
 export function streamWatch(
   req: IncomingMessage,
@@ -39,11 +59,12 @@ export function streamWatch(
     res.end();
     onEnd();
   };
-  res.writeHead(200, {
+  const headers = {
     'content-type': 'application/json',
     'cache-control': 'no-cache, private',
     'transfer-encoding': 'chunked',
-  });
+  };
+  res.writeHead(200, headers);
   // Clients await the response headers before they consider the watch established.
   res.flushHeaders();
   try {
@@ -54,18 +75,7 @@ export function streamWatch(
     stop();
     return stop;
   }
-  if (options.bookmarks) {
-    const bookmark = (): void => {
-      write('BOOKMARK', {
-        kind: rt.kind,
-        apiVersion: apiVersionOf(rt),
-        metadata: { resourceVersion: String(store.resourceVersion) },
-      });
-    };
-    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
-  }
-  if (options.timeoutSeconds !== undefined && options.timeoutSeconds > 0)
-    timers.push(setTimeout(stop, options.timeoutSeconds * 1000));
+  timers.push(...startTimers(store, rt, options, write, stop));
   req.on('close', stop);
   res.on('close', stop);
   return stop;
