@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { demoCommand } from './demo-command.ts';
 import { registerPeeringCommand } from './peering-command.ts';
+import { planCommand } from './plan-command.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
 import { schemaCommand } from './schema-command.ts';
 import { registerTokenCommand } from './token-command.ts';
@@ -11,6 +12,7 @@ import { validateCommand } from './validate-command.ts';
 export function registerCommands(program: Command): void {
   program.addCommand(validateCommand());
   program.addCommand(schemaCommand());
+  program.addCommand(planCommand());
   program.addCommand(demoCommand());
   registerTokenCommand(program);
   registerPeeringCommand(program);

@@ -24,6 +24,20 @@ export interface ConsulPeering {
   };
 }
 
+/** Consul answers plain text; the Kubernetes service proxy answers a Status object. */
+function errorText(body: string): string {
+  const text = body.trim();
+  if (text.startsWith('{')) {
+    try {
+      const status = JSON.parse(text) as { kind?: string; message?: string };
+      if (status.kind === 'Status' && status.message) return `kubernetes service proxy: ${status.message}`;
+    } catch {
+      // not JSON after all: fall through to the raw text
+    }
+  }
+  return text.slice(0, 300) || 'no body';
+}
+
 /** A failed Consul call; `status` 0 means Consul could not be reached at all. */
 export class ConsulError extends Error {
   override readonly name = 'ConsulError';

@@ -1,0 +1,25 @@
+/** Observe every cluster of a topology and plan: the read-only half of a reconcile. */
+
+import type { ClusterClient } from '../kube/cluster-client.ts';
+import { observeAll } from '../observe/index.ts';
+import type { ObservedState } from '../observe/observed-state.ts';
+import { type Plan, planFor } from '../plan/index.ts';
+import type { Topology } from '../topology/index.ts';
+
+/** A plan with the snapshot it was computed from. */
+export interface PlannedTopology {
+  readonly plan: Plan;
+  readonly observed: ObservedState;
+  readonly observeMs: number;
+}
+
+/** Observes (read-only, in parallel) and plans. */
+export async function planTopology(
+  topology: Topology,
+  clients: (cluster: string) => ClusterClient,
+  options: { timeoutMs?: number; onCluster?: (cluster: string, ok: boolean, ms: number) => void } = {},
+): Promise<PlannedTopology> {
+  const started = Date.now();
+  const observed = await observeAll(topology, { reader: clients, ...options });
+  return { plan: planFor(topology, observed), observed, observeMs: Date.now() - started };
+}
