@@ -97,7 +97,7 @@ export class ConsulClient {
     if (res.status < 200 || res.status >= 300) {
       throw new ConsulError(
         res.status,
-        `consul ${method} ${path.split('?')[0]} failed (${res.status}): ${res.body.trim().slice(0, 300) || 'no body'}`,
+        `consul ${method} ${path.split('?')[0]} failed (${res.status}): ${errorText(res.body)}`,
       );
     }
     return (res.body.trim() === '' ? undefined : JSON.parse(res.body)) as T | undefined;
