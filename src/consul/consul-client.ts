@@ -157,6 +157,17 @@ export class ConsulClient {
     return this.call('GET', '/v1/acl/token/self');
   }
 
+  /** Another token's details (policies), read with that token itself. */
+  async tokenSelfOf(token: string): Promise<{ AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined> {
+    registerSecret(token);
+    return new ConsulClient(this.transport, token).tokenSelf();
+  }
+
+  /** Replaces an ACL policy's rules (needs acl:write). */
+  async updatePolicy(policy: { ID: string; Name: string; Rules: string }): Promise<void> {
+    await this.call('PUT', `/v1/acl/policy/${encodeURIComponent(policy.ID)}`, policy);
+  }
+
   /** One ACL policy with its rules. */
   readPolicy(id: string): Promise<{ ID: string; Name: string; Rules: string } | undefined> {
     return this.call('GET', `/v1/acl/policy/${encodeURIComponent(id)}`, undefined, true);

@@ -4,7 +4,8 @@
  */
 export { PLAN_FORMAT_VERSION, type Plan, type PlanEdge, type PlanError } from './plan.ts';
 export { planFor } from './plan-for.ts';
+export { helmErrors } from './preconditions.ts';
 export { renderJson } from './render-json.ts';
 export { MARKDOWN_LIMIT, renderMarkdown } from './render-markdown.ts';
 export { renderText, type TextStyle } from './render-text.ts';
-export { STEP_KINDS, type Step, type StepKind } from './step.ts';
+export { STEP_KINDS, type Step, type StepKind, type StepOf } from './step.ts';

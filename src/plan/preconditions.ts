@@ -19,9 +19,13 @@ const requiredValues = [
   ['connectInjectEnabled', 'connectInject.enabled'],
 ] as const;
 
-function helmErrors(cluster: ClusterSpec, observed: ObservedCluster, needsPartitions: boolean): PlanError[] {
+/** Problems with a cluster's Consul Helm release (also re-checked by the helm-values-check step). */
+export function helmErrors(
+  cluster: ClusterSpec,
+  helm: ObservedCluster['helm'],
+  needsPartitions: boolean,
+): PlanError[] {
   const { release, namespace } = cluster.consul;
-  const helm = observed.helm;
   if (helm === undefined) {
     return [
       {
@@ -118,7 +122,7 @@ export function clusterPreconditions(
         },
       ];
   return [
-    ...helmErrors(cluster, observed, needsPartitions),
+    ...helmErrors(cluster, observed.helm, needsPartitions),
     ...gatewayErrors(cluster, observed),
     ...consul,
     ...aclErrors(cluster, observed, topology),

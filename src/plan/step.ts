@@ -119,3 +119,6 @@ export type Step = StepBase &
       }
     | { readonly kind: 'verify'; readonly params: VerifyParams }
   );
+
+/** The step type of one kind (works for members that share a params shape, like acceptor and dialer). */
+export type StepOf<K extends StepKind> = Step & { readonly kind: K };

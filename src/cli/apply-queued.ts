@@ -1,0 +1,74 @@
+/** `apply` through Redis: request a run, optionally run workers here, and follow the run record. */
+
+import { openQueues } from '../run/queues.ts';
+import { RedisRunStore } from '../run/redis-run-store.ts';
+import type { RunRecord } from '../run/run-record.ts';
+import { latestRequest, newRunId, requestRun } from '../run/run-requests.ts';
+import { startWorkers } from '../run/start-workers.ts';
+import type { Topology } from '../topology/index.ts';
+import type { ClusterOptions } from './cluster-options.ts';
+import { colorEnabled, err, out, paint } from './output.ts';
+import { stepLine } from './run-progress.ts';
+
+/** What a queued apply needs. */
+export interface QueuedApply {
+  readonly topology: Topology;
+  readonly fileName: string;
+  readonly content: string;
+  readonly access: ClusterOptions;
+  readonly json: boolean;
+  readonly wait: boolean;
+  readonly localWorker: boolean;
+  readonly target: string;
+  readonly redisUrl: string | undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Requests the run and, when waiting, follows it to the end (a newer request's run if superseded). */
+export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | undefined> {
+  if (a.redisUrl === undefined)
+    throw new Error('apply needs Redis: set REDIS_URL or pass --redis-url, or run with --inline');
+  const queues = await openQueues(a.redisUrl);
+  const workers =
+    a.wait && a.localWorker
+      ? await startWorkers({ redisUrl: a.redisUrl, overrides: a.access.overrides })
+      : undefined;
+  const c = paint(colorEnabled());
+  try {
+    let runId = newRunId();
+    await requestRun(queues.redis, queues.runs, {
+      runId,
+      target: a.target,
+      revision: 'working-tree',
+      trigger: { kind: 'cli' },
+      source: { kind: 'inline', fileName: a.fileName, content: a.content },
+      requestedAt: new Date().toISOString(),
+    });
+    if (!a.json)
+      err(
+        c.gray(
+          `requested run ${runId} for target ${a.target}${workers ? ' (workers running in this process)' : ''}`,
+        ),
+      );
+    if (!a.wait) return undefined;
+    const store = new RedisRunStore(queues.redis);
+    let shown = 0;
+    for (;;) {
+      const record = await store.get(runId);
+      for (const step of record?.steps.slice(shown) ?? []) if (!a.json) out(stepLine(step, c));
+      shown = record?.steps.length ?? shown;
+      if (record !== undefined && record.status !== 'running') return record;
+      const latest = await latestRequest(queues.redis, a.target);
+      if (record === undefined && latest !== undefined && latest.runId !== runId) {
+        if (!a.json) err(c.yellow(`run ${runId} was coalesced into newer run ${latest.runId}; following it`));
+        runId = latest.runId;
+        shown = 0;
+      }
+      await sleep(200);
+    }
+  } finally {
+    await workers?.close();
+    await queues.close();
+  }
+}

@@ -1,0 +1,37 @@
+/** Live progress lines for runs: one line per finished step, grouped by lane, with timing. */
+import type { RunRecord } from '../run/run-record.ts';
+import type { StepResult } from '../run/step-result.ts';
+import type { Paint } from './output.ts';
+
+const symbols: Record<StepResult['status'], string> = {
+  done: '✓',
+  unchanged: '=',
+  failed: '✗',
+  skipped: '-',
+};
+
+/** One progress line for a finished step. */
+export function stepLine(r: StepResult, c: Paint): string {
+  const color =
+    r.status === 'failed'
+      ? c.red
+      : r.status === 'done'
+        ? c.green
+        : r.status === 'skipped'
+          ? c.yellow
+          : c.gray;
+  const attempts = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
+  return `${color(symbols[r.status])} ${r.lane.padEnd(12)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
+}
+
+/** The closing lines of a run. */
+export function runSummary(record: RunRecord, c: Paint): string {
+  const took = record.finishedAt ? Date.parse(record.finishedAt) - Date.parse(record.startedAt) : 0;
+  const counts = (s: StepResult['status']) => record.steps.filter((r) => r.status === s).length;
+  const verified = record.steps.filter(
+    (r) => r.kind === 'verify' && r.status !== 'failed' && r.status !== 'skipped',
+  ).length;
+  const line = `run ${record.id} ${record.status} in ${(took / 1000).toFixed(1)} s: ${counts('done')} changed, ${counts('unchanged')} unchanged, ${counts('failed')} failed, ${counts('skipped')} skipped; ${verified} peering${verified === 1 ? '' : 's'} verified`;
+  if (record.status === 'succeeded') return c.green(line);
+  return `${c.red(line)}${record.failure ? `\n${c.red(`  failing step ${record.failure}`)}` : ''}`;
+}

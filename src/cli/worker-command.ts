@@ -1,0 +1,57 @@
+/** `meshpeer worker`: runs BullMQ workers until SIGTERM or SIGINT, then finishes active jobs. */
+import { Command } from 'commander';
+import { startWorkers } from '../run/start-workers.ts';
+import { clusterOptions } from './cluster-options.ts';
+import { err } from './output.ts';
+
+interface WorkerFlags {
+  redisUrl?: string;
+  concurrency: string;
+  runs: boolean;
+  kubeconfig?: string;
+  context?: string[];
+  lockDuration: string;
+}
+
+/** Adds `worker` to the program. */
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('run step and run workers on the shared Redis queues until stopped')
+    .option('--redis-url <url>', 'Redis of the queues (default: REDIS_URL)')
+    .option('--concurrency <n>', 'steps executed at once by this process', '16')
+    .option('--no-runs', 'execute steps only, leave orchestration to other workers')
+    .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own')
+    .option('--context <cluster=context...>', 'use another kube context for a cluster (repeatable)')
+    .option(
+      '--lock-duration <ms>',
+      "how long a job's lock lasts; a crashed worker's job is retried after about this long",
+      '30000',
+    )
+    .addHelpText(
+      'after',
+      '\nRun several workers on several machines against one Redis to share the work.\nSIGTERM or SIGINT stops taking jobs and waits for the active ones (a second signal exits at once).',
+    )
+    .action(async (flags: WorkerFlags) => {
+      const redisUrl = flags.redisUrl ?? process.env.REDIS_URL;
+      if (redisUrl === undefined) throw new Error('worker needs Redis: set REDIS_URL or pass --redis-url');
+      const access = clusterOptions({ ...flags, timeout: '20s' });
+      const workers = await startWorkers({
+        redisUrl,
+        overrides: access.overrides,
+        stepConcurrency: Number(flags.concurrency),
+        runs: flags.runs,
+        lockDurationMs: Number(flags.lockDuration),
+      });
+      err(`meshpeer worker: processing jobs (pid ${process.pid}); Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          err(`meshpeer worker: ${signal}: finishing active jobs…`);
+          process.once(signal, () => process.exit(130));
+          void workers.close().then(resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      err('meshpeer worker: stopped');
+    });
+}

@@ -1,0 +1,60 @@
+/**
+ * BullMQ names, connections and job options. Two queues: `runs` (one orchestrator per target at a
+ * time, coalesced) and `steps` (the executors). Job ids never contain `:`.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** The BullMQ key prefix meshpeer uses. */
+export const QUEUE_PREFIX = 'meshpeer';
+/** Queue of reconcile runs. */
+export const RUNS_QUEUE = 'runs';
+/** Queue of step executions. */
+export const STEPS_QUEUE = 'steps';
+
+/** A Redis connection suitable for BullMQ workers and QueueEvents (blocking commands). */
+export function workerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+/** A Redis connection for producers and stores: fail fast instead of queueing commands offline. */
+export function clientConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+}
+
+/** A BullMQ-safe job id: no `:` and never all digits. */
+export function safeJobId(...parts: string[]): string {
+  return parts
+    .join('.')
+    .replace(/[:\s]/g, '_')
+    .replace(/^(\d+)$/, 'j$1');
+}
+
+/** Queues and event streams one process uses. */
+export interface Queues {
+  readonly runs: Queue;
+  readonly steps: Queue;
+  readonly stepEvents: QueueEvents;
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+/** Opens the queues on a Redis URL. */
+export async function openQueues(url: string): Promise<Queues> {
+  const redis = clientConnection(url);
+  const connection = { url, maxRetriesPerRequest: null };
+  const runs = new Queue(RUNS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  const steps = new Queue(STEPS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  const stepEvents = new QueueEvents(STEPS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  await Promise.all([runs.waitUntilReady(), steps.waitUntilReady(), stepEvents.waitUntilReady()]);
+  return {
+    runs,
+    steps,
+    stepEvents,
+    redis,
+    async close() {
+      await Promise.allSettled([stepEvents.close(), steps.close(), runs.close()]);
+      redis.disconnect();
+    },
+  };
+}

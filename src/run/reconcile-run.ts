@@ -1,0 +1,141 @@
+/**
+ * One reconcile run, level-triggered: observe and plan, execute the plan's DAG, then observe and
+ * plan again until only verification remains (a pass that changes nothing ends the loop), and
+ * finally verify every peering. A lane whose step failed is left alone for the rest of the run;
+ * the other clusters go on. Between passes a newer revision for the same target supersedes it.
+ */
+import { planTopology } from '../app/plan-topology.ts';
+import type { ClusterClient } from '../kube/cluster-client.ts';
+import type { Plan, Step } from '../plan/index.ts';
+import type { Topology } from '../topology/index.ts';
+import { executeDag } from './execute-dag.ts';
+import type { RunRecord, RunStore, RunTrigger } from './run-record.ts';
+import type { StepDispatcher } from './step-dispatcher.ts';
+import { type StepResult, skipped } from './step-result.ts';
+
+/** What to reconcile. */
+export interface RunInput {
+  readonly runId: string;
+  readonly target: string;
+  readonly revision: string;
+  readonly trigger: RunTrigger;
+  readonly topology: Topology;
+}
+
+/** Progress events for live output. */
+export type RunEvent =
+  | { readonly type: 'plan'; readonly pass: number; readonly plan: Plan }
+  | { readonly type: 'step'; readonly result: StepResult }
+  | { readonly type: 'finished'; readonly record: RunRecord };
+
+/** What a run needs. */
+export interface RunDeps {
+  readonly clients: (cluster: string) => ClusterClient;
+  readonly dispatcher: StepDispatcher;
+  readonly store: RunStore;
+  readonly observeTimeoutMs?: number;
+  readonly maxPasses?: number;
+  readonly superseded?: () => Promise<boolean>;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+const ok = (r: StepResult) => r.status === 'done' || r.status === 'unchanged';
+
+class RunState {
+  record: RunRecord;
+  readonly failedLanes = new Set<string>();
+
+  constructor(
+    input: RunInput,
+    private readonly deps: RunDeps,
+  ) {
+    this.record = {
+      id: input.runId,
+      target: input.target,
+      revision: input.revision,
+      trigger: input.trigger,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      passes: 0,
+      steps: [],
+    };
+  }
+
+  async add(result: StepResult): Promise<void> {
+    if (!ok(result) && result.lane !== 'verify') this.failedLanes.add(result.lane);
+    this.record = { ...this.record, steps: [...this.record.steps, result] };
+    this.deps.onEvent?.({ type: 'step', result });
+    await this.deps.store.save(this.record);
+  }
+
+  async finish(status: RunRecord['status'], failure?: string): Promise<RunRecord> {
+    this.record = {
+      ...this.record,
+      status,
+      finishedAt: new Date().toISOString(),
+      ...(failure !== undefined && { failure }),
+    };
+    await this.deps.store.save(this.record);
+    this.deps.onEvent?.({ type: 'finished', record: this.record });
+    return this.record;
+  }
+}
+
+async function plan(input: RunInput, deps: RunDeps, state: RunState, pass: number): Promise<Plan> {
+  const { plan } = await planTopology(
+    input.topology,
+    deps.clients,
+    deps.observeTimeoutMs === undefined ? {} : { timeoutMs: deps.observeTimeoutMs },
+  );
+  if (state.record.planHash === undefined) state.record = { ...state.record, planHash: plan.hash };
+  state.record = { ...state.record, passes: pass };
+  deps.onEvent?.({ type: 'plan', pass, plan });
+  return plan;
+}
+
+function runnable(plan: Plan, state: RunState, verify: boolean): Step[] {
+  return plan.steps.filter(
+    (s) => (s.kind === 'verify') === verify && s.blockedBy === undefined && !state.failedLanes.has(s.lane),
+  );
+}
+
+/** Runs until converged and verified, failed, or superseded; returns the final record. */
+export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunRecord> {
+  const state = new RunState(input, deps);
+  await deps.store.save(state.record);
+  const context = { runId: input.runId, planHash: '' };
+  const maxPasses = deps.maxPasses ?? 5;
+  let current = await plan(input, deps, state, 1);
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    const work = runnable(current, state, false);
+    if (work.length === 0) break;
+    if (await deps.superseded?.())
+      return state.finish('superseded', 'a newer revision of the target arrived');
+    const results = await executeDag(
+      work,
+      (step) => deps.dispatcher.dispatch(step, { ...context, planHash: current.hash }),
+      (r) => void state.add(r),
+    );
+    current = await plan(input, deps, state, pass + 1);
+    if (!results.some((r) => r.status === 'done')) break;
+  }
+  for (const step of current.steps.filter((s) => s.blockedBy !== undefined))
+    await state.add({
+      ...skipped(
+        step,
+        `blocked by ${step.blockedBy}: ${current.errors.find((e) => e.id === step.blockedBy)?.fix ?? ''}`,
+      ),
+      status: 'failed',
+    });
+  const leftover = runnable(current, state, false);
+  await executeDag(
+    runnable(current, state, true),
+    (step) => deps.dispatcher.dispatch(step, { ...context, planHash: current.hash }),
+    (r) => void state.add(r),
+  );
+  const failed = state.record.steps.find((r) => !ok(r));
+  if (failed !== undefined) return state.finish('failed', `${failed.id}: ${failed.detail}`);
+  if (leftover.length > 0)
+    return state.finish('failed', `did not converge: ${leftover.map((s) => s.id).join(', ')} still planned`);
+  return state.finish('succeeded');
+}

@@ -1,0 +1,24 @@
+/** Retry and waiting limits shared by the inline runner and the BullMQ workers. */
+
+/** How persistent step execution is. */
+export interface RetryPolicy {
+  /** Attempts for transient errors, the first included. */
+  readonly attempts: number;
+  /** Base of the exponential backoff, in ms; each retry doubles it, with full jitter. */
+  readonly backoffMs: number;
+  /** How long a step may keep waiting for a controller before it fails. */
+  readonly stepDeadlineMs: number;
+}
+
+/** Defaults suited to real clusters (the sandbox and tests pass shorter ones). */
+export const defaultRetryPolicy: RetryPolicy = { attempts: 6, backoffMs: 500, stepDeadlineMs: 120_000 };
+
+/** Delay before retry `attempt` (1-based): exponential with full jitter, so retries do not align. */
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const cap = policy.backoffMs * 2 ** Math.min(attempt - 1, 10);
+  return Math.round(cap / 2 + random() * (cap / 2));
+}

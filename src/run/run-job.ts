@@ -1,0 +1,72 @@
+/**
+ * The run worker's processor: take the target's latest request, load its desired state, and run
+ * the orchestrator with a BullMQ dispatcher. An invalid file ends the run before any cluster is
+ * touched, with the positioned errors in the record.
+ */
+import type { Job } from 'bullmq';
+import { clusterConnections } from '../app/cluster-connections.ts';
+import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
+import { createBullmqDispatcher } from './bullmq-dispatcher.ts';
+import type { Queues } from './queues.ts';
+import { reconcileRun } from './reconcile-run.ts';
+import { RedisRunStore } from './redis-run-store.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { RunRecord } from './run-record.ts';
+import { type DesiredSource, latestRequest } from './run-requests.ts';
+
+/** Reads the desired-state text of a source (inline sources need no loader). */
+export type SourceLoader = (source: DesiredSource) => Promise<{ fileName: string; content: string }>;
+
+/** What the run processor needs. */
+export interface RunJobDeps {
+  readonly queues: Queues;
+  readonly policy: RetryPolicy;
+  readonly overrides: KubeconfigOverrides;
+  readonly loadSource?: SourceLoader;
+}
+
+async function load(
+  source: DesiredSource,
+  loader?: SourceLoader,
+): Promise<{ fileName: string; content: string }> {
+  if (source.kind === 'inline') return { fileName: source.fileName, content: source.content };
+  if (loader === undefined) throw new Error(`no loader for ${source.kind} sources in this worker`);
+  return loader(source);
+}
+
+/** Processes one run job; returns the run record (also stored in Redis). */
+export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunRecord | undefined> {
+  const target = (job.data as { target: string }).target;
+  const request = await latestRequest(deps.queues.redis, target);
+  if (request === undefined) return undefined;
+  const store = new RedisRunStore(deps.queues.redis);
+  const { fileName, content } = await load(request.source, deps.loadSource);
+  const parsed = parseTopology(content, fileName);
+  if (!parsed.ok) {
+    const record: RunRecord = {
+      id: request.runId,
+      target,
+      revision: request.revision,
+      trigger: request.trigger,
+      status: 'failed',
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      passes: 0,
+      steps: [],
+      failure: `invalid desired state, nothing was changed:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`,
+    };
+    await store.save(record);
+    return record;
+  }
+  const topology: Topology = parsed.topology;
+  return reconcileRun(
+    { runId: request.runId, target, revision: request.revision, trigger: request.trigger, topology },
+    {
+      clients: clusterConnections(topology, deps.overrides),
+      dispatcher: createBullmqDispatcher(deps.queues, topology, deps.policy),
+      store,
+      superseded: async () => (await latestRequest(deps.queues.redis, target))?.runId !== request.runId,
+    },
+  );
+}

@@ -1,0 +1,57 @@
+/** The history of one reconcile run: what triggered it, what it planned, what each step did. */
+import type { StepResult } from './step-result.ts';
+
+/** What started a run. */
+export type RunTrigger =
+  | { readonly kind: 'cli'; readonly user?: string }
+  | { readonly kind: 'poll' }
+  | { readonly kind: 'webhook'; readonly provider: 'github' | 'gitlab'; readonly deliveryId: string }
+  | { readonly kind: 'pull-request'; readonly provider: 'github' | 'gitlab'; readonly number: number };
+
+/** How a run ended (or that it is still going). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'superseded';
+
+/** One run's record, kept in a bounded history. Holds no secret values. */
+export interface RunRecord {
+  readonly id: string;
+  readonly target: string;
+  readonly revision: string;
+  readonly trigger: RunTrigger;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** The hash of the first plan of the run. */
+  readonly planHash?: string;
+  readonly passes: number;
+  readonly steps: readonly StepResult[];
+  /** Why the run failed, naming the failing step. */
+  readonly failure?: string;
+}
+
+/** Where run records live. */
+export interface RunStore {
+  save(record: RunRecord): Promise<void>;
+  get(id: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  list(limit?: number): Promise<RunRecord[]>;
+}
+
+/** Keeps the last `max` runs in memory (for inline runs and tests). */
+export class MemoryRunStore implements RunStore {
+  private readonly records = new Map<string, RunRecord>();
+  constructor(private readonly max = 100) {}
+
+  async save(record: RunRecord): Promise<void> {
+    this.records.delete(record.id);
+    this.records.set(record.id, record);
+    while (this.records.size > this.max) this.records.delete(this.records.keys().next().value as string);
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    return this.records.get(id);
+  }
+
+  async list(limit = 20): Promise<RunRecord[]> {
+    return [...this.records.values()].reverse().slice(0, limit);
+  }
+}

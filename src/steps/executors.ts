@@ -1,0 +1,36 @@
+/**
+ * The executor registry: one executor per step kind, checked for exhaustiveness by the compiler.
+ * Shared code never switches on step kinds; it looks the executor up here.
+ */
+import type { Step, StepKind, StepOf } from '../plan/index.ts';
+import { runAcl, runHelmCheck, runPrune } from './check-executors.ts';
+import { runDialer, runRotate, runTokenTransfer } from './peering-executors.ts';
+import { runAcceptor, runExport, runMeshGateway } from './resource-executors.ts';
+import type { StepContext } from './step-context.ts';
+import type { StepOutcome } from './step-outcome.ts';
+import { runVerify } from './verify-executor.ts';
+
+/** Runs one kind of step: observe, compare, act, report. */
+export type Executor<K extends StepKind> = (step: StepOf<K>, ctx: StepContext) => Promise<StepOutcome>;
+
+const executors = {
+  'helm-values-check': runHelmCheck,
+  acl: runAcl,
+  'mesh-gateway': runMeshGateway,
+  rotate: runRotate,
+  acceptor: runAcceptor,
+  'token-transfer': runTokenTransfer,
+  dialer: runDialer,
+  export: runExport,
+  'prune-dialer': runPrune,
+  'prune-acceptor': runPrune,
+  'prune-token-secret': runPrune,
+  'prune-export': runPrune,
+  verify: runVerify,
+} satisfies { [K in StepKind]: Executor<K> };
+
+/** Runs the executor of a step's kind. */
+export function execute(step: Step, ctx: StepContext): Promise<StepOutcome> {
+  const run = executors[step.kind] as Executor<StepKind>;
+  return run(step as StepOf<StepKind>, ctx);
+}

@@ -1,0 +1,117 @@
+/**
+ * Executors of the token's journey: rotate (raise peering-version, wait for the new token),
+ * token-transfer (copy the Secret between clusters, in memory only) and dialer (apply, then wait
+ * until Consul is past PENDING).
+ */
+import {
+  COPIED_FROM_ANNOTATION,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  PEERING_TOKEN_LABEL,
+  PEERING_VERSION_ANNOTATION,
+} from '../kube/consul-resources.ts';
+import type { StepOf } from '../plan/index.ts';
+import { registerSecret } from '../secrets/redact.ts';
+import { ensureObject, syncedCondition } from './ensure-object.ts';
+import type { StepContext } from './step-context.ts';
+import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
+
+/** Raises `consul.hashicorp.com/peering-version` and waits until the acceptor issued a new token. */
+export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome> {
+  const client = ctx.cluster(step.lane);
+  const key = {
+    apiVersion: 'consul.hashicorp.com/v1alpha1',
+    kind: 'PeeringAcceptor',
+    namespace: step.params.namespace,
+    name: step.params.name,
+  };
+  const live = await client.get(key);
+  if (live === undefined)
+    return terminal(`PeeringAcceptor ${step.params.name} disappeared before it could be rotated`);
+  const current = Number.parseInt(live.metadata.annotations?.[PEERING_VERSION_ANNOTATION] ?? '0', 10) || 0;
+  let wrote = false;
+  if (current < step.params.version) {
+    await client.mergePatch(key, {
+      metadata: { annotations: { [PEERING_VERSION_ANNOTATION]: String(step.params.version) } },
+    });
+    wrote = true;
+  }
+  const processed = Number(live.status?.latestPeeringVersion ?? 0);
+  if (wrote || processed < step.params.version)
+    return waiting(`waiting for the acceptor to issue token version ${step.params.version}`);
+  return done(`acceptor issued a new token (peering-version ${step.params.version})`);
+}
+
+/** Copies the token Secret to the dialer cluster, keeping the label the dialer controller watches. */
+export async function runTokenTransfer(
+  step: StepOf<'token-transfer'>,
+  ctx: StepContext,
+): Promise<StepOutcome> {
+  const { from, to } = step.params;
+  const source = await ctx
+    .cluster(from.cluster)
+    .get({ apiVersion: 'v1', kind: 'Secret', namespace: from.namespace, name: from.name });
+  const value = source?.data?.[from.key];
+  if (source === undefined || value === undefined)
+    return waiting(`waiting for Secret ${from.name} in ${from.cluster}`);
+  registerSecret(Buffer.from(value, 'base64').toString('utf8'));
+  const sourceVersion = source.metadata.resourceVersion ?? '';
+  const target = ctx.cluster(to.cluster);
+  const current = await target.get({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: to.namespace,
+    name: from.name,
+  });
+  const fresh =
+    current?.metadata.annotations?.[COPIED_FROM_ANNOTATION] === sourceVersion &&
+    current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true' &&
+    current.data?.[from.key] === value;
+  if (fresh) return unchanged(`Secret ${from.name} in ${to.cluster} already holds the current token`);
+  await target.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: from.name,
+      namespace: to.namespace,
+      labels: { [PEERING_TOKEN_LABEL]: 'true', [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      annotations: { [COPIED_FROM_ANNOTATION]: sourceVersion },
+    },
+    type: 'Opaque',
+    data: { [from.key]: value },
+  } as Parameters<typeof target.apply>[0]);
+  return done(`copied Secret ${from.name} from ${from.cluster} to ${to.cluster}`);
+}
+
+/** Applies the PeeringDialer and waits until it established with the current Secret. */
+export async function runDialer(step: StepOf<'dialer'>, ctx: StepContext): Promise<StepOutcome> {
+  const client = ctx.cluster(step.lane);
+  const { live, wrote } = await ensureObject(client, step.params.object);
+  const secretName = (step.params.object.spec.peer as { secret: { name: string } }).secret.name;
+  const secret = await client.get({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: live.metadata.namespace ?? '',
+    name: secretName,
+  });
+  const c = syncedCondition(live);
+  if (c.status === 'False' && c.message?.includes('a new peering token must be generated')) {
+    return terminal(
+      `PeeringDialer ${live.metadata.name}: the token was already used (${c.message}); run apply again: the next plan raises peering-version for a new token`,
+    );
+  }
+  const statusVersion = (live.status?.secret as { resourceVersion?: string } | undefined)?.resourceVersion;
+  if (secret === undefined || statusVersion !== secret.metadata.resourceVersion || c.status !== 'True') {
+    return waiting(
+      `waiting for PeeringDialer ${live.metadata.name} to establish${c.status === 'False' ? ` (${c.reason}: ${c.message})` : ''}`,
+    );
+  }
+  const consul = await ctx.consul(step.lane);
+  const partition = live.metadata.annotations?.['meshpeer.dev/partition'];
+  const peering = await consul.readPeering(live.metadata.name, partition);
+  if (peering === undefined || peering.State === 'PENDING')
+    return waiting(`waiting for Consul to establish peering ${live.metadata.name}`);
+  return wrote
+    ? done(`applied PeeringDialer ${live.metadata.name}; Consul reports ${peering.State}`)
+    : unchanged(`PeeringDialer ${live.metadata.name} established (${peering.State})`);
+}

@@ -1,0 +1,102 @@
+/**
+ * Proves one peering works: both Consul sides ACTIVE with a heartbeat younger than the bound, the
+ * imports match the exports, and a protocol handshake against the acceptor's token addresses
+ * succeeds, using a probe peering this step creates and deletes itself (never the real token,
+ * which is single use). Failures name the layer: gateway, tls, secret, stream or exports.
+ */
+import { createHash } from 'node:crypto';
+import type { ConsulClient, ConsulPeering } from '../consul/consul-client.ts';
+import { decodeToken, type PeeringErrorCode, probe } from '../peering/index.ts';
+import type { StepOf } from '../plan/index.ts';
+import type { StepContext } from './step-context.ts';
+import { done, type StepOutcome, waiting } from './step-outcome.ts';
+
+/** The layer a verification failure belongs to. */
+export type VerifyLayer = 'gateway' | 'tls' | 'secret' | 'stream' | 'exports';
+
+const layerOf: Partial<Record<PeeringErrorCode, VerifyLayer>> = {
+  connect: 'gateway',
+  timeout: 'gateway',
+  'tls-ca': 'tls',
+  'tls-sni': 'tls',
+  'secret-used': 'secret',
+  'invalid-token': 'secret',
+  'stream-refused': 'stream',
+  follower: 'stream',
+  'heartbeat-timeout': 'stream',
+  terminated: 'stream',
+  closed: 'stream',
+};
+
+function sideProblem(
+  side: string,
+  peering: ConsulPeering | undefined,
+  now: number,
+  maxAgeMs: number,
+): string | undefined {
+  if (peering === undefined) return `stream: the ${side} has no such peering in Consul`;
+  if (peering.State !== 'ACTIVE') return `stream: the ${side} side is ${peering.State}`;
+  const beat = peering.StreamStatus?.LastHeartbeat;
+  const age = beat ? now - Date.parse(beat) : Number.POSITIVE_INFINITY;
+  if (age > maxAgeMs)
+    return `stream: the ${side}'s last heartbeat is ${Number.isFinite(age) ? `${Math.round(age / 1000)} s old` : 'missing'} (bound ${Math.round(maxAgeMs / 1000)} s)`;
+  return undefined;
+}
+
+function missingImports(
+  side: string,
+  peering: ConsulPeering | undefined,
+  want: readonly string[],
+): string | undefined {
+  const have = new Set(peering?.StreamStatus?.ImportedServices ?? []);
+  const missing = want.filter((s) => !have.has(s));
+  return missing.length === 0 ? undefined : `exports: the ${side} does not import ${missing.join(', ')} yet`;
+}
+
+async function runProbe(
+  acceptor: ConsulClient,
+  step: StepOf<'verify'>,
+): Promise<{ problem?: string; data: Record<string, unknown> }> {
+  const p = step.params;
+  const name = `meshpeer-probe-${createHash('sha256').update(step.id).digest('hex').slice(0, 10)}`;
+  const token = await acceptor.generateToken(name, p.acceptor.partition);
+  try {
+    const report = await probe(decodeToken(token), { timeoutMs: Math.min(p.timeoutMs, 20_000) });
+    const stages = Object.fromEntries(report.stages.map((s) => [s.stage, Math.round(s.latencyMs * 10) / 10]));
+    if (report.ok) return { data: { probeMs: Math.round(report.totalMs), stages } };
+    const layer = (report.failure && layerOf[report.failure.code]) ?? 'stream';
+    return {
+      problem: `${layer}: probe failed at ${report.failure?.stage ?? 'unknown stage'}: ${report.failure?.message ?? 'unknown error'}`,
+      data: { stages },
+    };
+  } finally {
+    await acceptor.deletePeering(name, p.acceptor.partition).catch(() => undefined);
+  }
+}
+
+/** Verifies a peering; waits (to the step's deadline) while any layer is not there yet. */
+export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promise<StepOutcome> {
+  const p = step.params;
+  const [a, d] = await Promise.all([ctx.consul(p.acceptor.cluster), ctx.consul(p.dialer.cluster)]);
+  const [acc, dial] = await Promise.all([
+    a.readPeering(p.dialer.peerName, p.acceptor.partition),
+    d.readPeering(p.acceptor.peerName, p.dialer.partition),
+  ]);
+  const now = ctx.now();
+  const problem =
+    sideProblem('acceptor', acc, now, p.heartbeatMaxAgeMs) ??
+    sideProblem('dialer', dial, now, p.heartbeatMaxAgeMs) ??
+    missingImports('dialer', dial, p.dialerImports) ??
+    missingImports('acceptor', acc, p.acceptorImports);
+  if (problem !== undefined) return waiting(problem, 500);
+  const probed = p.probe ? await runProbe(a, step) : { data: { probe: 'skipped' } };
+  if (probed.problem !== undefined) return waiting(probed.problem, 1000);
+  const imports = {
+    dialer: dial?.StreamStatus?.ImportedServices ?? [],
+    acceptor: acc?.StreamStatus?.ImportedServices ?? [],
+  };
+  return done(`both sides ACTIVE, heartbeats fresh, imports match${p.probe ? ', probe handshake ok' : ''}`, {
+    ...probed.data,
+    imports,
+  });
+}
