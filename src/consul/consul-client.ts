@@ -158,7 +158,9 @@ export class ConsulClient {
   }
 
   /** Another token's details (policies), read with that token itself. */
-  async tokenSelfOf(token: string): Promise<{ AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined> {
+  async tokenSelfOf(
+    token: string,
+  ): Promise<{ AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined> {
     registerSecret(token);
     return new ConsulClient(this.transport, token).tokenSelf();
   }
