@@ -1,0 +1,59 @@
+/**
+ * The sandbox's fault surface on the Consul HTTP port, under `/_sandbox/consul/` (POST JSON):
+ * drop streams, delete a peering behind the reconciler's back, restart the server, add latency,
+ * set the mesh gateway address. With ACLs on it needs an `operator:write` token (the bootstrap one).
+ */
+import { ConsulHttpError } from '../consul-http-error.ts';
+import type { ApiContext } from './api-context.ts';
+import { field, type Route, type RouteRequest } from './route.ts';
+
+async function adminBody(req: RouteRequest): Promise<unknown> {
+  req.authz().require('operator', 'write', 'default');
+  return (await req.body()) ?? {};
+}
+
+function optionalString(body: unknown, name: string): string | undefined {
+  const value = field(body, name);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ConsulHttpError(400, `${name} must be a string`);
+  return value;
+}
+
+function number(body: unknown, name: string, fallback: number): number {
+  const value = field(body, name) ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConsulHttpError(400, `${name} must be a non-negative number`);
+  }
+  return value;
+}
+
+/** The admin endpoints. */
+export function adminRoutes(api: ApiContext): Route[] {
+  const post = (name: string, run: (body: unknown) => Promise<void> | void): Route => ({
+    method: 'POST',
+    path: new RegExp(`^/_sandbox/consul/${name}$`),
+    async handle(req) {
+      await run(await adminBody(req));
+      return { json: api.admin.status() };
+    },
+  });
+  return [
+    {
+      method: 'GET',
+      path: /^\/_sandbox\/consul\/status$/,
+      handle(req) {
+        req.authz().require('operator', 'read', 'default');
+        return { json: api.admin.status() };
+      },
+    },
+    post('drop-streams', (body) => api.admin.dropStreams(optionalString(body, 'peer'))),
+    post('delete-peering', async (body) => {
+      const name = optionalString(body, 'name');
+      if (name === undefined) throw new ConsulHttpError(400, 'name is required');
+      await api.admin.deletePeering(name, optionalString(body, 'partition'));
+    }),
+    post('restart', (body) => api.admin.restart(number(body, 'downMs', 1_000))),
+    post('latency', (body) => api.admin.setLatency(number(body, 'ms', 0))),
+    post('gateway', (body) => api.admin.setGatewayAddress(optionalString(body, 'address'))),
+  ];
+}
