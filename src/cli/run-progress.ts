@@ -10,6 +10,13 @@ const symbols: Record<StepResult['status'], string> = {
   skipped: '-',
 };
 
+/** `cluster-01 <-> cluster-02` from a verify step id (`verify/a/default/b/default`). */
+function verifiedPair(id: string): string {
+  const [, a = '', ap = '', d = '', dp = ''] = id.split('/');
+  const place = (c: string, p: string) => (p === 'default' ? c : `${c}/${p}`);
+  return `${place(a, ap)} <-> ${place(d, dp)}`;
+}
+
 /** One progress line for a finished step. */
 export function stepLine(r: StepResult, c: Paint): string {
   const color =
@@ -21,13 +28,15 @@ export function stepLine(r: StepResult, c: Paint): string {
           ? c.yellow
           : c.gray;
   const attempts = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
-  return `${color(symbols[r.status])} ${r.lane.padEnd(12)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
+  const where = r.kind === 'verify' ? verifiedPair(r.id) : r.lane;
+  return `${color(symbols[r.status])} ${where.padEnd(12)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
 }
 
 /** The closing lines of a run. */
 export function runSummary(record: RunRecord, c: Paint): string {
   const took = record.finishedAt ? Date.parse(record.finishedAt) - Date.parse(record.startedAt) : 0;
-  const counts = (s: StepResult['status']) => record.steps.filter((r) => r.status === s).length;
+  const counts = (s: StepResult['status']) =>
+    record.steps.filter((r) => r.status === s && r.kind !== 'verify').length;
   const verified = record.steps.filter(
     (r) => r.kind === 'verify' && r.status !== 'failed' && r.status !== 'skipped',
   ).length;

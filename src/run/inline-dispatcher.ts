@@ -40,15 +40,18 @@ export function createInlineDispatcher(
       });
       let attempts = 0;
       let failures = 0;
+      // An attempt that wrote and then waited makes the step `done`, even if the last check found nothing to do.
+      let wrote = false;
       for (;;) {
         attempts++;
         try {
           const outcome = await execute(step, ctx);
           if (outcome.type === 'done' || outcome.type === 'unchanged')
-            return result(outcome.type, outcome.detail, attempts, outcome.data);
+            return result(wrote ? 'done' : outcome.type, outcome.detail, attempts, outcome.data);
           if (outcome.type === 'terminal') return result('failed', outcome.reason, attempts, outcome.data);
           if (Date.now() + outcome.recheckMs > deadline)
             return result('failed', `gave up waiting: ${outcome.detail}`, attempts);
+          wrote ||= outcome.wrote === true;
           onWaiting?.(step, outcome.detail);
           await sleep(outcome.recheckMs);
         } catch (err) {

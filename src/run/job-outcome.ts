@@ -24,13 +24,22 @@ export async function settleOutcome(
 ): Promise<StepJobResult> {
   switch (outcome.type) {
     case 'done':
-    case 'unchanged':
-      return { status: outcome.type, detail: outcome.detail, ...(outcome.data && { data: outcome.data }) };
+    case 'unchanged': {
+      // An earlier delivery that wrote and then waited makes the step `done`.
+      const wrote = (job.data as { wrote?: boolean }).wrote === true;
+      return {
+        status: wrote ? 'done' : outcome.type,
+        detail: outcome.detail,
+        ...(outcome.data && { data: outcome.data }),
+      };
+    }
     case 'terminal':
       throw new UnrecoverableError(outcome.reason);
     case 'waiting':
       if (now + outcome.recheckMs > deadline)
         throw new UnrecoverableError(`gave up waiting: ${outcome.detail}`);
+      if (outcome.wrote && (job.data as { wrote?: boolean }).wrote !== true)
+        await job.updateData({ ...(job.data as object), wrote: true });
       await job.updateProgress({ waiting: outcome.detail });
       await job.moveToDelayed(now + outcome.recheckMs, token);
       throw new DelayedError();

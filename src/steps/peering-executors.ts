@@ -38,8 +38,8 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   }
   const processed = Number(live.status?.latestPeeringVersion ?? 0);
   if (wrote || processed < step.params.version)
-    return waiting(`waiting for the acceptor to issue token version ${step.params.version}`);
-  return done(`acceptor issued a new token (peering-version ${step.params.version})`);
+    return waiting(`waiting for the acceptor to issue token version ${step.params.version}`, 500, wrote);
+  return unchanged(`acceptor issued token version ${step.params.version}`);
 }
 
 /** Copies the token Secret to the dialer cluster, keeping the label the dialer controller watches. */
@@ -104,13 +104,15 @@ export async function runDialer(step: StepOf<'dialer'>, ctx: StepContext): Promi
   if (secret === undefined || statusVersion !== secret.metadata.resourceVersion || c.status !== 'True') {
     return waiting(
       `waiting for PeeringDialer ${live.metadata.name} to establish${c.status === 'False' ? ` (${c.reason}: ${c.message})` : ''}`,
+      500,
+      wrote,
     );
   }
   const consul = await ctx.consul(step.lane);
   const partition = live.metadata.annotations?.['meshpeer.dev/partition'];
   const peering = await consul.readPeering(live.metadata.name, partition);
   if (peering === undefined || peering.State === 'PENDING')
-    return waiting(`waiting for Consul to establish peering ${live.metadata.name}`);
+    return waiting(`waiting for Consul to establish peering ${live.metadata.name}`, 500, wrote);
   return wrote
     ? done(`applied PeeringDialer ${live.metadata.name}; Consul reports ${peering.State}`)
     : unchanged(`PeeringDialer ${live.metadata.name} established (${peering.State})`);

@@ -10,7 +10,7 @@ import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
 /** Waits for Synced=True; a Synced=False from the config-entry controller is reported as it is. */
-function syncState(live: LiveObject): StepOutcome | undefined {
+function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
   const c = syncedCondition(live);
   if (c.status === 'True') return undefined;
   if (c.status === 'False' && c.reason === 'ExternallyManagedConfigError') {
@@ -19,7 +19,7 @@ function syncState(live: LiveObject): StepOutcome | undefined {
     );
   }
   const why = c.status === 'False' ? `: ${c.reason ?? ''} ${c.message ?? ''}`.trimEnd() : '';
-  return waiting(`waiting for ${live.kind} ${live.metadata.name} to sync${why}`);
+  return waiting(`waiting for ${live.kind} ${live.metadata.name} to sync${why}`, 500, wrote);
 }
 
 async function applyAndSync(ctx: StepContext, lane: string, objects: KubeObject[]): Promise<StepOutcome> {
@@ -28,11 +28,11 @@ async function applyAndSync(ctx: StepContext, lane: string, objects: KubeObject[
   for (const object of objects) {
     const { live, wrote } = await ensureObject(client, object);
     if (wrote) writes++;
-    const pending = syncState(live);
+    const pending = syncState(live, writes > 0);
     if (pending !== undefined) return pending;
   }
   const names = objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ');
-  return writes > 0 ? done(`applied ${names}; synced`) : unchanged(`${names} already as desired and synced`);
+  return writes > 0 ? done(`applied ${names}; synced`) : unchanged(`${names} as desired and synced`);
 }
 
 /** Mesh `mesh` and ProxyDefaults `global`. */
@@ -63,6 +63,8 @@ export async function runAcceptor(step: StepOf<'acceptor'>, ctx: StepContext): P
     const c = syncedCondition(live);
     return waiting(
       `waiting for the acceptor to write Secret ${secret.name}${c.status === 'False' ? ` (${c.reason}: ${c.message})` : ''}`,
+      500,
+      wrote,
     );
   }
   return wrote

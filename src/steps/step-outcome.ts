@@ -11,7 +11,12 @@ export type StepOutcome =
   | { readonly type: 'done'; readonly detail: string; readonly data?: OutcomeData }
   | { readonly type: 'unchanged'; readonly detail: string; readonly data?: OutcomeData }
   /** Not there yet (a controller has not caught up): check again after `recheckMs`. */
-  | { readonly type: 'waiting'; readonly detail: string; readonly recheckMs: number }
+  | {
+      readonly type: 'waiting';
+      readonly detail: string;
+      readonly recheckMs: number;
+      readonly wrote?: boolean;
+    }
   /** Will not succeed by retrying: bad config, a used token, a failed precondition. */
   | { readonly type: 'terminal'; readonly reason: string; readonly data?: OutcomeData };
 
@@ -27,11 +32,12 @@ export const unchanged = (detail: string, data?: OutcomeData): StepOutcome => ({
   detail,
   ...(data && { data }),
 });
-/** Check again later. */
-export const waiting = (detail: string, recheckMs = 500): StepOutcome => ({
+/** Check again later; `wrote` records that this attempt already changed the cluster. */
+export const waiting = (detail: string, recheckMs = 500, wrote = false): StepOutcome => ({
   type: 'waiting',
   detail,
   recheckMs,
+  ...(wrote && { wrote }),
 });
 /** Give up without retrying. */
 export const terminal = (reason: string, data?: OutcomeData): StepOutcome => ({
