@@ -52,14 +52,14 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
         ),
       );
     if (!a.wait) return undefined;
-    const store = new RedisRunStore(queues.redis);
+    const store = new RedisRunStore(queues.redis, queues.prefix);
     let shown = 0;
     for (;;) {
       const record = await store.get(runId);
       for (const step of record?.steps.slice(shown) ?? []) if (!a.json) out(stepLine(step, c));
       shown = record?.steps.length ?? shown;
       if (record !== undefined && record.status !== 'running') return record;
-      const latest = await latestRequest(queues.redis, a.target);
+      const latest = await latestRequest(queues.redis, a.target, queues.prefix);
       if (record === undefined && latest !== undefined && latest.runId !== runId) {
         if (!a.json) err(c.yellow(`run ${runId} was coalesced into newer run ${latest.runId}; following it`));
         runId = latest.runId;

@@ -32,6 +32,8 @@ export function safeJobId(...parts: string[]): string {
 
 /** Queues and event streams one process uses. */
 export interface Queues {
+  /** The key prefix of these queues and of meshpeer's own Redis keys (run history, requests). */
+  readonly prefix: string;
   readonly runs: Queue;
   readonly steps: Queue;
   readonly stepEvents: QueueEvents;
@@ -39,15 +41,16 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** Opens the queues on a Redis URL. */
-export async function openQueues(url: string): Promise<Queues> {
+/** Opens the queues on a Redis URL; separate prefixes keep separate installations (or tests) apart. */
+export async function openQueues(url: string, prefix = QUEUE_PREFIX): Promise<Queues> {
   const redis = clientConnection(url);
   const connection = { url, maxRetriesPerRequest: null };
-  const runs = new Queue(RUNS_QUEUE, { connection, prefix: QUEUE_PREFIX });
-  const steps = new Queue(STEPS_QUEUE, { connection, prefix: QUEUE_PREFIX });
-  const stepEvents = new QueueEvents(STEPS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+  const runs = new Queue(RUNS_QUEUE, { connection, prefix });
+  const steps = new Queue(STEPS_QUEUE, { connection, prefix });
+  const stepEvents = new QueueEvents(STEPS_QUEUE, { connection, prefix });
   await Promise.all([runs.waitUntilReady(), steps.waitUntilReady(), stepEvents.waitUntilReady()]);
   return {
+    prefix,
     runs,
     steps,
     stepEvents,

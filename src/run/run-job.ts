@@ -38,9 +38,9 @@ async function load(
 /** Processes one run job; returns the run record (also stored in Redis). */
 export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunRecord | undefined> {
   const target = (job.data as { target: string }).target;
-  const request = await latestRequest(deps.queues.redis, target);
+  const request = await latestRequest(deps.queues.redis, target, deps.queues.prefix);
   if (request === undefined) return undefined;
-  const store = new RedisRunStore(deps.queues.redis);
+  const store = new RedisRunStore(deps.queues.redis, deps.queues.prefix);
   const { fileName, content } = await load(request.source, deps.loadSource);
   const parsed = parseTopology(content, fileName);
   if (!parsed.ok) {
@@ -66,7 +66,8 @@ export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunReco
       clients: clusterConnections(topology, deps.overrides),
       dispatcher: createBullmqDispatcher(deps.queues, topology, deps.policy),
       store,
-      superseded: async () => (await latestRequest(deps.queues.redis, target))?.runId !== request.runId,
+      superseded: async () =>
+        (await latestRequest(deps.queues.redis, target, deps.queues.prefix))?.runId !== request.runId,
     },
   );
 }

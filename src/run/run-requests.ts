@@ -29,7 +29,7 @@ export interface RunRequest {
   readonly requestedAt: string;
 }
 
-const requestKey = (target: string) => `${QUEUE_PREFIX}:target:${target}:request`;
+const requestKey = (prefix: string, target: string) => `${prefix}:target:${target}:request`;
 
 /** A fresh, sortable run id. */
 export function newRunId(now = Date.now()): string {
@@ -38,7 +38,7 @@ export function newRunId(now = Date.now()): string {
 
 /** Records the request as the target's latest and adds a coalesced run job. */
 export async function requestRun(redis: Redis, runs: Queue, request: RunRequest): Promise<void> {
-  await redis.set(requestKey(request.target), JSON.stringify(request));
+  await redis.set(requestKey(runs.opts.prefix ?? QUEUE_PREFIX, request.target), JSON.stringify(request));
   await runs.add(
     'reconcile',
     { target: request.target },
@@ -52,7 +52,11 @@ export async function requestRun(redis: Redis, runs: Queue, request: RunRequest)
 }
 
 /** The latest request for a target, if any. */
-export async function latestRequest(redis: Redis, target: string): Promise<RunRequest | undefined> {
-  const raw = await redis.get(requestKey(target));
+export async function latestRequest(
+  redis: Redis,
+  target: string,
+  prefix = QUEUE_PREFIX,
+): Promise<RunRequest | undefined> {
+  const raw = await redis.get(requestKey(prefix, target));
   return raw === null ? undefined : (JSON.parse(raw) as RunRequest);
 }

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   readonly lockDurationMs?: number;
   readonly loadSource?: SourceLoader;
   readonly runs?: boolean;
+  /** Key prefix of the queues (default `meshpeer`). */
+  readonly prefix?: string;
 }
 
 /** Running workers. */
@@ -41,7 +43,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const lockDuration = options.lockDurationMs ?? 30_000;
   const common = {
     connection,
-    prefix: QUEUE_PREFIX,
+    prefix: options.prefix ?? QUEUE_PREFIX,
     lockDuration,
     stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
   };
@@ -68,7 +70,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     },
     { ...common, concurrency: options.stepConcurrency ?? 16 },
   );
-  const queues = options.runs === false ? undefined : await openQueues(options.redisUrl);
+  const queues =
+    options.runs === false ? undefined : await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX);
   const runWorker =
     queues === undefined
       ? undefined

@@ -23,7 +23,8 @@ const request = (target: string, revision: string): RunRequest => ({
 describe('run requests', () => {
   it('coalesces a burst into at most one active and one pending run, and the newest revision wins', async () => {
     const target = `t-${process.pid}-${Date.now()}`;
-    const queue = new Queue('runs', { connection: { url, maxRetriesPerRequest: null }, prefix: 'meshpeer' });
+    const prefix = `test-${process.pid}-${Date.now()}`;
+    const queue = new Queue('runs', { connection: { url, maxRetriesPerRequest: null }, prefix });
     const processed: string[] = [];
     let active = 0;
     let maxActive = 0;
@@ -36,13 +37,13 @@ describe('run requests', () => {
       async (job: Job) => {
         active++;
         maxActive = Math.max(maxActive, active);
-        const latest = await latestRequest(redis, (job.data as { target: string }).target);
+        const latest = await latestRequest(redis, (job.data as { target: string }).target, prefix);
         processed.push(latest?.revision ?? 'none');
         release();
         await new Promise((r) => setTimeout(r, 150));
         active--;
       },
-      { connection: { url, maxRetriesPerRequest: null }, prefix: 'meshpeer', concurrency: 4 },
+      { connection: { url, maxRetriesPerRequest: null }, prefix, concurrency: 4 },
     );
     closers.push(
       () => worker.close(),
