@@ -8,8 +8,6 @@ import { randomUUID } from 'node:crypto';
 import {
   decodeToken,
   encodeToken,
-  exchangeTokenSecret,
-  PeeringError,
   type PeeringToken,
   type PeerStreamServer,
   validateToken,
@@ -19,9 +17,9 @@ import { ConsulHttpError } from './consul-http-error.ts';
 import { type ConsulStore, isDialer, type PeeringRecord } from './consul-store.ts';
 import type { DialerPool } from './dialer-pool.ts';
 import { type LiveStream, peeringJson } from './peering-json.ts';
+import { exchangeWithRetry } from './secret-exchange.ts';
 
 const PEER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const EXCHANGE_WINDOW_MS = 3_000;
 
 /** What the service needs from the server. */
 export interface PeeringServiceDeps {
@@ -48,8 +46,22 @@ function checkPeerName(name: string): void {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+function deletingError(): ConsulHttpError {
+  return new ConsulHttpError(
+    500,
+    'failed to write peering: cannot write to peering that is marked for deletion',
+  );
+}
+
+/** validatePeer of Consul's GenerateToken: the name must not belong to a dialing peering. */
+function checkGenerate(existing: PeeringRecord | undefined): void {
+  if (existing !== undefined && isDialer(existing)) {
+    throw new ConsulHttpError(
+      500,
+      `cannot create peering with name: "${existing.name}"; there is already an established peering`,
+    );
+  }
+  if (existing?.state === 'DELETING') throw deletingError();
 }
 
 /** Consul's PeeringService for one server. */
@@ -68,18 +80,7 @@ export class PeeringService {
     authz.require('peering', 'write', partition);
     const { store } = this.deps;
     const existing = store.peeringByName(partition, request.PeerName);
-    if (existing !== undefined && isDialer(existing)) {
-      throw new ConsulHttpError(
-        500,
-        `cannot create peering with name: "${existing.name}"; there is already an established peering`,
-      );
-    }
-    if (existing?.state === 'DELETING') {
-      throw new ConsulHttpError(
-        500,
-        'failed to write peering: cannot write to peering that is marked for deletion',
-      );
-    }
+    checkGenerate(existing);
     const serverAddresses = this.deps.tokenAddresses();
     const establishment = randomUUID();
     const record = store.writePeering({
@@ -126,25 +127,7 @@ export class PeeringService {
     authz.require('peering', 'write', partition);
     const { store } = this.deps;
     const existing = store.peeringByName(partition, request.PeerName);
-    if (token.ServerName === this.deps.serverName) {
-      throw new ConsulHttpError(
-        500,
-        `cannot create a peering within the same cluster "${this.deps.serverName}". Refer to the ` +
-          '`exported-services` documentation if you want to export between partitions without peering',
-      );
-    }
-    if (existing !== undefined && !isDialer(existing)) {
-      throw new ConsulHttpError(
-        500,
-        `cannot create peering with name: "${existing.name}"; there is an existing peering expecting to be dialed`,
-      );
-    }
-    if (existing?.state === 'DELETING') {
-      throw new ConsulHttpError(
-        500,
-        'failed to write peering: cannot write to peering that is marked for deletion',
-      );
-    }
+    this.checkEstablish(existing, token);
     const connected = existing !== undefined && this.deps.dialers.view(existing.id)?.connected === true;
     const record = store.writePeering({
       id: existing?.id ?? randomUUID(),
@@ -167,36 +150,27 @@ export class PeeringService {
       secrets: undefined,
       streamSecret: existing?.streamSecret,
     });
-    const streamSecret = await this.exchange(token);
+    const streamSecret = await exchangeWithRetry(token);
     store.updatePeering(record.id, { state: 'ESTABLISHING', streamSecret });
     await this.deps.dialers.start(record.id);
   }
 
-  private async exchange(token: PeeringToken): Promise<string> {
-    const addresses =
-      token.ManualServerAddresses.length > 0 ? token.ManualServerAddresses : token.ServerAddresses;
-    const errors: string[] = [];
-    const deadline = Date.now() + EXCHANGE_WINDOW_MS;
-    for (let i = 0; Date.now() < deadline || i === 0; i += 1) {
-      const address = addresses[i % addresses.length] ?? '';
-      const single = { ...token, ManualServerAddresses: [], ServerAddresses: [address] };
-      try {
-        return await exchangeTokenSecret(single);
-      } catch (error) {
-        if (!(error instanceof PeeringError)) throw error;
-        // gRPC PermissionDenied surfaces as HTTP 403 and is never retried.
-        if (error.code === 'secret-used') throw new ConsulHttpError(403, error.message);
-        const detail = error.message.replace(/^failed to exchange peering secret: /, '');
-        errors.push(`failed to exchange peering secret through address "${address}": ${detail}`);
-      }
-      await sleep(150);
+  /** validatePeer and validatePeeringLocality of Consul's Establish. */
+  private checkEstablish(existing: PeeringRecord | undefined, token: PeeringToken): void {
+    if (token.ServerName === this.deps.serverName) {
+      throw new ConsulHttpError(
+        500,
+        `cannot create a peering within the same cluster "${this.deps.serverName}". Refer to the ` +
+          '`exported-services` documentation if you want to export between partitions without peering',
+      );
     }
-    const unique = [...new Set(errors)];
-    const list = unique.map((e) => `\t* ${e}`).join('\n');
-    throw new ConsulHttpError(
-      500,
-      `${unique.length} error${unique.length === 1 ? '' : 's'} occurred:\n${list}\n\n`,
-    );
+    if (existing !== undefined && !isDialer(existing)) {
+      throw new ConsulHttpError(
+        500,
+        `cannot create peering with name: "${existing.name}"; there is an existing peering expecting to be dialed`,
+      );
+    }
+    if (existing?.state === 'DELETING') throw deletingError();
   }
 
   /** `DELETE /v1/peering/:name`: DELETING now, removed after the deferred cleanup. */

@@ -10,62 +10,72 @@ async function requiredBody(body: Promise<unknown>): Promise<unknown> {
   return value;
 }
 
+/** `POST /v1/peering/token`. */
+function generateTokenRoute(api: ApiContext): Route {
+  return {
+    method: 'POST',
+    path: /^\/v1\/peering\/token$/,
+    async handle(req) {
+      const body = await requiredBody(req.body());
+      const peerName = stringField(body, 'PeerName');
+      if (peerName === '') {
+        throw new ConsulHttpError(
+          400,
+          'PeerName is required in the payload when generating a new peering token.',
+        );
+      }
+      const partition = req.partition(field(body, 'Partition'));
+      const meta = stringMap(body, 'Meta');
+      const external = stringList(body, 'ServerExternalAddresses');
+      const token = api.peerings.generateToken(
+        req.authz(),
+        {
+          PeerName: peerName,
+          ...(meta && { Meta: meta }),
+          ...(external && { ServerExternalAddresses: external }),
+        },
+        partition,
+      );
+      return { json: { PeeringToken: token } };
+    },
+  };
+}
+
+/** `POST /v1/peering/establish`: returns once the secret exchange succeeded or failed. */
+function establishRoute(api: ApiContext): Route {
+  return {
+    method: 'POST',
+    path: /^\/v1\/peering\/establish$/,
+    async handle(req) {
+      const body = await requiredBody(req.body());
+      const peerName = stringField(body, 'PeerName');
+      if (peerName === '') {
+        throw new ConsulHttpError(400, 'PeerName is required in the payload when establishing a peering.');
+      }
+      const peeringToken = stringField(body, 'PeeringToken');
+      if (peeringToken === '') {
+        throw new ConsulHttpError(
+          400,
+          'PeeringToken is required in the payload when establishing a peering.',
+        );
+      }
+      const partition = req.partition(field(body, 'Partition'));
+      const meta = stringMap(body, 'Meta');
+      await api.peerings.establish(
+        req.authz(),
+        { PeerName: peerName, PeeringToken: peeringToken, ...(meta && { Meta: meta }) },
+        partition,
+      );
+      return { json: {} };
+    },
+  };
+}
+
 /** The peering endpoints. */
 export function peeringRoutes(api: ApiContext): Route[] {
   return [
-    {
-      method: 'POST',
-      path: /^\/v1\/peering\/token$/,
-      async handle(req) {
-        const body = await requiredBody(req.body());
-        const peerName = stringField(body, 'PeerName');
-        if (peerName === '') {
-          throw new ConsulHttpError(
-            400,
-            'PeerName is required in the payload when generating a new peering token.',
-          );
-        }
-        const partition = req.partition(field(body, 'Partition'));
-        const meta = stringMap(body, 'Meta');
-        const external = stringList(body, 'ServerExternalAddresses');
-        const token = api.peerings.generateToken(
-          req.authz(),
-          {
-            PeerName: peerName,
-            ...(meta && { Meta: meta }),
-            ...(external && { ServerExternalAddresses: external }),
-          },
-          partition,
-        );
-        return { json: { PeeringToken: token } };
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/v1\/peering\/establish$/,
-      async handle(req) {
-        const body = await requiredBody(req.body());
-        const peerName = stringField(body, 'PeerName');
-        if (peerName === '') {
-          throw new ConsulHttpError(400, 'PeerName is required in the payload when establishing a peering.');
-        }
-        const peeringToken = stringField(body, 'PeeringToken');
-        if (peeringToken === '') {
-          throw new ConsulHttpError(
-            400,
-            'PeeringToken is required in the payload when establishing a peering.',
-          );
-        }
-        const partition = req.partition(field(body, 'Partition'));
-        const meta = stringMap(body, 'Meta');
-        await api.peerings.establish(
-          req.authz(),
-          { PeerName: peerName, PeeringToken: peeringToken, ...(meta && { Meta: meta }) },
-          partition,
-        );
-        return { json: {} };
-      },
-    },
+    generateTokenRoute(api),
+    establishRoute(api),
     {
       method: 'GET',
       path: /^\/v1\/peering\/(.*)$/,
