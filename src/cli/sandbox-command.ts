@@ -1,15 +1,30 @@
 /**
- * `meshpeer sandbox up`: starts N simulated clusters on loopback (a Kubernetes API emulator each),
- * writes DIR/kubeconfig and DIR/sandbox.json, and runs in the foreground until SIGINT or SIGTERM.
+ * `meshpeer sandbox up`: starts simulated clusters on loopback (a Kubernetes API emulator, a Consul
+ * server, consul-k8s controllers and a mesh gateway each), writes DIR/kubeconfig and
+ * DIR/sandbox.json, and runs in the foreground until SIGINT or SIGTERM. `meshpeer sandbox fault`
+ * drives Consul faults of a running sandbox through its admin API.
  */
-import { relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { kubeConfigForContext, RunbookClient } from '../sandbox/runbook-client.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
+import {
+  defaultSandboxConfig,
+  loadSandboxConfig,
+  type SandboxConfig,
+  sandboxConfigFromTopology,
+} from '../sandbox/sandbox-config.ts';
+import { formatDiagnostic, loadTopologyFile } from '../topology/index.ts';
 import { colorEnabled, out, paint } from './output.ts';
 
 /** Options of `sandbox up`. */
 export interface SandboxUpOptions {
-  clusters: number;
+  clusters?: number;
+  /** With `--clusters`: also run Consul, the controllers and gateways (bare emulators otherwise). */
+  consul?: boolean;
+  config?: string;
+  from?: string;
   dir: string;
   persist: boolean;
 }
@@ -21,23 +36,57 @@ function parseClusterCount(value: string): number {
   return n;
 }
 
+/**
+ * Resolves which clusters to start from `--clusters`, `--config` or `--from` (at most one);
+ * undefined means bare Kubernetes API emulators (`--clusters N` without `--consul`).
+ */
+export async function sandboxConfigFor(
+  options: Pick<SandboxUpOptions, 'clusters' | 'config' | 'from' | 'consul'>,
+): Promise<SandboxConfig | undefined> {
+  const given = [options.clusters, options.config, options.from].filter((v) => v !== undefined);
+  if (given.length > 1) throw new Error('use only one of --clusters, --config and --from');
+  if (options.config !== undefined) return loadSandboxConfig(options.config);
+  if (options.from !== undefined) {
+    const loaded = await loadTopologyFile(options.from);
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
+    return sandboxConfigFromTopology(loaded.topology);
+  }
+  // Bare emulators stay the default of --clusters until the emulator's kubectl tests opt out explicitly.
+  return options.consul === true ? defaultSandboxConfig(options.clusters ?? 2) : undefined;
+}
+
+function clusterLines(sandbox: Sandbox): string[] {
+  return sandbox.clusters.flatMap((cl) => {
+    const lines = [`  ${cl.name}  ${cl.kube.url}`];
+    if (sandbox.config === undefined) return lines;
+    const { consul, gateway } = sandbox.stack(cl.name);
+    lines.push(
+      `              consul ${consul.httpUrl} (dc ${consul.datacenter}, peering ${consul.peeringAddress})`,
+    );
+    if (gateway !== undefined) lines.push(`              mesh gateway ${gateway.address}`);
+    return lines;
+  });
+}
+
 /** The start-up summary: clusters, URLs and how to point kubectl at them. */
 export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
   const c = paint(colorEnabled());
   const dir = sandbox.dir ?? '';
   const shown = relative(process.cwd(), dir) || '.';
+  const first = sandbox.clusters[0]?.name ?? 'cluster-01';
   const lines = [
     c.bold(
       `meshpeer sandbox: ${sandbox.clusters.length} cluster${sandbox.clusters.length === 1 ? '' : 's'} up`,
     ),
-    ...sandbox.clusters.map((cl) => `  ${cl.name}  ${cl.kube.url}`),
+    ...clusterLines(sandbox),
     `kubeconfig  ${dir}/kubeconfig (one context per cluster)`,
     `endpoints   ${dir}/sandbox.json`,
     persist ? `state       ${dir}/state (kept across restarts)` : 'state       in memory only (--no-persist)',
     '',
     c.gray('try:'),
     `  export KUBECONFIG=${shown.startsWith('..') ? dir : shown}/kubeconfig`,
-    `  kubectl --context ${sandbox.clusters[0]?.name ?? 'cluster-01'} get namespaces`,
+    `  kubectl --context ${first} get peeringacceptors,peeringdialers -A`,
+    `  kubectl --context ${first} get --raw /api/v1/namespaces/consul/services/consul-server:http/proxy/v1/peerings`,
     '',
     'press Ctrl-C to stop',
   ];
@@ -46,8 +95,9 @@ export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
 
 /** Runs the sandbox until a signal arrives (or `stop` resolves, for tests); returns the exit code. */
 export async function runSandboxUp(options: SandboxUpOptions, stop?: Promise<void>): Promise<number> {
+  const config = await sandboxConfigFor(options);
   const sandbox = await Sandbox.start({
-    clusters: options.clusters,
+    ...(config === undefined ? { clusters: options.clusters ?? 2 } : { config }),
     dir: options.dir,
     persist: options.persist,
   });
@@ -65,37 +115,97 @@ export async function runSandboxUp(options: SandboxUpOptions, stop?: Promise<voi
   return 0;
 }
 
+/** Options of `sandbox fault`. */
+export interface SandboxFaultOptions {
+  cluster: string;
+  dir: string;
+  peer?: string;
+  partition?: string;
+}
+
+const faultActions: Record<
+  string,
+  (o: SandboxFaultOptions, arg?: string) => ['POST' | 'PUT' | 'GET', string, unknown?]
+> = {
+  'drop-streams': (o) => ['POST', '/consul/drop-streams', o.peer === undefined ? {} : { peer: o.peer }],
+  'delete-peering': (o, name) => [
+    'POST',
+    '/consul/delete-peering',
+    { name, ...(o.partition !== undefined && { partition: o.partition }) },
+  ],
+  stop: () => ['POST', '/consul/stop'],
+  start: () => ['POST', '/consul/start'],
+  latency: (_o, ms) => ['PUT', '/consul/latency', { ms: Number(ms) }],
+  'gateway-counters': () => ['GET', '/gateway/counters'],
+};
+
+/** Sends one fault to a running sandbox's cluster through the Kubernetes API; returns the exit code. */
+export async function runSandboxFault(
+  action: string,
+  arg: string | undefined,
+  options: SandboxFaultOptions,
+): Promise<number> {
+  const build = faultActions[action];
+  if (build === undefined)
+    throw new Error(`unknown fault "${action}"; use one of ${Object.keys(faultActions).join(', ')}`);
+  const kubeconfig = await readFile(join(options.dir, 'kubeconfig'), 'utf8');
+  const client = new RunbookClient(options.cluster, kubeConfigForContext(kubeconfig, options.cluster));
+  const [method, path, body] = build(options, arg);
+  out(JSON.stringify(await client.admin(method, path, body), null, 2));
+  return 0;
+}
+
 const sandboxHelp = `
 The sandbox runs simulated clusters on loopback so meshpeer can be tried without real Kubernetes
-or Consul. Each cluster is a Kubernetes API emulator (HTTPS with its own CA, bearer-token auth)
-serving Namespaces, Secrets, ConfigMaps, Services, Deployments and the consul-k8s peering resources
-(PeeringAcceptor, PeeringDialer, Mesh, ProxyDefaults, ExportedServices); kubectl and meshpeer reach
-it through the generated kubeconfig, one context per cluster.
+or Consul. Each cluster has a Kubernetes API emulator (HTTPS, bearer-token auth, the consul-k8s
+CRDs), a Consul Helm release Secret, a simulated Consul server (HTTP API and the peering protocol
+over TLS gRPC) behind Service consul/consul-server, the consul-k8s controllers, and a mesh gateway
+that routes peering traffic by SNI. kubectl and meshpeer reach it through the generated kubeconfig.
 
 Examples:
-  $ meshpeer sandbox up --clusters 3
-  $ export KUBECONFIG=.sandbox/kubeconfig
-  $ kubectl --context cluster-01 get peeringacceptors -A
+  $ meshpeer sandbox up --clusters 3 --consul
+  $ meshpeer sandbox up --from desired-state-examples/runbook/peerings.yaml
+  $ meshpeer sandbox up --config sandbox.yaml
+  $ meshpeer sandbox fault drop-streams --cluster cluster-01
+  $ meshpeer sandbox fault delete-peering cluster-02 --cluster cluster-01
 `;
 
-/** Adds `sandbox` (with `up`) to the program. */
+/** Adds `sandbox` (with `up` and `fault`) to the program. */
 export function registerSandboxCommand(program: Command): void {
   const sandbox = new Command('sandbox')
-    .description('run simulated clusters on this machine (a Kubernetes API emulator per cluster)')
+    .description('run simulated clusters (Kubernetes API, Consul, consul-k8s, mesh gateways) on this machine')
     .addHelpText('after', sandboxHelp);
   sandbox
     .command('up')
-    .description('start N clusters, write DIR/kubeconfig and DIR/sandbox.json, run until Ctrl-C or SIGTERM')
+    .description('start the clusters, write DIR/kubeconfig and DIR/sandbox.json, run until Ctrl-C or SIGTERM')
     .option(
       '--clusters <n>',
-      'how many clusters to start, named cluster-01, cluster-02, ...',
+      'start N default clusters named cluster-01, cluster-02, ... (default 2)',
       parseClusterCount,
-      2,
     )
+    .option(
+      '--config <file>',
+      'a sandbox configuration (YAML: clusters, datacenters, Helm values, ACLs, services)',
+    )
+    .option('--from <file>', 'a peerings.yaml: start the clusters, partitions and services it needs')
     .option('--dir <dir>', "where kubeconfig, sandbox.json and the clusters' state are written", '.sandbox')
     .option('--no-persist', 'keep objects in memory only (by default they survive a restart)')
     .action(async (opts: SandboxUpOptions) => {
       process.exitCode = await runSandboxUp(opts);
+    });
+  sandbox
+    .command('fault')
+    .description(
+      'inject a Consul fault into a running sandbox: drop-streams, delete-peering NAME, stop, start, latency MS, gateway-counters',
+    )
+    .argument('<action>', Object.keys(faultActions).join(' | '))
+    .argument('[arg]', 'the peering name (delete-peering) or milliseconds (latency)')
+    .requiredOption('--cluster <name>', 'the cluster (kube context) to act on')
+    .option('--peer <name>', 'drop-streams: only this peering')
+    .option('--partition <name>', 'delete-peering: the admin partition')
+    .option('--dir <dir>', 'the sandbox directory holding kubeconfig', '.sandbox')
+    .action(async (action: string, arg: string | undefined, opts: SandboxFaultOptions) => {
+      process.exitCode = await runSandboxFault(action, arg, opts);
     });
   program.addCommand(sandbox);
 }

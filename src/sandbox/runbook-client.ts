@@ -1,0 +1,162 @@
+/**
+ * One cluster as the runbook walk sees it, through nothing but the Kubernetes API with
+ * @kubernetes/client-node: server-side apply, reads, Secret copies, and Consul's HTTP API through
+ * the API server's service proxy (as `kubectl get --raw .../services/consul-server:http/proxy/...`).
+ */
+import {
+  ApiException,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { createKubeClusterClient } from '../kube/kube-cluster-client.ts';
+import { registerSecret } from '../secrets/redact.ts';
+
+/** The field manager of the walk's writes. */
+export const RUNBOOK_FIELD_MANAGER = 'meshpeer-runbook';
+
+/** A loosely typed object read back from the cluster. */
+export type LiveObject = KubernetesObject & {
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
+
+/** Polls `check` every `intervalMs` until it returns a value, failing with `what` after `timeoutMs`. */
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 25,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A KubeConfig selecting one context of a kubeconfig text (one KubeConfig per cluster). */
+export function kubeConfigForContext(kubeconfig: string, context: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  kc.setCurrentContext(context);
+  return kc;
+}
+
+/** Runbook operations on one cluster. */
+export class RunbookClient {
+  private readonly api: KubernetesObjectApi;
+
+  constructor(
+    readonly cluster: string,
+    private readonly kc: KubeConfig,
+    private readonly consulService = { namespace: 'consul', name: 'consul-server:http' },
+  ) {
+    this.api = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  /** Creates or updates an object with server-side apply. */
+  async apply(obj: KubernetesObject): Promise<LiveObject> {
+    const body = JSON.parse(JSON.stringify(obj)) as KubernetesObject;
+    return (await this.api.patch(
+      body,
+      undefined,
+      undefined,
+      RUNBOOK_FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    )) as LiveObject;
+  }
+
+  /** Reads an object; undefined on 404. */
+  async get(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<LiveObject | undefined> {
+    try {
+      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as LiveObject;
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes an object (404 is fine). */
+  async delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
+    try {
+      await this.api.delete({ apiVersion, kind, metadata: { name, namespace } });
+    } catch (err) {
+      if (!(err instanceof ApiException && err.code === 404)) throw err;
+    }
+  }
+
+  /** Merge-patches an object (e.g. to touch an annotation). */
+  async mergePatch(obj: KubernetesObject): Promise<LiveObject> {
+    return (await this.api.patch(
+      obj,
+      undefined,
+      undefined,
+      RUNBOOK_FIELD_MANAGER,
+      undefined,
+      PatchStrategy.MergePatch,
+    )) as LiveObject;
+  }
+
+  /** The Synced condition's status, reason and message. */
+  async synced(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<{ status: string; reason?: string; message?: string } | undefined> {
+    const obj = await this.get(apiVersion, kind, namespace, name);
+    const conditions = obj?.status?.conditions as
+      | Array<{ type: string; status: string; reason?: string; message?: string }>
+      | undefined;
+    return conditions?.find((c) => c.type === 'Synced');
+  }
+
+  /** A Secret's value under a key (registered for redaction), or undefined. */
+  async secretValue(namespace: string, name: string, key: string): Promise<string | undefined> {
+    const secret = await this.get('v1', 'Secret', namespace, name);
+    const encoded = secret?.data?.[key];
+    if (encoded === undefined) return undefined;
+    const value = Buffer.from(encoded, 'base64').toString('utf8');
+    registerSecret(value);
+    return value;
+  }
+
+  /** A GET against Consul's HTTP API through the service proxy; JSON on 200, else the status and text. */
+  async consul(path: string, token?: string): Promise<{ status: number; json?: unknown; text: string }> {
+    const client = createKubeClusterClient(this.cluster, this.kc, { timeoutMs: 10_000 });
+    const headers: Record<string, string> = token === undefined ? {} : { 'x-consul-token': token };
+    const res = await client.proxyRequest(this.consulService.namespace, this.consulService.name, path, {
+      method: 'GET',
+      headers,
+      timeoutMs: 10_000,
+    });
+    return res.status === 200
+      ? { status: 200, json: JSON.parse(res.body), text: '' }
+      : { status: res.status, text: res.body };
+  }
+
+  /** A raw request to the sandbox admin API through the service proxy. */
+  async admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const client = createKubeClusterClient(this.cluster, this.kc, { timeoutMs: 10_000 });
+    const res = await client.proxyRequest('kube-system', 'meshpeer-sandbox:admin', path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      timeoutMs: 10_000,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    if (res.status !== 200)
+      throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${res.body.trim()}`);
+    return JSON.parse(res.body) as unknown;
+  }
+}
