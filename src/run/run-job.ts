@@ -6,6 +6,7 @@
 import type { Job } from 'bullmq';
 import { clusterConnections } from '../app/cluster-connections.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
 import { createBullmqDispatcher } from './bullmq-dispatcher.ts';
 import type { Queues } from './queues.ts';
@@ -13,7 +14,7 @@ import { reconcileRun } from './reconcile-run.ts';
 import { RedisRunStore } from './redis-run-store.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { RunRecord } from './run-record.ts';
-import { type DesiredSource, latestRequest } from './run-requests.ts';
+import { type DesiredSource, latestRequest, type RunRequest } from './run-requests.ts';
 
 /** Reads the desired-state text of a source (inline sources need no loader). */
 export type SourceLoader = (source: DesiredSource) => Promise<{ fileName: string; content: string }>;
@@ -35,30 +36,44 @@ async function load(
   return loader(source);
 }
 
+/** Records a run that ended before touching any cluster (unreadable or invalid desired state). */
+async function saveFailure(store: RedisRunStore, request: RunRequest, failure: string): Promise<RunRecord> {
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    id: request.runId,
+    target: request.target,
+    revision: request.revision,
+    trigger: request.trigger,
+    status: 'failed',
+    startedAt: now,
+    finishedAt: now,
+    passes: 0,
+    steps: [],
+    failure,
+  };
+  await store.save(record);
+  return record;
+}
+
 /** Processes one run job; returns the run record (also stored in Redis). */
 export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunRecord | undefined> {
   const target = (job.data as { target: string }).target;
   const request = await latestRequest(deps.queues.redis, target, deps.queues.prefix);
   if (request === undefined) return undefined;
   const store = new RedisRunStore(deps.queues.redis, deps.queues.prefix);
-  const { fileName, content } = await load(request.source, deps.loadSource);
-  const parsed = parseTopology(content, fileName);
-  if (!parsed.ok) {
-    const record: RunRecord = {
-      id: request.runId,
-      target,
-      revision: request.revision,
-      trigger: request.trigger,
-      status: 'failed',
-      startedAt: new Date().toISOString(),
-      finishedAt: new Date().toISOString(),
-      passes: 0,
-      steps: [],
-      failure: `invalid desired state, nothing was changed:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`,
-    };
-    await store.save(record);
-    return record;
+  const failedBeforeStart = (failure: string) => saveFailure(store, request, failure);
+  let file: { fileName: string; content: string };
+  try {
+    file = await load(request.source, deps.loadSource);
+  } catch (err) {
+    // Recorded like an invalid file, so the history and the commit status say why nothing ran.
+    return failedBeforeStart(`cannot read the desired state, nothing was changed: ${safeErrorMessage(err)}`);
   }
+  const parsed = parseTopology(file.content, file.fileName);
+  if (!parsed.ok)
+    return failedBeforeStart(
+      `invalid desired state, nothing was changed:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`,
+    );
   const topology: Topology = parsed.topology;
   return reconcileRun(
     { runId: request.runId, target, revision: request.revision, trigger: request.trigger, topology },

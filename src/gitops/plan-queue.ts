@@ -1,0 +1,73 @@
+/**
+ * The `plans` queue: one plan job per pull request at a time, coalesced so a burst of pushes to
+ * the same pull request plans only the newest head. The latest event per pull request is kept in
+ * Redis and read when the job starts, like run requests.
+ */
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
+import { coalesceKey, type PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
+import type { PlanOutcome } from './plan-pull-request.ts';
+
+/** The BullMQ queue of pull-request plans. */
+export const PLANS_QUEUE = 'plans';
+
+const latestKey = (prefix: string, key: string) => `${prefix}:gitops:plan:${key}:latest`;
+const WEEK_SECONDS = 7 * 86_400;
+
+/** Stores `event` as its pull request's latest and adds a coalesced plan job. */
+export async function enqueuePlan(redis: Redis, plans: Queue, event: PlanPrEvent): Promise<void> {
+  const key = coalesceKey(event);
+  await redis.set(
+    latestKey(plans.opts.prefix ?? QUEUE_PREFIX, key),
+    JSON.stringify(event),
+    'EX',
+    WEEK_SECONDS,
+  );
+  await plans.add(
+    'plan',
+    { key },
+    {
+      jobId: safeJobId('plan', event.provider, event.deliveryId),
+      deduplication: { id: safeJobId('plan', key), keepLastIfActive: true },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 86_400, count: 1000 },
+    },
+  );
+}
+
+/** Opens the plans queue for producers. */
+export function openPlansQueue(redisUrl: string, prefix = QUEUE_PREFIX): Queue {
+  return new Queue(PLANS_QUEUE, { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix });
+}
+
+/** Plan worker settings; `plan` does the work for the newest event of the job's pull request. */
+export interface PlanWorkerOptions {
+  readonly redisUrl: string;
+  readonly prefix?: string;
+  readonly redis: Redis;
+  readonly plan: (event: PlanPrEvent) => Promise<PlanOutcome>;
+  readonly concurrency?: number;
+}
+
+/** Starts the plan worker. */
+export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ close(): Promise<void> }> {
+  const prefix = options.prefix ?? QUEUE_PREFIX;
+  const worker = new Worker(
+    PLANS_QUEUE,
+    async (job: Job) => {
+      const raw = await options.redis.get(latestKey(prefix, (job.data as { key: string }).key));
+      if (raw === null) return undefined;
+      // The plan itself stays out of the job's return value, which BullMQ stores in Redis.
+      const { plan: _plan, ...outcome } = await options.plan(JSON.parse(raw) as PlanPrEvent);
+      return outcome;
+    },
+    {
+      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+      prefix,
+      concurrency: options.concurrency ?? 2,
+    },
+  );
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}

@@ -1,0 +1,97 @@
+/**
+ * Prometheus metrics of one serve process: runs and steps (from finished run records), webhook
+ * outcomes by provider and reason, polls and plans, and each peering's health read from the run
+ * history at scrape time. Label values are closed sets or names from peerings.yaml, never secrets.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PeeringHealth } from '../gitops/peering-health.ts';
+import type { RunRecord } from '../run/run-record.ts';
+
+/** The metrics and the functions that feed them. */
+export interface Metrics {
+  readonly registry: Registry;
+  recordRun(record: RunRecord): void;
+  recordWebhook(provider: string, reason: string): void;
+  recordPoll(result: string): void;
+  recordPlan(result: string): void;
+}
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+
+/** Creates the registry; `peerings` is read on every scrape for the health gauge. */
+export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>): Metrics {
+  const registry = new Registry();
+  const runs = new Counter({
+    name: 'meshpeer_runs_total',
+    help: 'Finished reconcile runs by status.',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const steps = new Counter({
+    name: 'meshpeer_step_results_total',
+    help: 'Step results of finished runs by kind and status.',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
+  const runSeconds = new Histogram({
+    name: 'meshpeer_run_duration_seconds',
+    help: 'Run duration from start to finish.',
+    labelNames: ['status'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const stepSeconds = new Histogram({
+    name: 'meshpeer_step_duration_seconds',
+    help: 'Step duration including retries.',
+    labelNames: ['kind'],
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const webhooks = new Counter({
+    name: 'meshpeer_webhooks_total',
+    help: 'Webhook deliveries by provider and outcome reason.',
+    labelNames: ['provider', 'reason'],
+    registers: [registry],
+  });
+  const polls = new Counter({
+    name: 'meshpeer_polls_total',
+    help: 'Polls of tracked branches by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const plans = new Counter({
+    name: 'meshpeer_plans_total',
+    help: 'Pull-request plans by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'meshpeer_peering_healthy',
+    help: '1 when the latest verification of the peering passed, else 0.',
+    labelNames: ['peering', 'acceptor', 'dialer'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const p of await peerings().catch(() => []))
+        this.set({ peering: p.id, acceptor: p.acceptor, dialer: p.dialer }, p.healthy ? 1 : 0);
+    },
+  });
+  return {
+    registry,
+    recordRun(record) {
+      runs.inc({ status: record.status });
+      if (record.finishedAt !== undefined)
+        runSeconds.observe(
+          { status: record.status },
+          (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000,
+        );
+      for (const step of record.steps) {
+        steps.inc({ kind: step.kind, status: step.status });
+        if (step.status !== 'skipped') stepSeconds.observe({ kind: step.kind }, step.durationMs / 1000);
+      }
+    },
+    recordWebhook: (provider, reason) => webhooks.inc({ provider, reason }),
+    recordPoll: (result) => polls.inc({ result }),
+    recordPlan: (result) => plans.inc({ result }),
+  };
+}

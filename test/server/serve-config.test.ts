@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { serveConfig } from '../../src/app/serve-config.ts';
+import { redact } from '../../src/secrets/redact.ts';
+
+const env = {
+  MESHPEER_REPO_URL: 'https://github.com/acme/mesh-config.git',
+  REDIS_URL: 'redis://localhost:6379',
+  MESHPEER_TOKEN: 'ghp_configTestToken000111222333',
+  MESHPEER_WEBHOOK_SECRET: 'secret-one-aaaa, secret-two-bbbb',
+};
+
+describe('serve configuration', () => {
+  it('derives repository, target, provider and API URL from the clone URL', () => {
+    const c = serveConfig({}, env);
+    expect(c).toMatchObject({
+      repo: 'acme/mesh-config',
+      target: 'acme/mesh-config@main',
+      provider: 'github',
+      scmApiUrl: 'https://api.github.com',
+      branch: 'main',
+      path: 'peerings.yaml',
+      pollIntervalMs: 60_000,
+      port: 8080,
+      workers: true,
+      gitUsername: 'x-access-token',
+      webhookSecrets: ['secret-one-aaaa', 'secret-two-bbbb'],
+    });
+    expect(redact(`token ${env.MESHPEER_TOKEN}`)).not.toContain(env.MESHPEER_TOKEN);
+  });
+
+  it('knows GitHub Enterprise and self-hosted GitLab API roots, and flags win over the environment', () => {
+    expect(serveConfig({ repoUrl: 'https://ghe.example.com/ops/mesh.git' }, env).scmApiUrl).toBe(
+      'https://ghe.example.com/api/v3',
+    );
+    const gl = serveConfig(
+      { repoUrl: 'https://gitlab.example.com/platform/net/mesh.git', branch: 'prod' },
+      env,
+    );
+    expect(gl).toMatchObject({
+      provider: 'gitlab',
+      repo: 'platform/net/mesh',
+      scmApiUrl: 'https://gitlab.example.com',
+      gitUsername: 'oauth2',
+      branch: 'prod',
+    });
+    const custom = serveConfig(
+      { tokenEnv: 'GH_PAT' },
+      {
+        ...env,
+        GH_PAT: 'ghp_other0000111122223333',
+      },
+    );
+    expect(custom.token).toBe('ghp_other0000111122223333');
+    expect(serveConfig({ workers: false, pollInterval: '0s' }, env)).toMatchObject({
+      workers: false,
+      pollIntervalMs: 0,
+    });
+  });
+
+  it('lists every problem with the flag and variable to fix', () => {
+    expect(() =>
+      serveConfig({ repoUrl: 'https://user:pw@github.com/a/b.git', pollInterval: 'soon', port: '99999' }, {}),
+    ).toThrow(
+      /invalid serve configuration:\n.*--repo-url \(MESHPEER_REPO_URL\): must not contain credentials[\s\S]*--poll-interval[\s\S]*--redis-url \(REDIS_URL\): is required[\s\S]*--port/,
+    );
+  });
+});
