@@ -6,18 +6,22 @@ import type { ConsulFacts, ConsulPeeringFacts, PeeringState } from './observed-s
 
 const states = new Set(['PENDING', 'ESTABLISHING', 'ACTIVE', 'FAILING', 'DELETING', 'TERMINATED']);
 
-async function permissionsOf(client: ConsulClient): Promise<string[] | undefined> {
+/**
+ * The permissions of the token `self` holds. Any token may read itself, but reading policy rules
+ * needs acl:read, which a gateway token lacks, so the rules are read with meshpeer's own token.
+ */
+async function permissionsOf(self: ConsulClient, rulesReader: ConsulClient): Promise<string[] | undefined> {
   try {
-    const self = await client.tokenSelf();
+    const token = await self.tokenSelf();
     const policies = await Promise.all(
-      (self?.Policies ?? []).map(async (p) => ({
+      (token?.Policies ?? []).map(async (p) => ({
         id: p.ID,
-        rules: (await client.readPolicy(p.ID))?.Rules ?? '',
+        rules: (await rulesReader.readPolicy(p.ID))?.Rules ?? '',
       })),
     );
     return permissionsFromPolicies(policies);
   } catch (err) {
-    // A 403 on token/self means the token exists but cannot read itself; treat as holding nothing known.
+    // A 403 here means meshpeer's token may not read ACLs: nothing can be concluded, so report nothing held.
     if (err instanceof ConsulError && err.status === 403) return [];
     throw err;
   }
@@ -47,8 +51,8 @@ export async function observeConsul(
     );
     if (!acl.enabled) return { reachable: true, peerings };
     const [reconciler, gateway] = await Promise.all([
-      permissionsOf(client),
-      acl.gateway ? permissionsOf(acl.gateway) : Promise.resolve(undefined),
+      permissionsOf(client, client),
+      acl.gateway ? permissionsOf(acl.gateway, client) : Promise.resolve(undefined),
     ]);
     return {
       reachable: true,

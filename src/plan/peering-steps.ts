@@ -50,7 +50,7 @@ function resourceStep(
   const changes = current && !current.deleting ? specChanges(current, p) : [];
   if (current !== undefined && !current.deleting && changes.length === 0) return undefined;
   return {
-    id: `${kind}/${lane}/${object.metadata.name}`,
+    id: `${kind}/${lane}/${object.metadata.namespace}/${object.metadata.name}`,
     kind,
     action: current === undefined || current.deleting ? 'create' : 'update',
     lane,
@@ -95,7 +95,7 @@ function rotateStep(
   if (acc !== undefined && acc.state === 'PENDING') return undefined;
   const version = Math.max(acceptor.peeringVersion ?? 0, acceptor.latestPeeringVersion ?? 0) + 1;
   return {
-    id: `rotate/${p.acceptor.cluster}/${acceptor.name}`,
+    id: `rotate/${p.acceptor.cluster}/${acceptor.namespace}/${acceptor.name}`,
     kind: 'rotate',
     action: 'rotate',
     lane: p.acceptor.cluster,
@@ -131,7 +131,7 @@ function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): 
           ? `token Secret ${name} in ${p.dialer.cluster} is older than the acceptor's`
           : `token Secret ${name} in ${p.dialer.cluster} lacks the peering-token label`;
   return {
-    id: `token-transfer/${p.dialer.cluster}/${name}`,
+    id: `token-transfer/${p.dialer.cluster}/${dialerNamespace}/${name}`,
     kind: 'token-transfer',
     action: 'copy',
     lane: p.dialer.cluster,

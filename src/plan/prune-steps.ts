@@ -18,7 +18,7 @@ function pruneStep(
   peering?: string,
 ): Step {
   return {
-    id: `${kind}/${cluster}/${name}`,
+    id: `${kind}/${cluster}/${namespace}/${name}`,
     kind,
     action: 'delete',
     lane: cluster,

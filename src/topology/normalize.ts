@@ -41,8 +41,13 @@ function normalizePeering(
 ): PeeringSpec {
   const acceptor = resolveEndpoint(entry.acceptor);
   const dialer = resolveEndpoint(entry.dialer);
-  const nsOf = (cluster: string) =>
-    file.defaults.tokenSecret.namespace ?? clusters.get(cluster)?.consul.namespace ?? 'consul';
+  // consul-k8s names peering resources after the peer name, and two partitions of one cluster may
+  // use the same peer name, so each non-default partition gets its own namespace.
+  const nsOf = (end: { cluster: string; partition: string }) => {
+    const base =
+      file.defaults.tokenSecret.namespace ?? clusters.get(end.cluster)?.consul.namespace ?? 'consul';
+    return end.partition === 'default' ? base : `${base}-${end.partition}`;
+  };
   return {
     id: `${acceptor.cluster}/${acceptor.partition}>${dialer.cluster}/${dialer.partition}`,
     acceptor,
@@ -51,8 +56,8 @@ function normalizePeering(
     tokenSecret: {
       name: entry.tokenSecret ?? `peering-token-${acceptor.peerName}-${dialer.peerName}`,
       key: file.defaults.tokenSecret.key,
-      acceptorNamespace: nsOf(acceptor.cluster),
-      dialerNamespace: nsOf(dialer.cluster),
+      acceptorNamespace: nsOf(acceptor),
+      dialerNamespace: nsOf(dialer),
     },
   };
 }

@@ -18,22 +18,21 @@ describe('planFor on the runbook', () => {
       'helm-values-check/cluster-02/consul',
       'mesh-gateway/cluster-01/mesh',
       'mesh-gateway/cluster-02/mesh',
-      'acceptor/cluster-01/cluster-02',
-      'token-transfer/cluster-02/peering-token-cluster-01-cluster-02',
-      'dialer/cluster-02/cluster-01',
+      'acceptor/cluster-01/consul/cluster-02',
+      'token-transfer/cluster-02/consul/peering-token-cluster-01-cluster-02',
+      'dialer/cluster-02/consul/cluster-01',
       'export/cluster-02/default',
       'verify/cluster-01/default/cluster-02/default',
     ]);
     const byId = new Map(plan.steps.map((s) => [s.id, s]));
-    expect(byId.get('token-transfer/cluster-02/peering-token-cluster-01-cluster-02')?.dependsOn).toEqual([
-      'acceptor/cluster-01/cluster-02',
-      'mesh-gateway/cluster-02/mesh',
-    ]);
-    expect(byId.get('dialer/cluster-02/cluster-01')?.dependsOn).toEqual([
-      'token-transfer/cluster-02/peering-token-cluster-01-cluster-02',
+    expect(
+      byId.get('token-transfer/cluster-02/consul/peering-token-cluster-01-cluster-02')?.dependsOn,
+    ).toEqual(['acceptor/cluster-01/consul/cluster-02', 'mesh-gateway/cluster-02/mesh']);
+    expect(byId.get('dialer/cluster-02/consul/cluster-01')?.dependsOn).toEqual([
+      'token-transfer/cluster-02/consul/peering-token-cluster-01-cluster-02',
     ]);
     expect(byId.get('verify/cluster-01/default/cluster-02/default')?.dependsOn).toEqual([
-      'acceptor/cluster-01/cluster-02',
+      'acceptor/cluster-01/consul/cluster-02',
       'export/cluster-02/default',
     ]);
     expect(plan.summary).toEqual({ add: 6, change: 0, destroy: 0, verify: 1, blocked: 0 });
@@ -93,7 +92,9 @@ describe('planFor on the runbook', () => {
       'verify/cluster-01/default/cluster-03/default',
       'verify/cluster-02/default/cluster-03/default',
     ]);
-    expect(plan.steps.find((s) => s.id === 'acceptor/cluster-01/cluster-02')?.blockedBy).toBeUndefined();
+    expect(
+      plan.steps.find((s) => s.id === 'acceptor/cluster-01/consul/cluster-02')?.blockedBy,
+    ).toBeUndefined();
   });
 
   it('turns bad Helm values into a blocking error that names the fix', async () => {

@@ -57,6 +57,9 @@ function specPart(obj: KubeObject): unknown {
 
 /** The verbs of the Kubernetes API over one ObjectStore. */
 export class KubeObjectService {
+  /** Admin partitions the simulated consul-k8s webhook accepts as ExportedServices names. */
+  consulPartitions: readonly string[] = ['default'];
+
   constructor(
     readonly catalog: ResourceCatalog,
     readonly store: ObjectStore,
@@ -193,7 +196,7 @@ export class KubeObjectService {
     ])
       delete meta[key];
     if (rt.hasStatus && rt.kind !== 'Namespace') delete obj.status;
-    admitWrite(rt, obj, undefined, this.store);
+    admitWrite(rt, obj, undefined, this.store, this.consulPartitions);
     if (this.store.get(rt, meta.namespace, meta.name ?? '') !== undefined)
       throw alreadyExists(rt, meta.name ?? '');
     meta.uid = randomUUID();
@@ -245,7 +248,7 @@ export class KubeObjectService {
       throw conflict(rt, old.metadata.name ?? '');
     const next = this.merged(rt, old, incoming, options);
     next.metadata.resourceVersion = old.metadata.resourceVersion ?? '';
-    admitWrite(rt, next, old, this.store);
+    admitWrite(rt, next, old, this.store, this.consulPartitions);
     if (rt.tracksGeneration && !jsonEqual(specPart(old), specPart(next)))
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     next.metadata.managedFields = updateManagedFields(old, next, manager, serverTime(this.now()));

@@ -34,6 +34,7 @@ export function admitWrite(
   obj: KubeObject,
   old: KubeObject | undefined,
   store: ObjectStore,
+  partitions?: readonly string[],
 ): void {
   rt.defaults?.(obj);
   const errors: FieldError[] = [...checkObjectMeta(obj, rt), ...(rt.validate?.(obj, old) ?? [])];
@@ -48,6 +49,6 @@ export function admitWrite(
     }
   }
   if (errors.length > 0) throw invalid(rt, obj.metadata.name ?? '', errors);
-  const denial = admitConsulResource(rt, obj, old, store);
+  const denial = admitConsulResource(rt, obj, old, store, partitions);
   if (denial !== undefined) throw denial;
 }

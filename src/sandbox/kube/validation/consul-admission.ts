@@ -166,6 +166,7 @@ function denial(
   obj: KubeObject,
   creating: boolean,
   store: ObjectStore,
+  partitions: readonly string[],
 ): string | undefined {
   const name = obj.metadata.name ?? '';
   switch (rt.kind) {
@@ -180,8 +181,9 @@ function denial(
       return singleton ?? (errors.length > 0 ? invalidText(rt, name, errors) : undefined);
     }
     case 'ExportedServices': {
-      if (creating && name !== 'default')
-        return `exportedservices resource name must be the same name as the partition, "default"`;
+      // consul-k8s requires the name of the partition it serves; a sandbox cluster may serve several.
+      if (creating && !partitions.includes(name))
+        return `exportedservices resource name must be the same name as the partition, ${partitions.map((p) => `"${p}"`).join(' or ')}`;
       const errors = exportedServicesErrors(obj);
       return errors.length > 0
         ? invalidText(rt, name, errors)
@@ -198,9 +200,10 @@ export function admitConsulResource(
   obj: KubeObject,
   old: KubeObject | undefined,
   store: ObjectStore,
+  partitions: readonly string[] = ['default'],
 ): KubeApiError | undefined {
   if (rt.group !== group) return undefined;
-  const message = denial(rt, obj, old === undefined, store);
+  const message = denial(rt, obj, old === undefined, store, partitions);
   if (message === undefined) return undefined;
   return webhookDenied(`mutate-${rt.plural === 'meshes' ? 'mesh' : rt.plural}.${group}`, message);
 }
