@@ -6,6 +6,7 @@ import { registerPeeringCommand } from './peering-command.ts';
 import { planCommand } from './plan-command.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
 import { schemaCommand } from './schema-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { statusCommand } from './status-command.ts';
 import { registerTokenCommand } from './token-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   program.addCommand(applyCommand());
   program.addCommand(statusCommand());
   program.addCommand(workerCommand());
+  program.addCommand(serveCommand());
   program.addCommand(demoCommand());
   registerTokenCommand(program);
   registerPeeringCommand(program);

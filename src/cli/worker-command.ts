@@ -1,5 +1,7 @@
 /** `meshpeer worker`: runs BullMQ workers until SIGTERM or SIGINT, then finishes active jobs. */
 import { Command } from 'commander';
+import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
+import { createGitSources } from '../gitops/git-source-loader.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { clusterOptions } from './cluster-options.ts';
 import { err } from './output.ts';
@@ -35,7 +37,11 @@ export function workerCommand(): Command {
       const redisUrl = flags.redisUrl ?? process.env.REDIS_URL;
       if (redisUrl === undefined) throw new Error('worker needs Redis: set REDIS_URL or pass --redis-url');
       const access = clusterOptions({ ...flags, timeout: '20s' });
+      // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
+      const git = workerGitSourcesFromEnv(process.env);
       const workers = await startWorkers({
+        ...(git !== undefined && { loadSource: createGitSources(git).load }),
+        ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
         redisUrl,
         overrides: access.overrides,
         stepConcurrency: Number(flags.concurrency),

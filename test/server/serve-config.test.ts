@@ -65,3 +65,14 @@ describe('serve configuration', () => {
     );
   });
 });
+
+describe('worker git access', () => {
+  it('comes from the same environment as serve, and is absent without a repository URL', async () => {
+    const { workerGitSourcesFromEnv } = await import('../../src/app/serve-config.ts');
+    expect(workerGitSourcesFromEnv({})).toBeUndefined();
+    expect(workerGitSourcesFromEnv({ ...env, MESHPEER_BRANCH: 'prod' })).toMatchObject({
+      repos: [{ url: env.MESHPEER_REPO_URL, branch: 'prod', path: 'peerings.yaml' }],
+      auth: { token: env.MESHPEER_TOKEN, username: 'x-access-token' },
+    });
+  });
+});

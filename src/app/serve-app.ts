@@ -1,0 +1,244 @@
+/**
+ * The composition root of `meshpeer serve`: Git sources, queues, poller, plan worker, run
+ * workers (unless disabled), the run-completion follower that publishes `meshpeer/apply`, and
+ * the HTTP server. Everything here is wiring; the behaviour lives in src/gitops and src/server.
+ */
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { applyStatusFor } from '../gitops/apply-status.ts';
+import { createGitSources, type GitSources } from '../gitops/git-source-loader.ts';
+import { peeringHealth } from '../gitops/peering-health.ts';
+import { planPullRequest } from '../gitops/plan-pull-request.ts';
+import { enqueuePlan, openPlansQueue, startPlanWorker } from '../gitops/plan-queue.ts';
+import { type Poller, removePollSchedulers, startPoller } from '../gitops/poller.ts';
+import { RevisionStore } from '../gitops/revision-store.ts';
+import { followRunCompletions } from '../gitops/run-completions.ts';
+import { requestSync, type SyncDeps } from '../gitops/sync-request.ts';
+import type { TrackedRepo } from '../gitops/tracked-repo.ts';
+import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { openQueues, type Queues } from '../run/queues.ts';
+import { RedisRunStore } from '../run/redis-run-store.ts';
+import type { RunRecord } from '../run/run-record.ts';
+import { startWorkers } from '../run/start-workers.ts';
+import { createGithubPublisher } from '../scm/github-publisher.ts';
+import { createGitlabPublisher } from '../scm/gitlab-publisher.ts';
+import type { ScmPublisher } from '../scm/scm-publisher.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
+import { createServer } from '../server/create-server.ts';
+import { createMetrics, type Metrics } from '../server/metrics.ts';
+import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
+import type { PlanPrEvent, SyncEvent } from '../server/webhooks/webhook-outcome.ts';
+import { clusterConnections } from './cluster-connections.ts';
+import type { ServeConfig } from './serve-config.ts';
+import { createServeStatus } from './serve-status.ts';
+
+/** A running serve process. */
+export interface RunningServe {
+  /** The base URL the server listens on. */
+  readonly url: string;
+  readonly server: FastifyInstance;
+  readonly repo: TrackedRepo;
+  readonly metrics: Metrics;
+  readonly poller?: Poller;
+  /** Stops the server, poller, plan worker, run workers and queues, finishing active jobs. */
+  close(): Promise<void>;
+}
+
+/** The tracked repository of a configuration. */
+export function trackedRepo(config: ServeConfig): TrackedRepo {
+  const { target, repoUrl: url, branch, path, provider, repo } = config;
+  return { target, url, branch, path, provider, repo };
+}
+
+function publisherFor(config: ServeConfig): ScmPublisher | undefined {
+  if (config.token === undefined) return undefined;
+  if (config.provider === 'gitlab')
+    return createGitlabPublisher({ token: config.token, project: config.repo, baseUrl: config.scmApiUrl });
+  return createGithubPublisher({ token: config.token, repo: config.repo, baseUrl: config.scmApiUrl });
+}
+
+/** Sync events request a run at the pushed commit; seen is restored if the request cannot be queued. */
+async function onSync(deps: SyncDeps, repo: TrackedRepo, event: SyncEvent): Promise<void> {
+  const previous = (await deps.revisions.get(repo.target)).seen ?? '';
+  await deps.revisions.markSeen(repo.target, event.sha);
+  try {
+    await requestSync(deps, repo, event.sha, {
+      kind: 'webhook',
+      provider: event.provider,
+      deliveryId: event.deliveryId,
+    });
+  } catch (err) {
+    await deps.revisions.markSeenIf(repo.target, event.sha, previous).catch(() => {});
+    throw err;
+  }
+}
+
+/** The shared parts every piece of a serve process uses. */
+interface ServeContext {
+  readonly config: ServeConfig;
+  readonly log: (line: string) => void;
+  readonly repo: TrackedRepo;
+  readonly overrides: KubeconfigOverrides;
+  readonly sources: GitSources;
+  readonly queues: Queues;
+  readonly revisions: RevisionStore;
+  readonly store: RedisRunStore;
+  readonly sync: SyncDeps;
+  readonly plans: Queue;
+  readonly publisher: ScmPublisher | undefined;
+  readonly metrics: Metrics;
+}
+
+async function openContext(config: ServeConfig, log: (line: string) => void): Promise<ServeContext> {
+  const repo = trackedRepo(config);
+  const prefix = config.queuePrefix;
+  const sources = createGitSources({
+    repos: [repo],
+    cacheDir: config.cacheDir,
+    ...(config.token !== undefined && { auth: { token: config.token, username: config.gitUsername } }),
+  });
+  const queues = await openQueues(config.redisUrl, prefix);
+  const revisions = new RevisionStore(queues.redis, prefix);
+  const store = new RedisRunStore(queues.redis, prefix);
+  const publisher = publisherFor(config);
+  if (publisher === undefined) log('no token configured: pull-request comments and commit statuses are off');
+  return {
+    config,
+    log,
+    repo,
+    overrides: {
+      ...(config.kubeconfig !== undefined && { kubeconfig: config.kubeconfig }),
+      contexts: config.contexts,
+    },
+    sources,
+    queues,
+    revisions,
+    store,
+    sync: { redis: queues.redis, runs: queues.runs, revisions },
+    plans: openPlansQueue(config.redisUrl, prefix),
+    publisher,
+    metrics: createMetrics(async () => peeringHealth(await store.list(50))),
+  };
+}
+
+function planWorker(ctx: ServeContext) {
+  const { config, repo, publisher, metrics } = ctx;
+  return startPlanWorker({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    redis: ctx.queues.redis,
+    plan: async (event: PlanPrEvent) => {
+      if (publisher === undefined) return { result: 'error', sha: event.headSha, error: 'no token' };
+      const outcome = await planPullRequest(event, {
+        source: ctx.sources.source(repo.url, repo.branch),
+        path: repo.path,
+        publisher,
+        clients: (topology) => clusterConnections(topology, ctx.overrides, config.observeTimeoutMs),
+        observeTimeoutMs: config.observeTimeoutMs,
+        ...(config.publicUrl !== undefined && { targetUrl: config.publicUrl }),
+      });
+      metrics.recordPlan(outcome.result);
+      if (outcome.error !== undefined)
+        ctx.log(`plan of ${event.provider} #${event.number} failed: ${outcome.error}`);
+      return outcome;
+    },
+  });
+}
+
+function followRuns(ctx: ServeContext) {
+  const onRecord = async (record: RunRecord): Promise<void> => {
+    ctx.metrics.recordRun(record);
+    if (record.target !== ctx.repo.target) return;
+    if (record.status === 'succeeded') await ctx.revisions.markApplied(ctx.repo.target, record.revision);
+    const applyStatus = applyStatusFor(record, ctx.config.publicUrl);
+    if (applyStatus !== undefined && ctx.publisher !== undefined)
+      await ctx.publisher.setStatus(record.revision, applyStatus);
+  };
+  return followRunCompletions(ctx.config.redisUrl, ctx.config.queuePrefix, onRecord, (err) =>
+    ctx.log(`publishing a run result failed: ${safeErrorMessage(err)}`),
+  );
+}
+
+async function poll(ctx: ServeContext): Promise<Poller | undefined> {
+  const { config, repo } = ctx;
+  if (config.pollIntervalMs <= 0) {
+    await removePollSchedulers(config.redisUrl, [repo], config.queuePrefix);
+    return undefined;
+  }
+  return startPoller({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    repos: [repo],
+    sources: ctx.sources,
+    sync: ctx.sync,
+    intervalMs: config.pollIntervalMs,
+    onPoll: (_repo, outcome) => {
+      ctx.metrics.recordPoll(outcome.result);
+      if (outcome.error !== undefined) ctx.log(`poll failed: ${outcome.error}`);
+    },
+  });
+}
+
+function server(ctx: ServeContext): Promise<FastifyInstance> {
+  const { config, repo, publisher, queues } = ctx;
+  const status = createServeStatus({
+    repo,
+    redis: queues.redis,
+    sources: ctx.sources,
+    revisions: ctx.revisions,
+    store: ctx.store,
+  });
+  return createServer({
+    webhooks: {
+      secrets: { [config.provider]: config.webhookSecrets },
+      targets: [{ repo: repo.repo, branch: repo.branch }],
+      deliveries: createRedisDeliveryLog(queues.redis, { prefix: `${config.queuePrefix}:webhook-delivery:` }),
+      enqueue: async (event) => {
+        if (event.kind === 'sync') await onSync(ctx.sync, repo, event);
+        else if (publisher !== undefined) await enqueuePlan(queues.redis, ctx.plans, event);
+      },
+      onOutcome: (provider, reason) => ctx.metrics.recordWebhook(provider, reason),
+    },
+    metrics: ctx.metrics,
+    readiness: status.readiness,
+    status: status.snapshot,
+    run: (id) => ctx.store.get(id),
+    log: ctx.log,
+  });
+}
+
+/** Starts every part of the service and listens; `log` receives redacted one-line messages. */
+export async function startServe(config: ServeConfig, log: (line: string) => void): Promise<RunningServe> {
+  const ctx = await openContext(config, log);
+  const workers = config.workers
+    ? await startWorkers({
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        overrides: ctx.overrides,
+        loadSource: ctx.sources.load,
+        stepConcurrency: config.stepConcurrency,
+      })
+    : undefined;
+  const plans = await planWorker(ctx);
+  const completions = await followRuns(ctx);
+  const poller = await poll(ctx);
+  const app = await server(ctx);
+  const address = await app.listen({ host: config.host, port: config.port });
+  return {
+    url: address.replace('0.0.0.0', '127.0.0.1'),
+    server: app,
+    repo: ctx.repo,
+    metrics: ctx.metrics,
+    ...(poller !== undefined && { poller }),
+    async close() {
+      // Stop taking requests first, then the producers, then the workers, then the connections.
+      await app.close();
+      await poller?.close();
+      await plans.close();
+      await workers?.close();
+      await completions.close();
+      await ctx.plans.close();
+      await ctx.queues.close();
+    },
+  };
+}

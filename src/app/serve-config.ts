@@ -1,0 +1,262 @@
+/**
+ * The configuration of `meshpeer serve` (and of workers reading Git sources): flags win over
+ * environment variables, everything is checked with zod, and errors name both the flag and the
+ * variable. Secret values are only ever read from the environment, never from flags (which `ps`
+ * shows), and are registered with the redaction helper as soon as they are read.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
+import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
+import { registerSecret } from '../secrets/redact.ts';
+import { durationMs } from '../topology/duration.ts';
+
+/** Flags of `meshpeer serve` as commander parses them (all optional strings). */
+export interface ServeFlags {
+  repoUrl?: string;
+  branch?: string;
+  path?: string;
+  provider?: string;
+  repo?: string;
+  target?: string;
+  tokenEnv?: string;
+  gitUsername?: string;
+  webhookSecretEnv?: string;
+  scmApiUrl?: string;
+  pollInterval?: string;
+  redisUrl?: string;
+  queuePrefix?: string;
+  kubeconfig?: string;
+  context?: string[];
+  host?: string;
+  port?: string;
+  workers?: boolean;
+  concurrency?: string;
+  publicUrl?: string;
+  cacheDir?: string;
+  timeout?: string;
+}
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL')
+  .refine((u) => new URL(u).username === '' && new URL(u).password === '', {
+    message: 'must not contain credentials; put the token in the environment (see --token-env)',
+  });
+const duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 30s, 5m or 0s (off)');
+
+const schema = z.object({
+  repoUrl: httpUrl,
+  branch: z
+    .string()
+    .min(1)
+    .regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name'),
+  path: z
+    .string()
+    .min(1)
+    .regex(/^[^/].*[^/]$|^[^/]$/, 'must be a path inside the repository'),
+  provider: z.enum(['github', 'gitlab']),
+  repo: z.string().regex(/^[^/\s]+(\/[^/\s]+)+$/, 'must be owner/name (GitHub) or group/project (GitLab)'),
+  target: z.string().min(1).max(200),
+  scmApiUrl: httpUrl,
+  pollInterval: duration,
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _'),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65_535),
+  concurrency: z.coerce.number().int().min(1).max(1000),
+  publicUrl: httpUrl.optional(),
+  cacheDir: z.string().min(1),
+  timeout: duration,
+});
+
+/** Where each setting comes from, for error messages. */
+const SOURCES: Record<string, string> = {
+  repoUrl: '--repo-url (MESHPEER_REPO_URL)',
+  branch: '--branch (MESHPEER_BRANCH)',
+  path: '--path (MESHPEER_PATH)',
+  provider: '--provider (MESHPEER_PROVIDER)',
+  repo: '--repo (MESHPEER_REPO)',
+  target: '--target (MESHPEER_TARGET)',
+  scmApiUrl: '--scm-api-url (MESHPEER_SCM_API_URL)',
+  pollInterval: '--poll-interval (MESHPEER_POLL_INTERVAL)',
+  redisUrl: '--redis-url (REDIS_URL)',
+  queuePrefix: '--queue-prefix (MESHPEER_QUEUE_PREFIX)',
+  host: '--host (MESHPEER_HOST)',
+  port: '--port (MESHPEER_PORT)',
+  concurrency: '--concurrency',
+  publicUrl: '--public-url (MESHPEER_PUBLIC_URL)',
+  cacheDir: '--cache-dir (MESHPEER_CACHE_DIR)',
+  timeout: '--timeout',
+};
+
+/** The checked configuration of a serve process. */
+export interface ServeConfig {
+  readonly repoUrl: string;
+  readonly branch: string;
+  readonly path: string;
+  readonly provider: 'github' | 'gitlab';
+  readonly repo: string;
+  readonly target: string;
+  /** Token for Git over HTTPS and the SCM API; absent means anonymous Git and no comments or statuses. */
+  readonly token?: string;
+  readonly gitUsername: string;
+  readonly webhookSecrets: readonly string[];
+  readonly scmApiUrl: string;
+  /** 0 turns polling off. */
+  readonly pollIntervalMs: number;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly kubeconfig?: string;
+  readonly contexts: Readonly<Record<string, string>>;
+  readonly host: string;
+  readonly port: number;
+  readonly workers: boolean;
+  readonly stepConcurrency: number;
+  readonly publicUrl?: string;
+  readonly cacheDir: string;
+  readonly observeTimeoutMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function defaultApiUrl(repoUrl: string, provider: string): string {
+  const url = new URL(repoUrl);
+  if (provider === 'gitlab') return url.origin;
+  return url.hostname === 'github.com' ? 'https://api.github.com' : `${url.origin}/api/v3`;
+}
+
+function guessProvider(repoUrl: string | undefined): string {
+  try {
+    return repoUrl !== undefined && new URL(repoUrl).hostname.includes('gitlab') ? 'gitlab' : 'github';
+  } catch {
+    return 'github';
+  }
+}
+
+function contextPairs(pairs: readonly string[]): Record<string, string> {
+  const contexts: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [cluster, context] = pair.split('=', 2);
+    if (!cluster || !context) throw new Error(`--context takes CLUSTER=CONTEXT, got "${pair}"`);
+    contexts[cluster] = context;
+  }
+  return contexts;
+}
+
+/** Reads a secret from the environment variable `name`, registering it for redaction. */
+function secretFromEnv(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  registerSecret(value);
+  return value;
+}
+
+function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
+  const repoUrl = flags.repoUrl ?? env.MESHPEER_REPO_URL;
+  const provider = flags.provider ?? env.MESHPEER_PROVIDER ?? guessProvider(repoUrl);
+  const branch = flags.branch ?? env.MESHPEER_BRANCH ?? 'main';
+  let repo = flags.repo ?? env.MESHPEER_REPO;
+  let scmApiUrl = flags.scmApiUrl ?? env.MESHPEER_SCM_API_URL;
+  try {
+    if (repoUrl !== undefined) {
+      repo ??= repoNameFromUrl(repoUrl);
+      scmApiUrl ??= defaultApiUrl(repoUrl, provider);
+    }
+  } catch {
+    // The schema reports the bad URL.
+  }
+  return {
+    repoUrl,
+    branch,
+    path: flags.path ?? env.MESHPEER_PATH ?? 'peerings.yaml',
+    provider,
+    repo,
+    target:
+      flags.target ??
+      env.MESHPEER_TARGET ??
+      (repo === undefined ? undefined : defaultTargetName(repo, branch)),
+    scmApiUrl,
+    pollInterval: flags.pollInterval ?? env.MESHPEER_POLL_INTERVAL ?? '60s',
+    redisUrl: flags.redisUrl ?? env.REDIS_URL,
+    queuePrefix: flags.queuePrefix ?? env.MESHPEER_QUEUE_PREFIX ?? 'meshpeer',
+    host: flags.host ?? env.MESHPEER_HOST ?? '0.0.0.0',
+    port: flags.port ?? env.MESHPEER_PORT ?? '8080',
+    concurrency: flags.concurrency ?? '16',
+    publicUrl: flags.publicUrl ?? env.MESHPEER_PUBLIC_URL,
+    cacheDir: flags.cacheDir ?? env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
+    timeout: flags.timeout ?? '20s',
+  };
+}
+
+/** Builds and checks the configuration; throws one error listing every problem. */
+export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeConfig {
+  const parsed = schema.safeParse(rawSettings(flags, env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const message = i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message;
+      return `  ${SOURCES[key] ?? key}: ${message}`;
+    });
+    throw new Error(`invalid serve configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const tokenEnv = flags.tokenEnv ?? 'MESHPEER_TOKEN';
+  const secretEnv = flags.webhookSecretEnv ?? 'MESHPEER_WEBHOOK_SECRET';
+  const token = secretFromEnv(env, tokenEnv);
+  const webhookSecrets = (secretFromEnv(env, secretEnv) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const s of webhookSecrets) registerSecret(s);
+  const kubeconfig = flags.kubeconfig ?? env.KUBECONFIG;
+  return {
+    repoUrl: c.repoUrl,
+    branch: c.branch,
+    path: c.path,
+    provider: c.provider,
+    repo: c.repo,
+    target: c.target,
+    ...(token !== undefined && { token }),
+    gitUsername:
+      flags.gitUsername ??
+      env.MESHPEER_GIT_USERNAME ??
+      (c.provider === 'gitlab' ? 'oauth2' : 'x-access-token'),
+    webhookSecrets,
+    scmApiUrl: c.scmApiUrl,
+    pollIntervalMs: durationMs(c.pollInterval),
+    redisUrl: c.redisUrl,
+    queuePrefix: c.queuePrefix,
+    ...(kubeconfig !== undefined && kubeconfig !== '' && { kubeconfig }),
+    contexts: contextPairs(flags.context ?? []),
+    host: c.host,
+    port: c.port,
+    workers: flags.workers !== false,
+    stepConcurrency: c.concurrency,
+    ...(c.publicUrl !== undefined && { publicUrl: c.publicUrl }),
+    cacheDir: c.cacheDir,
+    observeTimeoutMs: durationMs(c.timeout),
+  };
+}
+
+/**
+ * Git access for a separate `meshpeer worker`, from the same environment as serve: the run jobs
+ * name a repository URL, and only MESHPEER_REPO_URL gets the token. Undefined when unset.
+ */
+export function workerGitSourcesFromEnv(env: Env = process.env): GitSourcesOptions | undefined {
+  const url = env.MESHPEER_REPO_URL;
+  if (url === undefined || url === '') return undefined;
+  const checked = httpUrl.safeParse(url);
+  if (!checked.success)
+    throw new Error(`MESHPEER_REPO_URL: ${checked.error.issues[0]?.message ?? 'invalid'}`);
+  const provider = env.MESHPEER_PROVIDER ?? guessProvider(url);
+  const token = secretFromEnv(env, 'MESHPEER_TOKEN');
+  const username = env.MESHPEER_GIT_USERNAME ?? (provider === 'gitlab' ? 'oauth2' : 'x-access-token');
+  return {
+    repos: [{ url, branch: env.MESHPEER_BRANCH ?? 'main', path: env.MESHPEER_PATH ?? 'peerings.yaml' }],
+    cacheDir: env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
+    ...(token !== undefined && { auth: { token, username } }),
+  };
+}

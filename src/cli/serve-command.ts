@@ -1,0 +1,80 @@
+/**
+ * `meshpeer serve`: the GitOps service. Follows one repository branch (poller and webhooks),
+ * comments plans on pull requests, applies merged commits through the run workers (in this
+ * process unless --no-workers) and serves status, health and metrics until SIGTERM or SIGINT.
+ */
+import { Command } from 'commander';
+import { startServe } from '../app/serve-app.ts';
+import { type ServeFlags, serveConfig } from '../app/serve-config.ts';
+import { err } from './output.ts';
+
+const ENVIRONMENT = `
+Environment (flags win):
+  MESHPEER_REPO_URL, MESHPEER_BRANCH, MESHPEER_PATH, MESHPEER_PROVIDER, MESHPEER_REPO, MESHPEER_TARGET,
+  MESHPEER_SCM_API_URL, MESHPEER_POLL_INTERVAL, REDIS_URL, MESHPEER_QUEUE_PREFIX, KUBECONFIG,
+  MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME
+Secrets (environment only, never flags):
+  MESHPEER_TOKEN            Git and API token (another variable with --token-env)
+  MESHPEER_WEBHOOK_SECRET   webhook secret; several, comma-separated, during rotation (--webhook-secret-env)
+
+Endpoints: POST /webhooks/github, POST /webhooks/gitlab, GET /healthz, /readyz, /metrics, /api/status, /
+
+Example:
+  MESHPEER_TOKEN=... MESHPEER_WEBHOOK_SECRET=... REDIS_URL=redis://localhost:6379 \\
+    meshpeer serve --repo-url https://github.com/acme/mesh-config.git --kubeconfig ~/.kube/config`;
+
+/** Adds `serve` to the program. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the GitOps service: poller, webhooks, pull-request plans, workers, status page')
+    .option('--repo-url <url>', 'HTTPS clone URL of the repository holding peerings.yaml')
+    .option('--branch <name>', 'branch applied to the clusters (default: main)')
+    .option('--path <file>', 'path of the desired-state file in the repository (default: peerings.yaml)')
+    .option('--provider <name>', 'github or gitlab (default: from the URL host)')
+    .option('--repo <owner/name>', 'repository name webhooks carry (default: from the URL path)')
+    .option('--target <name>', 'run target name (default: <repo>@<branch>)')
+    .option('--token-env <NAME>', 'environment variable holding the token (default: MESHPEER_TOKEN)')
+    .option('--git-username <name>', 'Basic-auth user for Git (default: x-access-token, oauth2 on GitLab)')
+    .option('--webhook-secret-env <NAME>', 'environment variable holding the webhook secret(s)')
+    .option(
+      '--scm-api-url <url>',
+      'API root: GitHub Enterprise https://HOST/api/v3, or a GitLab instance URL',
+    )
+    .option(
+      '--poll-interval <duration>',
+      'how often to list the branch head; 0s turns polling off (default: 60s)',
+    )
+    .option('--redis-url <url>', 'Redis of the queues and run history (default: REDIS_URL)')
+    .option('--queue-prefix <prefix>', 'Redis key prefix, to keep installations apart (default: meshpeer)')
+    .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own (default: KUBECONFIG)')
+    .option('--context <cluster=context...>', 'use another kube context for a cluster (repeatable)')
+    .option('--timeout <duration>', 'deadline for observing each cluster (default: 20s)')
+    .option('--host <address>', 'listen address (default: 0.0.0.0)')
+    .option('--port <port>', 'listen port (default: 8080)')
+    .option('--public-url <url>', 'URL of this service, linked from commit statuses')
+    .option('--cache-dir <dir>', 'where Git objects are cached (default: a temp directory)')
+    .option('--concurrency <n>', 'steps executed at once by the workers in this process', '16')
+    .option('--no-workers', 'run no workers here; separate `meshpeer worker` processes do the runs')
+    .addHelpText('after', ENVIRONMENT)
+    .action(async (flags: ServeFlags) => {
+      const config = serveConfig(flags);
+      const log = (line: string) => err(`meshpeer serve: ${line}`);
+      const serve = await startServe(config, log);
+      log(
+        `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log(`${signal}: closing the server and finishing active jobs…`);
+          process.once(signal, () => process.exit(130));
+          serve.close().then(resolve, (e: unknown) => {
+            log(`shutdown failed: ${(e as Error).message}`);
+            resolve();
+          });
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      log('stopped');
+    });
+}
