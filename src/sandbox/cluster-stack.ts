@@ -111,10 +111,28 @@ function tokenSecret(namespace: string, name: string, token: string): KubeObject
   };
 }
 
+function ensureNamespace(cluster: SandboxCluster, name: string): void {
+  if (cluster.objects.get({ apiVersion: 'v1', kind: 'Namespace', name }) === undefined)
+    cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+/**
+ * Real consul-k8s serves one admin partition per install; a sandbox cluster serves all of its
+ * partitions, each with its own namespace (`<consul-namespace>-<partition>`, where meshpeer puts
+ * that partition's peering resources) and accepted by the ExportedServices webhook.
+ */
+function preparePartitions(cluster: SandboxCluster, config: SandboxClusterConfig): void {
+  const partitions = config.enterprise
+    ? ['default', ...config.partitions.filter((p) => p !== 'default')]
+    : ['default'];
+  cluster.kube.service.consulPartitions = partitions;
+  for (const p of partitions) if (p !== 'default') ensureNamespace(cluster, `${config.helm.namespace}-${p}`);
+}
+
 function installRelease(cluster: SandboxCluster, config: SandboxClusterConfig): void {
   const { namespace, release } = config.helm;
-  if (cluster.objects.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }) === undefined)
-    cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  ensureNamespace(cluster, namespace);
+  preparePartitions(cluster, config);
   const secret = consulHelmReleaseSecret({ ...config.helm, config: config.helm.values });
   // A persisted cluster keeps its first install time; the content is rewritten from the config.
   upsert(cluster, secret);

@@ -4,7 +4,7 @@
  * succeeds, using a probe peering this step creates and deletes itself (never the real token,
  * which is single use). Failures name the layer: gateway, tls, secret, stream or exports.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ConsulClient, ConsulPeering } from '../consul/consul-client.ts';
 import { decodeToken, type PeeringErrorCode, probe } from '../peering/index.ts';
 import type { StepOf } from '../plan/index.ts';
@@ -58,7 +58,8 @@ async function runProbe(
   step: StepOf<'verify'>,
 ): Promise<{ problem?: string; data: Record<string, unknown> }> {
   const p = step.params;
-  const name = `meshpeer-probe-${createHash('sha256').update(step.id).digest('hex').slice(0, 10)}`;
+  // Unique per attempt: Consul refuses a new token for a name whose previous peering is still DELETING.
+  const name = `meshpeer-probe-${createHash('sha256').update(step.id).digest('hex').slice(0, 8)}-${randomBytes(4).toString('hex')}`;
   const token = await acceptor.generateToken(name, p.acceptor.partition);
   try {
     const report = await probe(decodeToken(token), { timeoutMs: Math.min(p.timeoutMs, 20_000) });
