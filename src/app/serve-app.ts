@@ -18,6 +18,7 @@ import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { openQueues, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
+import type { RetryPolicy } from '../run/retry-policy.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { createGithubPublisher } from '../scm/github-publisher.ts';
@@ -159,7 +160,7 @@ function followRuns(ctx: ServeContext) {
   );
 }
 
-async function poll(ctx: ServeContext): Promise<Poller | undefined> {
+async function poll(ctx: ServeContext, jitterMs?: number): Promise<Poller | undefined> {
   const { config, repo } = ctx;
   if (config.pollIntervalMs <= 0) {
     await removePollSchedulers(config.redisUrl, [repo], config.queuePrefix);
@@ -172,6 +173,7 @@ async function poll(ctx: ServeContext): Promise<Poller | undefined> {
     sources: ctx.sources,
     sync: ctx.sync,
     intervalMs: config.pollIntervalMs,
+    ...(jitterMs !== undefined && { jitterMs }),
     onPoll: (_repo, outcome) => {
       ctx.metrics.recordPoll(outcome.result);
       if (outcome.error !== undefined) ctx.log(`poll failed: ${outcome.error}`);
@@ -207,8 +209,19 @@ function server(ctx: ServeContext): Promise<FastifyInstance> {
   });
 }
 
+/** Tuning that is not user configuration: tests and benchmarks shorten retries and jitter. */
+export interface ServeTuning {
+  readonly policy?: RetryPolicy;
+  readonly lockDurationMs?: number;
+  readonly pollJitterMs?: number;
+}
+
 /** Starts every part of the service and listens; `log` receives redacted one-line messages. */
-export async function startServe(config: ServeConfig, log: (line: string) => void): Promise<RunningServe> {
+export async function startServe(
+  config: ServeConfig,
+  log: (line: string) => void,
+  tuning: ServeTuning = {},
+): Promise<RunningServe> {
   const ctx = await openContext(config, log);
   const workers = config.workers
     ? await startWorkers({
@@ -217,11 +230,13 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
         overrides: ctx.overrides,
         loadSource: ctx.sources.load,
         stepConcurrency: config.stepConcurrency,
+        ...(tuning.policy !== undefined && { policy: tuning.policy }),
+        ...(tuning.lockDurationMs !== undefined && { lockDurationMs: tuning.lockDurationMs }),
       })
     : undefined;
   const plans = await planWorker(ctx);
   const completions = await followRuns(ctx);
-  const poller = await poll(ctx);
+  const poller = await poll(ctx, tuning.pollJitterMs);
   const app = await server(ctx);
   const address = await app.listen({ host: config.host, port: config.port });
   return {
