@@ -48,15 +48,13 @@ export class ConsulError extends Error {
     super(message);
   }
 
-  /** Whether a retry may help (network, 429, 5xx but not validation errors). */
+  /**
+   * Whether a retry may help: network, 409, 429 and every 5xx. Consul answers 500 for some
+   * validation errors too, but also for a peering still being deleted, which does clear; the
+   * bounded attempts keep the rest cheap.
+   */
   get transient(): boolean {
-    return (
-      this.status === 0 ||
-      this.status === 429 ||
-      this.status === 503 ||
-      this.status === 502 ||
-      this.status === 504
-    );
+    return this.status === 0 || this.status === 409 || this.status === 429 || this.status >= 500;
   }
 }
 
@@ -69,11 +67,30 @@ export class ConsulClient {
     registerSecret(token);
   }
 
+  /** GETs are retried on transient failures (the API, or the Kubernetes proxy in front of it). */
   private async call<T>(
     method: 'GET' | 'PUT' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     allow404 = false,
+  ): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, body, allow404);
+      } catch (err) {
+        if (method !== 'GET' || !(err instanceof ConsulError) || !err.transient || attempt >= 6) throw err;
+        await new Promise((r) =>
+          setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)),
+        );
+      }
+    }
+  }
+
+  private async once<T>(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    allow404: boolean,
   ): Promise<T | undefined> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token !== undefined) headers['x-consul-token'] = this.token;

@@ -35,6 +35,7 @@ export type KubeErrorCode =
   | 'unreachable'
   | 'unauthorized'
   | 'forbidden'
+  | 'not_found'
   | 'conflict'
   | 'invalid'
   | 'throttled'

@@ -18,6 +18,7 @@ import type {
 } from './cluster-client.ts';
 import { KubeError } from './cluster-client.ts';
 import { toKubeError } from './kube-error.ts';
+import { reuseConnections } from './reuse-connections.ts';
 
 /** The field manager of every server-side apply meshpeer makes; load-bearing for ownership. */
 export const FIELD_MANAGER = 'meshpeer';
@@ -44,13 +45,26 @@ function header(key: ObjectKey) {
 /** client-node types every object loosely; meshpeer reads them through LiveObject. */
 const live = (value: unknown) => value as LiveObject;
 
+/** Reads are idempotent, so transient failures (5xx, 429, conflicts, network) are retried here. */
+async function retryRead<T>(read: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof KubeError) || !err.transient || err.code === 'timeout' || attempt >= attempts)
+        throw err;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+    }
+  }
+}
+
 /** Creates the client of one cluster from its own KubeConfig. */
 export function createKubeClusterClient(
   cluster: string,
   kc: KubeConfig,
   options: { timeoutMs?: number } = {},
 ): ClusterClient {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = KubernetesObjectApi.makeApiClient(reuseConnections(kc));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -64,15 +78,17 @@ export function createKubeClusterClient(
     cluster,
     async get(key) {
       try {
-        return live(await call(`get ${describe(key)}`, () => api.read(header(key))));
+        return live(await retryRead(() => call(`get ${describe(key)}`, () => api.read(header(key)))));
       } catch (err) {
         if (err instanceof KubeError && err.status === 404) return undefined;
         throw err;
       }
     },
     async list(apiVersion, kind, namespace, labelSelector) {
-      const result = await call(`list ${kind} in ${namespace}`, () =>
-        api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+      const result = await retryRead(() =>
+        call(`list ${kind} in ${namespace}`, () =>
+          api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+        ),
       );
       return result.items.map((item) => ({ ...live(item), apiVersion, kind }));
     },

@@ -1,6 +1,6 @@
 /** Maps @kubernetes/client-node failures to KubeError without ever copying a response body. */
 import { ApiException } from '@kubernetes/client-node';
-import { KubeError } from './cluster-client.ts';
+import { KubeError, type KubeErrorCode } from './cluster-client.ts';
 
 const networkCodes = new Set([
   'ECONNREFUSED',
@@ -23,26 +23,25 @@ function reasonOf(body: unknown): string | undefined {
   }
 }
 
+const codeByStatus: Record<number, KubeErrorCode> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  415: 'invalid',
+  422: 'invalid',
+  429: 'throttled',
+  504: 'timeout',
+};
+
 /** A KubeError for any thrown value; `what` names the call, e.g. `get Secret consul/x`. */
 export function toKubeError(err: unknown, cluster: string, what: string): KubeError {
   if (err instanceof KubeError) return err;
   if (err instanceof ApiException) {
     const status = err.code;
     const reason = reasonOf(err.body) ?? `HTTP ${status}`;
-    const code =
-      status === 401
-        ? 'unauthorized'
-        : status === 403
-          ? 'forbidden'
-          : status === 409
-            ? 'conflict'
-            : status === 422 || status === 400 || status === 415
-              ? 'invalid'
-              : status === 429
-                ? 'throttled'
-                : status === 504
-                  ? 'timeout'
-                  : 'server';
+    const code = codeByStatus[status] ?? 'server';
     return new KubeError(code, `${cluster}: ${what} failed: ${reason} (${status})`, status);
   }
   const e = err as { code?: string; cause?: { code?: string }; name?: string };

@@ -133,8 +133,17 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
     (step) => deps.dispatcher.dispatch(step, { ...context, planHash: current.hash }),
     (r) => void state.add(r),
   );
+  const errors = current.errors.map((e) => ({
+    id: e.id,
+    ...(e.cluster !== undefined && { cluster: e.cluster }),
+    message: e.message,
+    fix: e.fix,
+  }));
+  if (errors.length > 0) state.record = { ...state.record, errors };
   const failed = state.record.steps.find((r) => !ok(r));
   if (failed !== undefined) return state.finish('failed', `${failed.id}: ${failed.detail}`);
+  if (errors.length > 0)
+    return state.finish('failed', errors.map((e) => `${e.message}; fix: ${e.fix}`).join('; '));
   if (leftover.length > 0)
     return state.finish('failed', `did not converge: ${leftover.map((s) => s.id).join(', ')} still planned`);
   return state.finish('succeeded');

@@ -26,6 +26,13 @@ export interface RunRecord {
   readonly steps: readonly StepResult[];
   /** Why the run failed, naming the failing step. */
   readonly failure?: string;
+  /** Failed preconditions of the last plan (unreachable clusters, Helm values...), with their fixes. */
+  readonly errors?: ReadonlyArray<{
+    readonly id: string;
+    readonly cluster?: string;
+    readonly message: string;
+    readonly fix: string;
+  }>;
 }
 
 /** Where run records live. */
