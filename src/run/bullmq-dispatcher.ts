@@ -1,5 +1,5 @@
 /**
- * Dispatches steps as BullMQ jobs and waits for them. Job ids are deterministic per run, plan and
+ * Dispatches steps as BullMQ jobs and waits for them. Job ids are deterministic per run, pass and
  * step, so re-dispatching after an orchestrator crash finds the existing job instead of adding one.
  */
 import { Job } from 'bullmq';
@@ -30,7 +30,7 @@ export function createBullmqDispatcher(
         deadline,
       };
       const job = await queues.steps.add(step.kind, data, {
-        jobId: safeJobId(context.runId, context.planHash, step.id),
+        jobId: safeJobId(context.runId, `p${context.pass}`, step.id),
         attempts: policy.attempts,
         backoff: { type: 'exponential', delay: policy.backoffMs, jitter: 0.5 },
         removeOnComplete: { age: 3600, count: 5000 },

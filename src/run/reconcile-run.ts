@@ -42,14 +42,24 @@ export interface RunDeps {
 const ok = (r: StepResult) => r.status === 'done' || r.status === 'unchanged';
 
 class RunState {
-  record: RunRecord;
   readonly failedLanes = new Set<string>();
 
-  constructor(
-    input: RunInput,
+  private constructor(
+    public record: RunRecord,
     private readonly deps: RunDeps,
   ) {
-    this.record = {
+    for (const r of record.steps) if (!ok(r) && r.lane !== 'verify') this.failedLanes.add(r.lane);
+  }
+
+  /**
+   * A new record, or the record of the same run that a crashed orchestrator left `running`: the run
+   * resumes in the pass it was in, so re-dispatched steps find their jobs instead of doubling them.
+   */
+  static async open(input: RunInput, deps: RunDeps): Promise<RunState> {
+    const previous = await deps.store.get(input.runId);
+    if (previous?.status === 'running')
+      return new RunState({ ...previous, resumes: (previous.resumes ?? 0) + 1 }, deps);
+    const record: RunRecord = {
       id: input.runId,
       target: input.target,
       revision: input.revision,
@@ -59,6 +69,7 @@ class RunState {
       passes: 0,
       steps: [],
     };
+    return new RunState(record, deps);
   }
 
   async add(result: StepResult): Promise<void> {
@@ -101,19 +112,20 @@ function runnable(plan: Plan, state: RunState, verify: boolean): Step[] {
 
 /** Runs until converged and verified, failed, or superseded; returns the final record. */
 export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunRecord> {
-  const state = new RunState(input, deps);
+  const state = await RunState.open(input, deps);
   await deps.store.save(state.record);
-  const context = { runId: input.runId, planHash: '' };
   const maxPasses = deps.maxPasses ?? 5;
-  let current = await plan(input, deps, state, 1);
-  for (let pass = 1; pass <= maxPasses; pass++) {
+  const firstPass = Math.max(1, state.record.passes);
+  let current = await plan(input, deps, state, firstPass);
+  for (let pass = firstPass; pass <= maxPasses; pass++) {
     const work = runnable(current, state, false);
     if (work.length === 0) break;
     if (await deps.superseded?.())
       return state.finish('superseded', 'a newer revision of the target arrived');
     const results = await executeDag(
       work,
-      (step) => deps.dispatcher.dispatch(step, { ...context, planHash: current.hash }),
+      (step) =>
+        deps.dispatcher.dispatch(step, { runId: input.runId, pass: String(pass), planHash: current.hash }),
       (r) => void state.add(r),
     );
     current = await plan(input, deps, state, pass + 1);
@@ -130,7 +142,7 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
   const leftover = runnable(current, state, false);
   await executeDag(
     runnable(current, state, true),
-    (step) => deps.dispatcher.dispatch(step, { ...context, planHash: current.hash }),
+    (step) => deps.dispatcher.dispatch(step, { runId: input.runId, pass: 'verify', planHash: current.hash }),
     (r) => void state.add(r),
   );
   const errors = current.errors.map((e) => ({

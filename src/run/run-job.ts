@@ -56,22 +56,19 @@ async function saveFailure(store: RedisRunStore, request: RunRequest, failure: s
 }
 
 /**
- * Closes the record of the target's previous run when it is still `running`: only one run job per
- * target is active at a time, so such a record belongs to an orchestrator that died (SIGKILL, lost
- * lock) and whose job was taken up again with a newer request, or failed for stalling.
+ * Only one run per target is ever active, so another `running` record of the target was left by a
+ * crashed worker and replaced by a newer request: close it, so no record stays incomplete.
  */
-async function closeAbandoned(deps: RunJobDeps, store: RedisRunStore, target: string, runId: string) {
-  const key = `${deps.queues.prefix}:target:${target}:active`;
-  const previous = await deps.queues.redis.set(key, runId, 'GET');
-  if (previous === null || previous === runId) return;
-  const record = await store.get(previous);
-  if (record?.status !== 'running') return;
-  await store.save({
-    ...record,
-    status: 'superseded',
-    finishedAt: new Date().toISOString(),
-    failure: `the worker running it stopped before it finished; run ${runId} took over the target`,
-  });
+async function closeInterruptedRuns(store: RedisRunStore, target: string, current: string): Promise<void> {
+  for (const record of await store.list(50)) {
+    if (record.target !== target || record.status !== 'running' || record.id === current) continue;
+    await store.save({
+      ...record,
+      status: 'superseded',
+      finishedAt: new Date().toISOString(),
+      failure: `interrupted by a worker crash; superseded by ${current}`,
+    });
+  }
 }
 
 /** Processes one run job; returns the run record (also stored in Redis). */
@@ -80,7 +77,7 @@ export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunReco
   const request = await latestRequest(deps.queues.redis, target, deps.queues.prefix);
   if (request === undefined) return undefined;
   const store = new RedisRunStore(deps.queues.redis, deps.queues.prefix);
-  await closeAbandoned(deps, store, target, request.runId);
+  await closeInterruptedRuns(store, target, request.runId);
   const failedBeforeStart = (failure: string) => saveFailure(store, request, failure);
   let file: { fileName: string; content: string };
   try {

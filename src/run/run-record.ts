@@ -23,6 +23,8 @@ export interface RunRecord {
   /** The hash of the first plan of the run. */
   readonly planHash?: string;
   readonly passes: number;
+  /** How often a crashed orchestrator's run was taken up again by another worker. */
+  readonly resumes?: number;
   readonly steps: readonly StepResult[];
   /** Why the run failed, naming the failing step. */
   readonly failure?: string;

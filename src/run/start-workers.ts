@@ -68,7 +68,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       }
       return settleOutcome(job, token, outcome, data.deadline, Date.now());
     },
-    { ...common, concurrency: options.stepConcurrency ?? 16 },
+    { ...common, concurrency: options.stepConcurrency ?? 16, maxStalledCount: 3 },
   );
   const queues =
     options.runs === false ? undefined : await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX);
@@ -87,6 +87,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           {
             ...common,
             concurrency: options.runConcurrency ?? 4,
+            // A run resumes after each crash, so a few crashes during one run must not fail it.
+            maxStalledCount: 10,
           },
         );
   await Promise.all([stepWorker.waitUntilReady(), runWorker?.waitUntilReady()]);

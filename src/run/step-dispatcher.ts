@@ -5,6 +5,8 @@ import type { StepResult } from './step-result.ts';
 /** Which run a dispatched step belongs to; jobs carry this, never secret values. */
 export interface DispatchContext {
   readonly runId: string;
+  /** The pass of the run (or `verify`): a step runs at most once per pass. */
+  readonly pass: string;
   readonly planHash: string;
 }
 
