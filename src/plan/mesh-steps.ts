@@ -5,12 +5,16 @@ import type { ClusterSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';
 
-/** The mesh gateway mode a cluster's peerings ask for (validation guarantees they agree). */
-export function clusterMode(ctx: PlanContext, cluster: string): 'local' | 'remote' {
-  const peering = ctx.topology.peerings.find(
-    (p) => p.acceptor.cluster === cluster || p.dialer.cluster === cluster,
-  );
-  return peering?.meshGatewayMode ?? 'local';
+/**
+ * The mesh gateway mode each peered cluster's peerings ask for (validation guarantees they agree),
+ * from its first peering; one pass over the peerings instead of a search per cluster.
+ */
+export function clusterModes(ctx: PlanContext): ReadonlyMap<string, 'local' | 'remote'> {
+  const modes = new Map<string, 'local' | 'remote'>();
+  for (const p of ctx.topology.peerings)
+    for (const cluster of [p.acceptor.cluster, p.dialer.cluster])
+      if (!modes.has(cluster)) modes.set(cluster, p.meshGatewayMode);
+  return modes;
 }
 
 function meshStep(spec: ClusterSpec, observed: ObservedCluster, mode: 'local' | 'remote'): Step | undefined {
@@ -95,12 +99,13 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
 /** The mesh-gateway and acl steps of every reachable cluster that takes part in a peering. */
 export function meshAndAclSteps(ctx: PlanContext): Step[] {
   const steps: Step[] = [];
-  const peered = new Set(ctx.topology.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+  const modes = clusterModes(ctx);
   for (const spec of ctx.topology.clusters) {
     const observed = ctx.reachable(spec.name);
-    if (observed === undefined || !peered.has(spec.name)) continue;
+    const mode = modes.get(spec.name);
+    if (observed === undefined || mode === undefined) continue;
     const acl = aclStep(ctx, spec, observed);
-    const mesh = meshStep(spec, observed, clusterMode(ctx, spec.name));
+    const mesh = meshStep(spec, observed, mode);
     if (acl) steps.push(acl);
     if (mesh) steps.push(mesh);
   }

@@ -6,6 +6,7 @@
 import { acceptorResource, dialerResource, PEERING_VERSION_ANNOTATION } from '../kube/consul-resources.ts';
 import type { ConsulPeeringFacts, ObservedCluster, PeeringResourceFacts } from '../observe/observed-state.ts';
 import type { PeeringSpec } from '../topology/index.ts';
+import { findFirst } from './find-first.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';
 
@@ -14,8 +15,12 @@ interface Sides {
   readonly d: ObservedCluster;
 }
 
+// Keys for findFirst: namespaces, names and partitions never contain a slash.
+const byNamespaceName = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+const byPartitionName = (p: ConsulPeeringFacts) => `${p.partition}/${p.name}`;
+
 function findResource(list: readonly PeeringResourceFacts[], namespace: string, name: string) {
-  return list.find((r) => r.namespace === namespace && r.name === name);
+  return findFirst(list, byNamespaceName, `${namespace}/${name}`);
 }
 
 function consulPeering(
@@ -24,7 +29,7 @@ function consulPeering(
   partition: string,
 ): ConsulPeeringFacts | undefined {
   return side.consul.reachable
-    ? side.consul.peerings.find((p) => p.name === name && p.partition === partition)
+    ? findFirst(side.consul.peerings, byPartitionName, `${partition}/${name}`)
     : undefined;
 }
 
@@ -116,8 +121,8 @@ function rotateStep(
 
 function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): Step | undefined {
   const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
-  const source = sides.a.tokenSecrets.find((s) => s.name === name && s.namespace === acceptorNamespace);
-  const copy = sides.d.tokenSecrets.find((s) => s.name === name && s.namespace === dialerNamespace);
+  const source = findFirst(sides.a.tokenSecrets, byNamespaceName, `${acceptorNamespace}/${name}`);
+  const copy = findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`);
   const stale =
     copy !== undefined && source !== undefined && copy.copiedFromResourceVersion !== source.resourceVersion;
   if (upstream.length === 0 && copy !== undefined && source !== undefined && !stale && copy.peeringTokenLabel)

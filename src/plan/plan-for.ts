@@ -15,7 +15,7 @@ import { planEdges, summarize } from './plan-summary.ts';
 import { clusterPreconditions } from './preconditions.ts';
 import { pruneSteps } from './prune-steps.ts';
 import type { Step } from './step.ts';
-import { verifyStep } from './verify-steps.ts';
+import { verifySteps } from './verify-steps.ts';
 
 function participating(t: Topology): Set<string> {
   return new Set([
@@ -98,7 +98,7 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
     guard.length > 0
       ? changes.map((s) => (s.kind.startsWith('prune-') ? { ...s, blockedBy: 'prune-all' } : s))
       : changes;
-  const verify = topology.peerings.map((p) => verifyStep(topology, p));
+  const verify = verifySteps(topology);
   const blocks = new Map<string, string>();
   for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
   const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.cluster, p.dialer.cluster]]));

@@ -1,19 +1,44 @@
 /** Plans one `verify` step per desired peering: the only proof that a peering really works. */
-import type { PeeringSpec, Topology } from '../topology/index.ts';
+import type { ExportSpec, PeeringSpec, Topology } from '../topology/index.ts';
 import type { Step } from './step.ts';
 
-/** Services exported from one place to a consumer peer name. */
-function exportedTo(t: Topology, cluster: string, partition: string, peer: string): string[] {
-  const entry = t.exports.find((e) => e.cluster === cluster && e.partition === partition);
-  if (entry === undefined) return [];
-  return entry.services
-    .filter((s) => s.consumers.some((c) => 'peer' in c && c.peer === peer))
-    .map((s) => s.name)
-    .sort();
+/** Per `cluster/partition` (first export entry wins), the services exported to each consumer peer name. */
+type ExportIndex = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+
+function byPeer(entry: ExportSpec): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of entry.services) {
+    // A service naming the same peer twice still counts once.
+    const peers = new Set(s.consumers.flatMap((c) => ('peer' in c ? [c.peer] : [])));
+    for (const peer of peers) {
+      const names = out.get(peer);
+      if (names === undefined) out.set(peer, [s.name]);
+      else names.push(s.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Built once per plan: a hub that exports to hundreds of peers would otherwise have its whole
+ * consumer list scanned for every one of its peerings (quadratic in the number of peers).
+ */
+function exportIndex(t: Topology): ExportIndex {
+  const index = new Map<string, Map<string, string[]>>();
+  for (const e of t.exports) {
+    const key = `${e.cluster}/${e.partition}`;
+    if (!index.has(key)) index.set(key, byPeer(e));
+  }
+  return index;
+}
+
+/** Services exported from one place to a consumer peer name, sorted. */
+function exportedTo(exports: ExportIndex, cluster: string, partition: string, peer: string): string[] {
+  return [...(exports.get(`${cluster}/${partition}`)?.get(peer) ?? [])].sort();
 }
 
 /** The verify step of one peering. */
-export function verifyStep(t: Topology, p: PeeringSpec): Step {
+function verifyStep(t: Topology, exports: ExportIndex, p: PeeringSpec): Step {
   return {
     id: `verify/${p.acceptor.cluster}/${p.acceptor.partition}/${p.dialer.cluster}/${p.dialer.partition}`,
     kind: 'verify',
@@ -32,11 +57,17 @@ export function verifyStep(t: Topology, p: PeeringSpec): Step {
       acceptor: p.acceptor,
       dialer: p.dialer,
       // The acceptor knows the dialer as dialer.peerName: what it exports to that name, the dialer imports.
-      dialerImports: exportedTo(t, p.acceptor.cluster, p.acceptor.partition, p.dialer.peerName),
-      acceptorImports: exportedTo(t, p.dialer.cluster, p.dialer.partition, p.acceptor.peerName),
+      dialerImports: exportedTo(exports, p.acceptor.cluster, p.acceptor.partition, p.dialer.peerName),
+      acceptorImports: exportedTo(exports, p.dialer.cluster, p.dialer.partition, p.acceptor.peerName),
       heartbeatMaxAgeMs: t.verify.heartbeatMaxAgeMs,
       probe: t.verify.probe,
       timeoutMs: t.verify.timeoutMs,
     },
   };
+}
+
+/** One verify step per desired peering, in topology order. */
+export function verifySteps(t: Topology): Step[] {
+  const exports = exportIndex(t);
+  return t.peerings.map((p) => verifyStep(t, exports, p));
 }
