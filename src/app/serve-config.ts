@@ -146,6 +146,11 @@ function contextPairs(pairs: readonly string[]): Record<string, string> {
   return contexts;
 }
 
+/** The environment without empty values: `FOO=` (as compose's `${FOO:-}` gives) means unset. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+}
+
 /** Reads a secret from the environment variable `name`, registering it for redaction. */
 function secretFromEnv(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -192,7 +197,8 @@ function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
 }
 
 /** Builds and checks the configuration; throws one error listing every problem. */
-export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeConfig {
+export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): ServeConfig {
+  const env = withoutEmpty(processEnv);
   const parsed = schema.safeParse(rawSettings(flags, env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -245,7 +251,8 @@ export function serveConfig(flags: ServeFlags, env: Env = process.env): ServeCon
  * Git access for a separate `meshpeer worker`, from the same environment as serve: the run jobs
  * name a repository URL, and only MESHPEER_REPO_URL gets the token. Undefined when unset.
  */
-export function workerGitSourcesFromEnv(env: Env = process.env): GitSourcesOptions | undefined {
+export function workerGitSourcesFromEnv(processEnv: Env = process.env): GitSourcesOptions | undefined {
+  const env = withoutEmpty(processEnv);
   const url = env.MESHPEER_REPO_URL;
   if (url === undefined || url === '') return undefined;
   const checked = httpUrl.safeParse(url);

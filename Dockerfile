@@ -1,0 +1,24 @@
+# meshpeer: `meshpeer serve` by default; `meshpeer worker` with the same image (see docker-compose.yml).
+# The CLI runs its TypeScript sources through tsx, which is a runtime dependency, so no build step
+# is needed and `npm ci --omit=dev` is enough. Git is spoken over HTTPS by isomorphic-git: no git binary.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    MESHPEER_CACHE_DIR=/home/node/.cache/meshpeer \
+    MESHPEER_PORT=8080
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+COPY bin ./bin
+COPY src ./src
+COPY workers ./workers
+
+USER node
+RUN mkdir -p /home/node/.cache/meshpeer
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MESHPEER_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "bin/meshpeer.js"]
+CMD ["serve"]
