@@ -1,25 +1,25 @@
 /** Topology shapes for the scale benchmark: a ring, a star around one hub, and a full mesh. */
 import { parseTopology, type Topology } from '../src/topology/index.ts';
-import { generateTopologyYaml } from './generate-topology.ts';
 
-/** How clusters peer: `ring` (each with its next two), `star` (one hub accepts every other), `mesh` (every pair). */
+/** How clusters peer: `ring` (each accepts its next one or two), `star` (one hub accepts every other), `mesh` (every pair). */
 export type Shape = 'ring' | 'star' | 'mesh';
 
 const pad = (n: number) => String(n).padStart(3, '0');
 const name = (i: number) => `cluster-${pad(i + 1)}`;
 
-function pairsOf(shape: Exclude<Shape, 'ring'>, clusters: number): Array<[number, number]> {
+function pairsOf(shape: Shape, clusters: number, ringPeers: number): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
-  if (shape === 'star') for (let i = 1; i < clusters; i++) pairs.push([0, i]);
+  if (shape === 'ring')
+    for (let i = 0; i < clusters; i++)
+      for (let k = 1; k <= ringPeers; k++) pairs.push([i, (i + k) % clusters]);
+  else if (shape === 'star') for (let i = 1; i < clusters; i++) pairs.push([0, i]);
   else for (let i = 0; i < clusters; i++) for (let j = i + 1; j < clusters; j++) pairs.push([i, j]);
   return pairs;
 }
 
 /** The YAML of a topology; every acceptor exports `services` services to each of its dialers. */
 export function scaleTopologyYaml(shape: Shape, clusters: number, services = 5, ringPeers = 2): string {
-  if (shape === 'ring')
-    return generateTopologyYaml({ clusters, peersPerCluster: ringPeers, servicesPerCluster: services });
-  const pairs = pairsOf(shape, clusters);
+  const pairs = pairsOf(shape, clusters, ringPeers);
   const lines = ['apiVersion: meshpeer.dev/v1alpha1', 'kind: PeeringTopology', 'metadata:', '  name: bench'];
   lines.push('clusters:', ...Array.from({ length: clusters }, (_, i) => `  - name: ${name(i)}`));
   lines.push('peerings:');
