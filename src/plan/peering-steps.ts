@@ -123,8 +123,15 @@ function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): 
   const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
   const source = findFirst(sides.a.tokenSecrets, byNamespaceName, `${acceptorNamespace}/${name}`);
   const copy = findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`);
+  // A copy made by hand carries no provenance; it is current as long as the dialer's peering stands.
+  const handCopyStands =
+    copy?.copiedFromResourceVersion === undefined &&
+    consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition)?.state === 'ACTIVE';
   const stale =
-    copy !== undefined && source !== undefined && copy.copiedFromResourceVersion !== source.resourceVersion;
+    copy !== undefined &&
+    source !== undefined &&
+    !handCopyStands &&
+    copy.copiedFromResourceVersion !== source.resourceVersion;
   if (upstream.length === 0 && copy !== undefined && source !== undefined && !stale && copy.peeringTokenLabel)
     return undefined;
   const reason =
@@ -151,6 +158,15 @@ function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): 
   };
 }
 
+/** A missing copy makes the dialer establish again once it is restored: with a used token, that fails. */
+function copyMissing(p: PeeringSpec, sides: Sides): string | undefined {
+  const { name, dialerNamespace } = p.tokenSecret;
+  const present = sides.d.tokenSecrets.some((s) => s.name === name && s.namespace === dialerNamespace);
+  return present
+    ? undefined
+    : `token Secret ${name} is missing in ${p.dialer.cluster}, and restoring it makes the dialer establish again`;
+}
+
 /** The acceptor, rotate, token-transfer and dialer steps of one peering whose clusters are both reachable. */
 export function peeringChain(p: PeeringSpec, sides: Sides): Step[] {
   const acceptorNow = findResource(sides.a.acceptors, p.tokenSecret.acceptorNamespace, p.dialer.peerName);
@@ -158,7 +174,9 @@ export function peeringChain(p: PeeringSpec, sides: Sides): Step[] {
   const acceptor = resourceStep('acceptor', p, acceptorNow);
   const dialer = resourceStep('dialer', p, dialerNow);
   const why =
-    acceptor === undefined && acceptorNow !== undefined ? dialerMustEstablish(p, sides, dialer) : undefined;
+    acceptor === undefined && acceptorNow !== undefined
+      ? (dialerMustEstablish(p, sides, dialer) ?? copyMissing(p, sides))
+      : undefined;
   const rotate =
     why !== undefined && acceptorNow !== undefined ? rotateStep(p, acceptorNow, sides, why) : undefined;
   const upstream = [acceptor, rotate].filter((s): s is Step => s !== undefined);

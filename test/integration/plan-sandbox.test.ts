@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterConnections } from '../../src/app/cluster-connections.ts';
+import { planTopology } from '../../src/app/plan-topology.ts';
+import { createStepContext } from '../../src/app/step-context.ts';
+import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
+import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
+import { reconcileRun } from '../../src/run/reconcile-run.ts';
+import { MemoryRunStore } from '../../src/run/run-record.ts';
+import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';
+import { type ExampleSandbox, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
+
+/** Runs the CLI asynchronously: the sandbox it talks to lives in this very process. */
+function cliPlan(fx: ExampleSandbox): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/meshpeer.js', 'plan', '-f', fx.file, '--kubeconfig', fx.kubeconfig],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stdout });
+      },
+    );
+  });
+}
+
+describe('meshpeer plan on a sandbox', () => {
+  let fx: ExampleSandbox;
+  const plan = async () =>
+    (await planTopology(fx.topology, clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig }))).plan;
+  const repairs = async () =>
+    (await plan()).steps
+      .filter((s) => s.kind !== 'verify' && s.kind !== 'helm-values-check')
+      .map((s) => `${s.kind}:${s.action}@${s.lane}`);
+  const repair = async () => {
+    const clients = clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig });
+    const ctx = createStepContext(fx.topology.clusters, fx.topology.acls, clients);
+    const record = await reconcileRun(
+      {
+        runId: `repair-${Date.now()}`,
+        target: 't',
+        revision: 'r',
+        trigger: { kind: 'cli' },
+        topology: fx.topology,
+      },
+      { clients, dispatcher: createInlineDispatcher(ctx, testPolicy), store: new MemoryRunStore() },
+    );
+    expect(record.status, record.failure).toBe('succeeded');
+    expect((await plan()).converged).toBe(true);
+  };
+
+  beforeAll(async () => {
+    fx = await startExampleSandbox('runbook');
+  });
+  afterAll(() => fx?.stop());
+
+  it('exits 2 with the full plan before anything is applied, and 0 after the runbook is done by hand', {
+    timeout: 120_000,
+  }, async () => {
+    const before = await cliPlan(fx);
+    expect(before.code).toBe(2);
+    expect(before.stdout).toContain('Plan: 6 to add, 0 to change, 0 to destroy, 1 to verify.');
+    await walkRunbook({ kubeconfig: await readFile(fx.kubeconfig, 'utf8'), topology: fx.topology });
+    const after = await cliPlan(fx);
+    expect(after.stdout).toContain('No changes: 1 peering to verify.');
+    expect(after.code).toBe(0);
+  });
+
+  it('repairs a deleted token Secret copy with a new token (the old one is used)', {
+    timeout: 120_000,
+  }, async () => {
+    fx.sandbox
+      .cluster('cluster-02')
+      .objects.delete({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: 'consul',
+        name: 'peering-token-cluster-01-cluster-02',
+      });
+    expect(await repairs()).toEqual(['rotate:rotate@cluster-01', 'token-transfer:copy@cluster-02']);
+    await repair();
+  });
+
+  it("re-peers a peering deleted in Consul behind meshpeer's back", { timeout: 120_000 }, async () => {
+    await fx.sandbox.stack('cluster-01').consul.faults.deletePeering('cluster-02');
+    const deadline = Date.now() + 30_000;
+    let planned: string[] = [];
+    while (Date.now() < deadline) {
+      planned = await repairs();
+      if (planned.length > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(planned).toEqual(['rotate:rotate@cluster-01', 'token-transfer:copy@cluster-02']);
+    await repair();
+  });
+
+  it('restores exports changed by hand and a Mesh deleted by hand', { timeout: 120_000 }, async () => {
+    const c2 = fx.sandbox.cluster('cluster-02');
+    c2.objects.patch(
+      { apiVersion: CONSUL_API_VERSION, kind: 'ExportedServices', namespace: 'consul', name: 'default' },
+      'merge',
+      { spec: { services: [{ name: 'other', consumers: [{ peer: 'cluster-01' }] }] } },
+    );
+    fx.sandbox
+      .cluster('cluster-01')
+      .objects.delete({ apiVersion: CONSUL_API_VERSION, kind: 'Mesh', namespace: 'consul', name: 'mesh' });
+    const deadline = Date.now() + 30_000;
+    let planned: string[] = [];
+    while (Date.now() < deadline) {
+      planned = await repairs();
+      if (
+        planned.includes('mesh-gateway:create@cluster-01') ||
+        planned.includes('mesh-gateway:update@cluster-01')
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(planned).toContain('export:update@cluster-02');
+    expect(planned.some((p) => p.startsWith('mesh-gateway:') && p.endsWith('@cluster-01'))).toBe(true);
+    await repair();
+  });
+});
