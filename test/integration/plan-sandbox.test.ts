@@ -70,14 +70,12 @@ describe('meshpeer plan on a sandbox', () => {
   it('repairs a deleted token Secret copy with a new token (the old one is used)', {
     timeout: 120_000,
   }, async () => {
-    fx.sandbox
-      .cluster('cluster-02')
-      .objects.delete({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        namespace: 'consul',
-        name: 'peering-token-cluster-01-cluster-02',
-      });
+    fx.sandbox.cluster('cluster-02').objects.delete({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'consul',
+      name: 'peering-token-cluster-01-cluster-02',
+    });
     expect(await repairs()).toEqual(['rotate:rotate@cluster-01', 'token-transfer:copy@cluster-02']);
     await repair();
   });
