@@ -6,7 +6,7 @@ import type { Step } from '../plan/index.ts';
 import { execute } from '../steps/executors.ts';
 import type { StepContext } from '../steps/step-context.ts';
 import { classifyError } from './error-class.ts';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy, recheckDelay } from './retry-policy.ts';
 import type { StepDispatcher } from './step-dispatcher.ts';
 import type { StepResult } from './step-result.ts';
 
@@ -42,6 +42,7 @@ export function createInlineDispatcher(
       let failures = 0;
       // An attempt that wrote and then waited makes the step `done`, even if the last check found nothing to do.
       let wrote = false;
+      let waits = 0;
       for (;;) {
         attempts++;
         try {
@@ -53,7 +54,7 @@ export function createInlineDispatcher(
             return result('failed', `gave up waiting: ${outcome.detail}`, attempts);
           wrote ||= outcome.wrote === true;
           onWaiting?.(step, outcome.detail);
-          await sleep(outcome.recheckMs);
+          await sleep(recheckDelay(waits++, outcome.recheckMs));
         } catch (err) {
           const { transient, message } = classifyError(err);
           failures++;

@@ -6,12 +6,27 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { StepOutcome } from '../steps/step-outcome.ts';
 import { classifyError } from './error-class.ts';
+import { recheckDelay } from './retry-policy.ts';
 
 /** What the step worker returns for a finished step. */
 export interface StepJobResult {
   readonly status: 'done' | 'unchanged';
   readonly detail: string;
   readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** Moves a waiting job to delayed, counting its waits (for the back-off) and whether it wrote. */
+async function delayRecheck(
+  job: Job,
+  token: string | undefined,
+  outcome: Extract<StepOutcome, { type: 'waiting' }>,
+  now: number,
+): Promise<void> {
+  const data = job.data as { wrote?: boolean; waits?: number };
+  const waits = data.waits ?? 0;
+  await job.updateData({ ...data, waits: waits + 1, ...((outcome.wrote || data.wrote) && { wrote: true }) });
+  await job.updateProgress({ waiting: outcome.detail });
+  await job.moveToDelayed(now + recheckDelay(waits, outcome.recheckMs), token);
 }
 
 /** Maps an executor's outcome to a job result, or throws the BullMQ control error that fits. */
@@ -38,10 +53,7 @@ export async function settleOutcome(
     case 'waiting':
       if (now + outcome.recheckMs > deadline)
         throw new UnrecoverableError(`gave up waiting: ${outcome.detail}`);
-      if (outcome.wrote && (job.data as { wrote?: boolean }).wrote !== true)
-        await job.updateData({ ...(job.data as object), wrote: true });
-      await job.updateProgress({ waiting: outcome.detail });
-      await job.moveToDelayed(now + outcome.recheckMs, token);
+      await delayRecheck(job, token, outcome, now);
       throw new DelayedError();
   }
 }

@@ -22,3 +22,11 @@ export function backoffDelay(
   const cap = policy.backoffMs * 2 ** Math.min(attempt - 1, 10);
   return Math.round(cap / 2 + random() * (cap / 2));
 }
+
+/**
+ * When to look again at a waiting step: controllers usually react within milliseconds, so the
+ * first re-check comes after 100 ms and later ones back off to the executor's own interval.
+ */
+export function recheckDelay(waits: number, capMs: number): number {
+  return Math.min(capMs, 100 * 2 ** Math.min(waits, 10));
+}
