@@ -53,13 +53,48 @@ function missingImports(
   return missing.length === 0 ? undefined : `exports: the ${side} does not import ${missing.join(', ')} yet`;
 }
 
+const PROBE_NAME = /^meshpeer-probe-([0-9a-f]{8})-(?:([0-9a-z]{1,9})-)?[0-9a-f]{6,8}$/;
+/** The probe gives up after 20 s; a probe peering older than this is a leftover. */
+const STALE_PROBE_MS = 30_000;
+
+const stepHash = (step: StepOf<'verify'>) => createHash('sha256').update(step.id).digest('hex').slice(0, 8);
+
+/** A probe peering's name: the step's hash, the creation time (seconds, base 36) and randomness. */
+function probeName(step: StepOf<'verify'>, now: number): string {
+  return `meshpeer-probe-${stepHash(step)}-${Math.floor(now / 1000).toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Whether a peering is a probe left behind (a worker killed mid-probe, or a delete that failed):
+ * any earlier probe of the same step, since one verification of a peering runs at a time, and
+ * any probe older than the probe's own time limit.
+ */
+export function isStaleProbe(name: string, now: number, ownHash?: string): boolean {
+  const match = PROBE_NAME.exec(name);
+  if (match === null) return false;
+  if (match[1] === ownHash) return true;
+  // Names without a time come from versions before the sweep, so they are older than this worker.
+  return match[2] === undefined || now - Number.parseInt(match[2], 36) * 1000 > STALE_PROBE_MS;
+}
+
+/** Deletes leftover probe peerings on the acceptor; best effort, the next verification tries again. */
+async function sweepProbes(acceptor: ConsulClient, step: StepOf<'verify'>, now: number): Promise<void> {
+  const partition = step.params.acceptor.partition;
+  const peerings = await acceptor.listPeerings(partition).catch(() => []);
+  const hash = stepHash(step);
+  for (const p of peerings.filter((x) => x.State !== 'DELETING' && isStaleProbe(x.Name, now, hash)))
+    await acceptor.deletePeering(p.Name, partition).catch(() => undefined);
+}
+
 async function runProbe(
   acceptor: ConsulClient,
   step: StepOf<'verify'>,
+  now: number,
 ): Promise<{ problem?: string; data: Record<string, unknown> }> {
   const p = step.params;
+  await sweepProbes(acceptor, step, now);
   // Unique per attempt: Consul refuses a new token for a name whose previous peering is still DELETING.
-  const name = `meshpeer-probe-${createHash('sha256').update(step.id).digest('hex').slice(0, 8)}-${randomBytes(4).toString('hex')}`;
+  const name = probeName(step, now);
   const token = await acceptor.generateToken(name, p.acceptor.partition);
   try {
     const report = await probe(decodeToken(token), { timeoutMs: Math.min(p.timeoutMs, 20_000) });
@@ -90,7 +125,7 @@ export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promi
     missingImports('dialer', dial, p.dialerImports) ??
     missingImports('acceptor', acc, p.acceptorImports);
   if (problem !== undefined) return waiting(problem, 500);
-  const probed = p.probe ? await runProbe(a, step) : { data: { probe: 'skipped' } };
+  const probed = p.probe ? await runProbe(a, step, now) : { data: { probe: 'skipped' } };
   if (probed.problem !== undefined) return waiting(probed.problem, 1000);
   const imports = {
     dialer: dial?.StreamStatus?.ImportedServices ?? [],

@@ -42,13 +42,26 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
+/** How to start a local Redis. */
+export interface LocalRedisOptions {
+  /** Port to listen on (a free one when absent); reuse it to restart the same server. */
+  port?: number;
+  /** Keep an append-only file in this directory, so a restart keeps the queues (chaos runs). */
+  appendOnlyDir?: string;
+}
+
 /**
- * Launches redis-server with no persistence and BullMQ's required eviction policy; the binary is
- * looked up on PATH (Debian installs it in /usr/bin) unless REDIS_SERVER_BIN names another.
+ * Launches redis-server with BullMQ's required eviction policy and no persistence unless
+ * `appendOnlyDir` is given; the binary is looked up on PATH (Debian installs it in /usr/bin)
+ * unless REDIS_SERVER_BIN names another.
  */
-export async function startLocalRedis(options: { port?: number } = {}): Promise<LocalRedis> {
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const port = options.port ?? (await freePort());
   const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  const persistence =
+    options.appendOnlyDir === undefined
+      ? ['--appendonly', 'no']
+      : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir];
   const child = spawn(
     binary,
     [
@@ -58,8 +71,7 @@ export async function startLocalRedis(options: { port?: number } = {}): Promise<
       '127.0.0.1',
       '--save',
       '',
-      '--appendonly',
-      'no',
+      ...persistence,
       '--maxmemory-policy',
       'noeviction',
     ],
