@@ -13,7 +13,7 @@ import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { RevisionStore } from '../src/gitops/revision-store.ts';
 import { requestSync } from '../src/gitops/sync-request.ts';
-import { openQueues } from '../src/run/queues.ts';
+import { openQueues, type Queues } from '../src/run/queues.ts';
 import { createServer } from '../src/server/create-server.ts';
 import { createMetrics } from '../src/server/metrics.ts';
 import { createRedisDeliveryLog } from '../src/server/webhooks/redis-delivery-log.ts';
@@ -151,13 +151,10 @@ function row(r: PhaseResult): string {
   return `| ${r.name} | ${r.requests} | ${rps} | ${median(r.latencies).toFixed(1)} | ${percentile(r.latencies, 99).toFixed(1)} | ${codes} | ${r.runRequests} |`;
 }
 
-async function main() {
-  const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
-  const redisUrl = process.env.REDIS_URL ?? (local?.url as string);
-  const prefix = `abuse-${process.pid}`;
-  const queues = await openQueues(redisUrl, prefix);
+/** The serve app on loopback with the real delivery log and run request path; counts run requests. */
+async function startApp(queues: Queues, prefix: string) {
   const sync = { redis: queues.redis, runs: queues.runs, revisions: new RevisionStore(queues.redis, prefix) };
-  let runRequests = 0;
+  const counter = { runRequests: 0 };
   const app = await createServer({
     webhooks: {
       secrets: { github: [SECRET] },
@@ -165,12 +162,9 @@ async function main() {
       deliveries: createRedisDeliveryLog(queues.redis, { prefix: `${prefix}:webhook-delivery:` }),
       enqueue: async (event) => {
         if (event.kind !== 'sync') return;
-        await requestSync(sync, repo, event.sha, {
-          kind: 'webhook',
-          provider: 'github',
-          deliveryId: event.deliveryId,
-        });
-        runRequests++;
+        const trigger = { kind: 'webhook', provider: 'github', deliveryId: event.deliveryId } as const;
+        await requestSync(sync, repo, event.sha, trigger);
+        counter.runRequests++;
       },
     },
     metrics: createMetrics(async () => []),
@@ -179,12 +173,17 @@ async function main() {
     run: async () => undefined,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.server.address() as { port: number }).port;
-  const runs = () => runRequests;
-  await phase('warm-up', port, 2000, () => 'signed', runs);
-  gc();
-  const rssBefore = process.memoryUsage();
-  const results = [
+  return { app, port: (app.server.address() as { port: number }).port, runs: () => counter.runRequests };
+}
+
+const MIXED = (i: number): Kind => {
+  const r = i % 20;
+  return r < 12 ? 'signed' : r < 17 ? 'bad-signature' : r < 19 ? 'replay' : 'oversized';
+};
+
+/** Every phase in order, each with its own share of TOTAL. */
+async function allPhases(port: number, runs: () => number): Promise<PhaseResult[]> {
+  return [
     await phase('signed, unique deliveries', port, TOTAL, () => 'signed', runs),
     await phase('bad signature (wrong secret)', port, Math.round(TOTAL / 2), () => 'bad-signature', runs),
     await phase('unsigned', port, Math.round(TOTAL / 4), () => 'unsigned', runs),
@@ -196,38 +195,52 @@ async function main() {
       () => 'oversized',
       runs,
     ),
-    await phase(
-      'mixed: 60% signed, 25% bad, 10% replay, 5% oversized',
-      port,
-      TOTAL,
-      (i) => {
-        const r = i % 20;
-        return r < 12 ? 'signed' : r < 17 ? 'bad-signature' : r < 19 ? 'replay' : 'oversized';
-      },
-      runs,
-    ),
+    await phase('mixed: 60% signed, 25% bad, 10% replay, 5% oversized', port, TOTAL, MIXED, runs),
   ];
-  gc();
-  const rssAfter = process.memoryUsage();
-  const runJobs = await queues.runs.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+}
+
+function printReport(
+  results: PhaseResult[],
+  before: NodeJS.MemoryUsage,
+  after: NodeJS.MemoryUsage,
+  pending: number,
+) {
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  print(`webhook abuse on ${machine()}, ${CONNECTIONS} connections, Redis ${local ? 'local' : 'REDIS_URL'}`);
+  const gcNote = (globalThis as { gc?: unknown }).gc ? '' : ' unavailable: run node with --expose-gc';
+  print(`webhook abuse on ${machine()}, ${CONNECTIONS} connections`);
   print('');
   print('| phase | requests | req/s | p50 ms | p99 ms | status codes | run requests made |');
   print('|---|---:|---:|---:|---:|---|---:|');
   for (const r of results) print(row(r));
   print('');
-  print(
-    `| memory (after gc${(globalThis as { gc?: unknown }).gc ? '' : ' unavailable: run node with --expose-gc'}) | before | after | growth |`,
-  );
+  print(`| memory (after gc${gcNote}) | before | after | growth |`);
   print('|---|---:|---:|---:|');
-  print(`| rss | ${mb(rssBefore.rss)} | ${mb(rssAfter.rss)} | ${mb(rssAfter.rss - rssBefore.rss)} |`);
+  print(`| rss | ${mb(before.rss)} | ${mb(after.rss)} | ${mb(after.rss - before.rss)} |`);
   print(
-    `| heap used | ${mb(rssBefore.heapUsed)} | ${mb(rssAfter.heapUsed)} | ${mb(rssAfter.heapUsed - rssBefore.heapUsed)} |`,
+    `| heap used | ${mb(before.heapUsed)} | ${mb(after.heapUsed)} | ${mb(after.heapUsed - before.heapUsed)} |`,
   );
   print('');
-  print(
-    `run jobs pending in the queue (coalesced per target): ${Object.values(runJobs).reduce((a, b) => a + b, 0)}`,
+  print(`run jobs pending in the queue (coalesced per target): ${pending}`);
+}
+
+async function main() {
+  const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
+  const redisUrl = process.env.REDIS_URL ?? (local?.url as string);
+  const prefix = `abuse-${process.pid}`;
+  const queues = await openQueues(redisUrl, prefix);
+  const { app, port, runs } = await startApp(queues, prefix);
+  await phase('warm-up', port, 2000, () => 'signed', runs);
+  gc();
+  const before = process.memoryUsage();
+  const results = await allPhases(port, runs);
+  gc();
+  const after = process.memoryUsage();
+  const counts = await queues.runs.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  printReport(
+    results,
+    before,
+    after,
+    Object.values(counts).reduce((a, b) => a + b, 0),
   );
   await app.close();
   agent.destroy();
