@@ -38,7 +38,7 @@ function parseClusterCount(value: string): number {
 
 /**
  * Resolves which clusters to start from `--clusters`, `--config` or `--from` (at most one);
- * undefined means bare Kubernetes API emulators (`--clusters N` without `--consul`).
+ * undefined means bare Kubernetes API emulators (`--no-consul`).
  */
 export async function sandboxConfigFor(
   options: Pick<SandboxUpOptions, 'clusters' | 'config' | 'from' | 'consul'>,
@@ -51,8 +51,7 @@ export async function sandboxConfigFor(
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
     return sandboxConfigFromTopology(loaded.topology);
   }
-  // Bare emulators stay the default of --clusters until the emulator's kubectl tests opt out explicitly.
-  return options.consul === true ? defaultSandboxConfig(options.clusters ?? 2) : undefined;
+  return options.consul === false ? undefined : defaultSandboxConfig(options.clusters ?? 2);
 }
 
 function clusterLines(sandbox: Sandbox): string[] {
@@ -163,7 +162,7 @@ over TLS gRPC) behind Service consul/consul-server, the consul-k8s controllers, 
 that routes peering traffic by SNI. kubectl and meshpeer reach it through the generated kubeconfig.
 
 Examples:
-  $ meshpeer sandbox up --clusters 3 --consul
+  $ meshpeer sandbox up --clusters 3
   $ meshpeer sandbox up --from desired-state-examples/runbook/peerings.yaml
   $ meshpeer sandbox up --config sandbox.yaml
   $ meshpeer sandbox fault drop-streams --cluster cluster-01
@@ -190,6 +189,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--from <file>', 'a peerings.yaml: start the clusters, partitions and services it needs')
     .option('--dir <dir>', "where kubeconfig, sandbox.json and the clusters' state are written", '.sandbox')
     .option('--no-persist', 'keep objects in memory only (by default they survive a restart)')
+    .option('--no-consul', 'only the Kubernetes API emulators: no Consul, controllers or mesh gateways')
     .action(async (opts: SandboxUpOptions) => {
       process.exitCode = await runSandboxUp(opts);
     });

@@ -94,7 +94,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'peering.yaml'), manifests);
   sandbox = spawn(
     process.execPath,
-    ['bin/meshpeer.js', 'sandbox', 'up', '--clusters', '2', '--dir', dir, '--no-persist'],
+    ['bin/meshpeer.js', 'sandbox', 'up', '--clusters', '2', '--dir', dir, '--no-persist', '--no-consul'],
     {
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,15 +6,15 @@ import { runSandboxUp, sandboxConfigFor } from '../../src/cli/sandbox-command.ts
 import { waitFor } from './sandbox-test-helpers.ts';
 
 describe('meshpeer sandbox up with Consul', () => {
-  it('chooses the clusters from --from, --config or --clusters --consul, one at a time', async () => {
+  it('chooses the clusters from --from, --config or --clusters (with Consul unless --no-consul), one at a time', async () => {
     expect(
       (await sandboxConfigFor({ from: 'desired-state-examples/admin-partitions/peerings.yaml' }))
         ?.clusters[0],
     ).toMatchObject({
       enterprise: true,
     });
-    expect((await sandboxConfigFor({ clusters: 3, consul: true }))?.clusters).toHaveLength(3);
-    expect(await sandboxConfigFor({ clusters: 3 })).toBeUndefined();
+    expect((await sandboxConfigFor({ clusters: 3 }))?.clusters).toHaveLength(3);
+    expect(await sandboxConfigFor({ clusters: 3, consul: false })).toBeUndefined();
     await expect(sandboxConfigFor({ clusters: 2, from: 'x.yaml' })).rejects.toThrow(/only one of/);
   });
 
