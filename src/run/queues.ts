@@ -48,6 +48,8 @@ export async function openQueues(url: string, prefix = QUEUE_PREFIX): Promise<Qu
   const runs = new Queue(RUNS_QUEUE, { connection, prefix });
   const steps = new Queue(STEPS_QUEUE, { connection, prefix });
   const stepEvents = new QueueEvents(STEPS_QUEUE, { connection, prefix });
+  // Every in-flight dispatch listens on these until its job ends; a large plan has hundreds at once.
+  for (const emitter of [runs, steps, stepEvents]) emitter.setMaxListeners(1000);
   await Promise.all([runs.waitUntilReady(), steps.waitUntilReady(), stepEvents.waitUntilReady()]);
   return {
     prefix,
