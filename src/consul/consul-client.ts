@@ -3,6 +3,7 @@
  * reads, and health of imported services. Error bodies are plain text in Consul; they are kept
  * (they never contain token values) but the request's ACL token never enters a message.
  */
+import { retryTransient } from '../io/retry-transient.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import type { ConsulTransport } from './consul-transport.ts';
 
@@ -74,16 +75,9 @@ export class ConsulClient {
     body?: unknown,
     allow404 = false,
   ): Promise<T | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(method, path, body, allow404);
-      } catch (err) {
-        if (method !== 'GET' || !(err instanceof ConsulError) || !err.transient || attempt >= 6) throw err;
-        await new Promise((r) =>
-          setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)),
-        );
-      }
-    }
+    const once = () => this.once<T>(method, path, body, allow404);
+    if (method !== 'GET') return once();
+    return retryTransient(once, (err) => err instanceof ConsulError && err.transient);
   }
 
   private async once<T>(

@@ -9,6 +9,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { retryTransient } from '../io/retry-transient.ts';
 import type {
   ClusterClient,
   LiveObject,
@@ -45,18 +46,9 @@ function header(key: ObjectKey) {
 /** client-node types every object loosely; meshpeer reads them through LiveObject. */
 const live = (value: unknown) => value as LiveObject;
 
-/** Reads are idempotent, so transient failures (5xx, 429, conflicts, network) are retried here. */
-async function retryRead<T>(read: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!(err instanceof KubeError) || !err.transient || err.code === 'timeout' || attempt >= attempts)
-        throw err;
-      await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
-    }
-  }
-}
+/** Reads are idempotent, so transient failures (5xx, 429, conflicts, network) are retried; a timeout is not. */
+const retryRead = <T>(read: () => Promise<T>): Promise<T> =>
+  retryTransient(read, (err) => err instanceof KubeError && err.transient && err.code !== 'timeout');
 
 /** Creates the client of one cluster from its own KubeConfig. */
 export function createKubeClusterClient(

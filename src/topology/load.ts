@@ -32,6 +32,11 @@ function yamlMessage(message: string): string {
 
 const yamlCodes: Record<string, string> = { DUPLICATE_KEY: 'duplicate_key', BAD_INDENT: 'bad_indent' };
 
+/** A file-level problem as the only diagnostic of a failed load. */
+function failure(file: string, code: string, message: string, pos = { line: 1, col: 1 }): LoadResult {
+  return { ok: false, diagnostics: [{ file, line: pos.line, col: pos.col, path: '', code, message }] };
+}
+
 function isPrefix(prefix: ReadonlyArray<string | number>, path: ReadonlyArray<string | number>): boolean {
   return prefix.length <= path.length && prefix.every((p, i) => String(p) === String(path[i]));
 }
@@ -87,35 +92,15 @@ function positionedPath(source: string, fileName: string): LoadResult {
   if (syntax.length > 0) return { ok: false, diagnostics: sortDiagnostics(syntax) };
   const doc = list[0];
   if (doc === undefined || doc.contents === null) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file: fileName,
-          line: 1,
-          col: 1,
-          path: '',
-          code: 'empty_file',
-          message: 'the file is empty: start from an example in desired-state-examples/',
-        },
-      ],
-    };
+    return failure(
+      fileName,
+      'empty_file',
+      'the file is empty: start from an example in desired-state-examples/',
+    );
   }
   if (list.length > 1) {
-    const pos = at(list[1]?.range[0] ?? 0);
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file: fileName,
-          line: pos.line,
-          col: pos.col,
-          path: '',
-          code: 'multiple_documents',
-          message: 'peerings.yaml holds one document: remove the --- separator and everything after it',
-        },
-      ],
-    };
+    const message = 'peerings.yaml holds one document: remove the --- separator and everything after it';
+    return failure(fileName, 'multiple_documents', message, at(list[1]?.range[0] ?? 0));
   }
   let raw: unknown;
   try {
@@ -123,20 +108,11 @@ function positionedPath(source: string, fileName: string): LoadResult {
   } catch (err) {
     // The yaml library refuses documents whose aliases would expand past maxAliasCount.
     if (!(err instanceof ReferenceError)) throw err;
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file: fileName,
-          line: 1,
-          col: 1,
-          path: '',
-          code: 'alias_limit',
-          message:
-            'too many alias expansions: peerings.yaml may use anchors and aliases, but not to expand the document exponentially',
-        },
-      ],
-    };
+    return failure(
+      fileName,
+      'alias_limit',
+      'too many alias expansions: peerings.yaml may use anchors and aliases, but not to expand the document exponentially',
+    );
   }
   const issues = validate(raw);
   if (issues.ok) return { ok: true, file: issues.file, topology: normalizeTopology(issues.file) };
