@@ -67,8 +67,11 @@ async function measureObserve(t: Topology, kubeconfig: string) {
   // The first observation pays API discovery and TLS handshakes, as every `meshpeer plan` does.
   const coldMs = await observe();
   const warm: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < 5; i++) warm.push(await observe());
-  return { coldMs, warmMs: median(warm), ...memory() };
+  // The observer's own CPU per warm observation: wall time above it is waiting for the sandbox.
+  const used = process.cpuUsage(cpu);
+  return { coldMs, warmMs: median(warm), warmCpuMs: (used.user + used.system) / 5000, ...memory() };
 }
 
 async function measureApply(shape: Shape, n: number, kubeconfig: string) {

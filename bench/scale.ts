@@ -2,7 +2,8 @@
  * Scale benchmark (`npm run bench:scale`): plan time at 10, 100 and 500 clusters from generated
  * observed states, observe time against sandbox clusters, and an inline apply at 50 sandbox
  * clusters; each measurement in a fresh process, with memory and the growth factor per step up.
- * SCALE_OBSERVE (default 10,100) and SCALE_APPLY (default 50, 0 to skip) choose the sandbox sizes.
+ * SCALE_OBSERVE (default 10,100) and SCALE_APPLY (default 50, 0 to skip) choose the sandbox sizes;
+ * SCALE_PLAN=0 skips the planning rows.
  */
 import { type Figures, measure, startSandboxProcess } from './scale-run.ts';
 import { machine } from './stats.ts';
@@ -102,6 +103,7 @@ async function observeRows(): Promise<void> {
       'growth',
       'warm (median of 5)',
       'growth',
+      'observer CPU (warm)',
       'API requests',
       'heap growth',
       'RSS growth',
@@ -113,6 +115,7 @@ async function observeRows(): Promise<void> {
       growth(rows, i, 'coldMs'),
       ms(r.f.warmMs),
       growth(rows, i, 'warmMs'),
+      ms(r.f.warmCpuMs),
       (r.f.perObserve ?? 0).toFixed(0),
       mib(r.f.heapMiB),
       mib(r.f.peakRssMiB),
@@ -162,6 +165,6 @@ console.log(`machine: ${machine()}`);
 console.log(
   'memory: heap growth is heapUsed after a full GC minus the same after loading every module; RSS growth is peak RSS minus RSS then\n',
 );
-await planRows();
+if (process.env.SCALE_PLAN !== '0') await planRows();
 await observeRows();
 await applyRows();
