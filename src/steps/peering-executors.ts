@@ -7,6 +7,7 @@ import {
   COPIED_FROM_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
+  PARTITION_ANNOTATION,
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
 } from '../kube/consul-resources.ts';
@@ -15,6 +16,31 @@ import { registerSecret } from '../secrets/redact.ts';
 import { ensureObject, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
+
+/**
+ * Deletes the acceptor's peering when it is TERMINATED (its dialer deleted its side): Consul keeps
+ * that state across a new token and refuses every stream, so rotating alone never re-establishes.
+ * Returns a waiting outcome until the peering is gone, undefined when there is nothing to clear.
+ */
+async function clearTerminated(
+  step: StepOf<'rotate'>,
+  ctx: StepContext,
+  partition: string,
+): Promise<StepOutcome | undefined> {
+  const consul = await ctx.consul(step.lane);
+  const peering = await consul.readPeering(step.params.name, partition);
+  if (peering?.State === 'TERMINATED') {
+    await consul.deletePeering(step.params.name, partition);
+    return waiting(
+      `deleting the TERMINATED peering ${step.params.name} before issuing a new token`,
+      500,
+      true,
+    );
+  }
+  if (peering?.State === 'DELETING')
+    return waiting(`waiting for Consul to finish deleting peering ${step.params.name}`, 500);
+  return undefined;
+}
 
 /** Raises `consul.hashicorp.com/peering-version` and waits until the acceptor issued a new token. */
 export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome> {
@@ -31,6 +57,9 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   const current = Number.parseInt(live.metadata.annotations?.[PEERING_VERSION_ANNOTATION] ?? '0', 10) || 0;
   let wrote = false;
   if (current < step.params.version) {
+    const partition = live.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default';
+    const clearing = await clearTerminated(step, ctx, partition);
+    if (clearing !== undefined) return clearing;
     await client.mergePatch(key, {
       metadata: { annotations: { [PEERING_VERSION_ANNOTATION]: String(step.params.version) } },
     });
