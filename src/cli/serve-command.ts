@@ -3,10 +3,11 @@
  * comments plans on pull requests, applies merged commits through the run workers (in this
  * process unless --no-workers) and serves status, health and metrics until SIGTERM or SIGINT.
  */
+
 import { Command } from 'commander';
 import { startServe } from '../app/serve-app.ts';
 import { type ServeFlags, serveConfig } from '../app/serve-config.ts';
-import { err } from './output.ts';
+import { createServiceLogger } from '../app/service-logger.ts';
 
 const ENVIRONMENT = `
 Environment (flags win):
@@ -58,7 +59,7 @@ export function serveCommand(): Command {
     .addHelpText('after', ENVIRONMENT)
     .action(async (flags: ServeFlags) => {
       const config = serveConfig(flags);
-      const log = (line: string) => err(`meshpeer serve: ${line}`);
+      const log = createServiceLogger('serve').info;
       const serve = await startServe(config, log);
       log(
         `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}`,
