@@ -15,10 +15,7 @@ import type { Topology } from '../../src/topology/index.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
-type World = Record<
-  string,
-  Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; used: Set<string> }
->;
+type World = Record<string, Mutable<ObservedCluster> & { consulPeerings: MutablePeering[] }>;
 
 /** A reachable cluster with a good Helm release, a ready gateway and nothing peering-related. */
 export function healthyCluster(): ObservedCluster {
@@ -68,7 +65,6 @@ function toWorld(observed: ObservedState): World {
       tokenSecrets: [...c.tokenSecrets],
       exports: [...c.exports],
       consulPeerings: peerings,
-      used: new Set(),
     } as World[string];
   }
   return world;
@@ -77,7 +73,7 @@ function toWorld(observed: ObservedState): World {
 function fromWorld(observed: ObservedState, world: World): ObservedState {
   const clusters: Record<string, ObservedState['clusters'][string]> = { ...observed.clusters };
   for (const [name, w] of Object.entries(world)) {
-    const { consulPeerings, used: _used, ...rest } = w;
+    const { consulPeerings, ...rest } = w;
     const consul = rest.consul.reachable ? { ...rest.consul, peerings: consulPeerings } : rest.consul;
     clusters[name] = { ...rest, consul } as ObservedCluster;
   }
