@@ -66,15 +66,32 @@ function probeName(step: StepOf<'verify'>, now: number): string {
 
 /**
  * Whether a peering is a probe left behind (a worker killed mid-probe, or a delete that failed):
- * any earlier probe of the same step, since one verification of a peering runs at a time, and
- * any probe older than the probe's own time limit.
+ * any earlier probe of the same step, since one verification of a peering runs at a time; any
+ * probe whose stream already ended (FAILING or TERMINATED: its probe is over); and any probe older
+ * than the probe's own time limit.
  */
-export function isStaleProbe(name: string, now: number, ownHash?: string): boolean {
-  const match = PROBE_NAME.exec(name);
-  if (match === null) return false;
-  if (match[1] === ownHash) return true;
+export function isStaleProbe(
+  peering: { Name: string; State: string },
+  now: number,
+  ownHash?: string,
+): boolean {
+  const match = PROBE_NAME.exec(peering.Name);
+  if (match === null || peering.State === 'DELETING') return false;
+  if (match[1] === ownHash || peering.State === 'FAILING' || peering.State === 'TERMINATED') return true;
   // Names without a time come from versions before the sweep, so they are older than this worker.
   return match[2] === undefined || now - Number.parseInt(match[2], 36) * 1000 > STALE_PROBE_MS;
+}
+
+/** Deletes a peering, retrying briefly: the API may fail for a moment, and a leftover waits for the next sweep. */
+async function deletePeering(acceptor: ConsulClient, name: string, partition: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const ok = await acceptor.deletePeering(name, partition).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+  }
 }
 
 /** Deletes leftover probe peerings on the acceptor; best effort, the next verification tries again. */
@@ -82,8 +99,8 @@ async function sweepProbes(acceptor: ConsulClient, step: StepOf<'verify'>, now: 
   const partition = step.params.acceptor.partition;
   const peerings = await acceptor.listPeerings(partition).catch(() => []);
   const hash = stepHash(step);
-  for (const p of peerings.filter((x) => x.State !== 'DELETING' && isStaleProbe(x.Name, now, hash)))
-    await acceptor.deletePeering(p.Name, partition).catch(() => undefined);
+  for (const p of peerings.filter((x) => isStaleProbe(x, now, hash)))
+    await deletePeering(acceptor, p.Name, partition);
 }
 
 async function runProbe(
@@ -106,7 +123,7 @@ async function runProbe(
       data: { stages },
     };
   } finally {
-    await acceptor.deletePeering(name, p.acceptor.partition).catch(() => undefined);
+    await deletePeering(acceptor, name, p.acceptor.partition);
   }
 }
 
