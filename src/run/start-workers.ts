@@ -3,11 +3,13 @@
  * worker (orchestrators). Several processes on several machines sharing one Redis share the work;
  * a killed worker's job is taken up again by another once its lock expires.
  */
+import type { EventEmitter } from 'node:events';
 import { type Job, Worker } from 'bullmq';
 import { connectCluster } from '../app/cluster-connections.ts';
 import { createStepContext } from '../app/step-context.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { redact } from '../secrets/redact.ts';
 import { execute } from '../steps/executors.ts';
 import type { StepOutcome } from '../steps/step-outcome.ts';
 import { settleError, settleOutcome } from './job-outcome.ts';
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   readonly runs?: boolean;
   /** Key prefix of the queues (default `meshpeer`). */
   readonly prefix?: string;
+  /** Where connection errors are reported (default: one redacted line on stderr). */
+  readonly onError?: (line: string) => void;
 }
 
 /** Running workers. */
@@ -91,6 +95,20 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
             maxStalledCount: 10,
           },
         );
+  // Redis going away is expected (restarts, failovers): BullMQ reconnects by itself, so report one
+  // line per failure instead of letting an unhandled 'error' event print a stack trace.
+  const report = options.onError ?? ((line: string) => process.stderr.write(`${redact(line)}\n`));
+  const emitters: Array<[string, EventEmitter | undefined]> = [
+    ['step worker', stepWorker],
+    ['run worker', runWorker],
+    ['queue events', queues?.stepEvents],
+    ['runs queue', queues?.runs],
+    ['steps queue', queues?.steps],
+    ['redis client', queues?.redis],
+  ];
+  for (const [name, emitter] of emitters) {
+    emitter?.on('error', (err: Error) => report(`meshpeer ${name}: ${err.message} (retrying)`));
+  }
   await Promise.all([stepWorker.waitUntilReady(), runWorker?.waitUntilReady()]);
   return {
     async close() {
