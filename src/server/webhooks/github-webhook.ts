@@ -4,11 +4,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { deliveryIdOf } from './delivery-id.ts';
 import { headerValue, type WebhookHeaders, type WebhookOutcome } from './webhook-outcome.ts';
 import {
-  decodePayload,
   type ParsedWebhook,
+  readDelivery,
   refuseOversized,
   settleWebhook,
   type WebhookContext,
@@ -126,15 +125,11 @@ export async function handleGithubWebhook(
   if (oversized !== undefined) return oversized;
   const check = verifyGithubSignature(body, headers, options.secret);
   if (check !== 'ok') return { status: 401, reason: check, detail: REFUSALS[check] };
-  const eventName = headerValue(headers, 'x-github-event');
-  if (eventName === undefined)
-    return { status: 400, reason: 'malformed', detail: 'x-github-event header is missing' };
-  let payload: unknown;
-  try {
-    payload = decodePayload(body, headerValue(headers, 'content-type'));
-  } catch {
-    return { status: 400, reason: 'malformed', detail: 'body is not valid json' };
-  }
-  const deliveryId = deliveryIdOf(headerValue(headers, 'x-github-delivery'), body);
-  return settleWebhook('github', parseGithubEvent(eventName, payload, deliveryId), options);
+  const delivery = readDelivery(body, headers, 'x-github-event', 'x-github-delivery');
+  if ('status' in delivery) return delivery;
+  return settleWebhook(
+    'github',
+    parseGithubEvent(delivery.eventName, delivery.payload, delivery.deliveryId),
+    options,
+  );
 }

@@ -4,11 +4,10 @@
  */
 import { z } from 'zod';
 import { constantTimeEqual } from './constant-time.ts';
-import { deliveryIdOf } from './delivery-id.ts';
 import { headerValue, type WebhookHeaders, type WebhookOutcome } from './webhook-outcome.ts';
 import {
-  decodePayload,
   type ParsedWebhook,
+  readDelivery,
   refuseOversized,
   settleWebhook,
   type WebhookContext,
@@ -123,15 +122,11 @@ export async function handleGitlabWebhook(
       detail: 'x-gitlab-token does not match the configured secret',
     };
   }
-  const eventName = headerValue(headers, 'x-gitlab-event');
-  if (eventName === undefined)
-    return { status: 400, reason: 'malformed', detail: 'x-gitlab-event header is missing' };
-  let payload: unknown;
-  try {
-    payload = decodePayload(body, headerValue(headers, 'content-type'));
-  } catch {
-    return { status: 400, reason: 'malformed', detail: 'body is not valid json' };
-  }
-  const deliveryId = deliveryIdOf(headerValue(headers, 'x-gitlab-event-uuid'), body);
-  return settleWebhook('gitlab', parseGitlabEvent(eventName, payload, deliveryId), options);
+  const delivery = readDelivery(body, headers, 'x-gitlab-event', 'x-gitlab-event-uuid');
+  if ('status' in delivery) return delivery;
+  return settleWebhook(
+    'gitlab',
+    parseGitlabEvent(delivery.eventName, delivery.payload, delivery.deliveryId),
+    options,
+  );
 }

@@ -1,10 +1,13 @@
+import { deliveryIdOf } from './delivery-id.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import {
   checkBodySize,
+  headerValue,
   type PlanPrEvent,
   type SyncEvent,
   type TrackedTarget,
   type WebhookEvent,
+  type WebhookHeaders,
   type WebhookOutcome,
   type WebhookProvider,
 } from './webhook-outcome.ts';
@@ -68,4 +71,33 @@ export async function settleWebhook(
     return { status: 200, reason: 'replayed', detail: `delivery ${event.deliveryId} was already handled` };
   }
   return { status: 202, reason: 'accepted', event };
+}
+
+/** A verified delivery's event name, JSON payload and delivery id. */
+export interface Delivery {
+  readonly eventName: string;
+  readonly payload: unknown;
+  readonly deliveryId: string;
+}
+
+/**
+ * Reads the event of a delivery whose signature already checked out, or the 400 that refuses it;
+ * the delivery id falls back to a hash of the body when the provider sent none.
+ */
+export function readDelivery(
+  body: Buffer,
+  headers: WebhookHeaders,
+  eventHeader: string,
+  deliveryHeader: string,
+): Delivery | WebhookOutcome {
+  const eventName = headerValue(headers, eventHeader);
+  if (eventName === undefined)
+    return { status: 400, reason: 'malformed', detail: `${eventHeader} header is missing` };
+  let payload: unknown;
+  try {
+    payload = decodePayload(body, headerValue(headers, 'content-type'));
+  } catch {
+    return { status: 400, reason: 'malformed', detail: 'body is not valid json' };
+  }
+  return { eventName, payload, deliveryId: deliveryIdOf(headerValue(headers, deliveryHeader), body) };
 }
