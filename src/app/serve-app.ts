@@ -227,6 +227,7 @@ export async function startServe(
     ? await startWorkers({
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
+        queues: ctx.queues,
         overrides: ctx.overrides,
         loadSource: ctx.sources.load,
         stepConcurrency: config.stepConcurrency,

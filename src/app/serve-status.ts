@@ -11,7 +11,7 @@ import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { RedisRunStore } from '../run/redis-run-store.ts';
 import { checkReadiness, type ReadinessReport } from '../server/readiness.ts';
 import { runSummary, type StatusSnapshot, type TopologyGraph } from '../server/status-snapshot.ts';
-import { parseTopology } from '../topology/index.ts';
+import { parseTopology, placeLabel } from '../topology/index.ts';
 
 /** What the status functions read. */
 export interface ServeStatusDeps {
@@ -56,14 +56,8 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
             clusters: parsed.topology.clusters.map((c) => c.name),
             peerings: parsed.topology.peerings.map((p) => ({
               id: p.id,
-              acceptor:
-                p.acceptor.partition === 'default'
-                  ? p.acceptor.cluster
-                  : `${p.acceptor.cluster}/${p.acceptor.partition}`,
-              dialer:
-                p.dialer.partition === 'default'
-                  ? p.dialer.cluster
-                  : `${p.dialer.cluster}/${p.dialer.partition}`,
+              acceptor: placeLabel(p.acceptor.cluster, p.acceptor.partition),
+              dialer: placeLabel(p.dialer.cluster, p.dialer.partition),
             })),
           }
         : undefined;

@@ -3,7 +3,7 @@ import type { ConsulClient } from '../consul/consul-client.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import { defaultConsulConnector, readSecretValue } from '../observe/index.ts';
 import type { StepContext } from '../steps/step-context.ts';
-import type { AclSpec, ClusterSpec } from '../topology/index.ts';
+import { type AclSpec, aclTokenRef, type ClusterSpec } from '../topology/index.ts';
 
 /** A StepContext over the given clusters; Consul clients are created once per cluster. */
 export function createStepContext(
@@ -21,15 +21,8 @@ export function createStepContext(
   const connect = async (name: string): Promise<ConsulClient> => {
     const s = spec(name);
     const kube = clients(name);
-    const ref = s.consul.aclToken;
-    const token =
-      acls.enabled && ref
-        ? await readSecretValue(kube, {
-            namespace: ref.namespace ?? s.consul.namespace,
-            name: ref.secret,
-            key: ref.key,
-          })
-        : undefined;
+    const ref = aclTokenRef(s);
+    const token = acls.enabled && ref ? await readSecretValue(kube, ref) : undefined;
     return defaultConsulConnector(s, kube, token);
   };
   return {

@@ -32,7 +32,7 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
   const queues = await openQueues(a.redisUrl);
   const workers =
     a.wait && a.localWorker
-      ? await startWorkers({ redisUrl: a.redisUrl, overrides: a.access.overrides })
+      ? await startWorkers({ redisUrl: a.redisUrl, overrides: a.access.overrides, queues })
       : undefined;
   const c = paint(colorEnabled());
   try {

@@ -3,6 +3,7 @@
  * every failure to an exit code (0 ok, 1 error, 2 "changes present" for plan-like commands).
  */
 import { Command, CommanderError } from 'commander';
+import { safeErrorMessage } from '../secrets/redact.ts';
 import { registerCommands } from './commands.ts';
 
 /** Builds the full program; exported so tests can inspect help and parse without a process. */
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
-    process.stderr.write(`meshpeer: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`meshpeer: ${safeErrorMessage(err)}\n`);
     return 1;
   }
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { type ProbeReport, probe } from '../peering/probe.ts';
 import { decodeToken } from '../peering/token-codec.ts';
-import { registerSecret, safeErrorMessage } from '../secrets/redact.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
 import { colorEnabled, err, out, outJson, paint, parseOutput } from './output.ts';
 import { readTokenSource } from './token-command.ts';
 
@@ -40,7 +40,6 @@ async function runProbe(flags: ProbeFlags): Promise<void> {
   const format = parseOutput(flags.output, ['text', 'json']);
   try {
     const token = decodeToken(await readTokenSource(flags.tokenFile));
-    registerSecret(token.EstablishmentSecret);
     const report = await probe(token, {
       local: { Partition: flags.partition, Datacenter: flags.datacenter, Locality: undefined },
       timeoutMs: positiveInt(flags.timeout, '--timeout'),

@@ -1,6 +1,7 @@
 /** Live progress lines for runs: one line per finished step, grouped by lane, with timing. */
 import type { RunRecord } from '../run/run-record.ts';
 import type { StepResult } from '../run/step-result.ts';
+import { placeLabel } from '../topology/index.ts';
 import type { Paint } from './output.ts';
 
 const symbols: Record<StepResult['status'], string> = {
@@ -13,8 +14,7 @@ const symbols: Record<StepResult['status'], string> = {
 /** `cluster-01 <-> cluster-02` from a verify step id (`verify/a/default/b/default`). */
 function verifiedPair(id: string): string {
   const [, a = '', ap = '', d = '', dp = ''] = id.split('/');
-  const place = (c: string, p: string) => (p === 'default' ? c : `${c}/${p}`);
-  return `${place(a, ap)} <-> ${place(d, dp)}`;
+  return `${placeLabel(a, ap)} <-> ${placeLabel(d, dp)}`;
 }
 
 /** One progress line for a finished step. */

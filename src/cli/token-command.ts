@@ -25,7 +25,6 @@ async function inspect(source: string, options: { output: string }): Promise<voi
   const format = parseOutput(options.output, ['text', 'json']);
   try {
     const token = decodeToken(await readTokenSource(source));
-    registerSecret(token.EstablishmentSecret);
     const view = inspectToken(token);
     if (format === 'json') outJson(view);
     else out(formatInspection(view));

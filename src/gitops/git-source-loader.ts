@@ -56,8 +56,9 @@ export function createGitSources(options: GitSourcesOptions): GitSources {
     async load(desired) {
       if (desired.kind === 'inline') return { fileName: desired.fileName, content: desired.content };
       const git = source(desired.url, desired.branch);
-      await git.fetchRevision(desired.sha);
-      return { fileName: desired.path, content: await git.readFile(desired.sha, desired.path) };
+      // One queue slot: readFileAt fetches the commit when it is not cached yet, then reads it.
+      const file = await git.readFileAt(desired.sha, desired.path);
+      return { fileName: desired.path, content: file.content };
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Each peering's health from the newest verification that checked it, across recent runs. */
 import type { RunRecord } from '../run/run-record.ts';
+import { placeLabel } from '../topology/index.ts';
 
 /** One peering's latest verification. */
 export interface PeeringHealth {
@@ -16,9 +17,7 @@ export interface PeeringHealth {
 
 function endpoints(id: string): { acceptor: string; dialer: string } {
   const [, ac = '?', ap = 'default', dc = '?', dp = 'default'] = id.split('/');
-  const name = (cluster: string, partition: string) =>
-    partition === 'default' ? cluster : `${cluster}/${partition}`;
-  return { acceptor: name(ac, ap), dialer: name(dc, dp) };
+  return { acceptor: placeLabel(ac, ap), dialer: placeLabel(dc, dp) };
 }
 
 /** The newest verification result per peering in `runs` (newest first), sorted by id. */

@@ -2,6 +2,8 @@
  * One poll of a tracked branch: list the server's refs (no pack download), and when the head is
  * a commit no run was requested for yet, request a run for exactly that commit.
  */
+
+import { safeErrorMessage } from '../secrets/redact.ts';
 import type { GitSource } from '../source/git-source.ts';
 import { requestSync, type SyncDeps } from './sync-request.ts';
 import type { TrackedRepo } from './tracked-repo.ts';
@@ -24,7 +26,7 @@ export async function pollRepo(deps: SyncDeps, repo: TrackedRepo, source: GitSou
   try {
     head = await source.headRevision();
   } catch (err) {
-    return { result: 'error', error: (err as Error).message };
+    return { result: 'error', error: safeErrorMessage(err) };
   }
   if (head === before) return { result: 'unchanged', head };
   // A webhook may have recorded a newer commit while the refs were listed; then it already won.

@@ -9,7 +9,7 @@ import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
 import { helmFacts, latestDeployed } from '../kube/helm-release.ts';
 import { registerSecret } from '../secrets/redact.ts';
-import type { ClusterSpec, Topology } from '../topology/index.ts';
+import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
 import { observeConsul } from './observe-consul.ts';
 import type { ObservedCluster } from './observed-state.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
@@ -71,20 +71,11 @@ async function consulClients(
   connect: ConsulConnector,
 ) {
   if (!topology.acls.enabled) return { main: connect(spec, kube), acl: { enabled: false } };
-  const ref = spec.consul.aclToken;
-  const token = ref
-    ? await readSecretValue(kube, {
-        namespace: ref.namespace ?? spec.consul.namespace,
-        name: ref.secret,
-        key: ref.key,
-      })
-    : undefined;
-  const gatewayRef = topology.acls.meshGatewayTokenSecret;
-  const gatewayToken = await readSecretValue(kube, {
-    namespace: gatewayRef?.namespace ?? spec.consul.namespace,
-    name: gatewayRef?.secret ?? `${spec.consul.release}-mesh-gateway-acl-token`,
-    key: gatewayRef?.key ?? 'token',
-  });
+  const ref = aclTokenRef(spec);
+  const [token, gatewayToken] = await Promise.all([
+    ref ? readSecretValue(kube, ref) : undefined,
+    readSecretValue(kube, meshGatewayTokenRef(spec, topology.acls)),
+  ]);
   return {
     main: connect(spec, kube, token),
     acl: { enabled: true, ...(gatewayToken !== undefined && { gateway: connect(spec, kube, gatewayToken) }) },

@@ -1,6 +1,7 @@
 /** Reads what Consul itself reports for one cluster: peerings with stream status, and ACL facts. */
 import { permissionsFromPolicies } from '../consul/acl-rules.ts';
 import { type ConsulClient, ConsulError } from '../consul/consul-client.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import type { ConsulFacts, ConsulPeeringFacts, PeeringState } from './observed-state.ts';
 
@@ -61,7 +62,7 @@ export async function observeConsul(
       ...(gateway && { meshGatewayPermissions: gateway }),
     };
   } catch (err) {
-    if (err instanceof ConsulError) return { reachable: false, error: err.message };
+    if (err instanceof ConsulError) return { reachable: false, error: safeErrorMessage(err) };
     throw err;
   }
 }

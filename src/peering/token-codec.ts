@@ -2,6 +2,8 @@
  * Encodes and decodes peering tokens exactly as Consul does (`EncodeToken`/`DecodeToken` in
  * agent/consul/peering_backend.go): standard padded base64 of Go's compact JSON for the struct.
  */
+
+import { registerSecret } from '../secrets/redact.ts';
 import { goField, goJsonString, goJsonStringList } from './go-json.ts';
 import type { PeeringToken, PeeringTokenLocality, PeeringTokenRemote } from './peering-token.ts';
 import { TokenError } from './token-error.ts';
@@ -74,7 +76,10 @@ export function decodeToken(text: string): PeeringToken {
     // JSON.parse messages quote the input, which holds the establishment secret: say less.
     throw new TokenError('invalid-json', 'peering token is not valid JSON after base64 decoding');
   }
-  return tokenFromJson(parsed);
+  const token = tokenFromJson(parsed);
+  // Every decoded token's secret is masked in any later outward text, whoever decoded it.
+  registerSecret(token.EstablishmentSecret);
+  return token;
 }
 
 /** Builds a token from already parsed JSON with Go's field matching and type rules. */

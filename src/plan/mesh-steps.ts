@@ -1,7 +1,7 @@
 /** Plans the `mesh-gateway` step (Mesh and ProxyDefaults) and the `acl` repair step per cluster. */
 import { meshResource, proxyDefaultsResource } from '../kube/consul-resources.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
-import type { ClusterSpec } from '../topology/index.ts';
+import { type ClusterSpec, meshGatewayTokenRef } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';
 
@@ -72,7 +72,6 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
   const held = observed.consul.meshGatewayPermissions ?? [];
   const missing = ctx.topology.acls.meshGatewayRequires.filter((p) => !held.includes(p));
   if (missing.length === 0) return undefined;
-  const ref = ctx.topology.acls.meshGatewayTokenSecret;
   return {
     id: `acl/${spec.name}/mesh-gateway`,
     kind: 'acl',
@@ -81,7 +80,7 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
     target: {
       kind: 'ACLPolicy',
       namespace: spec.consul.namespace,
-      name: ref?.secret ?? `${spec.consul.release}-mesh-gateway-acl-token`,
+      name: meshGatewayTokenRef(spec, ctx.topology.acls).name,
     },
     reason: `the mesh gateway token lacks ${missing.join(', ')}: without peering:read gateways never build peering routes`,
     dependsOn: [],

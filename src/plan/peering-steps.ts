@@ -161,7 +161,8 @@ function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): 
 /** A missing copy makes the dialer establish again once it is restored: with a used token, that fails. */
 function copyMissing(p: PeeringSpec, sides: Sides): string | undefined {
   const { name, dialerNamespace } = p.tokenSecret;
-  const present = sides.d.tokenSecrets.some((s) => s.name === name && s.namespace === dialerNamespace);
+  const present =
+    findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`) !== undefined;
   return present
     ? undefined
     : `token Secret ${name} is missing in ${p.dialer.cluster}, and restoring it makes the dialer establish again`;

@@ -29,11 +29,6 @@ export function createPlanContext(topology: Topology, observed: ObservedState): 
   };
 }
 
-/** Equality of plain JSON-like values, independent of key order. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
 /** JSON with sorted keys, for hashing and comparing. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>

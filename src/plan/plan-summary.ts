@@ -1,5 +1,5 @@
 /** Counts for the summary line and the peering edges for the topology graph. */
-import type { Topology } from '../topology/index.ts';
+import { placeLabel, type Topology } from '../topology/index.ts';
 import type { PlanEdge, PlanSummary } from './plan.ts';
 import type { Step } from './step.ts';
 
@@ -15,9 +15,6 @@ export function summarize(steps: readonly Step[]): PlanSummary {
   };
 }
 
-const label = (cluster: string, partition: string) =>
-  partition === 'default' ? cluster : `${cluster}/${partition}`;
-
 /** Desired peerings as edges marked added, changed, blocked or unchanged, plus pruned ones as removed. */
 export function planEdges(t: Topology, steps: readonly Step[]): PlanEdge[] {
   const byPeering = new Map<string, Step[]>();
@@ -31,8 +28,8 @@ export function planEdges(t: Topology, steps: readonly Step[]): PlanEdge[] {
     const status = blocked ? 'blocked' : created ? 'added' : changed ? 'changed' : 'unchanged';
     return {
       id: p.id,
-      acceptor: label(p.acceptor.cluster, p.acceptor.partition),
-      dialer: label(p.dialer.cluster, p.dialer.partition),
+      acceptor: placeLabel(p.acceptor.cluster, p.acceptor.partition),
+      dialer: placeLabel(p.dialer.cluster, p.dialer.partition),
       status,
     };
   });

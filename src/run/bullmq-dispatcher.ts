@@ -6,7 +6,7 @@ import { Job } from 'bullmq';
 import type { Topology } from '../topology/index.ts';
 import type { StepJobResult } from './job-outcome.ts';
 import { type Queues, safeJobId } from './queues.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { type RetryPolicy, stepDeadline } from './retry-policy.ts';
 import type { StepDispatcher } from './step-dispatcher.ts';
 import { clustersOf, type StepJobData } from './step-job.ts';
 import type { StepResult } from './step-result.ts';
@@ -20,7 +20,7 @@ export function createBullmqDispatcher(
   return {
     async dispatch(step, context) {
       const started = Date.now();
-      const deadline = started + (step.kind === 'verify' ? step.params.timeoutMs : policy.stepDeadlineMs);
+      const deadline = stepDeadline(step, policy, started);
       const data: StepJobData = {
         runId: context.runId,
         planHash: context.planHash,

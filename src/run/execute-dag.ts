@@ -4,6 +4,7 @@
  * and everything else goes on.
  */
 import type { Step } from '../plan/index.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
 import { type StepResult, skipped } from './step-result.ts';
 
 /** Runs `steps` (dependencies outside the list count as satisfied) and returns results in plan order. */
@@ -38,7 +39,7 @@ export async function executeDag(
         step.id,
         run(step)
           .then(record, (err: unknown) =>
-            record({ ...skipped(step, `failed: ${String(err)}`), status: 'failed' }),
+            record({ ...skipped(step, `failed: ${safeErrorMessage(err)}`), status: 'failed' }),
           )
           .finally(() => running.delete(step.id)),
       );

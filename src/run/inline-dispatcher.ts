@@ -6,7 +6,13 @@ import type { Step } from '../plan/index.ts';
 import { execute } from '../steps/executors.ts';
 import type { StepContext } from '../steps/step-context.ts';
 import { classifyError } from './error-class.ts';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy, recheckDelay } from './retry-policy.ts';
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  recheckDelay,
+  stepDeadline,
+} from './retry-policy.ts';
 import type { StepDispatcher } from './step-dispatcher.ts';
 import type { StepResult } from './step-result.ts';
 
@@ -21,7 +27,7 @@ export function createInlineDispatcher(
   return {
     async dispatch(step) {
       const started = Date.now();
-      const deadline = started + (step.kind === 'verify' ? step.params.timeoutMs : policy.stepDeadlineMs);
+      const deadline = stepDeadline(step, policy, started);
       const result = (
         status: StepResult['status'],
         detail: string,

@@ -12,11 +12,6 @@ export const RUNS_QUEUE = 'runs';
 /** Queue of step executions. */
 export const STEPS_QUEUE = 'steps';
 
-/** A Redis connection suitable for BullMQ workers and QueueEvents (blocking commands). */
-export function workerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
-}
-
 /** A Redis connection for producers and stores: fail fast instead of queueing commands offline. */
 export function clientConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });

@@ -43,6 +43,7 @@ const ok = (r: StepResult) => r.status === 'done' || r.status === 'unchanged';
 
 class RunState {
   readonly failedLanes = new Set<string>();
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(
     public record: RunRecord,
@@ -72,11 +73,16 @@ class RunState {
     return new RunState(record, deps);
   }
 
-  async add(result: StepResult): Promise<void> {
+  /**
+   * Records a step result. Saves are chained, so records land in order and a failed save (Redis
+   * away for a moment) is not an unhandled rejection: finish() saves the whole record again.
+   */
+  add(result: StepResult): void {
     if (!ok(result) && result.lane !== 'verify') this.failedLanes.add(result.lane);
     this.record = { ...this.record, steps: [...this.record.steps, result] };
     this.deps.onEvent?.({ type: 'step', result });
-    await this.deps.store.save(this.record);
+    const snapshot = this.record;
+    this.saving = this.saving.then(() => this.deps.store.save(snapshot)).catch(() => undefined);
   }
 
   async finish(status: RunRecord['status'], failure?: string): Promise<RunRecord> {
@@ -86,6 +92,7 @@ class RunState {
       finishedAt: new Date().toISOString(),
       ...(failure !== undefined && { failure }),
     };
+    await this.saving;
     await this.deps.store.save(this.record);
     this.deps.onEvent?.({ type: 'finished', record: this.record });
     return this.record;
@@ -126,13 +133,13 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
       work,
       (step) =>
         deps.dispatcher.dispatch(step, { runId: input.runId, pass: String(pass), planHash: current.hash }),
-      (r) => void state.add(r),
+      (r) => state.add(r),
     );
     current = await plan(input, deps, state, pass + 1);
     if (!results.some((r) => r.status === 'done')) break;
   }
   for (const step of current.steps.filter((s) => s.blockedBy !== undefined))
-    await state.add({
+    state.add({
       ...skipped(
         step,
         `blocked by ${step.blockedBy}: ${current.errors.find((e) => e.id === step.blockedBy)?.fix ?? ''}`,
@@ -143,7 +150,7 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
   await executeDag(
     runnable(current, state, true),
     (step) => deps.dispatcher.dispatch(step, { runId: input.runId, pass: 'verify', planHash: current.hash }),
-    (r) => void state.add(r),
+    (r) => state.add(r),
   );
   const errors = current.errors.map((e) => ({
     id: e.id,

@@ -1,3 +1,5 @@
+import type { Step } from '../plan/index.ts';
+
 /** Retry and waiting limits shared by the inline runner and the BullMQ workers. */
 
 /** How persistent step execution is. */
@@ -29,4 +31,9 @@ export function backoffDelay(
  */
 export function recheckDelay(waits: number, capMs: number): number {
   return Math.min(capMs, 100 * 2 ** Math.min(waits, 10));
+}
+
+/** When waiting for a step turns into failure: a verify step has its own bound, others the policy's. */
+export function stepDeadline(step: Step, policy: RetryPolicy, started: number): number {
+  return started + (step.kind === 'verify' ? step.params.timeoutMs : policy.stepDeadlineMs);
 }

@@ -13,7 +13,7 @@ import { redact } from '../secrets/redact.ts';
 import { execute } from '../steps/executors.ts';
 import type { StepOutcome } from '../steps/step-outcome.ts';
 import { settleError, settleOutcome } from './job-outcome.ts';
-import { openQueues, QUEUE_PREFIX, RUNS_QUEUE, STEPS_QUEUE } from './queues.ts';
+import { openQueues, QUEUE_PREFIX, type Queues, RUNS_QUEUE, STEPS_QUEUE } from './queues.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { processRunJob, type SourceLoader } from './run-job.ts';
 import type { StepJobData } from './step-job.ts';
@@ -31,6 +31,8 @@ export interface WorkerOptions {
   readonly runs?: boolean;
   /** Key prefix of the queues (default `meshpeer`). */
   readonly prefix?: string;
+  /** Queues this process already opened on the same Redis and prefix, to share instead of opening again. */
+  readonly queues?: Queues;
   /** Where connection errors are reported (default: one redacted line on stderr). */
   readonly onError?: (line: string) => void;
 }
@@ -75,7 +77,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     { ...common, concurrency: options.stepConcurrency ?? 16, maxStalledCount: 3 },
   );
   const queues =
-    options.runs === false ? undefined : await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX);
+    options.runs === false
+      ? undefined
+      : (options.queues ?? (await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX)));
   const runWorker =
     queues === undefined
       ? undefined
@@ -113,7 +117,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   return {
     async close() {
       await Promise.all([runWorker?.close(), stepWorker.close()]);
-      await queues?.close();
+      // Queues the caller passed in are the caller's to close.
+      if (options.queues === undefined) await queues?.close();
     },
   };
 }

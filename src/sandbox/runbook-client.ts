@@ -12,6 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { createKubeClusterClient } from '../kube/kube-cluster-client.ts';
 import { registerSecret } from '../secrets/redact.ts';
+import { SANDBOX_ADMIN_SERVICE } from './sandbox-admin.ts';
 
 /** The field manager of the walk's writes. */
 export const RUNBOOK_FIELD_MANAGER = 'meshpeer-runbook';
@@ -132,9 +133,17 @@ export class RunbookClient {
     return value;
   }
 
+  private proxy: ReturnType<typeof createKubeClusterClient> | undefined;
+
+  /** One client for every proxied call: building one per call would re-wrap its connection reuse each time. */
+  private proxyClient(): ReturnType<typeof createKubeClusterClient> {
+    this.proxy ??= createKubeClusterClient(this.cluster, this.kc, { timeoutMs: 10_000 });
+    return this.proxy;
+  }
+
   /** A GET against Consul's HTTP API through the service proxy; JSON on 200, else the status and text. */
   async consul(path: string, token?: string): Promise<{ status: number; json?: unknown; text: string }> {
-    const client = createKubeClusterClient(this.cluster, this.kc, { timeoutMs: 10_000 });
+    const client = this.proxyClient();
     const headers: Record<string, string> = token === undefined ? {} : { 'x-consul-token': token };
     const res = await client.proxyRequest(this.consulService.namespace, this.consulService.name, path, {
       method: 'GET',
@@ -148,13 +157,18 @@ export class RunbookClient {
 
   /** A raw request to the sandbox admin API through the service proxy. */
   async admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    const client = createKubeClusterClient(this.cluster, this.kc, { timeoutMs: 10_000 });
-    const res = await client.proxyRequest('kube-system', 'meshpeer-sandbox:admin', path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      timeoutMs: 10_000,
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    const client = this.proxyClient();
+    const res = await client.proxyRequest(
+      SANDBOX_ADMIN_SERVICE.namespace,
+      `${SANDBOX_ADMIN_SERVICE.name}:${SANDBOX_ADMIN_SERVICE.port}`,
+      path,
+      {
+        method,
+        headers: { 'content-type': 'application/json' },
+        timeoutMs: 10_000,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      },
+    );
     if (res.status !== 200)
       throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${res.body.trim()}`);
     return JSON.parse(res.body) as unknown;

@@ -15,11 +15,6 @@ export function registerSecret(value: string | undefined | null): void {
   if (trimmed.length >= 8) registered.add(trimmed);
 }
 
-/** Forgets every registered secret (tests only). */
-export function clearRegisteredSecrets(): void {
-  registered.clear();
-}
-
 const patterns: ReadonlyArray<[RegExp, string]> = [
   // Authorization headers and bearer tokens.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redact } from '../secrets/redact.ts';
-import type { DeliveryLog } from './webhooks/delivery-log.ts';
+import { type DeliveryLog, deliveryKey } from './webhooks/delivery-log.ts';
 import { handleGithubWebhook } from './webhooks/github-webhook.ts';
 import { handleGitlabWebhook } from './webhooks/gitlab-webhook.ts';
 import {
@@ -41,7 +41,7 @@ async function settle(
     try {
       await options.enqueue(event);
     } catch {
-      await options.deliveries.forget(`${provider}:${event.deliveryId}`).catch(() => {});
+      await options.deliveries.forget(deliveryKey(provider, event.deliveryId)).catch(() => {});
       options.onOutcome?.(provider, 'enqueue_failed');
       return reply
         .code(503)

@@ -3,6 +3,7 @@ import { CONSUL_API_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/
 import { helmFacts, latestDeployed } from '../kube/helm-release.ts';
 import { readSecretValue } from '../observe/index.ts';
 import { helmErrors, type StepOf } from '../plan/index.ts';
+import { meshGatewayTokenRef } from '../topology/index.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged } from './step-outcome.ts';
 
@@ -37,13 +38,10 @@ const ruleFor: Record<string, string> = {
 
 /** Adds the missing runbook rules to the mesh gateway token's first policy. */
 export async function runAcl(step: StepOf<'acl'>, ctx: StepContext): Promise<StepOutcome> {
-  const spec = ctx.spec(step.lane);
-  const ref = ctx.acls.meshGatewayTokenSecret;
-  const token = await readSecretValue(ctx.cluster(step.lane), {
-    namespace: ref?.namespace ?? spec.consul.namespace,
-    name: ref?.secret ?? `${spec.consul.release}-mesh-gateway-acl-token`,
-    key: ref?.key ?? 'token',
-  });
+  const token = await readSecretValue(
+    ctx.cluster(step.lane),
+    meshGatewayTokenRef(ctx.spec(step.lane), ctx.acls),
+  );
   if (token === undefined)
     return terminal(
       `the mesh gateway token Secret of ${step.lane} was not found: set acls.meshGateway.tokenSecret`,

@@ -4,6 +4,7 @@
  * until Consul is past PENDING).
  */
 import {
+  CONSUL_API_VERSION,
   COPIED_FROM_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
@@ -46,7 +47,7 @@ async function clearTerminated(
 export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome> {
   const client = ctx.cluster(step.lane);
   const key = {
-    apiVersion: 'consul.hashicorp.com/v1alpha1',
+    apiVersion: CONSUL_API_VERSION,
     kind: 'PeeringAcceptor',
     namespace: step.params.namespace,
     name: step.params.name,
@@ -138,7 +139,7 @@ export async function runDialer(step: StepOf<'dialer'>, ctx: StepContext): Promi
     );
   }
   const consul = await ctx.consul(step.lane);
-  const partition = live.metadata.annotations?.['meshpeer.dev/partition'];
+  const partition = live.metadata.annotations?.[PARTITION_ANNOTATION];
   const peering = await consul.readPeering(live.metadata.name, partition);
   if (peering === undefined || peering.State === 'PENDING')
     return waiting(`waiting for Consul to establish peering ${live.metadata.name}`, 500, wrote);

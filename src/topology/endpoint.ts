@@ -21,6 +21,11 @@ export function resolveEndpoint(input: EndpointInput): Endpoint {
   };
 }
 
+/** How a place is shown to people: the cluster, with `/partition` unless it is the default one. */
+export function placeLabel(cluster: string, partition: string): string {
+  return partition === 'default' ? cluster : `${cluster}/${partition}`;
+}
+
 /** `cluster/partition`, the key meshpeer uses for a place that peers. */
 export function placeKey(cluster: string, partition: string): string {
   return `${cluster}/${partition}`;

@@ -1,8 +1,7 @@
 /** Describes a topology in plain sentences: what each cluster does and what flows where. */
-import type { Topology } from './topology.ts';
 
-const place = (cluster: string, partition: string) =>
-  partition === 'default' ? cluster : `${cluster}/${partition}`;
+import { placeLabel } from './endpoint.ts';
+import type { Topology } from './topology.ts';
 
 /** Lines explaining the peerings and exports of a topology, in a stable order. */
 export function explainTopology(t: Topology): string[] {
@@ -14,8 +13,8 @@ export function explainTopology(t: Topology): string[] {
     );
   }
   for (const p of t.peerings) {
-    const a = place(p.acceptor.cluster, p.acceptor.partition);
-    const d = place(p.dialer.cluster, p.dialer.partition);
+    const a = placeLabel(p.acceptor.cluster, p.acceptor.partition);
+    const d = placeLabel(p.dialer.cluster, p.dialer.partition);
     lines.push(
       `peering ${a} <-> ${d}: ${a} generates a token (PeeringAcceptor ${p.dialer.peerName}), meshpeer copies Secret ${p.tokenSecret.name} to ${p.dialer.cluster}, ${d} dials (PeeringDialer ${p.acceptor.peerName}); gateways in ${p.meshGatewayMode} mode`,
     );
@@ -30,7 +29,7 @@ export function explainTopology(t: Topology): string[] {
             : `sameness group ${c.samenessGroup}`,
       );
       lines.push(
-        `export ${s.namespace ? `${s.namespace}/` : ''}${s.name} from ${place(e.cluster, e.partition)} to ${to.join(', ')}`,
+        `export ${s.namespace ? `${s.namespace}/` : ''}${s.name} from ${placeLabel(e.cluster, e.partition)} to ${to.join(', ')}`,
       );
     }
   }

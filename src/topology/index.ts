@@ -4,11 +4,12 @@
  * clusters, queues or the network.
  */
 export { type Diagnostic, formatDiagnostic } from './diagnostic.ts';
-export { placeKey } from './endpoint.ts';
+export { placeKey, placeLabel } from './endpoint.ts';
 export { explainTopology } from './explain.ts';
 export { topologyJsonSchema } from './json-schema.ts';
 export { type LoadResult, loadTopologyFile, parseTopology, TopologyReadError } from './load.ts';
 export { API_VERSION, KIND, type TopologyFile } from './schema.ts';
+export { aclTokenRef, meshGatewayTokenRef, type TokenRef } from './token-refs.ts';
 export type {
   AclSpec,
   ClusterSpec,

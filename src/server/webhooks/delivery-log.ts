@@ -9,6 +9,11 @@ export interface DeliveryLog {
   forget(deliveryId: string): Promise<void>;
 }
 
+/** The key a delivery is remembered by; `seen` and `forget` must agree on it. */
+export function deliveryKey(provider: string, deliveryId: string): string {
+  return `${provider}:${deliveryId}`;
+}
+
 /** GitHub allows redelivery for 3 days; remembering ids as long covers every legitimate replay. */
 export const DELIVERY_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 

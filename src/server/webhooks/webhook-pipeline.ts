@@ -1,5 +1,5 @@
 import { deliveryIdOf } from './delivery-id.ts';
-import type { DeliveryLog } from './delivery-log.ts';
+import { type DeliveryLog, deliveryKey } from './delivery-log.ts';
 import {
   checkBodySize,
   headerValue,
@@ -67,7 +67,7 @@ export async function settleWebhook(
   if (event.kind === 'ping') return { status: 200, reason: 'accepted', detail: 'pong', event };
   const untracked = trackingOutcome(event, context.targets);
   if (untracked !== undefined) return untracked;
-  if (await context.deliveries.seen(`${provider}:${event.deliveryId}`)) {
+  if (await context.deliveries.seen(deliveryKey(provider, event.deliveryId))) {
     return { status: 200, reason: 'replayed', detail: `delivery ${event.deliveryId} was already handled` };
   }
   return { status: 202, reason: 'accepted', event };
