@@ -113,13 +113,15 @@ export function forbidden(rt: ResourceType, name: string, why: string): KubeApiE
   );
 }
 
-/** 415 UnsupportedMediaType, e.g. strategic merge patch on a custom resource. */
-export function unsupportedMediaType(contentType: string, accepted: readonly string[]): KubeApiError {
+/**
+ * 415 UnsupportedMediaType for a body type the resource does not take (apiserver
+ * pkg/endpoints/handlers/negotiation/errors.go: no details).
+ */
+export function unsupportedMediaType(accepted: readonly string[]): KubeApiError {
   return new KubeApiError(
     415,
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
-    { causes: [{ reason: 'UnexpectedServerResponse', message: `unsupported content type ${contentType}` }] },
   );
 }
 

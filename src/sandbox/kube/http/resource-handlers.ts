@@ -11,6 +11,7 @@ import { writeOptions } from './request-options.ts';
 import type { ResourceRoute } from './request-route.ts';
 import { toTable, wantsTable } from './table-printer.ts';
 import { streamWatch } from './watch-stream.ts';
+import { readWriteBody } from './write-body.ts';
 
 /** What the handlers need from the server. */
 export interface ResourceContext {
@@ -141,12 +142,7 @@ async function handleWrite(
   const name = route.name ?? '';
   if (route.verb === 'create') {
     if (route.name !== undefined) throw methodNotAllowed();
-    const result = ctx.service.create(
-      route.rt,
-      route.namespace,
-      decode(await readBody(req), contentType),
-      options,
-    );
+    const result = ctx.service.create(route.rt, route.namespace, await readWriteBody(req, route.rt), options);
     return sendJson(res, 201, result.object, result.warnings);
   }
   if (route.verb === 'update') {
@@ -154,7 +150,7 @@ async function handleWrite(
       route.rt,
       route.namespace,
       name,
-      decode(await readBody(req), contentType),
+      await readWriteBody(req, route.rt),
       options,
     );
     return sendJson(res, 200, result.object, result.warnings);

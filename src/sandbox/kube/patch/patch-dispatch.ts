@@ -28,7 +28,7 @@ export function patchTypeOf(rt: ResourceType, contentType: string | undefined): 
   const bare = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const type = contentTypes[bare];
   if (type === undefined || (type === 'strategic' && !rt.builtIn)) {
-    throw unsupportedMediaType(bare, acceptedPatchTypes(rt));
+    throw unsupportedMediaType(acceptedPatchTypes(rt));
   }
   return type;
 }
@@ -43,8 +43,7 @@ export function applyPatch(
   try {
     if (type === 'json') return applyJsonPatch(live, patch);
     if (type === 'merge') return applyMergePatch(live, patch);
-    if (!rt.builtIn)
-      throw unsupportedMediaType('application/strategic-merge-patch+json', acceptedPatchTypes(rt));
+    if (!rt.builtIn) throw unsupportedMediaType(acceptedPatchTypes(rt));
     return applyStrategicMergePatch(live, patch);
   } catch (err) {
     if (err instanceof JsonPatchError) throw new KubeApiError(422, 'Invalid', err.message);
