@@ -56,7 +56,8 @@ export class StreamSession {
       const value = { PeerID: options.remotePeerID, ResponseNonce: '', ResourceURL: url, Error: undefined };
       this.transmit({ Payload: { $case: 'request', value } });
     }
-    this.sendHeartbeat();
+    // Consul's realHandleStream heartbeats on a ticker: the first one goes out a full interval
+    // (15 s) after the stream opens, never at once.
     this.timers.push(options.clock.setInterval(() => this.sendHeartbeat(), options.heartbeatIntervalMs));
     this.resetIdleTimer();
     this.unsubscribe = options.exports.subscribe(() => this.flushExports());
