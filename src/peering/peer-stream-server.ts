@@ -80,6 +80,8 @@ export function createPeerStreamServer(options: PeerStreamServerOptions): PeerSt
   };
   const server = new Server({ 'grpc.max_receive_message_length': 50 * 1024 * 1024 });
   server.addService(PeerStreamServiceService, {
+    // No leadership check: Consul forwards ExchangeSecret to its leader, so followers answer it
+    // (stream_resources.go); here the store stands for the state all servers share.
     exchangeSecret: exchangeSecretHandler(options.store),
     streamResources: (call: ServerDuplexStream<ReplicationMessage, ReplicationMessage>) => {
       void serveStream(context, call);

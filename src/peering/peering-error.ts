@@ -3,6 +3,7 @@
  * say what to fix. gRPC details come from the peer or grpc-js and never contain our secrets.
  */
 import { type ServiceError, status } from '@grpc/grpc-js';
+import { leaderAddressOf } from './leader-address.ts';
 
 /** Every way dialing a peer can fail. */
 export type PeeringErrorCode =
@@ -16,18 +17,24 @@ export type PeeringErrorCode =
   | 'timeout'
   | 'heartbeat-timeout'
   | 'terminated'
-  | 'closed';
+  | 'closed'
+  | 'not-consul';
 
-/** A dialer-side failure; `grpcCode` is set when the peer answered with a status. */
+/**
+ * A dialer-side failure; `grpcCode` is set when the peer answered with a status, `leaderAddress`
+ * when a follower named its leader (Consul's LeaderAddress detail: the leader's RPC address).
+ */
 export class PeeringError extends Error {
   readonly code: PeeringErrorCode;
   readonly grpcCode: status | undefined;
+  readonly leaderAddress: string | undefined;
 
-  constructor(code: PeeringErrorCode, message: string, grpcCode?: status) {
+  constructor(code: PeeringErrorCode, message: string, grpcCode?: status, leaderAddress?: string) {
     super(message);
     this.name = 'PeeringError';
     this.code = code;
     this.grpcCode = grpcCode;
+    this.leaderAddress = leaderAddress;
   }
 }
 
@@ -78,7 +85,8 @@ export function classifyCallError(error: unknown, address: string): PeeringError
 export function classifyStreamError(error: unknown, address: string): PeeringError {
   if (!isServiceError(error)) return classifyCallError(error, address);
   if (error.code === status.FAILED_PRECONDITION) {
-    return new PeeringError('follower', `${address}: ${error.details}`, error.code);
+    const leader = leaderAddressOf(error.metadata);
+    return new PeeringError('follower', `${address}: ${error.details}`, error.code, leader);
   }
   if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED) {
     return classifyCallError(error, address);

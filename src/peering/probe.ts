@@ -1,20 +1,17 @@
 /**
  * A full dialer handshake against an acceptor, stage by stage with latencies: TLS, secret
- * exchange, Open, subscriptions, one heartbeat round trip, trust bundle; then a clean close. Each
- * token can be probed once: the establishment secret is single use.
+ * exchange, Open (following a follower to the leader), subscriptions, optionally the first
+ * heartbeat, trust bundle; then a clean close. Each token can be probed once: the establishment
+ * secret is single use. It creates nothing itself, but the token's peering becomes ACTIVE on the
+ * acceptor: checkPeerHandshake is the side-effect-free check.
  */
 import { type Clock, DEFAULT_HEARTBEAT_INTERVAL_MS, systemClock } from './clock.ts';
-import { createExportSet } from './export-set.ts';
 import type { RemoteInfo } from './generated/private/pbpeering/peering.ts';
-import { ImportedState } from './imported-state.ts';
-import { createPeerClient, exchangeSecretWith, targetFromToken } from './peer-client.ts';
-import { openStreamCall, type StreamCall } from './peer-stream-call.ts';
+import { targetFromToken } from './peer-client.ts';
 import { PeeringError } from './peering-error.ts';
 import type { PeeringToken } from './peering-token.ts';
-import { type ProbeReport, type ProbeRun, probeStage } from './probe-run.ts';
-import { ACCEPTOR_SUBSCRIPTIONS, ResourceURL } from './resource-urls.ts';
-import type { SessionEvent } from './session-types.ts';
-import { StreamTracker } from './stream-tracker.ts';
+import { type ProbeReport, probeStage } from './probe-run.ts';
+import { streamStages } from './probe-stream.ts';
 import { checkTls } from './tls-check.ts';
 import { TokenError } from './token-error.ts';
 import { validateToken } from './token-validate.ts';
@@ -29,6 +26,11 @@ export interface ProbeOptions {
   readonly timeoutMs?: number;
   readonly connectTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Wait for the acceptor's first heartbeat (default true). Consul sends it only 15 s after the
+   * stream opens, so a quick probe turns this off.
+   */
+  readonly awaitHeartbeat?: boolean;
   readonly clock?: Clock;
 }
 
@@ -66,81 +68,16 @@ export async function probe(token: PeeringToken, options: ProbeOptions = {}): Pr
     });
     const address = await run.stage('connect', () => connectStage(token, options.connectTimeoutMs ?? 5_000));
     run.setAddress(address);
-    await streamStages(run, token, address, options, clock);
+    const target = { ...targetFromToken(token), establishmentSecret: token.EstablishmentSecret };
+    await streamStages(run, target, address, {
+      local: options.local ?? DEFAULT_LOCAL,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+      idleTimeoutMs: options.timeoutMs ?? 30_000,
+      awaitHeartbeat: options.awaitHeartbeat ?? true,
+      clock,
+    });
   } catch {
     // The failing stage is already recorded in the report.
   }
   return run.report();
-}
-
-async function streamStages(
-  run: ProbeRun,
-  token: PeeringToken,
-  address: string,
-  options: ProbeOptions,
-  clock: Clock,
-) {
-  const target = targetFromToken(token);
-  const client = createPeerClient(address, target);
-  const events: SessionEvent[] = [];
-  const waiters = new Set<() => void>();
-  const waitFor = (predicate: () => boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        if (!predicate()) return;
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-      check();
-    });
-  let call: StreamCall | undefined;
-  try {
-    const request = { PeerID: token.PeerID, EstablishmentSecret: token.EstablishmentSecret };
-    const secret = await run.stage('exchange-secret', () =>
-      exchangeSecretWith(client, address, request, 5_000),
-    );
-    call = openStreamCall({
-      client,
-      address,
-      target,
-      streamSecret: secret,
-      local: options.local ?? DEFAULT_LOCAL,
-      exports: createExportSet(),
-      imports: new ImportedState(),
-      tracker: new StreamTracker(clock),
-      clock,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
-      idleTimeoutMs: options.timeoutMs ?? 30_000,
-      onEvent: (event) => {
-        events.push(event);
-        for (const waiter of [...waiters]) waiter();
-      },
-    });
-    const failed = call.result.then((r) => {
-      throw r.error ?? new PeeringError('stream-refused', `${address}: the stream ended during the probe`);
-    });
-    failed.catch(() => undefined);
-    const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failed]);
-    const has = (f: (e: SessionEvent) => boolean): boolean => events.some(f);
-    await run.stage('open', () => guard(call?.accepted ?? Promise.resolve()));
-    await run.stage('subscriptions', () =>
-      guard(
-        waitFor(() =>
-          ACCEPTOR_SUBSCRIPTIONS.every((url) => has((e) => e.type === 'subscribed' && e.resourceURL === url)),
-        ),
-      ),
-    );
-    await run.stage('heartbeat', () => guard(waitFor(() => has((e) => e.type === 'heartbeat-received'))));
-    await run.stage('trust-bundle', () =>
-      guard(waitFor(() => has((e) => e.type === 'applied' && e.resourceURL === ResourceURL.trustBundle))),
-    );
-    await run.stage('close', async () => {
-      call?.session.close();
-      await call?.result;
-    });
-  } finally {
-    call?.session.close();
-    client.close();
-  }
 }

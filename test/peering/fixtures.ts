@@ -79,3 +79,43 @@ export function trustBundle(identity: AcceptorIdentity): PeeringTrustBundle {
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+/** A leader and a follower sharing one store and one identity, as Consul servers share Raft state. */
+export interface ClusterFixture {
+  readonly identity: AcceptorIdentity;
+  readonly store: MemoryPeeringStore;
+  readonly leader: PeerStreamServer;
+  readonly follower: PeerStreamServer;
+  readonly leaderAddress: string;
+  readonly followerAddress: string;
+  close(): Promise<void>;
+}
+
+/** Starts two servers; the follower names `hint` (default: the leader's own address) as leader. */
+export async function startCluster(
+  overrides: Partial<Omit<PeerStreamServerOptions, 'tls' | 'store' | 'leadership'>> = {},
+  hint?: string,
+): Promise<ClusterFixture> {
+  const identity = await createAcceptorIdentity({ datacenter: 'dc1' });
+  const store = new MemoryPeeringStore();
+  const base = { tls: identity.tls, store, heartbeatIntervalMs: 50, idleTimeoutMs: 2_000, ...overrides };
+  const leader = createPeerStreamServer(base);
+  const leaderAddress = `127.0.0.1:${await leader.listen('127.0.0.1', 0)}`;
+  const follower = createPeerStreamServer({
+    ...base,
+    leadership: { isLeader: () => false, leaderAddress: () => hint ?? leaderAddress },
+  });
+  const followerAddress = `127.0.0.1:${await follower.listen('127.0.0.1', 0)}`;
+  return {
+    identity,
+    store,
+    leader,
+    follower,
+    leaderAddress,
+    followerAddress,
+    close: async () => {
+      await follower.close();
+      await leader.close();
+    },
+  };
+}
