@@ -7,13 +7,17 @@ import { retryTransient } from '../io/retry-transient.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import type { ConsulTransport } from './consul-transport.ts';
 
-/** A peering as `GET /v1/peerings` returns it. */
+/** A peering as `GET /v1/peerings` returns it (api/peering.go). */
 export interface ConsulPeering {
   readonly ID: string;
   readonly Name: string;
   readonly Partition?: string;
   readonly State: string;
   readonly PeerID?: string;
+  /** Dialer side only: the acceptor's peering server name (TLS SNI), addresses and CA. */
+  readonly PeerServerName?: string;
+  readonly PeerServerAddresses?: readonly string[];
+  readonly PeerCAPems?: readonly string[];
   readonly DeletedAt?: string;
   readonly Remote?: { readonly Partition?: string; readonly Datacenter?: string };
   readonly StreamStatus?: {

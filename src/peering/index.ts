@@ -29,6 +29,13 @@ export { type ImportedData, ImportedState, type ImportSink } from './imported-st
 export { type GeneratedPeering, MemoryPeeringStore } from './memory-peering-store.ts';
 export { type PeerTarget, targetFromToken } from './peer-client.ts';
 export {
+  checkPeerHandshake,
+  type HandshakeAttempt,
+  type HandshakeOptions,
+  type HandshakeReport,
+  type HandshakeTarget,
+} from './peer-handshake.ts';
+export {
   createPeerStreamServer,
   type PeerStreamServer,
   type PeerStreamServerOptions,
@@ -42,7 +49,7 @@ export type {
   StoredSecrets,
 } from './peering-store.ts';
 export { dialAddresses, type PeeringToken } from './peering-token.ts';
-export { type ProbeOptions, type ProbeReport, probe } from './probe.ts';
+export { type ProbeOptions, type ProbeReport, type ProbeStageResult, probe } from './probe.ts';
 export { ResourceID, ResourceURL } from './resource-urls.ts';
 export type { PeeringServerTls, PemPair } from './server-credentials.ts';
 export type { SessionEnd, SessionEvent } from './session-types.ts';

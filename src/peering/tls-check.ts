@@ -7,7 +7,15 @@ import type { PeerTarget } from './peer-client.ts';
 import { PeeringError } from './peering-error.ts';
 import { splitHostPort } from './token-validate.ts';
 
-function classify(error: NodeJS.ErrnoException, address: string): PeeringError {
+/** What the dialer's TLS settings need; the token's other fields play no part in the handshake. */
+export type TlsTarget = Pick<PeerTarget, 'caPems' | 'serverName'>;
+
+function classify(
+  error: NodeJS.ErrnoException,
+  address: string,
+  target: TlsTarget,
+  tcpConnected: boolean,
+): PeeringError {
   const code = error.code ?? '';
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return new PeeringError(
@@ -21,15 +29,24 @@ function classify(error: NodeJS.ErrnoException, address: string): PeeringError {
       `${address}: tls: the server certificate is not signed by the token's CA (${error.message})`,
     );
   }
+  if (tcpConnected && (code === 'ECONNRESET' || code === 'EPIPE')) {
+    // Envoy closes a connection whose SNI matches no filter chain before any ServerHello, and so
+    // does the sandbox's gateway; a server never does that to a well-formed ClientHello.
+    return new PeeringError(
+      'tls-sni',
+      `${address}: tls: the connection was closed before the server's hello: no route for the server name "${target.serverName}" at the gateway (is it the peer's server name?), or no server behind the route`,
+    );
+  }
   return new PeeringError('connect', `${address}: cannot connect (${error.message})`);
 }
 
 /** Resolves after a verified handshake that negotiated h2; rejects with a PeeringError. */
-export function checkTls(address: string, target: PeerTarget, timeoutMs: number): Promise<void> {
+export function checkTls(address: string, target: TlsTarget, timeoutMs: number): Promise<void> {
   const parts = splitHostPort(address);
   if (parts === undefined)
     return Promise.reject(new PeeringError('connect', `${address}: not a host:port address`));
   return new Promise((resolve, reject) => {
+    let tcpConnected = false;
     const socket = connect({
       host: parts.host,
       port: Number(parts.port),
@@ -37,9 +54,13 @@ export function checkTls(address: string, target: PeerTarget, timeoutMs: number)
       servername: target.serverName,
       ALPNProtocols: ['h2'],
     });
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new PeeringError('timeout', `${address}: no TLS handshake within ${timeoutMs} ms`));
+      const what = tcpConnected ? 'no TLS handshake' : 'no TCP connection';
+      reject(new PeeringError('timeout', `${address}: ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
@@ -52,7 +73,7 @@ export function checkTls(address: string, target: PeerTarget, timeoutMs: number)
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(classify(error, address));
+      reject(classify(error, address, target, tcpConnected));
     });
   });
 }
