@@ -1,5 +1,11 @@
-/** `meshpeer peering probe --token-file F`: a full peering handshake against the token's acceptor. */
+/**
+ * `meshpeer peering probe --token-file F`: a full peering handshake against the token's acceptor;
+ * `meshpeer peering handshake --server-name S --address A[,B] --ca-file F`: the side-effect-free
+ * check of an established peering's control path, with the dialer side's stored fields.
+ */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { checkPeerHandshake, type HandshakeReport } from '../peering/peer-handshake.ts';
 import { type ProbeReport, probe } from '../peering/probe.ts';
 import { decodeToken } from '../peering/token-codec.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
@@ -12,6 +18,16 @@ interface ProbeFlags {
   readonly partition: string;
   readonly timeout: string;
   readonly heartbeatInterval: string;
+  /** False with --no-heartbeat. */
+  readonly heartbeat: boolean;
+  readonly output: string;
+}
+
+interface HandshakeFlags {
+  readonly serverName: string;
+  readonly address: string;
+  readonly caFile: string;
+  readonly timeout: string;
   readonly output: string;
 }
 
@@ -22,8 +38,8 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-/** Renders a probe report as one line per stage. */
-export function formatProbeReport(report: ProbeReport, color = false): string {
+/** Renders a probe or handshake report as one line per stage and a verdict naming `what` ran. */
+export function formatProbeReport(report: ProbeReport, color = false, what = 'peering probe'): string {
   const p = paint(color);
   const lines = report.stages.map((s) => {
     const mark = s.ok ? p.green('ok  ') : p.red('FAIL');
@@ -31,9 +47,10 @@ export function formatProbeReport(report: ProbeReport, color = false): string {
     return `${mark} ${s.stage.padEnd(16)} ${s.latencyMs.toFixed(1).padStart(8)} ms${reason}`;
   });
   const verdict = report.ok
-    ? p.green(`peering probe succeeded against ${report.address ?? '?'} in ${report.totalMs} ms`)
-    : p.red(`peering probe failed at ${report.failure?.stage ?? '?'} (${report.failure?.code ?? '?'})`);
-  return `${lines.join('\n')}\n${verdict}\n`;
+    ? p.green(`${what} succeeded against ${report.address ?? '?'} in ${report.totalMs} ms`)
+    : p.red(`${what} failed at ${report.failure?.stage ?? '?'} (${report.failure?.code ?? '?'})`);
+  const failure = report.ok || report.stages.length > 0 ? '' : `${report.failure?.message ?? ''}\n`;
+  return `${lines.join('\n')}${lines.length > 0 ? '\n' : ''}${failure}${verdict}\n`;
 }
 
 async function runProbe(flags: ProbeFlags): Promise<void> {
@@ -44,6 +61,7 @@ async function runProbe(flags: ProbeFlags): Promise<void> {
       local: { Partition: flags.partition, Datacenter: flags.datacenter, Locality: undefined },
       timeoutMs: positiveInt(flags.timeout, '--timeout'),
       heartbeatIntervalMs: positiveInt(flags.heartbeatInterval, '--heartbeat-interval'),
+      awaitHeartbeat: flags.heartbeat,
     });
     if (format === 'json') outJson(report);
     else out(formatProbeReport(report, colorEnabled()));
@@ -54,20 +72,73 @@ async function runProbe(flags: ProbeFlags): Promise<void> {
   }
 }
 
-/** Adds `peering probe` to the program. */
+/** The PEM certificates of a CA bundle file, one string each. */
+async function readCaPems(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8');
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (pems.length === 0) throw new Error(`${file} holds no PEM certificate`);
+  return pems.map((pem) => `${pem}\n`);
+}
+
+function formatHandshake(report: HandshakeReport, color: boolean): string {
+  const tried = report.attempts
+    .filter((a) => a.address !== report.address)
+    .map((a) => `skip ${a.address}: ${a.failure?.code ?? '?'}: ${a.failure?.message ?? ''}\n`);
+  return `${tried.join('')}${formatProbeReport(report, color, 'peering handshake')}`;
+}
+
+async function runHandshake(flags: HandshakeFlags): Promise<void> {
+  const format = parseOutput(flags.output, ['text', 'json']);
+  try {
+    const addresses = flags.address
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    const report = await checkPeerHandshake(
+      { addresses, serverName: flags.serverName, caPems: await readCaPems(flags.caFile) },
+      { timeoutMs: positiveInt(flags.timeout, '--timeout') },
+    );
+    if (format === 'json') outJson(report);
+    else out(formatHandshake(report, colorEnabled()));
+    if (!report.ok) process.exitCode = 1;
+  } catch (error) {
+    err(`meshpeer: peering handshake: ${safeErrorMessage(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Adds `peering probe` and `peering handshake` to the program. */
 export function registerPeeringCommand(program: Command): void {
   const peering = program.command('peering').description("Speak Consul's cluster-peering protocol directly.");
   peering
     .command('probe')
     .description(
-      'Run a full dialer handshake with a fresh peering token: TLS, secret exchange, Open,\n' +
-        'subscriptions, one heartbeat round trip and the trust bundle. Uses up the token.',
+      'Run a full dialer handshake with a fresh peering token: TLS, secret exchange, Open (following\n' +
+        'a follower to the leader), subscriptions, the first heartbeat and the trust bundle. Uses up the token.',
     )
     .requiredOption('--token-file <file>', 'file holding the peering token, or - for stdin')
     .option('--datacenter <dc>', 'datacenter sent in Open as the dialer', 'meshpeer-probe')
     .option('--partition <name>', 'partition sent in Open as the dialer', 'default')
-    .option('--timeout <ms>', 'overall deadline (Consul heartbeats every 15 s)', '30000')
+    .option('--timeout <ms>', 'overall deadline (Consul sends its first heartbeat after 15 s)', '30000')
     .option('--heartbeat-interval <ms>', "interval of the probe's own heartbeats", '15000')
+    .option('--no-heartbeat', "do not wait for the acceptor's first heartbeat")
     .option('-o, --output <format>', 'text or json', 'text')
     .action(runProbe);
+  peering
+    .command('handshake')
+    .description(
+      "Check an established peering's control path without side effects: TLS to the acceptor's\n" +
+        "gateway with the peering's server name and CA, then ExchangeSecret with a random peer,\n" +
+        "which Consul refuses with PermissionDenied. Inputs come from the dialer side's\n" +
+        '`GET /v1/peering/<name>`: PeerServerName, PeerServerAddresses and PeerCAPems.',
+    )
+    .requiredOption('--server-name <name>', "the acceptor's peering server name (PeerServerName)")
+    .requiredOption(
+      '--address <list>',
+      'comma-separated host:port list, tried in order (PeerServerAddresses)',
+    )
+    .requiredOption('--ca-file <file>', "PEM file with the acceptor's CA certificates (PeerCAPems)")
+    .option('--timeout <ms>', 'overall deadline', '10000')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(runHandshake);
 }
