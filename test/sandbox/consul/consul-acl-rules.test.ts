@@ -1,8 +1,8 @@
 /** Unit tests of the ACL rule parser and authorizer behind the simulated server's 403s. */
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS_ACCESSOR_ID, createAuthorizer } from '../../../src/sandbox/consul/acl/acl-authorizer.ts';
-import { meshGatewayRules } from '../../../src/sandbox/consul/acl/acl-store.ts';
 import { parseRules, RulesError } from '../../../src/sandbox/consul/acl/hcl-rules.ts';
+import { meshGatewayRules } from '../../../src/sandbox/consul/acl/server-acl-init-rules.ts';
 
 const authz = (rules: string, enterprise = false) =>
   createAuthorizer({ accessorID: 'acc-1', management: false, policies: [parseRules(rules)], enterprise });
@@ -44,9 +44,13 @@ describe('ACL rules', () => {
     expect(a.allowed('peering', 'write', 'ap1')).toBe(false);
     expect(a.allowed('peering', 'read', 'ap1')).toBe(true);
     expect(a.allowed('peering', 'read', 'ap2')).toBe(false);
-    const gateway = authz(meshGatewayRules(false), true);
+    const rules = (peering: boolean) =>
+      meshGatewayRules({ partitionName: 'default', peering, namespaces: true });
+    const gateway = authz(rules(true), true);
     expect(gateway.allowed('peering', 'read', 'ap2')).toBe(true);
-    expect(authz(meshGatewayRules(true), true).allowed('peering', 'read', 'default')).toBe(false);
+    expect(gateway.allowed('service', 'write', 'default', 'mesh-gateway')).toBe(true);
+    expect(gateway.allowed('service', 'read', 'ap2', 'web')).toBe(true);
+    expect(authz(rules(false), true).allowed('peering', 'read', 'default')).toBe(false);
   });
 
   it('words denials of the anonymous token like Consul', () => {

@@ -1,6 +1,6 @@
 /**
  * ACLs on a simulated server, through the HTTP API only: anonymous and unknown tokens, a token
- * lacking peering:write, the operator fallback, the bootstrap token, and the Helm gateway token.
+ * lacking peering:write, the operator fallback, the bootstrap token, and the gateway's login token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedConsul } from '../../../src/sandbox/consul/consul-server.ts';
@@ -118,30 +118,33 @@ describe('simulated Consul ACLs', () => {
     expect(filtered.headers.get('x-consul-results-filtered-by-acls')).toBe('true');
   });
 
-  it('exposes the Helm gateway token and its policy through the ACL API', async () => {
-    const self = await api(acceptor, 'GET', '/v1/acl/token/self', undefined, acceptor.acl?.meshGatewayToken);
+  it('binds the gateway login token to its role, whose policy grants peering:read', async () => {
+    const gatewayToken = acceptor.acl?.meshGatewayToken;
+    const root = acceptor.acl?.bootstrapToken;
+    const self = await api(acceptor, 'GET', '/v1/acl/token/self', undefined, gatewayToken);
     expect(self.status).toBe(200);
-    expect(self.json.Policies.map((p: { Name: string }) => p.Name)).toEqual(['mesh-gateway-policy']);
-    const ownPolicy = await api(
+    expect(self.json.Policies).toBeUndefined();
+    expect(self.json.Roles.map((r: { Name: string }) => r.Name)).toEqual([
+      'consul-consul-mesh-gateway-acl-role',
+    ]);
+    expect(self.json.AuthMethod).toBe('consul-consul-k8s-component-auth-method');
+    const ownRole = await api(
       acceptor,
       'GET',
-      `/v1/acl/policy/${self.json.Policies[0].ID}`,
+      `/v1/acl/role/${self.json.Roles[0].ID}`,
       undefined,
-      acceptor.acl?.meshGatewayToken,
+      gatewayToken,
     );
-    expect(ownPolicy.status).toBe(403);
-    const policy = await api(
-      acceptor,
-      'GET',
-      `/v1/acl/policy/${self.json.Policies[0].ID}`,
-      undefined,
-      acceptor.acl?.bootstrapToken,
+    expect(ownRole.status).toBe(403);
+    expect(ownRole.text).toBe(
+      `Permission denied: token with AccessorID '${self.json.AccessorID}' lacks permission 'acl:read'`,
     );
+    const role = await api(acceptor, 'GET', `/v1/acl/role/${self.json.Roles[0].ID}`, undefined, root);
+    expect(role.json.Policies.map((p: { Name: string }) => p.Name)).toEqual(['mesh-gateway-policy']);
+    const policy = await api(acceptor, 'GET', `/v1/acl/policy/${role.json.Policies[0].ID}`, undefined, root);
     expect(policy.json.Rules).toContain('peering = "read"');
     expect(policy.json.Rules).toContain('mesh = "write"');
-    expect(
-      (await api(acceptor, 'GET', '/v1/peerings', undefined, acceptor.acl?.meshGatewayToken)).status,
-    ).toBe(200);
+    expect((await api(acceptor, 'GET', '/v1/peerings', undefined, gatewayToken)).status).toBe(200);
     const old = await api(legacy, 'GET', '/v1/peerings', undefined, legacy.acl?.meshGatewayToken);
     expect(old.status).toBe(403);
     expect(old.text).toContain("lacks permission 'peering:read'");

@@ -1,202 +1,151 @@
 /**
- * ACL tokens and policies of one simulated server: the bootstrap token (global-management), the
- * anonymous token, and the tokens the Helm chart creates with `manageSystemACLs` (connect-injector
- * and mesh gateway, spec 5.2). Resolving a secret gives an Authorizer or Consul's "ACL not found".
+ * The ACL state of one simulated server: policies, roles, tokens, auth methods and binding rules,
+ * logins, and the authorizer of a secret. As in hashicorp/consul (agent/consul/acl.go
+ * `resolveTokenToIdentityAndPolicies`), a token's permissions are resolved from the current state
+ * on every request: its policies, its roles' policies and the synthetic policies of its own and
+ * its roles' service and node identities, so a policy linked to a role takes effect at once.
  */
-import { randomUUID } from 'node:crypto';
-import { AclDenied, ANONYMOUS_ACCESSOR_ID, type Authorizer, createAuthorizer } from './acl-authorizer.ts';
-import { parseRules, RulesError } from './hcl-rules.ts';
+import { AclDenied, type Authorizer, createAuthorizer } from './acl-authorizer.ts';
+import type { AclPolicy, AclToken, NodeIdentity, ServiceIdentity, StoredToken } from './acl-types.ts';
+import { AclWriteError } from './acl-types.ts';
+import { AuthMethodStore } from './auth-method-store.ts';
+import type { PolicyRules } from './hcl-rules.ts';
+import { parseRules } from './hcl-rules.ts';
+import { GLOBAL_MANAGEMENT_POLICY_ID, PolicyTable } from './policy-table.ts';
+import { RoleTable } from './role-table.ts';
+import { nodeIdentityRules, serviceIdentityRules } from './synthetic-policies.ts';
+import { TokenTable } from './token-table.ts';
 
-/** The ID of Consul's built-in global-management policy. */
-export const GLOBAL_MANAGEMENT_POLICY_ID = '00000000-0000-0000-0000-000000000001';
+export type { AclPolicy, AclToken } from './acl-types.ts';
+export { AclWriteError } from './acl-types.ts';
+export { GLOBAL_MANAGEMENT_POLICY_ID } from './policy-table.ts';
 
-/** A stored ACL policy, as `api.ACLPolicy`. */
-export interface AclPolicy {
-  readonly ID: string;
-  readonly Name: string;
-  readonly Description: string;
-  readonly Rules: string;
-  readonly CreateIndex: number;
-  readonly ModifyIndex: number;
+/** A login request (`api.ACLLoginParams`). */
+export interface LoginInput {
+  readonly AuthMethod?: string | undefined;
+  readonly BearerToken?: string | undefined;
+  readonly Meta?: Readonly<Record<string, string>> | undefined;
 }
 
-/** A stored ACL token, as `api.ACLToken`. */
-export interface AclToken {
-  readonly AccessorID: string;
-  readonly SecretID: string;
-  readonly Description: string;
-  readonly Policies: ReadonlyArray<{ readonly ID: string; readonly Name: string }>;
-  readonly Local: boolean;
-  readonly CreateTime: string;
-  readonly CreateIndex: number;
-  readonly ModifyIndex: number;
-}
-
-/** A failed ACL write, with the HTTP status Consul answers. */
-export class AclWriteError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The mesh gateway policy of the Helm chart; before consul-k8s#1685 it lacked `peering = "read"`. */
-export function meshGatewayRules(lacksPeeringRead: boolean): string {
-  const peering = lacksPeeringRead ? '' : 'peering = "read"\n';
-  const partition = lacksPeeringRead ? '' : 'partition_prefix "" {\n  peering = "read"\n}\n';
-  return (
-    `mesh = "write"\n${peering}${partition}` +
-    'service "mesh-gateway" {\n  policy = "write"\n}\n' +
-    'service_prefix "" {\n  policy = "read"\n}\n' +
-    'node_prefix "" {\n  policy = "read"\n}\n'
-  );
-}
-
-/** The connect-injector policy (it runs the peering controllers) without admin partitions. */
-export const CONNECT_INJECT_RULES =
-  'peering = "write"\nmesh = "write"\nacl = "write"\noperator = "write"\n' +
-  'node_prefix "" {\n  policy = "write"\n}\n' +
-  'service_prefix "" {\n  policy = "write"\n  intentions = "write"\n}\n';
-
-/** The connect-injector policy with admin partitions: the rules sit in a partition block. */
-export const CONNECT_INJECT_RULES_PARTITIONS =
-  'partition_prefix "" {\n  peering = "write"\n  mesh = "write"\n  acl = "write"\n' +
-  '  node_prefix "" {\n    policy = "write"\n  }\n' +
-  '  namespace_prefix "" {\n    service_prefix "" {\n      policy = "write"\n      intentions = "write"\n    }\n  }\n}\n';
-
-/** Tokens and policies, plus the index counter of the ACL tables. */
+/** Every ACL table of a server, plus the index counter of the ACL tables. */
 export class AclStore {
-  private readonly policies = new Map<string, AclPolicy>();
-  private readonly tokens = new Map<string, AclToken>();
+  readonly policies: PolicyTable;
+  readonly roles: RoleTable;
+  readonly tokens: TokenTable;
+  readonly auth: AuthMethodStore;
 
   constructor(
     private readonly enterprise: boolean,
-    private readonly nextIndex: () => number,
+    nextIndex: () => number,
+    /** The server's datacenter: node identities and policies scoped to other datacenters grant nothing here. */
+    readonly datacenter = 'dc1',
   ) {
-    this.policies.set(GLOBAL_MANAGEMENT_POLICY_ID, {
-      ID: GLOBAL_MANAGEMENT_POLICY_ID,
-      Name: 'global-management',
-      Description: 'Builtin Policy that grants unlimited access',
-      Rules: 'acl = "write"\noperator = "write"\nmesh = "write"\npeering = "write"\n',
-      CreateIndex: 1,
-      ModifyIndex: 1,
-    });
-    this.putToken({
-      AccessorID: ANONYMOUS_ACCESSOR_ID,
-      SecretID: 'anonymous',
-      Description: 'Anonymous Token',
-    });
+    this.policies = new PolicyTable(nextIndex);
+    this.roles = new RoleTable(this.policies, nextIndex);
+    this.tokens = new TokenTable(this.policies, this.roles, nextIndex);
+    this.auth = new AuthMethodStore(nextIndex);
   }
 
-  /** Creates or replaces a policy; rules are checked like Consul's policy write. */
-  putPolicy(input: { ID?: string; Name?: string; Description?: string; Rules?: string }): AclPolicy {
-    const name = input.Name ?? '';
-    if (name === '') throw new AclWriteError(400, 'Invalid Policy: no name set');
-    const id = input.ID ?? randomUUID();
-    if (id === GLOBAL_MANAGEMENT_POLICY_ID)
-      throw new AclWriteError(
-        400,
-        'Changing the Rules for the builtin global-management policy is not permitted',
-      );
-    const clash = [...this.policies.values()].find((p) => p.Name === name && p.ID !== id);
-    if (clash) throw new AclWriteError(400, `Invalid Policy: A Policy with Name "${name}" already exists`);
-    try {
-      parseRules(input.Rules ?? '');
-    } catch (error) {
-      const reason = error instanceof RulesError ? error.message : 'invalid rules';
-      throw new AclWriteError(400, `Invalid Policy: ${reason}`);
-    }
-    const index = this.nextIndex();
-    const policy: AclPolicy = {
-      ID: id,
-      Name: name,
-      Description: input.Description ?? '',
-      Rules: input.Rules ?? '',
-      CreateIndex: this.policies.get(id)?.CreateIndex ?? index,
-      ModifyIndex: index,
+  /**
+   * Logs in through an auth method and returns the new token, bound to what the method's binding
+   * rules give the identity (agent/consul/acl_endpoint.go `Login`). Real Consul validates the
+   * BearerToken, a Kubernetes service account JWT, with the TokenReview API of the cluster named
+   * in the method's Config; the sandbox has no JWTs and trusts the BearerToken as the service
+   * account's name (`name`, or `namespace/name` to set `serviceaccount.namespace`).
+   */
+  login(input: LoginInput): AclToken {
+    const methodName = input.AuthMethod ?? '';
+    const method = this.auth.method(methodName);
+    if (method === undefined)
+      throw new AclDenied(`ACL not found: auth method ${JSON.stringify(methodName)} not found`);
+    if (method.Type !== 'kubernetes')
+      throw new AclWriteError(500, `the sandbox simulates kubernetes auth methods only, not ${method.Type}`);
+    const bearer = input.BearerToken ?? '';
+    if (bearer === '') throw new AclWriteError(500, 'Invalid Login request: the bearer token is empty');
+    const slash = bearer.indexOf('/');
+    const fields = {
+      'serviceaccount.name': bearer.slice(slash + 1),
+      'serviceaccount.namespace': slash < 0 ? '' : bearer.slice(0, slash),
+      'serviceaccount.uid': '',
     };
-    this.policies.set(id, policy);
-    return policy;
-  }
-
-  /** Creates or replaces a token; policies may be named by ID or Name. */
-  putToken(input: {
-    AccessorID?: string;
-    SecretID?: string;
-    Description?: string;
-    Policies?: ReadonlyArray<{ ID?: string; Name?: string }>;
-    Local?: boolean;
-  }): AclToken {
-    const links = (input.Policies ?? []).map((link) => {
-      const policy = [...this.policies.values()].find((p) => p.ID === link.ID || p.Name === link.Name);
-      if (policy === undefined) {
-        throw new AclWriteError(400, `cannot find policy ${JSON.stringify(link.ID ?? link.Name ?? '')}`);
-      }
-      return { ID: policy.ID, Name: policy.Name };
+    const bound = this.auth.bindings(methodName, fields, this.datacenter);
+    // Role links that point nowhere are dropped; a token with no privileges is refused.
+    const roles = bound.roleNames.flatMap((name) => {
+      const role = this.roles.stored(undefined, name);
+      return role === undefined ? [] : [{ ID: role.ID }];
     });
-    const accessorID = input.AccessorID ?? randomUUID();
-    const existing = this.tokens.get(accessorID);
-    const index = this.nextIndex();
-    const token: AclToken = {
-      AccessorID: accessorID,
-      SecretID: input.SecretID ?? existing?.SecretID ?? randomUUID(),
-      Description: input.Description ?? '',
-      Policies: links,
-      Local: input.Local ?? false,
-      CreateTime: existing?.CreateTime ?? new Date().toISOString(),
-      CreateIndex: existing?.CreateIndex ?? index,
-      ModifyIndex: index,
-    };
-    this.tokens.set(accessorID, token);
-    return token;
-  }
-
-  policy(idOrName: string): AclPolicy | undefined {
-    return this.policies.get(idOrName) ?? [...this.policies.values()].find((p) => p.Name === idOrName);
-  }
-
-  token(accessorID: string): AclToken | undefined {
-    return this.tokens.get(accessorID);
-  }
-
-  listPolicies(): AclPolicy[] {
-    return [...this.policies.values()].sort((a, b) => a.CreateIndex - b.CreateIndex);
-  }
-
-  listTokens(): AclToken[] {
-    return [...this.tokens.values()].sort((a, b) => a.CreateIndex - b.CreateIndex);
-  }
-
-  deleteToken(accessorID: string): void {
-    if (accessorID !== ANONYMOUS_ACCESSOR_ID) this.tokens.delete(accessorID);
-  }
-
-  deletePolicy(id: string): void {
-    if (id !== GLOBAL_MANAGEMENT_POLICY_ID) this.policies.delete(id);
+    if (roles.length === 0 && bound.serviceIdentities.length === 0 && bound.nodeIdentities.length === 0)
+      throw new AclDenied('Permission denied');
+    const meta = Object.keys(input.Meta ?? {}).length > 0 ? `: ${sortedJson(input.Meta ?? {})}` : '';
+    return this.tokens.create(
+      {
+        Description: `token created via login${meta}`,
+        Local: method.TokenLocality !== 'global',
+        AuthMethod: methodName,
+        Roles: roles,
+        ServiceIdentities: bound.serviceIdentities,
+        NodeIdentities: bound.nodeIdentities,
+      },
+      true,
+    );
   }
 
   /** The token behind a secret: empty means anonymous; unknown is Consul's 403 "ACL not found". */
-  resolve(secret: string): AclToken {
-    if (secret === '') return this.tokens.get(ANONYMOUS_ACCESSOR_ID) as AclToken;
-    const token = [...this.tokens.values()].find((t) => t.SecretID === secret);
+  resolve(secret: string): StoredToken {
+    const token = this.tokens.bySecret(secret === '' ? 'anonymous' : secret);
     if (token === undefined) throw new AclDenied('ACL not found');
     return token;
   }
 
-  /** The authorizer of a secret (see `resolve`). */
+  /** The authorizer of a secret, from the current policies, roles and identities (see `resolve`). */
   authorizer(secret: string): Authorizer {
     const token = this.resolve(secret);
-    const policies = token.Policies.flatMap((link) => {
-      const policy = this.policies.get(link.ID);
-      return policy === undefined ? [] : [policy];
+    const policyIDs = new Set(token.PolicyIDs);
+    const services: ServiceIdentity[] = [...token.ServiceIdentities];
+    const nodes: NodeIdentity[] = [...token.NodeIdentities];
+    for (const roleID of token.RoleIDs) {
+      const role = this.roles.stored(roleID);
+      if (role === undefined) continue;
+      for (const id of role.PolicyIDs) policyIDs.add(id);
+      services.push(...role.ServiceIdentities);
+      nodes.push(...role.NodeIdentities);
+    }
+    const policies = [...policyIDs].flatMap((id) => {
+      const policy = this.policies.get(id);
+      return policy !== undefined && this.validHere(policy) ? [policy] : [];
     });
     return createAuthorizer({
       accessorID: token.AccessorID,
       management: policies.some((p) => p.ID === GLOBAL_MANAGEMENT_POLICY_ID),
-      policies: policies.filter((p) => p.ID !== GLOBAL_MANAGEMENT_POLICY_ID).map((p) => parseRules(p.Rules)),
+      policies: [
+        ...policies.filter((p) => p.ID !== GLOBAL_MANAGEMENT_POLICY_ID).map((p) => this.policies.rules(p)),
+        ...this.identityRules(services, nodes),
+      ],
       enterprise: this.enterprise,
     });
   }
+
+  private validHere(policy: AclPolicy): boolean {
+    return (
+      policy.Datacenters === null ||
+      policy.Datacenters.length === 0 ||
+      policy.Datacenters.includes(this.datacenter)
+    );
+  }
+
+  private identityRules(services: readonly ServiceIdentity[], nodes: readonly NodeIdentity[]): PolicyRules[] {
+    const here = (dcs: readonly string[] | undefined) =>
+      dcs === undefined || dcs.length === 0 || dcs.includes(this.datacenter);
+    return [
+      ...services.filter((s) => here(s.Datacenters)).map((s) => parseRules(serviceIdentityRules(s))),
+      ...nodes.filter((n) => n.Datacenter === this.datacenter).map((n) => parseRules(nodeIdentityRules(n))),
+    ];
+  }
+}
+
+/** JSON with sorted keys, as Go marshals a map. */
+function sortedJson(meta: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(meta).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
 }
