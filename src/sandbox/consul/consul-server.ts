@@ -5,7 +5,7 @@
  * issue 5) act on the same state the API serves.
  */
 import type { PeerStreamOptions } from '../../peering/index.ts';
-import type { HelmAclTokens } from './acl/helm-acl-tokens.ts';
+import type { HelmAclOptions, HelmAclTokens } from './acl/helm-acl-tokens.ts';
 import type { CatalogServiceSpec } from './catalog-store.ts';
 import { adminTargets, type ConsulFaults, createFaults } from './consul-faults.ts';
 import { createConsulPeeringStore } from './consul-peering-store.ts';
@@ -32,7 +32,7 @@ export interface ConsulServerOptions {
   enterprise?: boolean | undefined;
   /** Admin partitions besides `default` (enterprise only). */
   partitions?: string[] | undefined;
-  acls?: { enabled: boolean; gatewayPolicyLacksPeeringRead?: boolean | undefined } | undefined;
+  acls?: HelmAclOptions | undefined;
   services?: CatalogServiceSpec[] | undefined;
   heartbeatIntervalMs?: number | undefined;
   idleTimeoutMs?: number | undefined;

@@ -4,7 +4,7 @@
  * gateway when the default partition's mesh entry peers through gateways, the server otherwise).
  */
 import type { AclStore } from './acl/acl-store.ts';
-import { createHelmAcls, type HelmAclTokens } from './acl/helm-acl-tokens.ts';
+import { createHelmAcls, type HelmAclOptions, type HelmAclTokens } from './acl/helm-acl-tokens.ts';
 import { type CatalogServiceSpec, CatalogStore, makeInstance } from './catalog-store.ts';
 import { ConfigEntryStore } from './config-entry-store.ts';
 import { ConsulHttpError } from './consul-http-error.ts';
@@ -20,7 +20,7 @@ export interface ServerStateOptions {
   readonly trustDomain?: string | undefined;
   readonly enterprise?: boolean | undefined;
   readonly partitions?: readonly string[] | undefined;
-  readonly acls?: { enabled: boolean; gatewayPolicyLacksPeeringRead?: boolean | undefined } | undefined;
+  readonly acls?: HelmAclOptions | undefined;
   readonly services?: readonly CatalogServiceSpec[] | undefined;
   readonly host?: string | undefined;
 }
@@ -50,8 +50,9 @@ export class ServerState {
     this.catalog.seed(options.services ?? []);
     this.acl = options.acls?.enabled
       ? createHelmAcls({
+          ...options.acls,
           enterprise: this.enterprise,
-          gatewayPolicyLacksPeeringRead: options.acls.gatewayPolicyLacksPeeringRead ?? false,
+          datacenter: options.datacenter,
           nextIndex: () => this.store.touch('acl'),
         })
       : undefined;
