@@ -13,7 +13,17 @@ function failingClient(cluster: string, reason: string): ClusterClient {
   const fail = async (): Promise<never> => {
     throw new KubeError('unreachable', reason);
   };
-  return { cluster, get: fail, list: fail, proxyRequest: fail, apply: fail, mergePatch: fail, delete: fail };
+  return {
+    cluster,
+    get: fail,
+    list: fail,
+    proxyRequest: fail,
+    apply: fail,
+    mergePatch: fail,
+    create: fail,
+    replace: fail,
+    delete: fail,
+  };
 }
 
 /** A client for one cluster spec. */

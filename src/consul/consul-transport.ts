@@ -1,6 +1,7 @@
 /**
- * How meshpeer reaches a cluster's Consul HTTP API: directly at `consul.address`, or through the
- * Kubernetes API server's service proxy to the Helm release's `<release>-server` Service.
+ * How meshpeer reaches a cluster's Consul HTTP API: directly at `consul.address` (trusting a given
+ * CA), or through the Kubernetes API server's service proxy to the chart's server Service, on its
+ * `https` port when TLS is on (with the default `global.tls.httpsOnly` there is no `http` port).
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -20,10 +21,11 @@ export interface ConsulTransport {
 /** Talks to Consul at a URL, trusting an optional CA. */
 export function directTransport(
   address: string,
-  options: { ca?: string; timeoutMs?: number } = {},
+  options: { ca?: string | readonly string[]; timeoutMs?: number } = {},
 ): ConsulTransport {
   const base = new URL(address);
   const timeout = options.timeoutMs ?? 10_000;
+  const ca = typeof options.ca === 'string' || options.ca === undefined ? options.ca : [...options.ca];
   return {
     description: base.origin,
     send(method, path, headers, body) {
@@ -32,7 +34,7 @@ export function directTransport(
       return new Promise((resolve, reject) => {
         const req = request(
           url,
-          { method, headers, timeout, ...(options.ca !== undefined && { ca: options.ca }) },
+          { method, headers, timeout, ...(ca !== undefined && { ca }) },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
@@ -56,14 +58,17 @@ export function directTransport(
   };
 }
 
-/** Talks to Consul through `/api/v1/namespaces/NS/services/RELEASE-server:http/proxy`. */
+/**
+ * Talks to Consul through `/api/v1/namespaces/NS/services/SCHEME:SERVICE:PORT/proxy`; the API
+ * server connects to a server pod with that scheme (and does not verify its certificate).
+ */
 export function serviceProxyTransport(
   kube: ClusterReader,
   namespace: string,
-  release: string,
+  target: { readonly service: string; readonly scheme: 'http' | 'https'; readonly port: string },
   timeoutMs = 10_000,
 ): ConsulTransport {
-  const service = `${release}-server:http`;
+  const service = `${target.scheme}:${target.service}:${target.port}`;
   return {
     description: `service proxy ${namespace}/${service}`,
     send: (method, path, headers, body) =>

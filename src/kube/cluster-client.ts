@@ -69,6 +69,7 @@ export class KubeError extends Error {
 export interface ClusterReader {
   /** The object, or undefined when it does not exist. */
   get(key: ObjectKey): Promise<LiveObject | undefined>;
+  /** Objects of a kind in a namespace; namespace `''` lists every namespace. */
   list(apiVersion: string, kind: string, namespace: string, labelSelector?: string): Promise<LiveObject[]>;
   /** A GET through the API server's service proxy, for Consul behind a ClusterIP Service. */
   proxyRequest(
@@ -79,6 +80,20 @@ export interface ClusterReader {
   ): Promise<ProxyResponse>;
 }
 
+/** An object to write: its identity plus whatever body the kind has. */
+export interface WritableObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly resourceVersion?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
+
 /** Write access to one cluster: server-side apply with meshpeer's field manager, merge patches, deletes. */
 export interface ClusterWriter {
   apply(object: {
@@ -87,6 +102,13 @@ export interface ClusterWriter {
     metadata: { name: string; namespace: string };
   }): Promise<LiveObject>;
   mergePatch(key: ObjectKey, patch: Readonly<Record<string, unknown>>): Promise<LiveObject>;
+  /** Creates the object (POST); an existing one fails with a `conflict` KubeError. */
+  create(object: WritableObject): Promise<LiveObject>;
+  /**
+   * Replaces the object (PUT) with the resourceVersion it carries, so a concurrent change fails
+   * with a `conflict` KubeError instead of being overwritten (read-modify-write).
+   */
+  replace(object: WritableObject & { metadata: { resourceVersion: string } }): Promise<LiveObject>;
   /** Deletes the object; NotFound counts as success. Returns whether it existed. */
   delete(key: ObjectKey): Promise<boolean>;
 }

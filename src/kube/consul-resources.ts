@@ -18,8 +18,6 @@ export const PEERING_VERSION_ANNOTATION = 'consul.hashicorp.com/peering-version'
 export const PARTITION_ANNOTATION = 'meshpeer.dev/partition';
 /** meshpeer's record of which peering a resource serves. */
 export const PEERING_ANNOTATION = 'meshpeer.dev/peering';
-/** On a copied token Secret: the resourceVersion of the acceptor's Secret it was copied from. */
-export const COPIED_FROM_ANNOTATION = 'meshpeer.dev/copied-from-resource-version';
 
 /** A Kubernetes object as meshpeer writes it. */
 export interface KubeObject {
@@ -36,22 +34,29 @@ export interface KubeObject {
 
 const managedLabels = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
 
-/** The `Mesh` singleton with the peering setting. */
-export function meshResource(cluster: ClusterSpec): KubeObject {
+/**
+ * meshpeer's fields of the `Mesh` singleton, in `namespace` (where an existing one lives; the Consul
+ * namespace for a new one). The label marks only a Mesh meshpeer creates; an adopted one keeps its labels.
+ */
+export function meshResource(cluster: ClusterSpec, namespace = cluster.consul.namespace): KubeObject {
   return {
     apiVersion: CONSUL_API_VERSION,
     kind: 'Mesh',
-    metadata: { name: 'mesh', namespace: cluster.consul.namespace, labels: managedLabels },
+    metadata: { name: 'mesh', namespace, labels: managedLabels },
     spec: { peering: { peerThroughMeshGateways: cluster.peerThroughMeshGateways } },
   };
 }
 
-/** The `ProxyDefaults` singleton with the mesh gateway mode. */
-export function proxyDefaultsResource(cluster: ClusterSpec, mode: 'local' | 'remote'): KubeObject {
+/** meshpeer's field of the `ProxyDefaults` singleton (the mesh gateway mode), in `namespace`. */
+export function proxyDefaultsResource(
+  cluster: ClusterSpec,
+  mode: 'local' | 'remote',
+  namespace = cluster.consul.namespace,
+): KubeObject {
   return {
     apiVersion: CONSUL_API_VERSION,
     kind: 'ProxyDefaults',
-    metadata: { name: 'global', namespace: cluster.consul.namespace, labels: managedLabels },
+    metadata: { name: 'global', namespace, labels: managedLabels },
     spec: { meshGateway: { mode } },
   };
 }
@@ -92,14 +97,21 @@ export function exportedServicesName(cluster: ClusterSpec, partition: string): s
   return cluster.enterprise ? partition : 'default';
 }
 
-/** The ExportedServices resource of one cluster and partition. */
-export function exportedServicesResource(cluster: ClusterSpec, entry: ExportSpec): KubeObject {
+/**
+ * meshpeer's entries of the ExportedServices of one cluster and partition, in `namespace` (where
+ * the existing one lives); the executor merges them with the entries others wrote.
+ */
+export function exportedServicesResource(
+  cluster: ClusterSpec,
+  entry: ExportSpec,
+  namespace = cluster.consul.namespace,
+): KubeObject {
   return {
     apiVersion: CONSUL_API_VERSION,
     kind: 'ExportedServices',
     metadata: {
       name: exportedServicesName(cluster, entry.partition),
-      namespace: cluster.consul.namespace,
+      namespace,
       labels: managedLabels,
       annotations: { [PARTITION_ANNOTATION]: entry.partition },
     },

@@ -4,8 +4,8 @@
  * defaults overlaid with the user's config, as Helm computes them.
  */
 import { gunzipSync } from 'node:zlib';
-import type { HelmFacts } from '../observe/observed-state.ts';
 import type { LiveObject } from './cluster-client.ts';
+import { consulFullname, imageVersion, type InstallFacts, installValues } from './consul-chart.ts';
 
 type Values = Record<string, unknown>;
 
@@ -72,27 +72,14 @@ export function latestDeployed(secrets: readonly LiveObject[]): HelmRelease | un
   return releases.filter((r) => r.status === 'deployed').sort((a, b) => b.version - a.version)[0];
 }
 
-function at(values: Values, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), values);
-}
-
-/** The facts the planner checks, from a decoded Consul release. */
-export function helmFacts(release: HelmRelease): HelmFacts {
-  const flag = (path: string) => at(release.values, path) === true;
-  const image = at(release.values, 'global.image');
-  const tag = typeof image === 'string' ? /:(\d+\.\d+\.\d+)/.exec(image)?.[1] : undefined;
+/** The install facts of a decoded Consul release; `fullname` overrides the chart's rule when given. */
+export function installFromRelease(release: HelmRelease, fullname?: string): InstallFacts {
   return {
+    source: 'helm-release',
     release: release.name,
+    fullname: fullname ?? consulFullname(release.name, release.values),
     chartVersion: release.chartVersion,
-    consulVersion: tag ?? release.appVersion,
-    values: {
-      peeringEnabled: flag('global.peering.enabled'),
-      tlsEnabled: flag('global.tls.enabled'),
-      meshGatewayEnabled: flag('meshGateway.enabled'),
-      // The chart's connectInject.enabled defaults to true; a missing key means the default.
-      connectInjectEnabled: at(release.values, 'connectInject.enabled') !== false,
-      manageSystemACLs: flag('global.acls.manageSystemACLs'),
-      adminPartitionsEnabled: flag('global.adminPartitions.enabled'),
-    },
+    consulVersion: imageVersion(release.values) ?? release.appVersion,
+    values: installValues(release.values),
   };
 }

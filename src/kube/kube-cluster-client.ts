@@ -119,6 +119,22 @@ export function createKubeClusterClient(
         ),
       );
     },
+    async create(object) {
+      const what = `create ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
+      return live(
+        await call(what, () =>
+          api.create(object as unknown as KubernetesObject, undefined, undefined, FIELD_MANAGER),
+        ),
+      );
+    },
+    async replace(object) {
+      const what = `replace ${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
+      return live(
+        await call(what, () =>
+          api.replace(object as unknown as KubernetesObject, undefined, undefined, FIELD_MANAGER),
+        ),
+      );
+    },
     async delete(key) {
       try {
         await call(`delete ${describe(key)}`, () => api.delete(header(key)));

@@ -5,7 +5,8 @@
 import type { ClusterReader } from '../kube/cluster-client.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { Topology } from '../topology/index.ts';
-import { type ConsulConnector, defaultConsulConnector, observeCluster } from './observe-cluster.ts';
+import { type ConsulConnector, defaultConsulConnector } from './consul-access.ts';
+import { observeCluster } from './observe-cluster.ts';
 import type { ObservedState } from './observed-state.ts';
 
 /** How to observe: the reader of each cluster, a deadline, and how to reach Consul. */

@@ -1,48 +1,18 @@
 /**
- * Observes one cluster, read-only: the Helm release, Mesh and ProxyDefaults, the mesh gateway,
- * peering resources, token Secrets (metadata only), exports, and Consul's own view. Reads run in
- * parallel; nothing here writes.
+ * Observes one cluster, read-only: the Consul install (release Secret, declared or inferred
+ * values), the Mesh and ProxyDefaults singletons and the ExportedServices wherever they live, the
+ * mesh gateway, peering resources, token Secrets (metadata and keyed fingerprints only), and
+ * Consul's own view. Reads run in parallel once the install's names are known; nothing writes.
  */
-import { ConsulClient } from '../consul/consul-client.ts';
-import { directTransport, serviceProxyTransport } from '../consul/consul-transport.ts';
 import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
+import { installNames } from '../kube/consul-chart.ts';
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
-import { helmFacts, latestDeployed } from '../kube/helm-release.ts';
-import { registerSecret } from '../secrets/redact.ts';
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
-import { observeConsul } from './observe-consul.ts';
-import type { ObservedCluster } from './observed-state.ts';
+import { type ConsulConnector, defaultConsulConnector, fullnameOf, readSecretValue } from './consul-access.ts';
+import { type AclObservation, observeConsul } from './observe-consul.ts';
+import type { InstallFacts, ObservedCluster } from './observed-state.ts';
+import { readInstall } from './read-install.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
-
-/** Builds the Consul client of a cluster for a token (undefined: no ACL token). */
-export type ConsulConnector = (spec: ClusterSpec, kube: ClusterReader, token?: string) => ConsulClient;
-
-/** Consul at `consul.address` when set, else through the Kubernetes API's service proxy. */
-export const defaultConsulConnector: ConsulConnector = (spec, kube, token) =>
-  new ConsulClient(
-    spec.consul.address !== undefined
-      ? directTransport(spec.consul.address)
-      : serviceProxyTransport(kube, spec.consul.namespace, spec.consul.release),
-    token,
-  );
-
-/** Reads a token from a Secret and registers it for redaction; undefined when absent. */
-export async function readSecretValue(
-  kube: ClusterReader,
-  ref: { namespace: string; name: string; key: string },
-): Promise<string | undefined> {
-  const secret = await kube.get({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    namespace: ref.namespace,
-    name: ref.name,
-  });
-  const encoded = secret?.data?.[ref.key];
-  if (encoded === undefined) return undefined;
-  const value = Buffer.from(encoded, 'base64').toString('utf8').trim();
-  registerSecret(value);
-  return value;
-}
 
 function namespacesOf(spec: ClusterSpec, topology: Topology): string[] {
   const set = new Set([spec.consul.namespace]);
@@ -64,23 +34,34 @@ async function listAll(
   return lists.flat();
 }
 
-async function consulClients(
+/** The Consul client with meshpeer's token, and what the ACL observation needs. */
+async function consulAccess(
   spec: ClusterSpec,
   topology: Topology,
+  install: InstallFacts | undefined,
   kube: ClusterReader,
   connect: ConsulConnector,
 ) {
-  if (!topology.acls.enabled) return { main: connect(spec, kube), acl: { enabled: false } };
+  if (!topology.acls.enabled) return { client: await connect(spec, install, kube), acl: undefined };
   const ref = aclTokenRef(spec);
+  const gatewayRef = meshGatewayTokenRef(spec, topology.acls);
   const [token, gatewayToken] = await Promise.all([
     ref ? readSecretValue(kube, ref) : undefined,
-    readSecretValue(kube, meshGatewayTokenRef(spec, topology.acls)),
+    gatewayRef ? readSecretValue(kube, gatewayRef) : undefined,
   ]);
-  return {
-    main: connect(spec, kube, token),
-    acl: { enabled: true, ...(gatewayToken !== undefined && { gateway: connect(spec, kube, gatewayToken) }) },
+  const acl: AclObservation = {
+    install,
+    ...(ref !== undefined && token === undefined && { tokenMissing: `${ref.namespace}/${ref.name} (key ${ref.key})` }),
+    ...(gatewayRef !== undefined && {
+      gatewayToken: { secret: `${gatewayRef.namespace}/${gatewayRef.name}`, token: gatewayToken },
+    }),
   };
+  return { client: await connect(spec, install, kube, token), acl };
 }
+
+/** The one object of a singleton kind, wherever it lives (consul-k8s admits one per cluster). */
+const first = (list: readonly LiveObject[]) =>
+  [...list].sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''))[0];
 
 /** Everything meshpeer needs to know about one cluster. */
 export async function observeCluster(
@@ -89,47 +70,43 @@ export async function observeCluster(
   kube: ClusterReader,
   connect: ConsulConnector = defaultConsulConnector,
 ): Promise<ObservedCluster> {
-  const ns = spec.consul.namespace;
+  const install = await readInstall(spec, kube);
+  const names = installNames(fullnameOf(spec, install));
   const namespaces = namespacesOf(spec, topology);
   const crd = (kind: string) => listAll(kube, namespaces, CONSUL_API_VERSION, kind);
-  const [helmSecrets, mesh, proxyDefaults, gateway, acceptors, dialers, secrets, exports, clients] =
-    await Promise.all([
-      kube.list('v1', 'Secret', ns, `owner=helm,name=${spec.consul.release}`),
-      kube.get({ apiVersion: CONSUL_API_VERSION, kind: 'Mesh', namespace: ns, name: 'mesh' }),
-      kube.get({ apiVersion: CONSUL_API_VERSION, kind: 'ProxyDefaults', namespace: ns, name: 'global' }),
-      kube.get({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: ns,
-        name: `${spec.consul.release}-mesh-gateway`,
-      }),
-      crd('PeeringAcceptor'),
-      crd('PeeringDialer'),
-      listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
-      crd('ExportedServices'),
-      consulClients(spec, topology, kube, connect),
-    ]);
-  const release = latestDeployed(helmSecrets);
-  const consul = await observeConsul(spec, clients.main, clients.acl);
+  const [meshes, proxyDefaults, gateway, acceptors, dialers, secrets, exports, access] = await Promise.all([
+    kube.list(CONSUL_API_VERSION, 'Mesh', ''),
+    kube.list(CONSUL_API_VERSION, 'ProxyDefaults', ''),
+    kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: spec.consul.namespace, name: names.meshGateway }),
+    crd('PeeringAcceptor'),
+    crd('PeeringDialer'),
+    listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
+    kube.list(CONSUL_API_VERSION, 'ExportedServices', ''),
+    consulAccess(spec, topology, install, kube, connect),
+  ]);
+  const consul = await observeConsul(spec, access.client, access.acl);
+  const mesh = first(meshes);
+  const proxy = first(proxyDefaults.filter((p) => p.metadata.name === 'global'));
   return {
     reachable: true,
-    ...(release && { helm: helmFacts(release) }),
+    ...(install && { install }),
     ...(mesh && {
       mesh: {
         ...baseFacts(mesh),
         peerThroughMeshGateways:
-          (mesh.spec?.peering as { peerThroughMeshGateways?: boolean } | undefined)
-            ?.peerThroughMeshGateways === true,
+          (mesh.spec?.peering as { peerThroughMeshGateways?: boolean } | undefined)?.peerThroughMeshGateways ===
+          true,
       },
     }),
-    ...(proxyDefaults && {
+    ...(proxy && {
       proxyDefaults: {
-        ...baseFacts(proxyDefaults),
-        meshGatewayMode: (proxyDefaults.spec?.meshGateway as { mode?: string } | undefined)?.mode ?? '',
+        ...baseFacts(proxy),
+        meshGatewayMode: (proxy.spec?.meshGateway as { mode?: string } | undefined)?.mode ?? '',
       },
     }),
     gateway: {
       found: gateway !== undefined,
+      name: names.meshGateway,
       replicas: Number(gateway?.spec?.replicas ?? 0),
       readyReplicas: Number(gateway?.status?.readyReplicas ?? 0),
     },

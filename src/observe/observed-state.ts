@@ -2,6 +2,8 @@
  * What meshpeer saw in the clusters: a read-only snapshot the planner diffs against. It holds
  * metadata and specs only; token values are never read into it.
  */
+import type { InstallFacts } from '../kube/consul-chart.ts';
+import type { ExportedService } from '../kube/exported-services-merge.ts';
 
 /** Consul peering states as the HTTP API reports them. */
 export type PeeringState =
@@ -13,27 +15,14 @@ export type PeeringState =
   | 'TERMINATED'
   | 'UNDEFINED';
 
-/** The Consul Helm release as decoded from its Helm v3 release Secret. */
-export interface HelmFacts {
-  readonly release: string;
-  readonly chartVersion: string;
-  /** The Consul version the chart deploys (appVersion or global.image tag). */
-  readonly consulVersion: string;
-  /** The release's effective values: chart defaults merged with user config. */
-  readonly values: {
-    readonly peeringEnabled: boolean;
-    readonly tlsEnabled: boolean;
-    readonly meshGatewayEnabled: boolean;
-    readonly connectInjectEnabled: boolean;
-    readonly manageSystemACLs: boolean;
-    readonly adminPartitionsEnabled: boolean;
-  };
-}
+/** The Consul install: its names and chart switches, from the release Secret, peerings.yaml or its objects. */
+export type { InstallFacts, InstallSource, InstallValues } from '../kube/consul-chart.ts';
 
 /** Common facts of a consul-k8s custom resource. */
 export interface ResourceFacts {
   readonly name: string;
   readonly namespace: string;
+  readonly resourceVersion: string;
   /** Labelled `app.kubernetes.io/managed-by: meshpeer`. */
   readonly managed: boolean;
   /** The `Synced` condition: true, false, or undefined when not reported yet. */
@@ -43,12 +32,12 @@ export interface ResourceFacts {
   readonly deleting: boolean;
 }
 
-/** The `Mesh` resource (name `mesh`). */
+/** The `Mesh` resource (name `mesh`, found in any namespace: consul-k8s allows one per cluster). */
 export interface MeshFacts extends ResourceFacts {
   readonly peerThroughMeshGateways: boolean;
 }
 
-/** The `ProxyDefaults` resource (name `global`). */
+/** The `ProxyDefaults` resource (name `global`, found in any namespace). */
 export interface ProxyDefaultsFacts extends ResourceFacts {
   readonly meshGatewayMode: string;
 }
@@ -69,30 +58,24 @@ export interface PeeringResourceFacts extends ResourceFacts {
   readonly peering?: string;
 }
 
-/** A peering token Secret: metadata only. */
+/** A peering token Secret: metadata and a keyed fingerprint of each value, never the values. */
 export interface TokenSecretFacts {
   readonly name: string;
   readonly namespace: string;
   readonly resourceVersion: string;
   readonly keys: readonly string[];
+  /** Per data key, an HMAC under a key that never leaves this process: equal values, equal prints. */
+  readonly fingerprints: Readonly<Record<string, string>>;
   readonly peeringTokenLabel: boolean;
   readonly managed: boolean;
-  /** On a copied Secret: the source Secret's resourceVersion when it was copied. */
-  readonly copiedFromResourceVersion?: string;
 }
 
 /** An ExportedServices resource. */
 export interface ExportFacts extends ResourceFacts {
   readonly partition: string;
-  readonly services: ReadonlyArray<{
-    readonly name: string;
-    readonly namespace?: string;
-    readonly consumers: ReadonlyArray<{
-      readonly peer?: string;
-      readonly partition?: string;
-      readonly samenessGroup?: string;
-    }>;
-  }>;
+  /** The `service>consumer` entries meshpeer wrote last time (its ownership annotation). */
+  readonly owned: readonly string[];
+  readonly services: readonly ExportedService[];
 }
 
 /** A peering as Consul reports it (GET /v1/peerings). */
@@ -104,8 +87,29 @@ export interface ConsulPeeringFacts {
   readonly remoteDatacenter: string;
   /** RFC 3339 time of the last heartbeat received, if any. */
   readonly lastHeartbeat?: string;
+  /** RFC 3339 time of the last message received from the peer (data or heartbeat), if any. */
+  readonly lastReceive?: string;
   readonly importedServices: readonly string[];
   readonly exportedServices: readonly string[];
+}
+
+/** Where the mesh gateways' permissions come from. */
+export type GatewayAclSource =
+  | { readonly via: 'role'; readonly role: string }
+  | { readonly via: 'token-secret'; readonly secret: string }
+  | { readonly via: 'none'; readonly why: string };
+
+/** ACL facts of one cluster, when peerings.yaml expects ACLs. */
+export interface AclFacts {
+  /** Consul answered "ACL support disabled": the install runs without ACLs. */
+  readonly disabled?: boolean;
+  /** meshpeer's token was not found in its Secret. */
+  readonly tokenMissing?: string;
+  /** Permissions of meshpeer's own token (policies, roles and identities). */
+  readonly reconcilerPermissions?: readonly string[];
+  readonly meshGateway?: GatewayAclSource;
+  /** Permissions of the mesh gateways (their role, or their static token). */
+  readonly meshGatewayPermissions?: readonly string[];
 }
 
 /** What Consul reports for one cluster. */
@@ -113,16 +117,18 @@ export type ConsulFacts =
   | {
       readonly reachable: true;
       readonly peerings: readonly ConsulPeeringFacts[];
-      /** Permissions of meshpeer's own token; undefined when ACLs are off. */
-      readonly reconcilerPermissions?: readonly string[];
-      /** Permissions of the mesh gateway token; undefined when ACLs are off or it was not found. */
-      readonly meshGatewayPermissions?: readonly string[];
+      /** Undefined when peerings.yaml does not enable ACLs. */
+      readonly acl?: AclFacts;
+      /** Consul refused meshpeer's calls with 403 although peerings.yaml does not enable ACLs. */
+      readonly aclRequired?: boolean;
     }
   | { readonly reachable: false; readonly error: string };
 
 /** The mesh gateway Deployment's readiness. */
 export interface GatewayFacts {
   readonly found: boolean;
+  /** The Deployment's name, `<fullname>-mesh-gateway`. */
+  readonly name: string;
   readonly replicas: number;
   readonly readyReplicas: number;
 }
@@ -130,7 +136,8 @@ export interface GatewayFacts {
 /** Everything observed in one reachable cluster. */
 export interface ObservedCluster {
   readonly reachable: true;
-  readonly helm?: HelmFacts;
+  /** Undefined when no release Secret, no declared values and no chart objects were found. */
+  readonly install?: InstallFacts;
   readonly mesh?: MeshFacts;
   readonly proxyDefaults?: ProxyDefaultsFacts;
   readonly gateway: GatewayFacts;

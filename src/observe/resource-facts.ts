@@ -2,7 +2,6 @@
 
 import type { LiveObject } from '../kube/cluster-client.ts';
 import {
-  COPIED_FROM_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PARTITION_ANNOTATION,
@@ -10,6 +9,8 @@ import {
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
 } from '../kube/consul-resources.ts';
+import { ownedExports } from '../kube/exported-services-merge.ts';
+import { fingerprint } from '../secrets/fingerprint.ts';
 import type { ExportFacts, PeeringResourceFacts, ResourceFacts, TokenSecretFacts } from './observed-state.ts';
 
 function synced(o: LiveObject): Pick<ResourceFacts, 'synced' | 'syncedReason' | 'syncedMessage'> {
@@ -31,6 +32,7 @@ export function baseFacts(o: LiveObject): ResourceFacts {
   return {
     name: o.metadata.name,
     namespace: o.metadata.namespace ?? '',
+    resourceVersion: o.metadata.resourceVersion ?? '',
     managed: o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
     deleting: o.metadata.deletionTimestamp !== undefined,
     ...synced(o),
@@ -65,26 +67,30 @@ export function peeringResourceFacts(o: LiveObject): PeeringResourceFacts {
   };
 }
 
-/** A token Secret's metadata and key names; its values are dropped here and never kept. */
+/** A token Secret's metadata, key names and keyed fingerprints; its values are dropped here. */
 export function tokenSecretFacts(o: LiveObject): TokenSecretFacts {
-  const copied = o.metadata.annotations?.[COPIED_FROM_ANNOTATION];
+  const data = o.data ?? {};
   return {
     name: o.metadata.name,
     namespace: o.metadata.namespace ?? '',
     resourceVersion: o.metadata.resourceVersion ?? '',
-    keys: Object.keys(o.data ?? {}).sort(),
+    keys: Object.keys(data).sort(),
+    fingerprints: Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, fingerprint(Buffer.from(v, 'base64'))]),
+    ),
     peeringTokenLabel: o.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true',
     managed: o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
-    ...(copied !== undefined && { copiedFromResourceVersion: copied }),
   };
 }
 
 /** An ExportedServices resource. */
 export function exportFacts(o: LiveObject): ExportFacts {
   const services = (o.spec?.services as ExportFacts['services'] | undefined) ?? [];
+  const base = baseFacts(o);
   return {
-    ...baseFacts(o),
+    ...base,
     partition: o.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default',
+    owned: ownedExports(o, base.managed),
     services,
   };
 }

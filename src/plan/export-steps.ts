@@ -1,55 +1,100 @@
-/** Plans `export` steps: one ExportedServices resource per cluster and partition. */
+/**
+ * Plans `export` steps: meshpeer's entries in the one ExportedServices per cluster and partition,
+ * merged with entries it does not own (another team's exports survive), and `prune-export` when an
+ * ExportedServices meshpeer created is left with nothing in it.
+ */
 import { exportedServicesName, exportedServicesResource } from '../kube/consul-resources.ts';
-import type { ExportFacts } from '../observe/observed-state.ts';
-import { canonical, type PlanContext } from './plan-context.ts';
+import { exportEntryKeys, mergeExports, sameExports } from '../kube/exported-services-merge.ts';
+import type { ExportFacts, ObservedCluster } from '../observe/observed-state.ts';
+import type { ClusterSpec, ExportSpec } from '../topology/index.ts';
+import type { PlanContext } from './plan-context.ts';
 import type { Step } from './step.ts';
 
-function normalizedServices(services: ExportFacts['services']): string {
-  const list = services.map((s) => ({
-    name: s.name,
-    namespace: s.namespace ?? '',
-    consumers: s.consumers
-      .map((c) => canonical({ peer: c.peer, partition: c.partition, samenessGroup: c.samenessGroup }))
-      .sort(),
-  }));
-  return canonical(list.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)));
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** `service→consumer` lines for the plan, sorted. */
+const entryLines = (keys: readonly string[]) => keys.map((k) => k.replace(/^\//, '').replace('>', '→'));
+
+function exportStep(
+  spec: ClusterSpec,
+  name: string,
+  current: ExportFacts | undefined,
+  entry: ExportSpec,
+): Step | undefined {
+  const merged = mergeExports(current?.services ?? [], current?.owned ?? [], entry.services);
+  if (current !== undefined && sameExports(merged.services, current.services) && sameList(merged.owned, current.owned))
+    return undefined;
+  const namespace = current?.namespace ?? spec.consul.namespace;
+  const was = new Set(current?.owned ?? []);
+  const now = new Set(merged.owned);
+  const others = current === undefined ? 0 : exportEntryKeys(current.services).filter((k) => !was.has(k)).length;
+  return {
+    id: `export/${spec.name}/${name}`,
+    kind: 'export',
+    action: current === undefined ? 'create' : 'update',
+    lane: spec.name,
+    target: { kind: 'ExportedServices', namespace, name },
+    reason:
+      current === undefined
+        ? `ExportedServices ${name} does not exist`
+        : `meshpeer's entries in ExportedServices ${name} differ from the desired exports${others > 0 ? ` (${others} entries of others are kept)` : ''}`,
+    dependsOn: [],
+    changes: [
+      {
+        path: "spec.services (meshpeer's entries)",
+        from: current === undefined ? null : entryLines([...was].sort()),
+        to: entryLines([...now].sort()),
+      },
+    ],
+    params: { object: exportedServicesResource(spec, entry, namespace) },
+  };
 }
 
-/** Export steps for every desired export whose resource is missing or differs. */
-export function exportSteps(ctx: PlanContext): Step[] {
-  const steps: Step[] = [];
-  for (const entry of ctx.topology.exports) {
-    const observed = ctx.reachable(entry.cluster);
-    if (observed === undefined) continue;
-    const spec = ctx.cluster(entry.cluster);
-    const object = exportedServicesResource(spec, entry);
-    const name = exportedServicesName(spec, entry.partition);
-    const current = observed.exports.find(
-      (e) => e.name === name && e.namespace === spec.consul.namespace && !e.deleting,
-    );
-    const desiredServices = object.spec.services as ExportFacts['services'];
-    if (current !== undefined && normalizedServices(current.services) === normalizedServices(desiredServices))
-      continue;
-    const names = (list: ExportFacts['services']) =>
-      list
-        .map((s) => `${s.name}→${s.consumers.map((c) => c.peer ?? c.partition ?? c.samenessGroup).join('+')}`)
-        .sort();
-    steps.push({
-      id: `export/${entry.cluster}/${name}`,
-      kind: 'export',
-      action: current === undefined ? 'create' : 'update',
-      lane: entry.cluster,
-      target: { kind: 'ExportedServices', namespace: spec.consul.namespace, name },
-      reason:
-        current === undefined
-          ? `ExportedServices ${name} does not exist`
-          : `ExportedServices ${name} differs from the desired exports`,
+/** Entries meshpeer owns in a place it no longer exports from: remove them, or the whole object. */
+function leftover(spec: ClusterSpec, current: ExportFacts): Step | undefined {
+  if (current.owned.length === 0 || current.deleting) return undefined;
+  const merged = mergeExports(current.services, current.owned, []);
+  const partition = current.partition;
+  if (merged.services.length === 0 && current.managed) {
+    return {
+      id: `prune-export/${spec.name}/${current.namespace}/${current.name}`,
+      kind: 'prune-export',
+      action: 'delete',
+      lane: spec.name,
+      target: { kind: 'ExportedServices', namespace: current.namespace, name: current.name },
+      reason: `ExportedServices ${current.name} is managed by meshpeer but no longer in the desired state`,
       dependsOn: [],
-      changes: [
-        { path: 'spec.services', from: current ? names(current.services) : null, to: names(desiredServices) },
-      ],
-      params: { object },
-    });
+      params: { namespace: current.namespace, name: current.name },
+    };
+  }
+  return exportStep(spec, current.name, current, { cluster: spec.name, partition, services: [] });
+}
+
+function placeSteps(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster): Step[] {
+  const desired = ctx.topology.exports.filter((e) => e.cluster === spec.name);
+  const names = new Set<string>();
+  const steps: Step[] = [];
+  for (const entry of desired) {
+    const name = exportedServicesName(spec, entry.partition);
+    names.add(name);
+    const current = observed.exports.find((e) => e.name === name && !e.deleting);
+    const step = exportStep(spec, name, current, entry);
+    if (step !== undefined) steps.push(step);
+  }
+  if (!ctx.topology.prune.enabled) return steps;
+  for (const current of observed.exports) {
+    if (names.has(current.name)) continue;
+    const step = leftover(spec, current);
+    if (step !== undefined) steps.push(step);
   }
   return steps;
+}
+
+/** Export and prune-export steps for every reachable cluster. */
+export function exportSteps(ctx: PlanContext): Step[] {
+  return ctx.topology.clusters.flatMap((spec) => {
+    const observed = ctx.reachable(spec.name);
+    return observed === undefined ? [] : placeSteps(ctx, spec, observed);
+  });
 }

@@ -1,97 +1,134 @@
-/** Plans the `mesh-gateway` step (Mesh and ProxyDefaults) and the `acl` repair step per cluster. */
-import { meshResource, proxyDefaultsResource } from '../kube/consul-resources.ts';
-import type { ObservedCluster } from '../observe/observed-state.ts';
-import { type ClusterSpec, meshGatewayTokenRef } from '../topology/index.ts';
+/**
+ * Plans the `mesh-gateway` step (the Mesh and ProxyDefaults singletons) and the `acl` repair step
+ * per cluster. consul-k8s admits one Mesh and one ProxyDefaults per Kubernetes cluster, in any
+ * namespace (mesh_webhook.go, proxydefaults_webhook.go): an existing one is adopted where it lives
+ * and only meshpeer's fields are compared and written. ProxyDefaults is left alone unless
+ * peerings.yaml declares a mode (Consul's own default is remote).
+ */
+import { type KubeObject, meshResource, proxyDefaultsResource } from '../kube/consul-resources.ts';
+import type { ObservedCluster, ResourceFacts } from '../observe/observed-state.ts';
+import type { ClusterSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';
 
 /**
- * The mesh gateway mode each peered cluster's peerings ask for (validation guarantees they agree),
- * from its first peering; one pass over the peerings instead of a search per cluster.
+ * The mesh gateway mode each peered cluster's peerings declare (validation guarantees they agree),
+ * from its first peering that declares one; one pass over the peerings instead of a search per cluster.
  */
 export function clusterModes(ctx: PlanContext): ReadonlyMap<string, 'local' | 'remote'> {
   const modes = new Map<string, 'local' | 'remote'>();
   for (const p of ctx.topology.peerings)
     for (const cluster of [p.acceptor.cluster, p.dialer.cluster])
-      if (!modes.has(cluster)) modes.set(cluster, p.meshGatewayMode);
+      if (!modes.has(cluster) && p.meshGatewayMode !== undefined) modes.set(cluster, p.meshGatewayMode);
   return modes;
 }
 
-function meshStep(spec: ClusterSpec, observed: ObservedCluster, mode: 'local' | 'remote'): Step | undefined {
-  const mesh = meshResource(spec);
-  const proxy = proxyDefaultsResource(spec, mode);
-  const changes: FieldChange[] = [];
-  const reasons: string[] = [];
-  const meshWrong =
-    observed.mesh === undefined ||
-    observed.mesh.deleting ||
-    observed.mesh.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
-  if (meshWrong) {
-    reasons.push(
-      observed.mesh === undefined ? 'Mesh mesh does not exist' : 'Mesh mesh has the wrong peering setting',
-    );
-    changes.push({
+/** Clusters that take part in at least one peering. */
+function peered(ctx: PlanContext): ReadonlySet<string> {
+  return new Set(ctx.topology.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+}
+
+/** An adopted singleton is written where it lives; a new one goes to the Consul namespace. */
+const placeOf = (spec: ClusterSpec, current: ResourceFacts | undefined) =>
+  current !== undefined && !current.deleting ? current.namespace : spec.consul.namespace;
+
+/** One singleton to write: meshpeer's fields, why, and the field change to show. */
+interface SingletonChange {
+  readonly object: KubeObject;
+  readonly reason: string;
+  readonly change: FieldChange;
+}
+
+function meshChange(spec: ClusterSpec, observed: ObservedCluster): SingletonChange | undefined {
+  const current = observed.mesh;
+  const wrong =
+    current === undefined || current.deleting || current.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
+  if (!wrong) return undefined;
+  return {
+    object: meshResource(spec, placeOf(spec, current)),
+    reason:
+      current === undefined
+        ? 'Mesh mesh does not exist'
+        : `Mesh mesh in namespace ${current.namespace} has peerThroughMeshGateways=${current.peerThroughMeshGateways}`,
+    change: {
       path: 'Mesh/mesh.spec.peering.peerThroughMeshGateways',
-      from: observed.mesh?.peerThroughMeshGateways ?? null,
+      from: current?.peerThroughMeshGateways ?? null,
       to: spec.peerThroughMeshGateways,
-    });
-  }
-  const proxyWrong =
-    observed.proxyDefaults === undefined ||
-    observed.proxyDefaults.deleting ||
-    observed.proxyDefaults.meshGatewayMode !== mode;
-  if (proxyWrong) {
-    reasons.push(
-      observed.proxyDefaults === undefined
+    },
+  };
+}
+
+function proxyChange(
+  spec: ClusterSpec,
+  observed: ObservedCluster,
+  mode: 'local' | 'remote' | undefined,
+): SingletonChange | undefined {
+  const current = observed.proxyDefaults;
+  if (mode === undefined) return undefined;
+  if (current !== undefined && !current.deleting && current.meshGatewayMode === mode) return undefined;
+  return {
+    object: proxyDefaultsResource(spec, mode, placeOf(spec, current)),
+    reason:
+      current === undefined
         ? 'ProxyDefaults global does not exist'
-        : `ProxyDefaults global uses mesh gateway mode "${observed.proxyDefaults.meshGatewayMode}"`,
-    );
-    changes.push({
+        : `ProxyDefaults global uses mesh gateway mode "${current.meshGatewayMode || '(unset: remote)'}"`,
+    change: {
       path: 'ProxyDefaults/global.spec.meshGateway.mode',
-      from: observed.proxyDefaults?.meshGatewayMode ?? null,
+      from: current?.meshGatewayMode || null,
       to: mode,
-    });
-  }
-  if (!meshWrong && !proxyWrong) return undefined;
-  const creating = observed.mesh === undefined && observed.proxyDefaults === undefined;
+    },
+  };
+}
+
+function meshStep(spec: ClusterSpec, observed: ObservedCluster, mode: 'local' | 'remote' | undefined): Step | undefined {
+  const mesh = meshChange(spec, observed);
+  const proxy = proxyChange(spec, observed, mode);
+  if (mesh === undefined && proxy === undefined) return undefined;
+  const creating = [mesh, proxy].every((c) => c === undefined || c.change.from === null);
+  const wants = [
+    `peerThroughMeshGateways=${spec.peerThroughMeshGateways}`,
+    ...(mode === undefined ? [] : [`gateways in ${mode} mode`]),
+  ];
   return {
     id: `mesh-gateway/${spec.name}/mesh`,
     kind: 'mesh-gateway',
     action: creating ? 'create' : 'update',
     lane: spec.name,
-    target: { kind: 'Mesh+ProxyDefaults', namespace: spec.consul.namespace, name: 'mesh,global' },
-    reason: `${reasons.join('; ')}: peering needs peerThroughMeshGateways=${spec.peerThroughMeshGateways} and gateways in ${mode} mode`,
+    target: {
+      kind: proxy === undefined ? 'Mesh' : mesh === undefined ? 'ProxyDefaults' : 'Mesh+ProxyDefaults',
+      namespace: (mesh ?? proxy)?.object.metadata.namespace ?? spec.consul.namespace,
+      name: proxy === undefined ? 'mesh' : mesh === undefined ? 'global' : 'mesh,global',
+    },
+    reason: `${[mesh?.reason, proxy?.reason].filter(Boolean).join('; ')}: peering needs ${wants.join(' and ')}`,
     dependsOn: [],
-    changes,
-    params: { ...(meshWrong && { mesh }), ...(proxyWrong && { proxyDefaults: proxy }) },
+    changes: [mesh?.change, proxy?.change].filter((c): c is FieldChange => c !== undefined),
+    params: { ...(mesh && { mesh: mesh.object }), ...(proxy && { proxyDefaults: proxy.object }) },
   };
 }
 
 function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster): Step | undefined {
-  if (!ctx.topology.acls.enabled || !observed.consul.reachable) return undefined;
-  const held = observed.consul.meshGatewayPermissions ?? [];
+  const acl = observed.consul.reachable ? observed.consul.acl : undefined;
+  const source = acl?.meshGateway;
+  if (!ctx.topology.acls.enabled || source === undefined || source.via === 'none') return undefined;
+  const held = acl?.meshGatewayPermissions ?? [];
   const missing = ctx.topology.acls.meshGatewayRequires.filter((p) => !held.includes(p));
   if (missing.length === 0) return undefined;
+  const target =
+    source.via === 'role'
+      ? { kind: 'ACLRole', namespace: spec.consul.namespace, name: source.role }
+      : { kind: 'ACLToken', namespace: spec.consul.namespace, name: source.secret };
   return {
     id: `acl/${spec.name}/mesh-gateway`,
     kind: 'acl',
     action: 'repair',
     lane: spec.name,
-    target: {
-      kind: 'ACLPolicy',
-      namespace: spec.consul.namespace,
-      name: meshGatewayTokenRef(spec, ctx.topology.acls).name,
-    },
-    reason: `the mesh gateway token lacks ${missing.join(', ')}: without peering:read gateways never build peering routes`,
+    target,
+    reason: `the mesh gateways' ${source.via === 'role' ? `role ${source.role}` : 'token'} lacks ${missing.join(', ')}: without peering:read gateways never build peering routes`,
     dependsOn: [],
     changes: [
-      {
-        path: 'mesh-gateway token permissions',
-        from: [...held].sort(),
-        to: [...new Set([...held, ...missing])].sort(),
-      },
+      { path: 'mesh-gateway permissions', from: [...held].sort(), to: [...new Set([...held, ...missing])].sort() },
     ],
-    params: { namespace: spec.consul.namespace, missing },
+    params: { source, missing },
   };
 }
 
@@ -99,12 +136,12 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
 export function meshAndAclSteps(ctx: PlanContext): Step[] {
   const steps: Step[] = [];
   const modes = clusterModes(ctx);
+  const taking = peered(ctx);
   for (const spec of ctx.topology.clusters) {
     const observed = ctx.reachable(spec.name);
-    const mode = modes.get(spec.name);
-    if (observed === undefined || mode === undefined) continue;
+    if (observed === undefined || !taking.has(spec.name)) continue;
     const acl = aclStep(ctx, spec, observed);
-    const mesh = meshStep(spec, observed, mode);
+    const mesh = meshStep(spec, observed, modes.get(spec.name));
     if (acl) steps.push(acl);
     if (mesh) steps.push(mesh);
   }

@@ -119,29 +119,32 @@ function rotateStep(
   };
 }
 
-function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): Step | undefined {
+/**
+ * Why the dialer's copy of the token Secret must be (re)written, or undefined when it holds the
+ * acceptor's token. Only the token data counts: the dialer controller re-establishes on any write
+ * to its Secret (consul-k8s peering_dialer_controller.go compares resourceVersions), and a used
+ * token is then refused with 403, so a label or annotation on the source is no reason to copy.
+ */
+function copyReason(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): string | undefined {
   const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
   const source = findFirst(sides.a.tokenSecrets, byNamespaceName, `${acceptorNamespace}/${name}`);
   const copy = findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`);
-  // A copy made by hand carries no provenance; it is current as long as the dialer's peering stands.
-  const handCopyStands =
-    copy?.copiedFromResourceVersion === undefined &&
-    consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition)?.state === 'ACTIVE';
-  const stale =
-    copy !== undefined &&
-    source !== undefined &&
-    !handCopyStands &&
-    copy.copiedFromResourceVersion !== source.resourceVersion;
-  if (upstream.length === 0 && copy !== undefined && source !== undefined && !stale && copy.peeringTokenLabel)
-    return undefined;
-  const reason =
-    copy === undefined
-      ? `token Secret ${name} is missing in ${p.dialer.cluster}`
-      : upstream.length > 0
-        ? 'the acceptor will issue a new token'
-        : stale
-          ? `token Secret ${name} in ${p.dialer.cluster} is older than the acceptor's`
-          : `token Secret ${name} in ${p.dialer.cluster} lacks the peering-token label`;
+  if (copy === undefined) return `token Secret ${name} is missing in ${p.dialer.cluster}`;
+  if (upstream.length > 0) return 'the acceptor will issue a new token';
+  if (source === undefined) return `waiting for the acceptor to write token Secret ${name}`;
+  if (copy.fingerprints[key] !== source.fingerprints[key])
+    return `token Secret ${name} in ${p.dialer.cluster} holds another token than the acceptor's`;
+  // Adding the label is a write too: only safe while the dialer has not established with this token.
+  const established = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition) !== undefined;
+  if (!copy.peeringTokenLabel && !established)
+    return `token Secret ${name} in ${p.dialer.cluster} lacks the peering-token label`;
+  return undefined;
+}
+
+function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): Step | undefined {
+  const reason = copyReason(p, sides, upstream);
+  if (reason === undefined) return undefined;
+  const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
   return {
     id: `token-transfer/${p.dialer.cluster}/${dialerNamespace}/${name}`,
     kind: 'token-transfer',

@@ -9,10 +9,10 @@ import { exportSteps } from './export-steps.ts';
 import { meshAndAclSteps } from './mesh-steps.ts';
 import { orderSteps } from './order-steps.ts';
 import { peeringSteps } from './peering-steps.ts';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanError } from './plan.ts';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanError, type PlanNote } from './plan.ts';
 import { createPlanContext, type PlanContext } from './plan-context.ts';
 import { planEdges, summarize } from './plan-summary.ts';
-import { clusterPreconditions } from './preconditions.ts';
+import { clusterPreconditions, type InstallNeeds, installNotes } from './preconditions.ts';
 import { pruneSteps } from './prune-steps.ts';
 import type { Step } from './step.ts';
 import { verifySteps } from './verify-steps.ts';
@@ -22,6 +22,16 @@ function participating(t: Topology): Set<string> {
     ...t.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]),
     ...t.exports.map((e) => e.cluster),
   ]);
+}
+
+/** What each cluster's part of the topology needs from its install beyond the runbook's values. */
+export function installNeeds(t: Topology, cluster: string): InstallNeeds {
+  const spec = t.clusters.find((c) => c.name === cluster);
+  const exports = t.exports.filter((e) => e.cluster === cluster);
+  return {
+    partitions: (spec?.partitions.length ?? 1) > 1,
+    namespaces: exports.some((e) => e.services.some((s) => s.namespace !== undefined)),
+  };
 }
 
 function clusterErrors(ctx: PlanContext): PlanError[] {
@@ -40,7 +50,14 @@ function clusterErrors(ctx: PlanContext): PlanError[] {
         },
       ];
     }
-    return taking.has(c.name) ? clusterPreconditions(c, entry, ctx.topology) : [];
+    return taking.has(c.name) ? clusterPreconditions(c, entry, ctx.topology, installNeeds(ctx.topology, c.name)) : [];
+  });
+}
+
+function planNotes(ctx: PlanContext): PlanNote[] {
+  return ctx.topology.clusters.flatMap((c) => {
+    const observed = ctx.reachable(c.name);
+    return observed === undefined ? [] : installNotes(observed).map((message) => ({ cluster: c.name, message }));
   });
 }
 
@@ -59,7 +76,7 @@ function helmChecks(ctx: PlanContext, steps: readonly Step[]): Step[] {
       params: {
         release: spec.consul.release,
         namespace: spec.consul.namespace,
-        needsPartitions: spec.partitions.length > 1,
+        needs: installNeeds(ctx.topology, lane),
       },
     };
   });
@@ -115,6 +132,7 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
     hash: planHash(steps, allErrors),
     steps,
     errors: allErrors,
+    notes: planNotes(ctx),
     edges: planEdges(topology, steps),
     summary: summarize(steps),
     converged: allErrors.length === 0 && steps.every((s) => s.kind === 'verify'),

@@ -10,17 +10,27 @@ export interface PlanError {
   readonly id: string;
   readonly code:
     | 'helm_values'
-    | 'helm_missing'
+    | 'consul_not_found'
     | 'version_too_old'
     | 'gateway_not_ready'
     | 'acl_permission'
+    | 'acl_mismatch'
+    | 'acl_token_missing'
+    | 'acl_gateway_unknown'
     | 'unreachable'
     | 'consul_unreachable'
+    | 'consul_http_disabled'
     | 'prune_all_refused';
   readonly cluster?: string;
   readonly message: string;
   /** What to do about it, as a command or an edit. */
   readonly fix: string;
+}
+
+/** Something the plan assumed or could not check, worth reading before apply (never a secret). */
+export interface PlanNote {
+  readonly cluster: string;
+  readonly message: string;
 }
 
 /** How many steps do what, for summary lines. */
@@ -49,6 +59,8 @@ export interface Plan {
   readonly hash: string;
   readonly steps: readonly Step[];
   readonly errors: readonly PlanError[];
+  /** Where values were inferred or declared instead of read from a Helm release, and similar. */
+  readonly notes: readonly PlanNote[];
   readonly edges: readonly PlanEdge[];
   readonly summary: PlanSummary;
   /** True when the plan holds nothing but verification. */

@@ -1,9 +1,12 @@
 /**
- * Preconditions meshpeer cannot fix by itself (Helm values, versions, the mesh gateway, its own
- * ACL token). Each failure is a PlanError that names the fix; it blocks that cluster's steps.
+ * Preconditions meshpeer cannot fix by itself (the install's values and versions, the mesh
+ * gateway, how Consul is reached, ACL tokens). Each failure is a PlanError that names the fix; it
+ * blocks that cluster's steps.
  */
+import { type InstallFacts, type InstallValues, installNames } from '../kube/consul-chart.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
 import type { ClusterSpec, Topology } from '../topology/index.ts';
+import { aclErrors } from './acl-preconditions.ts';
 import type { PlanError } from './plan.ts';
 import { compareVersions } from './version.ts';
 
@@ -12,49 +15,75 @@ export const MIN_CONSUL_VERSION = '1.14.0';
 /** consul-k8s 1.0 is the first chart with the peering CRDs as documented. */
 export const MIN_CHART_VERSION = '1.0.0';
 
-const requiredValues = [
+/** What a cluster's part of the topology asks of its install beyond the runbook's four values. */
+export interface InstallNeeds {
+  readonly partitions: boolean;
+  readonly namespaces: boolean;
+}
+
+const requiredValues: ReadonlyArray<readonly [keyof InstallValues, string]> = [
   ['peeringEnabled', 'global.peering.enabled'],
   ['tlsEnabled', 'global.tls.enabled'],
   ['meshGatewayEnabled', 'meshGateway.enabled'],
   ['connectInjectEnabled', 'connectInject.enabled'],
-] as const;
+];
 
-/** Problems with a cluster's Consul Helm release (also re-checked by the helm-values-check step). */
-export function helmErrors(
+function missingValues(install: InstallFacts, needs: InstallNeeds): string[] {
+  const missing = requiredValues.filter(([key]) => !install.values[key]).map(([, path]) => path);
+  if (needs.partitions && !install.values.adminPartitionsEnabled) missing.push('global.adminPartitions.enabled');
+  if (needs.namespaces && !install.values.enableConsulNamespaces) missing.push('global.enableConsulNamespaces');
+  return missing;
+}
+
+/** How to change values, in the words of the way Consul was installed. */
+function valuesFix(cluster: ClusterSpec, install: InstallFacts, missing: readonly string[]): string {
+  const { release, namespace } = cluster.consul;
+  const sets = missing.map((m) => `--set ${m}=true`).join(' ');
+  if (install.source === 'helm-release')
+    return `helm upgrade ${release} hashicorp/consul -n ${namespace} --reuse-values ${sets}`;
+  const rerender = `render Consul again with ${sets} (helm template ${release} hashicorp/consul -n ${namespace} ...) and sync it`;
+  return install.source === 'declared'
+    ? `${rerender}, then update clusters[${cluster.name}].consul.helmValues in peerings.yaml`
+    : rerender;
+}
+
+/** Problems with a cluster's Consul install (also re-checked by the helm-values-check step). */
+export function installErrors(
   cluster: ClusterSpec,
-  helm: ObservedCluster['helm'],
-  needsPartitions: boolean,
+  install: InstallFacts | undefined,
+  needs: InstallNeeds,
 ): PlanError[] {
   const { release, namespace } = cluster.consul;
-  if (helm === undefined) {
+  if (install === undefined) {
     return [
       {
         id: `helm/${cluster.name}`,
-        code: 'helm_missing',
+        code: 'consul_not_found',
         cluster: cluster.name,
-        message: `no Helm release "${release}" in namespace ${namespace}`,
-        fix: `install Consul with Helm (helm install ${release} hashicorp/consul -n ${namespace}), or set consul.release and consul.namespace for ${cluster.name}`,
+        message: `no Consul install of release "${release}" in namespace ${namespace}: no Helm release Secret, no consul.helmValues in peerings.yaml, and no chart objects labelled release=${release}`,
+        fix: `install Consul (helm install ${release} hashicorp/consul -n ${namespace}), set consul.release and consul.namespace for ${cluster.name}, or declare consul.helmValues for an install made with helm template`,
       },
     ];
   }
   const errors: PlanError[] = [];
-  const missing = requiredValues.filter(([key]) => !helm.values[key]).map(([, value]) => value);
-  if (needsPartitions && !helm.values.adminPartitionsEnabled)
-    missing.push('global.adminPartitions.enabled' as never);
+  const missing = missingValues(install, needs);
   if (missing.length > 0) {
+    const from = install.source === 'helm-release' ? `Helm release ${release}` : `the ${install.source} values of ${release}`;
     errors.push({
       id: `helm/${cluster.name}`,
       code: 'helm_values',
       cluster: cluster.name,
-      message: `Helm release ${release} lacks ${missing.map((m) => `${m}=true`).join(', ')}`,
-      fix: `helm upgrade ${release} hashicorp/consul -n ${namespace} --reuse-values ${missing.map((m) => `--set ${m}=true`).join(' ')}`,
+      message: `${from} lacks ${missing.map((m) => `${m}=true`).join(', ')}`,
+      fix: valuesFix(cluster, install, missing),
     });
   }
   const old = [
-    compareVersions(helm.consulVersion, MIN_CONSUL_VERSION) < 0 &&
-      `Consul ${helm.consulVersion} (needs ${MIN_CONSUL_VERSION} or newer)`,
-    compareVersions(helm.chartVersion, MIN_CHART_VERSION) < 0 &&
-      `chart ${helm.chartVersion} (needs ${MIN_CHART_VERSION} or newer)`,
+    install.consulVersion !== undefined &&
+      compareVersions(install.consulVersion, MIN_CONSUL_VERSION) < 0 &&
+      `Consul ${install.consulVersion} (needs ${MIN_CONSUL_VERSION} or newer)`,
+    install.chartVersion !== undefined &&
+      compareVersions(install.chartVersion, MIN_CHART_VERSION) < 0 &&
+      `chart ${install.chartVersion} (needs ${MIN_CHART_VERSION} or newer)`,
   ].filter((x): x is string => typeof x === 'string');
   if (old.length > 0) {
     errors.push({
@@ -69,36 +98,50 @@ export function helmErrors(
 }
 
 function gatewayErrors(cluster: ClusterSpec, observed: ObservedCluster): PlanError[] {
-  if (observed.helm?.values.meshGatewayEnabled !== true) return [];
+  if (observed.install?.values.meshGatewayEnabled !== true) return [];
   const g = observed.gateway;
   if (g.found && g.readyReplicas > 0) return [];
-  const name = `${cluster.consul.release}-mesh-gateway`;
   return [
     {
       id: `gateway/${cluster.name}`,
       code: 'gateway_not_ready',
       cluster: cluster.name,
       message: g.found
-        ? `mesh gateway ${name} has ${g.readyReplicas}/${g.replicas} ready replicas`
-        : `mesh gateway Deployment ${name} not found`,
-      fix: `kubectl -n ${cluster.consul.namespace} rollout status deploy/${name} (peering traffic needs a ready mesh gateway)`,
+        ? `mesh gateway ${g.name} has ${g.readyReplicas}/${g.replicas} ready replicas`
+        : `mesh gateway Deployment ${g.name} not found`,
+      fix: `kubectl -n ${cluster.consul.namespace} rollout status deploy/${g.name} (peering traffic needs a ready mesh gateway)`,
     },
   ];
 }
 
-function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topology: Topology): PlanError[] {
-  if (!topology.acls.enabled || !observed.consul.reachable) return [];
-  const held = observed.consul.reconcilerPermissions ?? [];
-  const missing = topology.acls.reconcilerRequires.filter((p) => !held.includes(p));
-  if (missing.length === 0) return [];
-  const ref = cluster.consul.aclToken;
+function consulErrors(cluster: ClusterSpec, observed: ObservedCluster): PlanError[] {
+  const install = observed.install;
+  const address = cluster.consul.address;
+  if (address?.startsWith('http:') && install?.values.tlsEnabled && install.values.httpsOnly) {
+    return [
+      {
+        id: `consul/${cluster.name}`,
+        code: 'consul_http_disabled',
+        cluster: cluster.name,
+        message: `consul.address ${address} uses plain HTTP, but the install serves its API over HTTPS only (global.tls.httpsOnly)`,
+        fix: `use the https port (8501) in consul.address for ${cluster.name}, trusting Secret ${installNames(install.fullname).caCert} (consul.caCert)`,
+      },
+    ];
+  }
+  if (observed.consul.reachable) return [];
+  const server = installNames(install?.fullname ?? `${cluster.consul.release}-consul`).server;
+  const port = install === undefined || install.values.tlsEnabled ? 'https' : 'http';
+  const via = address ?? `the Kubernetes API's service proxy to Service ${server} (port ${port})`;
   return [
     {
-      id: `acl/${cluster.name}`,
-      code: 'acl_permission',
+      id: `consul/${cluster.name}`,
+      code: 'consul_unreachable',
       cluster: cluster.name,
-      message: `meshpeer's Consul token lacks ${missing.join(', ')}`,
-      fix: `add ${missing.map((p) => `${p.split(':')[0]} = "${p.split(':')[1]}"`).join(', ')} to a policy of the token in Secret ${ref?.namespace ?? cluster.consul.namespace}/${ref?.secret ?? '<aclToken>'}`,
+      message: `Consul HTTP API unreachable through ${via}: ${observed.consul.error}`,
+      fix:
+        address === undefined
+          ? `kubectl -n ${cluster.consul.namespace} get svc ${server} (it needs a ready server pod and port ${port}), or set consul.address for ${cluster.name}`
+          : `check that ${address} answers from where meshpeer runs, or unset consul.address to go through the Kubernetes API`,
     },
   ];
 }
@@ -108,23 +151,23 @@ export function clusterPreconditions(
   cluster: ClusterSpec,
   observed: ObservedCluster,
   topology: Topology,
+  needs: InstallNeeds,
 ): PlanError[] {
-  const needsPartitions = cluster.partitions.length > 1;
-  const consul: PlanError[] = observed.consul.reachable
-    ? []
-    : [
-        {
-          id: `consul/${cluster.name}`,
-          code: 'consul_unreachable',
-          cluster: cluster.name,
-          message: `Consul HTTP API unreachable: ${observed.consul.error}`,
-          fix: `check Service ${cluster.consul.release}-server in namespace ${cluster.consul.namespace}, or set consul.address for ${cluster.name}`,
-        },
-      ];
   return [
-    ...helmErrors(cluster, observed.helm, needsPartitions),
+    ...installErrors(cluster, observed.install, needs),
     ...gatewayErrors(cluster, observed),
-    ...consul,
+    ...consulErrors(cluster, observed),
     ...aclErrors(cluster, observed, topology),
+  ];
+}
+
+/** Plan notes about where an install's values came from, when not from a Helm release. */
+export function installNotes(observed: ObservedCluster): string[] {
+  const install = observed.install;
+  if (install === undefined || install.source === 'helm-release') return [];
+  if (install.source === 'declared')
+    return [`no Helm release Secret for ${install.release}: using consul.helmValues from peerings.yaml`];
+  return [
+    `no Helm release Secret for ${install.release}: values inferred from the objects (${(install.evidence ?? []).join('; ')})`,
   ];
 }

@@ -1,13 +1,13 @@
 /**
- * Plans deletions of what left the file: only resources labelled as managed by meshpeer, never
- * anything a person or another tool created.
+ * Plans deletions of peering resources that left the file: only resources labelled as managed by
+ * meshpeer, never anything a person or another tool created. Exports are pruned entry by entry in
+ * export-steps.ts, since an ExportedServices is shared with other teams.
  */
-import { exportedServicesName } from '../kube/consul-resources.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { Step } from './step.ts';
 
-type PruneKind = 'prune-dialer' | 'prune-acceptor' | 'prune-token-secret' | 'prune-export';
+type PruneKind = 'prune-dialer' | 'prune-acceptor' | 'prune-token-secret';
 
 function pruneStep(
   kind: PruneKind,
@@ -42,13 +42,7 @@ function desiredSets(ctx: PlanContext) {
     dialers.add(key(p.dialer.cluster, p.tokenSecret.dialerNamespace, p.acceptor.peerName));
     secrets.add(key(p.dialer.cluster, p.tokenSecret.dialerNamespace, p.tokenSecret.name));
   }
-  const exports = new Set(
-    ctx.topology.exports.map((e) => {
-      const spec = ctx.cluster(e.cluster);
-      return key(e.cluster, spec.consul.namespace, exportedServicesName(spec, e.partition));
-    }),
-  );
-  return { acceptors, dialers, secrets, exports };
+  return { acceptors, dialers, secrets };
 }
 
 type Desired = ReturnType<typeof desiredSets>;
@@ -69,10 +63,6 @@ function clusterPrunes(name: string, observed: ObservedCluster, want: Desired): 
   for (const s of observed.tokenSecrets) {
     if (s.managed && !has(want.secrets, s))
       steps.push(pruneStep('prune-token-secret', name, 'Secret', s.namespace, s.name));
-  }
-  for (const e of observed.exports) {
-    if (e.managed && !e.deleting && !has(want.exports, e))
-      steps.push(pruneStep('prune-export', name, 'ExportedServices', e.namespace, e.name));
   }
   return steps;
 }

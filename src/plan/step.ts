@@ -80,7 +80,11 @@ export interface VerifyParams {
   /** Services the dialer must import and the acceptor must import, by name. */
   readonly dialerImports: readonly string[];
   readonly acceptorImports: readonly string[];
+  /** A side counts as receiving when its last message from the peer is younger. */
   readonly heartbeatMaxAgeMs: number;
+  /** The side-effect-free handshake through the acceptor's gateway. */
+  readonly handshake: boolean;
+  /** The opt-in deep probe with a temporary peering. */
   readonly probe: boolean;
   readonly timeoutMs: number;
 }
@@ -93,12 +97,18 @@ export type Step = StepBase &
         readonly params: {
           readonly release: string;
           readonly namespace: string;
-          readonly needsPartitions: boolean;
+          readonly needs: { readonly partitions: boolean; readonly namespaces: boolean };
         };
       }
     | {
         readonly kind: 'acl';
-        readonly params: { readonly namespace: string; readonly missing: readonly string[] };
+        readonly params: {
+          /** The gateways' role, or the Secret of their static token. */
+          readonly source:
+            | { readonly via: 'role'; readonly role: string }
+            | { readonly via: 'token-secret'; readonly secret: string };
+          readonly missing: readonly string[];
+        };
       }
     | {
         readonly kind: 'mesh-gateway';

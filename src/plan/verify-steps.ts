@@ -50,8 +50,7 @@ function verifyStep(t: Topology, exports: ExportIndex, p: PeeringSpec): Step {
       namespace: p.acceptor.cluster,
       name: `${p.acceptor.peerName}<->${p.dialer.peerName}`,
     },
-    reason:
-      'prove the peering: both sides ACTIVE with a fresh heartbeat, imports match exports, a protocol handshake succeeds',
+    reason: `prove the peering: both sides ACTIVE and receiving, imports match exports${t.verify.handshake ? ", a handshake through the acceptor's gateway answers" : ''}${t.verify.probe ? ', a probe peering streams' : ''}`,
     dependsOn: [],
     params: {
       acceptor: p.acceptor,
@@ -60,6 +59,7 @@ function verifyStep(t: Topology, exports: ExportIndex, p: PeeringSpec): Step {
       dialerImports: exportedTo(exports, p.acceptor.cluster, p.acceptor.partition, p.dialer.peerName),
       acceptorImports: exportedTo(exports, p.dialer.cluster, p.dialer.partition, p.acceptor.peerName),
       heartbeatMaxAgeMs: t.verify.heartbeatMaxAgeMs,
+      handshake: t.verify.handshake,
       probe: t.verify.probe,
       timeoutMs: t.verify.timeoutMs,
     },

@@ -48,3 +48,32 @@ export function syncedCondition(live: LiveObject): { status?: string; reason?: s
       | undefined) ?? [];
   return conditions.find((c) => c.type === 'Synced') ?? {};
 }
+
+/** A singleton kind's one object, wherever it lives (consul-k8s admits one per cluster). */
+async function findAnywhere(client: ClusterClient, desired: KubeObject): Promise<LiveObject | undefined> {
+  const all = await client.list(desired.apiVersion, desired.kind, '');
+  return all.find((o) => o.metadata.name === desired.metadata.name);
+}
+
+/**
+ * Writes meshpeer's fields of a singleton (Mesh, ProxyDefaults): an existing one is adopted where
+ * it lives and compared on meshpeer's fields only, so fields others set never cause a write and
+ * are never touched (server-side apply of just these fields); a new one is created as desired.
+ * `live` is undefined while a previous one is still being deleted.
+ */
+export async function ensureSingleton(
+  client: ClusterClient,
+  desired: KubeObject,
+): Promise<{ live: LiveObject | undefined; wrote: boolean }> {
+  const live = await findAnywhere(client, desired);
+  if (live?.metadata.deletionTimestamp !== undefined) return { live: undefined, wrote: false };
+  if (live === undefined) return { live: await client.apply(desired), wrote: true };
+  if (contains(live.spec ?? {}, desired.spec)) return { live, wrote: false };
+  const fields = {
+    apiVersion: desired.apiVersion,
+    kind: desired.kind,
+    metadata: { name: desired.metadata.name, namespace: live.metadata.namespace ?? desired.metadata.namespace },
+    spec: desired.spec,
+  };
+  return { live: await client.apply(fields), wrote: true };
+}

@@ -3,9 +3,10 @@
  * Shared code never switches on step kinds; it looks the executor up here.
  */
 import type { Step, StepKind, StepOf } from '../plan/index.ts';
-import { runAcl, runHelmCheck, runPrune } from './check-executors.ts';
+import { runAcl } from './acl-executor.ts';
+import { runHelmCheck, runPrune } from './check-executors.ts';
 import { runDialer, runRotate, runTokenTransfer } from './peering-executors.ts';
-import { runAcceptor, runExport, runMeshGateway } from './resource-executors.ts';
+import { runAcceptor, runExport, runMeshGateway, runPruneExport } from './resource-executors.ts';
 import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 import { runVerify } from './verify-executor.ts';
@@ -25,7 +26,7 @@ const executors = {
   'prune-dialer': runPrune,
   'prune-acceptor': runPrune,
   'prune-token-secret': runPrune,
-  'prune-export': runPrune,
+  'prune-export': runPruneExport,
   verify: runVerify,
 } satisfies { [K in StepKind]: Executor<K> };
 

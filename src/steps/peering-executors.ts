@@ -5,7 +5,6 @@
  */
 import {
   CONSUL_API_VERSION,
-  COPIED_FROM_ANNOTATION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PARTITION_ANNOTATION,
@@ -72,7 +71,11 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   return unchanged(`acceptor issued token version ${step.params.version}`);
 }
 
-/** Copies the token Secret to the dialer cluster, keeping the label the dialer controller watches. */
+/**
+ * Copies the token Secret to the dialer cluster, keeping the label the dialer controller watches.
+ * It writes only when the token data differs (or the label is missing): any write makes the dialer
+ * establish again, and a used token is refused.
+ */
 export async function runTokenTransfer(
   step: StepOf<'token-transfer'>,
   ctx: StepContext,
@@ -85,7 +88,6 @@ export async function runTokenTransfer(
   if (source === undefined || value === undefined)
     return waiting(`waiting for Secret ${from.name} in ${from.cluster}`);
   registerSecret(Buffer.from(value, 'base64').toString('utf8'));
-  const sourceVersion = source.metadata.resourceVersion ?? '';
   const target = ctx.cluster(to.cluster);
   const current = await target.get({
     apiVersion: 'v1',
@@ -93,10 +95,7 @@ export async function runTokenTransfer(
     namespace: to.namespace,
     name: from.name,
   });
-  const fresh =
-    current?.metadata.annotations?.[COPIED_FROM_ANNOTATION] === sourceVersion &&
-    current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true' &&
-    current.data?.[from.key] === value;
+  const fresh = current?.data?.[from.key] === value && current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true';
   if (fresh) return unchanged(`Secret ${from.name} in ${to.cluster} already holds the current token`);
   await target.apply({
     apiVersion: 'v1',
@@ -105,7 +104,6 @@ export async function runTokenTransfer(
       name: from.name,
       namespace: to.namespace,
       labels: { [PEERING_TOKEN_LABEL]: 'true', [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
-      annotations: { [COPIED_FROM_ANNOTATION]: sourceVersion },
     },
     type: 'Opaque',
     data: { [from.key]: value },

@@ -3,9 +3,10 @@
  * (Mesh and ProxyDefaults), acceptor (until its token Secret exists), export (until synced).
  */
 import type { LiveObject } from '../kube/cluster-client.ts';
-import type { KubeObject } from '../kube/consul-resources.ts';
+import { CONSUL_API_VERSION, type KubeObject } from '../kube/consul-resources.ts';
 import type { StepOf } from '../plan/index.ts';
-import { ensureObject, syncedCondition } from './ensure-object.ts';
+import { ensureExports } from './ensure-exports.ts';
+import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
@@ -22,11 +23,14 @@ function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
   return waiting(`waiting for ${live.kind} ${live.metadata.name} to sync${why}`, 500, wrote);
 }
 
-async function applyAndSync(ctx: StepContext, lane: string, objects: KubeObject[]): Promise<StepOutcome> {
-  const client = ctx.cluster(lane);
+/** Mesh `mesh` and ProxyDefaults `global`: adopted wherever they live, only meshpeer's fields written. */
+export async function runMeshGateway(step: StepOf<'mesh-gateway'>, ctx: StepContext): Promise<StepOutcome> {
+  const client = ctx.cluster(step.lane);
+  const objects = [step.params.mesh, step.params.proxyDefaults].filter((o): o is KubeObject => o !== undefined);
   let writes = 0;
   for (const object of objects) {
-    const { live, wrote } = await ensureObject(client, object);
+    const { live, wrote } = await ensureSingleton(client, object);
+    if (live === undefined) return waiting(`waiting for the previous ${object.kind} to be deleted`, 500);
     if (wrote) writes++;
     const pending = syncState(live, writes > 0);
     if (pending !== undefined) return pending;
@@ -35,17 +39,39 @@ async function applyAndSync(ctx: StepContext, lane: string, objects: KubeObject[
   return writes > 0 ? done(`applied ${names}; synced`) : unchanged(`${names} as desired and synced`);
 }
 
-/** Mesh `mesh` and ProxyDefaults `global`. */
-export function runMeshGateway(step: StepOf<'mesh-gateway'>, ctx: StepContext): Promise<StepOutcome> {
-  const objects = [step.params.mesh, step.params.proxyDefaults].filter(
-    (o): o is KubeObject => o !== undefined,
-  );
-  return applyAndSync(ctx, step.lane, objects);
+/** meshpeer's entries of one ExportedServices, merged with everyone else's; until synced. */
+export async function runExport(
+  step: StepOf<'export'>,
+  ctx: StepContext,
+): Promise<StepOutcome> {
+  const name = `ExportedServices ${step.params.object.metadata.name}`;
+  const result = await ensureExports(ctx.cluster(step.lane), step.params.object);
+  switch (result.kind) {
+    case 'refused':
+      return terminal(result.reason);
+    case 'deleting':
+      return waiting(`waiting for the previous ${name} to be deleted`, 500);
+    case 'deleted':
+      return done(`deleted ${name}: it held only meshpeer's entries`);
+    case 'gone':
+      return unchanged(`${name} does not exist and nothing is to be exported`);
+    default: {
+      const pending = syncState(result.live, result.kind === 'written');
+      if (pending !== undefined) return pending;
+      return result.kind === 'written' ? done(`merged meshpeer's entries into ${name}; synced`) : unchanged(`${name} as desired and synced`);
+    }
+  }
 }
 
-/** ExportedServices of one cluster and partition. */
-export function runExport(step: StepOf<'export'>, ctx: StepContext): Promise<StepOutcome> {
-  return applyAndSync(ctx, step.lane, [step.params.object]);
+/** Removes meshpeer's entries from an ExportedServices; deletes it only when meshpeer created it and nothing else is left. */
+export function runPruneExport(step: StepOf<'prune-export'>, ctx: StepContext): Promise<StepOutcome> {
+  const object: KubeObject = {
+    apiVersion: CONSUL_API_VERSION,
+    kind: 'ExportedServices',
+    metadata: { name: step.params.name, namespace: step.params.namespace, labels: {} },
+    spec: { services: [] },
+  };
+  return runExport({ ...step, kind: 'export', params: { object } }, ctx);
 }
 
 /** A PeeringAcceptor; finished when the acceptor controller has written the token Secret. */

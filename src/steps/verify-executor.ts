@@ -1,12 +1,15 @@
 /**
- * Proves one peering works: both Consul sides ACTIVE with a heartbeat younger than the bound, the
- * imports match the exports, and a protocol handshake against the acceptor's token addresses
- * succeeds, using a probe peering this step creates and deletes itself (never the real token,
- * which is single use). Failures name the layer: gateway, tls, secret, stream or exports.
+ * Proves one peering works without changing anything: both Consul sides ACTIVE and receiving from
+ * their peer, the imports match the exports, and a handshake through the acceptor's mesh gateway
+ * (the dialer's PeerServerAddresses, SNI PeerServerName, certificate checked against PeerCAPems)
+ * that calls ExchangeSecret with a random PeerID and is answered PermissionDenied. Real Consul sends
+ * its first heartbeat 15 s after a stream opens, so heartbeats are never waited for. The deep probe
+ * (a temporary probe peering on the acceptor, needing peering:write) runs only when opted in.
+ * Failures name the layer: gateway, tls, secret, stream or exports.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConsulClient, ConsulPeering } from '../consul/consul-client.ts';
-import { decodeToken, type PeeringErrorCode, probe } from '../peering/index.ts';
+import { checkPeerHandshake, decodeToken, type PeeringErrorCode, probe } from '../peering/index.ts';
 import type { StepOf } from '../plan/index.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, waiting } from './step-outcome.ts';
@@ -36,11 +39,34 @@ function sideProblem(
 ): string | undefined {
   if (peering === undefined) return `stream: the ${side} has no such peering in Consul`;
   if (peering.State !== 'ACTIVE') return `stream: the ${side} side is ${peering.State}`;
-  const beat = peering.StreamStatus?.LastHeartbeat;
-  const age = beat ? now - Date.parse(beat) : Number.POSITIVE_INFINITY;
+  // LastReceive covers data and heartbeats: fresh right after the stream opens, then every heartbeat.
+  const last = peering.StreamStatus?.LastReceive;
+  const age = last ? now - Date.parse(last) : Number.POSITIVE_INFINITY;
   if (age > maxAgeMs)
-    return `stream: the ${side}'s last heartbeat is ${Number.isFinite(age) ? `${Math.round(age / 1000)} s old` : 'missing'} (bound ${Math.round(maxAgeMs / 1000)} s)`;
+    return `stream: the ${side} ${Number.isFinite(age) ? `last heard from its peer ${Math.round(age / 1000)} s ago` : 'has received nothing from its peer yet'} (bound ${Math.round(maxAgeMs / 1000)} s)`;
   return undefined;
+}
+
+/** The handshake through the acceptor's gateway, with what the dialer's Consul knows of its peer. */
+async function runHandshake(
+  dial: ConsulPeering | undefined,
+  step: StepOf<'verify'>,
+): Promise<{ problem?: string; data: Record<string, unknown> }> {
+  const addresses = dial?.PeerServerAddresses ?? [];
+  const serverName = dial?.PeerServerName ?? '';
+  if (addresses.length === 0 || serverName === '')
+    return { problem: 'stream: the dialer does not know its peer\'s server addresses yet', data: {} };
+  const report = await checkPeerHandshake(
+    { addresses, serverName, caPems: dial?.PeerCAPems ?? [] },
+    { timeoutMs: Math.min(step.params.timeoutMs, 10_000) },
+  );
+  const stages = Object.fromEntries(report.stages.map((s) => [s.stage, Math.round(s.latencyMs * 10) / 10]));
+  if (report.ok) return { data: { handshakeMs: Math.round(report.totalMs), stages } };
+  const layer = (report.failure && layerOf[report.failure.code]) ?? 'gateway';
+  return {
+    problem: `${layer}: handshake through ${report.failure?.address ?? addresses.join(', ')} failed at ${report.failure?.stage ?? 'connect'}: ${report.failure?.message ?? 'unknown error'}`,
+    data: { stages },
+  };
 }
 
 function missingImports(
@@ -114,7 +140,10 @@ async function runProbe(
   const name = probeName(step, now);
   const token = await acceptor.generateToken(name, p.acceptor.partition);
   try {
-    const report = await probe(decodeToken(token), { timeoutMs: Math.min(p.timeoutMs, 20_000) });
+    const report = await probe(decodeToken(token), {
+      timeoutMs: Math.min(p.timeoutMs, 20_000),
+      awaitHeartbeat: false,
+    });
     const stages = Object.fromEntries(report.stages.map((s) => [s.stage, Math.round(s.latencyMs * 10) / 10]));
     if (report.ok) return { data: { probeMs: Math.round(report.totalMs), stages } };
     const layer = (report.failure && layerOf[report.failure.code]) ?? 'stream';
@@ -142,14 +171,19 @@ export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promi
     missingImports('dialer', dial, p.dialerImports) ??
     missingImports('acceptor', acc, p.acceptorImports);
   if (problem !== undefined) return waiting(problem, 500);
-  const probed = p.probe ? await runProbe(a, step, now) : { data: { probe: 'skipped' } };
+  const handshake = p.handshake ? await runHandshake(dial, step) : { data: {} };
+  if (handshake.problem !== undefined) return waiting(handshake.problem, 1000);
+  const probed = p.probe ? await runProbe(a, step, now) : { data: {} };
   if (probed.problem !== undefined) return waiting(probed.problem, 1000);
   const imports = {
     dialer: dial?.StreamStatus?.ImportedServices ?? [],
     acceptor: acc?.StreamStatus?.ImportedServices ?? [],
   };
-  return done(`both sides ACTIVE, heartbeats fresh, imports match${p.probe ? ', probe handshake ok' : ''}`, {
-    ...probed.data,
-    imports,
-  });
+  const checks = [
+    'both sides ACTIVE and receiving',
+    'imports match',
+    ...(p.handshake ? ["handshake through the acceptor's gateway answered"] : []),
+    ...(p.probe ? ['probe peering streamed'] : []),
+  ];
+  return done(checks.join(', '), { ...handshake.data, ...probed.data, imports });
 }

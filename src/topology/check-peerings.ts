@@ -161,14 +161,18 @@ function secretIssues(
   return issues;
 }
 
-/** ProxyDefaults `global` is one object per cluster and partition, so its peerings must agree on a mode. */
+/**
+ * ProxyDefaults `global` is one object per cluster and partition, so its peerings must agree on a
+ * declared mode; a peering without one leaves ProxyDefaults alone and agrees with anything.
+ */
 function modeIssues(
   modes: Map<string, { mode: string; index: number }>,
   places: string[],
-  mode: string,
+  mode: string | undefined,
   i: number,
 ): PathIssue[] {
   const issues: PathIssue[] = [];
+  if (mode === undefined) return issues;
   for (const place of places) {
     const earlier = modes.get(place);
     if (earlier === undefined) modes.set(place, { mode, index: i });

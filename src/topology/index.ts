@@ -12,6 +12,7 @@ export { API_VERSION, KIND, type TopologyFile } from './schema.ts';
 export { aclTokenRef, meshGatewayTokenRef, type TokenRef } from './token-refs.ts';
 export type {
   AclSpec,
+  CaCertRef,
   ClusterSpec,
   Consumer,
   Endpoint,

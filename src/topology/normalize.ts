@@ -17,6 +17,11 @@ function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec 
     ...consul.aclToken,
     namespace: consul.aclToken.namespace ?? consul.namespace,
   };
+  const caCert =
+    consul.caCert &&
+    ('file' in consul.caCert
+      ? { file: consul.caCert.file }
+      : { ...consul.caCert, namespace: consul.caCert.namespace ?? consul.namespace });
   return {
     name: entry.name,
     context: entry.context ?? entry.name,
@@ -27,8 +32,11 @@ function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec 
     consul: {
       namespace: consul.namespace,
       release: consul.release,
+      ...(consul.fullname !== undefined && { fullname: consul.fullname }),
+      ...(consul.helmValues !== undefined && { helmValues: consul.helmValues }),
       datacenter: consul.datacenter ?? entry.name,
       ...(consul.address !== undefined && { address: consul.address }),
+      ...(caCert !== undefined && { caCert }),
       ...(aclToken !== undefined && { aclToken }),
     },
   };
@@ -52,7 +60,7 @@ function normalizePeering(
     id: `${acceptor.cluster}/${acceptor.partition}>${dialer.cluster}/${dialer.partition}`,
     acceptor,
     dialer,
-    meshGatewayMode: entry.meshGatewayMode ?? file.defaults.meshGatewayMode,
+    ...modeOf(entry.meshGatewayMode ?? file.defaults.meshGatewayMode),
     tokenSecret: {
       name: entry.tokenSecret ?? `peering-token-${acceptor.peerName}-${dialer.peerName}`,
       key: file.defaults.tokenSecret.key,
@@ -61,6 +69,8 @@ function normalizePeering(
     },
   };
 }
+
+const modeOf = (mode: 'local' | 'remote' | undefined) => (mode === undefined ? {} : { meshGatewayMode: mode });
 
 function normalizeConsumer(c: {
   peer?: string | undefined;
@@ -120,6 +130,7 @@ export function normalizeTopology(file: TopologyFile): Topology {
     },
     verify: {
       heartbeatMaxAgeMs: durationMs(file.defaults.verify.heartbeatMaxAge),
+      handshake: file.defaults.verify.handshake,
       probe: file.defaults.verify.probe,
       timeoutMs: durationMs(file.defaults.verify.timeout),
     },

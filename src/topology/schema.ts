@@ -85,6 +85,19 @@ export const clusterSchema = z.strictObject({
     .strictObject({
       namespace: namespace.default('consul').describe('namespace Consul is installed in'),
       release: z.string().min(1).default('consul').describe('Helm release name of Consul'),
+      fullname: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be a DNS label such as consul-consul' })
+        .optional()
+        .describe(
+          "the chart's consul.fullname, the prefix of every object it creates (consul-consul-server ...); default: read from the release's values (fullnameOverride, global.name, else RELEASE-consul)",
+        ),
+      helmValues: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'the Helm values Consul was installed with, for installs without a Helm release Secret (helm template, Argo CD); ignored when a release Secret exists',
+        ),
       datacenter: z.string().min(1).optional().describe('Consul datacenter (default: the cluster name)'),
       address: z
         .url({
@@ -92,7 +105,22 @@ export const clusterSchema = z.strictObject({
           error: 'must be an http:// or https:// URL such as https://consul.example.com:8501',
         })
         .optional()
-        .describe('Consul HTTP API URL; default: through the Kubernetes API service proxy'),
+        .describe(
+          "Consul HTTP API URL; default: the Kubernetes API's service proxy to the server Service (https when TLS is on)",
+        ),
+      caCert: z
+        .union([
+          z.strictObject({
+            secret: secretName.describe('name of the Secret'),
+            key: secretKey.default('tls.crt').describe('key inside the Secret (default: tls.crt)'),
+            namespace: namespace.optional().describe("the Secret's namespace (default: consul.namespace)"),
+          }),
+          z.strictObject({ file: z.string().min(1).describe('path of a PEM file') }),
+        ])
+        .optional()
+        .describe(
+          "CA that signed Consul's HTTPS certificate, for an https consul.address; default: the install's Secret <fullname>-ca-cert (key tls.crt), trusted beside the system CAs",
+        ),
       aclToken: secretRefSchema
         .optional()
         .describe("Secret holding meshpeer's Consul ACL token for this cluster"),
@@ -159,7 +187,9 @@ export const aclSchema = z.strictObject({
     .strictObject({
       tokenSecret: secretRefSchema
         .optional()
-        .describe('default: Secret <release>-mesh-gateway-acl-token, key token'),
+        .describe(
+          "a Secret holding the gateways' token, for installs whose gateways use a static token; default: the chart's role <fullname>-mesh-gateway-acl-role (managed ACLs)",
+        ),
       require: z.array(permission).default(['service:write', 'service:read', 'mesh:write', 'peering:read']),
     })
     .optional()
@@ -168,7 +198,11 @@ export const aclSchema = z.strictObject({
 
 /** Settings that apply to every peering unless overridden. */
 export const defaultsSchema = z.strictObject({
-  meshGatewayMode: meshGatewayMode.default('local'),
+  meshGatewayMode: meshGatewayMode
+    .optional()
+    .describe(
+      "mesh gateway mode written to each peered cluster's ProxyDefaults global; unset: ProxyDefaults is left alone (Consul's default mode is remote)",
+    ),
   peerThroughMeshGateways: z
     .boolean()
     .default(true)
@@ -187,11 +221,24 @@ export const defaultsSchema = z.strictObject({
     .strictObject({
       heartbeatMaxAge: duration
         .default('45s')
-        .describe('a peering is healthy when its last heartbeat is younger'),
-      probe: z.boolean().default(true).describe('run a protocol handshake against the acceptor'),
+        .describe(
+          "a side counts as receiving when its last message from the peer (data or heartbeat) is younger; Consul's first heartbeat comes 15 s after the stream opens",
+        ),
+      handshake: z
+        .boolean()
+        .default(true)
+        .describe(
+          "a side-effect-free handshake through the acceptor's mesh gateway: TLS under the peer's CA, then ExchangeSecret answered PermissionDenied",
+        ),
+      probe: z
+        .boolean()
+        .default(false)
+        .describe(
+          'deep check: a temporary probe peering on the acceptor and a full stream handshake (writes to Consul, needs peering:write)',
+        ),
       timeout: duration.default('30s').describe('how long verification may wait for ACTIVE'),
     })
-    .default({ heartbeatMaxAge: '45s', probe: true, timeout: '30s' }),
+    .default({ heartbeatMaxAge: '45s', handshake: true, probe: false, timeout: '30s' }),
 });
 
 /** What meshpeer may delete. */

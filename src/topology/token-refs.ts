@@ -1,4 +1,4 @@
-/** Where a cluster's ACL tokens live: meshpeer's own, and the mesh gateways' (the Helm chart's name by default). */
+/** Where a cluster's ACL tokens live: meshpeer's own, and a static mesh gateway token when one is named. */
 import type { AclSpec, ClusterSpec } from './topology.ts';
 
 /** A Secret key holding a token. */
@@ -14,12 +14,13 @@ export function aclTokenRef(spec: ClusterSpec): TokenRef | undefined {
   return ref && { namespace: ref.namespace ?? spec.consul.namespace, name: ref.secret, key: ref.key };
 }
 
-/** The Secret holding the mesh gateways' token in a cluster. */
-export function meshGatewayTokenRef(spec: ClusterSpec, acls: AclSpec): TokenRef {
+/**
+ * The Secret holding the mesh gateways' static token, when peerings.yaml names one. With managed
+ * ACLs there is none: the gateways log in and get a token bound to the chart's role.
+ */
+export function meshGatewayTokenRef(spec: ClusterSpec, acls: AclSpec): TokenRef | undefined {
   const ref = acls.meshGatewayTokenSecret;
-  return {
-    namespace: ref?.namespace ?? spec.consul.namespace,
-    name: ref?.secret ?? `${spec.consul.release}-mesh-gateway-acl-token`,
-    key: ref?.key ?? 'token',
-  };
+  return (
+    ref && { namespace: ref.namespace ?? spec.consul.namespace, name: ref.secret, key: ref.key ?? 'token' }
+  );
 }

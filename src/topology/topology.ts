@@ -16,11 +16,22 @@ export interface ClusterSpec {
   readonly consul: {
     readonly namespace: string;
     readonly release: string;
+    /** The chart's consul.fullname when peerings.yaml overrides it; else derived from the release. */
+    readonly fullname?: string;
+    /** Declared Helm values, for installs without a release Secret. */
+    readonly helmValues?: Readonly<Record<string, unknown>>;
     readonly datacenter: string;
     readonly address?: string;
+    /** Where the CA of Consul's HTTPS certificate comes from, for an https address. */
+    readonly caCert?: CaCertRef;
     readonly aclToken?: Required<SecretRef>;
   };
 }
+
+/** A PEM CA in a Secret key or in a file. */
+export type CaCertRef =
+  | { readonly secret: string; readonly key: string; readonly namespace: string }
+  | { readonly file: string };
 
 /** One side of a peering. */
 export interface Endpoint {
@@ -36,7 +47,8 @@ export interface PeeringSpec {
   readonly id: string;
   readonly acceptor: Endpoint;
   readonly dialer: Endpoint;
-  readonly meshGatewayMode: 'local' | 'remote';
+  /** Declared mode for ProxyDefaults; undefined leaves ProxyDefaults alone (Consul's default is remote). */
+  readonly meshGatewayMode?: 'local' | 'remote';
   /** Where the token Secret lives, in both clusters (the same name and key on each side). */
   readonly tokenSecret: {
     readonly name: string;
@@ -68,13 +80,17 @@ export interface AclSpec {
   readonly enabled: boolean;
   readonly reconcilerRequires: readonly Permission[];
   readonly meshGatewayRequires: readonly Permission[];
-  /** `secret` empty means: the Helm chart's `<release>-mesh-gateway-acl-token` in each cluster. */
+  /** A static gateway token's Secret; undefined means the chart's role `<fullname>-mesh-gateway-acl-role`. */
   readonly meshGatewayTokenSecret?: SecretRef;
 }
 
 /** Verification options in milliseconds. */
 export interface VerifySpec {
+  /** A side is receiving when its last message from the peer is younger. */
   readonly heartbeatMaxAgeMs: number;
+  /** The side-effect-free handshake through the acceptor's gateway. */
+  readonly handshake: boolean;
+  /** The opt-in deep probe that creates a temporary peering. */
   readonly probe: boolean;
   readonly timeoutMs: number;
 }

@@ -1,0 +1,77 @@
+/**
+ * How meshpeer reaches one cluster's Consul HTTP API: `consul.address` trusting the install's CA
+ * (or the one peerings.yaml names), else the Kubernetes API's service proxy to the chart's server
+ * Service on its `https` port when TLS is on, its `http` port otherwise.
+ */
+import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import { ConsulClient } from '../consul/consul-client.ts';
+import { directTransport, serviceProxyTransport } from '../consul/consul-transport.ts';
+import type { ClusterReader } from '../kube/cluster-client.ts';
+import { consulFullname, type InstallFacts, installNames, serverApiPort } from '../kube/consul-chart.ts';
+import { registerSecret } from '../secrets/redact.ts';
+import type { ClusterSpec } from '../topology/index.ts';
+
+/** Builds the Consul client of a cluster for a token (undefined: no ACL token). */
+export type ConsulConnector = (
+  spec: ClusterSpec,
+  install: InstallFacts | undefined,
+  kube: ClusterReader,
+  token?: string,
+) => Promise<ConsulClient>;
+
+/** Reads one key of a Secret, trimmed; undefined when the Secret or the key is absent. */
+export async function readSecretKey(
+  kube: ClusterReader,
+  ref: { namespace: string; name: string; key: string },
+): Promise<string | undefined> {
+  const secret = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: ref.namespace, name: ref.name });
+  const encoded = secret?.data?.[ref.key];
+  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8').trim();
+}
+
+/** Reads a token from a Secret and registers it for redaction; undefined when absent. */
+export async function readSecretValue(
+  kube: ClusterReader,
+  ref: { namespace: string; name: string; key: string },
+): Promise<string | undefined> {
+  const value = await readSecretKey(kube, ref);
+  registerSecret(value);
+  return value;
+}
+
+/** The install's fullname, or the chart's default for the release when no install was found. */
+export function fullnameOf(spec: ClusterSpec, install: InstallFacts | undefined): string {
+  return install?.fullname ?? spec.consul.fullname ?? consulFullname(spec.consul.release, {});
+}
+
+/**
+ * The CAs to trust for an https `consul.address`: the one peerings.yaml names, else the install's
+ * `<fullname>-ca-cert` beside the system CAs (an address behind a public certificate keeps working).
+ */
+async function trustFor(spec: ClusterSpec, fullname: string, kube: ClusterReader): Promise<string[] | undefined> {
+  const ref = spec.consul.caCert;
+  if (ref !== undefined && 'file' in ref) return [await readFile(ref.file, 'utf8')];
+  if (ref !== undefined) {
+    const pem = await readSecretKey(kube, { namespace: ref.namespace, name: ref.secret, key: ref.key });
+    if (pem === undefined) throw new Error(`CA Secret ${ref.namespace}/${ref.secret} (key ${ref.key}) not found`);
+    return [pem];
+  }
+  const name = installNames(fullname).caCert;
+  const pem = await readSecretKey(kube, { namespace: spec.consul.namespace, name, key: 'tls.crt' });
+  return pem === undefined ? undefined : [...rootCertificates, pem];
+}
+
+/** Consul at `consul.address` when set, else through the Kubernetes API's service proxy. */
+export const defaultConsulConnector: ConsulConnector = async (spec, install, kube, token) => {
+  const fullname = fullnameOf(spec, install);
+  const address = spec.consul.address;
+  if (address !== undefined) {
+    const ca = address.startsWith('https:') ? await trustFor(spec, fullname, kube) : undefined;
+    return new ConsulClient(directTransport(address, ca === undefined ? {} : { ca }), token);
+  }
+  // Peering needs TLS, so an install that could not be found is most likely TLS-only.
+  const port = serverApiPort(install?.values ?? { tlsEnabled: true });
+  const target = { service: installNames(fullname).server, ...port };
+  return new ConsulClient(serviceProxyTransport(kube, spec.consul.namespace, target), token);
+};

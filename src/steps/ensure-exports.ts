@@ -1,0 +1,74 @@
+/**
+ * Read-modify-write of the one ExportedServices of a cluster and partition: meshpeer's entries are
+ * merged into the live list (entries others wrote survive) and written with the live object's
+ * resourceVersion, so a concurrent edit makes the write fail with a conflict and the step retries
+ * on fresh data instead of overwriting it.
+ */
+import type { ClusterClient, LiveObject } from '../kube/cluster-client.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../kube/consul-resources.ts';
+import {
+  type ExportedService,
+  mergeExports,
+  OWNED_EXPORTS_ANNOTATION,
+  ownedExports,
+  sameExports,
+} from '../kube/exported-services-merge.ts';
+
+/** What the write did. */
+export type ExportsWrite =
+  | { readonly kind: 'unchanged' | 'written'; readonly live: LiveObject }
+  | { readonly kind: 'deleted' | 'deleting' | 'gone' }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+const servicesOf = (o: { spec?: Readonly<Record<string, unknown>> }) =>
+  (o.spec?.services as ExportedService[] | undefined) ?? [];
+
+function withOwned(annotations: Readonly<Record<string, string>> | undefined, owned: readonly string[]) {
+  return { ...annotations, [OWNED_EXPORTS_ANNOTATION]: JSON.stringify(owned) };
+}
+
+async function create(client: ClusterClient, desired: KubeObject, owned: readonly string[]): Promise<ExportsWrite> {
+  if (servicesOf(desired).length === 0) return { kind: 'gone' };
+  const object = {
+    ...desired,
+    metadata: { ...desired.metadata, annotations: withOwned(desired.metadata.annotations, owned) },
+  };
+  return { kind: 'written', live: await client.create(object) };
+}
+
+/** Merges `desired` (meshpeer's entries; an empty list removes them all) into the live object. */
+export async function ensureExports(client: ClusterClient, desired: KubeObject): Promise<ExportsWrite> {
+  const all = await client.list(desired.apiVersion, desired.kind, '');
+  const live = all.find((o) => o.metadata.name === desired.metadata.name);
+  if (live?.metadata.deletionTimestamp !== undefined) return { kind: 'deleting' };
+  const wanted = servicesOf(desired);
+  if (live === undefined) return create(client, desired, mergeExports([], [], wanted).owned);
+  const managed = live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  const before = ownedExports(live, managed);
+  const merged = mergeExports(servicesOf(live), before, wanted);
+  const recorded = live.metadata.annotations?.[OWNED_EXPORTS_ANNOTATION] !== undefined;
+  const sameOwned = before.length === merged.owned.length && before.every((k, i) => k === merged.owned[i]);
+  if (sameExports(merged.services, servicesOf(live)) && sameOwned && recorded) return { kind: 'unchanged', live };
+  if (merged.services.length === 0) {
+    if (!managed)
+      return {
+        kind: 'refused',
+        reason: `removing meshpeer's entries would leave ExportedServices ${live.metadata.name} empty, and meshpeer did not create it: delete it by hand if nothing should be exported`,
+      };
+    await client.delete({ apiVersion: desired.apiVersion, kind: desired.kind, namespace: live.metadata.namespace ?? '', name: live.metadata.name });
+    return { kind: 'deleted' };
+  }
+  const { managedFields: _ignored, ...metadata } = live.metadata as LiveObject['metadata'] & { managedFields?: unknown };
+  const object = {
+    apiVersion: live.apiVersion,
+    kind: live.kind,
+    metadata: {
+      ...metadata,
+      namespace: live.metadata.namespace ?? desired.metadata.namespace,
+      resourceVersion: live.metadata.resourceVersion ?? '',
+      annotations: withOwned(live.metadata.annotations, merged.owned),
+    },
+    spec: { ...live.spec, services: merged.services },
+  };
+  return { kind: 'written', live: await client.replace(object) };
+}
