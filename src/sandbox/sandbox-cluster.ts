@@ -19,10 +19,11 @@ export interface SandboxComponent {
 
 /** How to expose an endpoint through a Service. */
 export interface ServiceEndpointOptions {
-  /** Port name or number this endpoint serves (matches `NAME:PORT` in proxy paths). */
+  /**
+   * The name of the Service port this endpoint serves (`NAME:PORT` in proxy paths names it, or its
+   * number); omit it for a Service with a single unnamed port.
+   */
   port?: string;
-  /** CA that signed an HTTPS endpoint's certificate. */
-  ca?: string;
   /** Create the Namespace and Service objects when missing (default true). */
   ensureService?: boolean;
 }
@@ -79,7 +80,12 @@ export class SandboxCluster {
     return this.kube.requests;
   }
 
-  /** Routes /api/v1/namespaces/NS/services/NAME/proxy/... to `url`, creating the Service if needed. */
+  /**
+   * Serves one port of a Service from `url`, as an Endpoints address would: only the URL's host,
+   * port and path prefix are kept; the scheme of each proxy request (`http:` unless `https:NAME:PORT`)
+   * decides how the API server connects. Creates the Service (one port named `options.port`) unless
+   * it exists or `ensureService` is false; a Service created elsewhere must declare the port name.
+   */
   registerServiceEndpoint(
     namespace: string,
     name: string,
@@ -87,29 +93,28 @@ export class SandboxCluster {
     options: ServiceEndpointOptions = {},
   ): void {
     const target = new URL(url);
-    if (options.ensureService !== false) this.ensureService(namespace, name, target, options.port);
-    this.kube.endpoints.register(namespace, name, {
-      url: target,
-      ...(options.port === undefined ? {} : { port: options.port }),
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+    if (options.ensureService !== false) this.ensureService(namespace, name, port, options.port);
+    const basePath = target.pathname.replace(/\/$/, '');
+    this.kube.endpoints.register(namespace, name, options.port ?? '', {
+      host: target.hostname,
+      port,
+      ...(basePath === '' ? {} : { basePath }),
     });
     if (!this.services.some((s) => s.namespace === namespace && s.name === name))
       this.services.push({ namespace, name });
   }
 
-  private ensureService(namespace: string, name: string, target: URL, portName: string | undefined): void {
+  private ensureService(namespace: string, name: string, port: number, portName: string | undefined): void {
     if (this.objects.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }) === undefined) {
       this.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     }
     if (this.objects.get({ apiVersion: 'v1', kind: 'Service', namespace, name }) !== undefined) return;
-    const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
-    const portSpec: Record<string, unknown> = { port, protocol: 'TCP' };
-    if (portName !== undefined && !/^\d+$/.test(portName)) portSpec.name = portName;
     this.objects.create({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace },
-      spec: { ports: [portSpec] },
+      spec: { ports: [{ ...(portName === undefined ? {} : { name: portName }), port, protocol: 'TCP' }] },
     });
   }
 

@@ -12,7 +12,9 @@ import { handleDiscovery } from './http/discovery-handler.ts';
 import { sendError } from './http/http-io.ts';
 import { type Route, resourceLabel, routeRequest } from './http/request-route.ts';
 import { handleResource, type ResourceContext } from './http/resource-handlers.ts';
-import { proxyToService, type ServiceEndpoints } from './http/service-proxy.ts';
+import type { ServiceEndpoints } from './http/service-endpoints.ts';
+import { resolveServiceLocation } from './http/service-location.ts';
+import { proxyToService } from './http/service-proxy.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { ResourceCatalog } from './resource-catalog.ts';
 import { conflict, KubeApiError, unauthorized } from './status-error.ts';
@@ -65,15 +67,9 @@ async function dispatch(
 ): Promise<void> {
   if (route.kind === 'resource') return handleResource(deps, req, res, route, url.searchParams);
   if (route.kind === 'proxy') {
-    const svcType = deps.catalog.require('v1', 'Service');
-    deps.service.get(svcType, route.namespace, route.service);
-    return proxyToService(
-      req,
-      res,
-      route,
-      deps.endpoints.resolve(route.namespace, route.service, route.port),
-      url.search,
-    );
+    const service = deps.store.get(deps.catalog.require('v1', 'Service'), route.namespace, route.service);
+    const location = resolveServiceLocation(route, service, deps.endpoints);
+    return proxyToService(req, res, route, location, url.search);
   }
   return handleDiscovery(deps.catalog, res, url.pathname, deps.serverAddress());
 }

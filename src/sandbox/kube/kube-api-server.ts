@@ -16,7 +16,7 @@ import { FaultInjector } from './admin/fault-injector.ts';
 import { RequestCounters } from './admin/request-counters.ts';
 import { handleApiRequest, type PipelineDeps } from './api-request-handler.ts';
 import { startDeploymentSimulator } from './deployment-simulator.ts';
-import { ServiceEndpoints } from './http/service-proxy.ts';
+import { ServiceEndpoints } from './http/service-endpoints.ts';
 import { InProcessKube } from './in-process-kube.ts';
 import { ObjectDeleter } from './object-deletion.ts';
 import { KubeObjectService } from './object-service.ts';

@@ -22,7 +22,12 @@ export interface Schema {
 
 /** One field-level validation failure, shaped like the real `StatusCause`. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueNotSupported'
+    | 'FieldValueForbidden'
+    | 'FieldValueDuplicate';
   field: string;
   message: string;
 }

@@ -35,8 +35,10 @@ export interface ProxyRoute {
   kind: 'proxy';
   verb: 'proxy';
   namespace: string;
+  /** The `[SCHEME:]NAME[:PORT]` segment as given, quoted in errors. */
+  id: string;
   service: string;
-  scheme?: string;
+  scheme?: 'http' | 'https';
   port?: string;
   path: string;
 }
@@ -80,22 +82,35 @@ function verbFor(method: string, named: boolean, watch: boolean): KubeVerb {
   }
 }
 
-function proxyRoute(segments: string[], rest: string[]): ProxyRoute | undefined {
+/** Splits `[SCHEME:]NAME[:PORT]` as apimachinery's utilnet.SplitSchemeNamePort does; 400 when invalid. */
+function splitServiceId(id: string): { scheme: string; name: string; port: string } {
+  const parts = id.split(':');
+  const [first = '', second = '', third = ''] = parts;
+  const split =
+    parts.length === 3
+      ? { scheme: first, name: second, port: third }
+      : { scheme: '', name: first, port: parts.length === 2 ? second : '' };
+  if (parts.length > 3 || split.name === '' || !['', 'http', 'https'].includes(split.scheme))
+    throw new KubeApiError(400, 'BadRequest', `invalid service request "${id}"`);
+  return split;
+}
+
+function proxyRoute(segments: string[], rest: string[], trailingSlash: boolean): ProxyRoute | undefined {
   // segments: namespaces NS services TARGET proxy ...
   if (segments[0] !== 'namespaces' || segments[2] !== 'services' || segments[4] !== 'proxy') return undefined;
-  const parts = (segments[3] ?? '').split(':');
-  const hasScheme =
-    parts.length === 3 || (parts.length === 2 && (parts[0] === 'http' || parts[0] === 'https'));
+  const id = segments[3] ?? '';
+  const { scheme, name, port } = splitServiceId(id);
   const route: ProxyRoute = {
     kind: 'proxy',
     verb: 'proxy',
     namespace: segments[1] ?? '',
-    service: (hasScheme ? parts[1] : parts[0]) ?? '',
-    path: `/${rest.join('/')}`,
+    id,
+    service: name,
+    // The real proxy joins the paths preserving a trailing slash (net.JoinPreservingTrailingSlash).
+    path: `/${rest.join('/')}${trailingSlash && rest.length > 0 ? '/' : ''}`,
   };
-  if (hasScheme && parts[0] !== undefined) route.scheme = parts[0];
-  const port = hasScheme ? parts[2] : parts[1];
-  if (port !== undefined && port !== '') route.port = port;
+  if (scheme === 'http' || scheme === 'https') route.scheme = scheme;
+  if (port !== '') route.port = port;
   return route;
 }
 
@@ -125,7 +140,7 @@ export function routeRequest(
   const { group, version } = api;
   let rest = api.rest;
   if (group === '' && rest.length >= 5) {
-    const proxy = proxyRoute(rest.slice(0, 5), rest.slice(5));
+    const proxy = proxyRoute(rest.slice(0, 5), rest.slice(5), pathname.endsWith('/'));
     if (proxy !== undefined) return proxy;
   }
   let namespace: string | undefined;

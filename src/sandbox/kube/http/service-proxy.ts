@@ -1,55 +1,16 @@
 /**
  * The Service proxy subresource: /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy/PATH is
- * forwarded to the endpoint the sandbox registered for that Service, as the real API server proxies
- * to cluster-internal services (the caller's Authorization header is not passed on).
+ * forwarded to the endpoint of that Service port, as the real API server proxies to cluster-internal
+ * services: the caller's Authorization header is not passed on, the scheme of the request decides
+ * how to connect, and an HTTPS backend's certificate is not verified (kubernetes
+ * pkg/registry/core/service/proxy.go with the API server's proxy transport). Whatever the backend
+ * answers, an HTTP 400 from a TLS listener included, is relayed as it is.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { KubeApiError } from '../status-error.ts';
 import type { ProxyRoute } from './request-route.ts';
-
-/** Where a Service's traffic goes, with the TLS trust needed to reach an HTTPS endpoint. */
-export interface ServiceEndpoint {
-  url: URL;
-  port?: string;
-  ca?: string;
-  rejectUnauthorized?: boolean;
-}
-
-/** Endpoints registered per namespace/service (and optionally per port name or number). */
-export class ServiceEndpoints {
-  private readonly endpoints = new Map<string, ServiceEndpoint[]>();
-
-  /** Registers (or replaces) the endpoint of a Service, optionally for one port. */
-  register(namespace: string, name: string, endpoint: ServiceEndpoint): void {
-    const key = `${namespace}/${name}`;
-    const others = (this.endpoints.get(key) ?? []).filter((e) => e.port !== endpoint.port);
-    this.endpoints.set(key, [...others, endpoint]);
-  }
-
-  /** Removes every endpoint of a Service. */
-  unregister(namespace: string, name: string): void {
-    this.endpoints.delete(`${namespace}/${name}`);
-  }
-
-  /** The endpoint for a request: the exact port if registered, else the only or portless one. */
-  resolve(namespace: string, name: string, port?: string): ServiceEndpoint | undefined {
-    const list = this.endpoints.get(`${namespace}/${name}`) ?? [];
-    return (
-      list.find((e) => port !== undefined && e.port === port) ??
-      list.find((e) => e.port === undefined) ??
-      (list.length === 1 ? list[0] : undefined)
-    );
-  }
-}
-
-function forwardable(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
-  return out;
-}
+import type { ServiceLocation } from './service-location.ts';
 
 const hopByHop = new Set([
   'authorization',
@@ -61,56 +22,69 @@ const hopByHop = new Set([
   'proxy-authorization',
 ]);
 
-function upstreamUrl(endpoint: ServiceEndpoint, route: ProxyRoute, search: string): URL {
-  const target = new URL(endpoint.url);
-  const base = target.pathname.replace(/\/$/, '');
+function forwardable(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
+  return out;
+}
+
+function upstreamUrl(location: ServiceLocation, route: ProxyRoute, search: string): URL {
+  const { endpoint, scheme } = location;
+  const target = new URL(`${scheme}://${endpoint.host}:${endpoint.port}`);
+  const base = (endpoint.basePath ?? '').replace(/\/$/, '');
   target.pathname = `${base}${route.path}`;
   target.search = search;
   return target;
 }
 
-function requestOptions(req: IncomingMessage, endpoint: ServiceEndpoint): RequestOptions {
-  const options: RequestOptions = {
-    method: req.method ?? 'GET',
-    headers: forwardable(req.headers),
-    rejectUnauthorized: endpoint.rejectUnauthorized ?? true,
-  };
-  if (endpoint.ca !== undefined) options.ca = endpoint.ca;
-  return options;
+/** Node's socket errors in the words of Go's net/http transport, which the real server quotes. */
+function reason(err: NodeJS.ErrnoException, target: URL): string {
+  const address = `${target.hostname}:${target.port}`;
+  if (err.code === 'ECONNREFUSED') return `dial tcp ${address}: connect: connection refused`;
+  if (err.code === 'ECONNRESET') return `read tcp ${address}: read: connection reset by peer`;
+  if (/wrong version number|packet length too long/i.test(err.message))
+    return 'tls: first record does not look like a TLS handshake';
+  return err.message;
 }
 
-function unreachable(res: ServerResponse, err: Error): void {
-  const status = new KubeApiError(503, 'ServiceUnavailable', `error trying to reach service: ${err.message}`);
-  if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
+function unreachable(res: ServerResponse, err: NodeJS.ErrnoException, target: URL): void {
+  const status = new KubeApiError(
+    503,
+    'ServiceUnavailable',
+    `error trying to reach service: ${reason(err, target)}`,
+  );
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(503, { 'content-type': 'application/json' });
   res.end(JSON.stringify(status.toStatus()));
 }
 
-/** Forwards one request to the Service's endpoint and streams the answer back. */
+/** Forwards one request to the resolved backend and streams the answer back. */
 export function proxyToService(
   req: IncomingMessage,
   res: ServerResponse,
   route: ProxyRoute,
-  endpoint: ServiceEndpoint | undefined,
+  location: ServiceLocation,
   search: string,
 ): Promise<void> {
-  if (endpoint === undefined) {
-    throw new KubeApiError(
-      503,
-      'ServiceUnavailable',
-      `no endpoints available for service "${route.service}"`,
-    );
-  }
-  const target = upstreamUrl(endpoint, route, search);
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const target = upstreamUrl(location, route, search);
+  const options: RequestOptions = { method: req.method ?? 'GET', headers: forwardable(req.headers) };
+  // The API server's proxy transport skips backend certificate verification.
+  if (location.scheme === 'https') options.rejectUnauthorized = false;
+  const send = location.scheme === 'https' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const upstream = send(target, requestOptions(req, endpoint), (answer) => {
+    const upstream = send(target, options, (answer) => {
       res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
       answer.pipe(res);
       answer.on('end', () => resolve());
       answer.on('error', () => resolve());
     });
     upstream.on('error', (err) => {
-      unreachable(res, err);
+      unreachable(res, err, target);
       resolve();
     });
     req.pipe(upstream);

@@ -57,6 +57,22 @@ function defaultService(o: KubeObject): void {
   o.status ??= { loadBalancer: {} };
 }
 
+/** Port names, as kubernetes pkg/apis/core/validation validateServicePort checks them: required with several ports, unique. */
+function portNameErrors(ports: unknown[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const [i, port] of ports.entries()) {
+    const name = isRecord(port) && typeof port.name === 'string' ? port.name : '';
+    const field = `spec.ports[${i}].name`;
+    if (name === '') {
+      if (ports.length > 1) errors.push({ type: 'FieldValueRequired', field, message: 'Required value' });
+    } else if (seen.has(name)) {
+      errors.push({ type: 'FieldValueDuplicate', field, message: `Duplicate value: "${name}"` });
+    } else seen.add(name);
+  }
+  return errors;
+}
+
 function validateService(o: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
   const type = getPath(o, ['spec', 'type']);
@@ -71,6 +87,7 @@ function validateService(o: KubeObject): FieldError[] {
   if (type !== 'ExternalName' && (!Array.isArray(ports) || ports.length === 0)) {
     errors.push({ type: 'FieldValueRequired', field: 'spec.ports', message: 'Required value' });
   }
+  errors.push(...portNameErrors(Array.isArray(ports) ? ports : []));
   for (const [i, port] of (Array.isArray(ports) ? ports : []).entries()) {
     const n = isRecord(port) ? port.port : undefined;
     if (typeof n !== 'number' || n < 1 || n > 65535) {
