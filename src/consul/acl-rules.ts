@@ -1,79 +1,156 @@
 /**
- * Derives the runbook's permissions from Consul ACL policy rules (HCL or JSON), including
- * Consul's fallbacks: `peering` and `mesh` fall back to `operator` when they have no rule.
+ * Derives the runbook's permissions (`peering:write`, `service:read`, ...) from what a token is
+ * granted: its policies, its roles' policies, and the synthetic policies of its service and node
+ * identities. Merging follows Consul: deny over write over read (acl/policy.go
+ * takesPrecedenceOver), and `peering` and `mesh` fall back to `operator` when no rule names them.
  */
+import {
+  isBody,
+  parsePolicyRules,
+  type RuleBody,
+  type RuleItem,
+  type RuleValue,
+} from './policy-rules-parser.ts';
+
+/** What a token (or role) is granted; roles are resolved to their policies and identities by the caller. */
+export interface AclGrants {
+  readonly policies: ReadonlyArray<{ readonly id: string; readonly rules: string }>;
+  readonly serviceIdentities?: readonly string[];
+  readonly nodeIdentities?: readonly string[];
+}
 
 const GLOBAL_MANAGEMENT = '00000000-0000-0000-0000-000000000001';
-const order = { deny: 0, read: 1, write: 2 } as const;
-type Level = keyof typeof order;
+const ALL = ['mesh:read', 'mesh:write', 'peering:read', 'peering:write', 'service:read', 'service:write'];
+/** The namespace meshpeer's services, gateways and imports live in. */
+const NAMESPACE = 'default';
 
-function strongest(a: Level | undefined, b: Level | undefined): Level | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return order[a] >= order[b] ? a : b;
+type Level = 'deny' | 'read' | 'write';
+const precedence: Record<Level, number> = { read: 0, write: 1, deny: 2 };
+const isLevel = (v: RuleValue | undefined): v is Level => v === 'deny' || v === 'read' || v === 'write';
+
+/** The synthetic rules of a service identity (agent/structs/acl_ce.go aclPolicyTemplateServiceIdentity). */
+function serviceIdentityRules(name: string): string {
+  return `service "${name}" { policy = "write" }\nservice "${name}-sidecar-proxy" { policy = "write" }\nservice_prefix "" { policy = "read" }\nnode_prefix "" { policy = "read" }`;
 }
 
-interface Grants {
-  peering?: Level | undefined;
-  mesh?: Level | undefined;
-  operator?: Level | undefined;
-  service?: Level | undefined;
-  servicePrefixAll?: Level | undefined;
+/** The synthetic rules of a node identity (aclPolicyTemplateNodeIdentity). */
+function nodeIdentityRules(name: string): string {
+  return `node "${name}" { policy = "write" }\nservice_prefix "" { policy = "read" }`;
 }
 
-function scanHcl(rules: string, grants: Grants): void {
-  for (const m of rules.matchAll(/\b(peering|mesh|operator)\s*=\s*"(read|write|deny)"/g)) {
-    const key = m[1] as 'peering' | 'mesh' | 'operator';
-    grants[key] = strongest(grants[key], m[2] as Level);
+/** Rule levels merged per resource (`peering`, `service:web`, `service_prefix:`), deny first. */
+class MergedRules {
+  private readonly levels = new Map<string, Level>();
+
+  add(key: string, level: Level): void {
+    const current = this.levels.get(key);
+    if (current === undefined || precedence[level] > precedence[current]) this.levels.set(key, level);
   }
-  for (const m of rules.matchAll(
-    /\b(service|service_prefix)\s+"([^"]*)"\s*\{[^}]*?policy\s*=\s*"(read|write|deny)"/g,
-  )) {
-    const level = m[3] as Level;
-    grants.service = strongest(grants.service, level);
-    if (m[1] === 'service_prefix' && m[2] === '')
-      grants.servicePrefixAll = strongest(grants.servicePrefixAll, level);
+
+  get(key: string): Level | undefined {
+    return this.levels.get(key);
+  }
+
+  anyService(level: Level): boolean {
+    return [...this.levels].some(([key, l]) => /^service(?:_prefix)?:/.test(key) && l === level);
   }
 }
 
-function scanJson(rules: string, grants: Grants): boolean {
-  try {
-    const doc = JSON.parse(rules) as Record<string, unknown>;
-    for (const key of ['peering', 'mesh', 'operator'] as const)
-      if (typeof doc[key] === 'string') grants[key] = strongest(grants[key], doc[key] as Level);
-    for (const kind of ['service', 'service_prefix'] as const) {
-      for (const [name, body] of Object.entries(
-        (doc[kind] as Record<string, { policy?: Level }> | undefined) ?? {},
-      )) {
-        grants.service = strongest(grants.service, body.policy);
-        if (kind === 'service_prefix' && name === '')
-          grants.servicePrefixAll = strongest(grants.servicePrefixAll, body.policy);
+/** Where in a policy an item sits: inside a partition block, inside a namespace block. */
+interface Scope {
+  readonly inPartition: boolean;
+  readonly inNamespace: boolean;
+}
+
+/** A block's labelled bodies, in HCL form (`service "web" {}`) or JSON form (`"service": {"web": {}}`). */
+function labelled(item: RuleItem): Array<{ label: string; body: RuleBody }> {
+  const [, label] = item.keys;
+  const bodies = Array.isArray(item.value) ? item.value : [item.value];
+  if (label !== undefined) return bodies.filter(isBody).map((body) => ({ label, body }));
+  return bodies.filter(isBody).flatMap((outer) =>
+    outer.items.flatMap((inner) => {
+      const name = inner.keys[0];
+      return name !== undefined && isBody(inner.value) ? [{ label: name, body: inner.value }] : [];
+    }),
+  );
+}
+
+function policyOf(body: RuleBody): Level | undefined {
+  const value = body.items.find((i) => i.keys.length === 1 && i.keys[0] === 'policy')?.value;
+  return isLevel(value) ? value : undefined;
+}
+
+const matches = (type: string, label: string, wanted: string): boolean =>
+  type.endsWith('_prefix') ? wanted.startsWith(label) : label === wanted;
+
+function collect(body: RuleBody, scope: Scope, partition: string, merged: MergedRules): void {
+  for (const item of body.items) {
+    const type = item.keys[0] ?? '';
+    if ((type === 'peering' || type === 'mesh' || type === 'operator') && item.keys.length === 1) {
+      // Consul accepts these outside namespace blocks only; operator is global, never per partition.
+      if (isLevel(item.value) && !scope.inNamespace && !(type === 'operator' && scope.inPartition))
+        merged.add(type, item.value);
+    } else if (type === 'partition' || type === 'partition_prefix') {
+      if (scope.inPartition || scope.inNamespace) continue;
+      for (const { label, body: inner } of labelled(item))
+        if (matches(type, label, partition))
+          collect(inner, { ...scope, inPartition: true }, partition, merged);
+    } else if (type === 'namespace' || type === 'namespace_prefix') {
+      if (scope.inNamespace) continue;
+      for (const { label, body: inner } of labelled(item))
+        if (matches(type, label, NAMESPACE))
+          collect(inner, { ...scope, inNamespace: true }, partition, merged);
+    } else if (type === 'service' || type === 'service_prefix') {
+      for (const { label, body: inner } of labelled(item)) {
+        const level = policyOf(inner);
+        if (level !== undefined) merged.add(`${type}:${label}`, level);
       }
     }
-    return true;
-  } catch {
-    return false;
   }
 }
 
-const allows = (level: Level | undefined, want: 'read' | 'write') =>
-  level !== undefined && level !== 'deny' && order[level] >= order[want];
+const allows = (level: Level | undefined, want: 'read' | 'write'): boolean =>
+  level === 'write' || (level === 'read' && want === 'read');
 
-/** The permissions (`peering:write`, `service:read`, ...) a token with these policies holds. */
-export function permissionsFromPolicies(policies: ReadonlyArray<{ id: string; rules: string }>): string[] {
-  if (policies.some((p) => p.id === GLOBAL_MANAGEMENT)) {
-    return ['mesh:read', 'mesh:write', 'peering:read', 'peering:write', 'service:read', 'service:write'];
+/**
+ * The permissions a token holds in `partition` (default "default"). Rules at the top level count
+ * as the policy's own partition, which is taken to be the one asked about (tokens are read where
+ * they are used); `partition "<p>"` and `partition_prefix` blocks count when they match it, and
+ * service rules count at the top level and in blocks for the default namespace. Policy and
+ * identity datacenter restrictions are not applied. Rules that cannot be parsed grant nothing.
+ */
+export function permissionsOf(grants: AclGrants, partition = 'default'): string[] {
+  if (grants.policies.some((p) => p.id === GLOBAL_MANAGEMENT)) return [...ALL];
+  const sources = [
+    ...grants.policies.map((p) => p.rules),
+    ...(grants.serviceIdentities ?? []).map(serviceIdentityRules),
+    ...(grants.nodeIdentities ?? []).map(nodeIdentityRules),
+  ];
+  const merged = new MergedRules();
+  for (const rules of sources) {
+    let body: RuleBody;
+    try {
+      body = parsePolicyRules(rules);
+    } catch {
+      // Consul validated these rules when they were written: a parse failure is a gap in this
+      // parser, and granting nothing makes the check ask for the rule instead of assuming it.
+      continue;
+    }
+    collect(body, { inPartition: false, inNamespace: false }, partition, merged);
   }
-  const grants: Grants = {};
-  for (const p of policies) if (!scanJson(p.rules, grants)) scanHcl(p.rules, grants);
-  const peering = grants.peering ?? grants.operator;
-  const mesh = grants.mesh ?? grants.operator;
+  const peering = merged.get('peering') ?? merged.get('operator');
+  const mesh = merged.get('mesh') ?? merged.get('operator');
   const held: string[] = [];
   if (allows(mesh, 'read')) held.push('mesh:read');
   if (allows(mesh, 'write')) held.push('mesh:write');
   if (allows(peering, 'read')) held.push('peering:read');
   if (allows(peering, 'write')) held.push('peering:write');
-  if (allows(grants.servicePrefixAll, 'read')) held.push('service:read');
-  if (allows(grants.service, 'write')) held.push('service:write');
+  if (allows(merged.get('service_prefix:'), 'read')) held.push('service:read');
+  if (merged.anyService('write')) held.push('service:write');
   return held;
+}
+
+/** The permissions a token with these policies holds; kept for callers that have no roles or identities. */
+export function permissionsFromPolicies(policies: ReadonlyArray<{ id: string; rules: string }>): string[] {
+  return permissionsOf({ policies });
 }
