@@ -1,11 +1,23 @@
 /**
- * The slice of Consul's HTTP API meshpeer uses: peerings, config entries, ACL token and policy
- * reads, and health of imported services. Error bodies are plain text in Consul; they are kept
+ * The slice of Consul's HTTP API meshpeer uses: peerings, config entries, ACL tokens, roles and
+ * policies, and health of imported services. Error bodies are plain text in Consul; they are kept
  * (they never contain token values) but the request's ACL token never enters a message.
  */
 import { retryTransient } from '../io/retry-transient.ts';
 import { registerSecret } from '../secrets/redact.ts';
+import type { AclPolicy, AclRole, AclToken, NewAclPolicy } from './acl-types.ts';
 import type { ConsulTransport } from './consul-transport.ts';
+
+export type {
+  AclLink,
+  AclLinks,
+  AclNodeIdentity,
+  AclPolicy,
+  AclRole,
+  AclServiceIdentity,
+  AclToken,
+  NewAclPolicy,
+} from './acl-types.ts';
 
 /** A peering as `GET /v1/peerings` returns it (api/peering.go). */
 export interface ConsulPeering {
@@ -61,6 +73,12 @@ export class ConsulError extends Error {
   get transient(): boolean {
     return this.status === 0 || this.status === 409 || this.status === 429 || this.status >= 500;
   }
+}
+
+/** Registers a token's SecretID before anything can print it. */
+function withSecret(token: AclToken | undefined): AclToken | undefined {
+  registerSecret(token?.SecretID);
+  return token;
 }
 
 /** A Consul HTTP API client for one cluster (and one ACL token). */
@@ -165,29 +183,67 @@ export class ConsulClient {
     );
   }
 
-  /** The token the client uses, with its policies' rules resolved. */
-  async tokenSelf(): Promise<
-    { AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined
-  > {
-    return this.call('GET', '/v1/acl/token/self');
+  /** The token the client uses: its policy and role links, identities and auth method. */
+  async tokenSelf(): Promise<AclToken | undefined> {
+    return withSecret(await this.call<AclToken>('GET', '/v1/acl/token/self'));
   }
 
-  /** Another token's details (policies), read with that token itself. */
-  async tokenSelfOf(
-    token: string,
-  ): Promise<{ AccessorID: string; Policies?: Array<{ ID: string; Name: string }> } | undefined> {
+  /** Another token's details, read with that token itself (any token may read itself). */
+  async tokenSelfOf(token: string): Promise<AclToken | undefined> {
     registerSecret(token);
     return new ConsulClient(this.transport, token).tokenSelf();
   }
 
-  /** Replaces an ACL policy's rules (needs acl:write). */
-  async updatePolicy(policy: { ID: string; Name: string; Rules: string }): Promise<void> {
-    await this.call('PUT', `/v1/acl/policy/${encodeURIComponent(policy.ID)}`, policy);
+  /** A token by accessor ID (needs acl:read), or undefined when it does not exist. */
+  async readToken(accessorId: string): Promise<AclToken | undefined> {
+    const path = `/v1/acl/token/${encodeURIComponent(accessorId)}`;
+    return withSecret(await this.call<AclToken>('GET', path, undefined, true));
   }
 
-  /** One ACL policy with its rules. */
-  readPolicy(id: string): Promise<{ ID: string; Name: string; Rules: string } | undefined> {
+  /** Replaces a token's links and fields with `token` as given (needs acl:write). */
+  async updateToken(token: AclToken): Promise<void> {
+    registerSecret(token.SecretID);
+    await this.call('PUT', `/v1/acl/token/${encodeURIComponent(token.AccessorID)}`, token);
+  }
+
+  /** One ACL role, or undefined when it does not exist. */
+  readRole(id: string): Promise<AclRole | undefined> {
+    return this.call('GET', `/v1/acl/role/${encodeURIComponent(id)}`, undefined, true);
+  }
+
+  /** One ACL role by name, or undefined when it does not exist. */
+  readRoleByName(name: string): Promise<AclRole | undefined> {
+    return this.call('GET', `/v1/acl/role/name/${encodeURIComponent(name)}`, undefined, true);
+  }
+
+  /** Replaces a role with `role` as given: send back the whole role read, or its other links are lost. */
+  async updateRole(role: AclRole): Promise<void> {
+    await this.call('PUT', `/v1/acl/role/${encodeURIComponent(role.ID)}`, role);
+  }
+
+  /** One ACL policy with its rules, or undefined when it does not exist. */
+  readPolicy(id: string): Promise<AclPolicy | undefined> {
     return this.call('GET', `/v1/acl/policy/${encodeURIComponent(id)}`, undefined, true);
+  }
+
+  /** One ACL policy by name, or undefined when it does not exist. */
+  readPolicyByName(name: string): Promise<AclPolicy | undefined> {
+    return this.call('GET', `/v1/acl/policy/name/${encodeURIComponent(name)}`, undefined, true);
+  }
+
+  /** Creates a policy and returns it with the ID Consul gave it (needs acl:write). */
+  async createPolicy(policy: NewAclPolicy): Promise<AclPolicy> {
+    const created = await this.call<AclPolicy>('PUT', '/v1/acl/policy', policy);
+    if (created?.ID === undefined) throw new ConsulError(500, 'consul returned no policy');
+    return created;
+  }
+
+  /**
+   * Replaces a policy with `policy` as given (needs acl:write): Consul resets every field left
+   * out, so send back the whole policy read (Description, Datacenters) with the new rules.
+   */
+  async updatePolicy(policy: AclPolicy): Promise<void> {
+    await this.call('PUT', `/v1/acl/policy/${encodeURIComponent(policy.ID)}`, policy);
   }
 
   /** Healthy instances of a service imported from a peer. */
