@@ -4,7 +4,7 @@
  */
 // @peculiar/x509 resolves its providers through tsyringe, which needs the Reflect metadata polyfill.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -82,6 +82,20 @@ export async function createCertificateAuthority(
     keyPem: caKeyPem,
     issue: (options) => issueLeaf(cert, keys.privateKey, options),
   };
+}
+
+/**
+ * A CA from existing PEMs (an ECDSA P-256 key, PKCS#8 or SEC1), e.g. a cluster's CA Secret, so
+ * leaves can be issued under a CA someone else created.
+ */
+export async function loadCertificateAuthority(
+  certPem: string,
+  keyPem: string,
+): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
+  const key = await webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
+  return { certPem: cert.toString('pem'), keyPem, issue: (options) => issueLeaf(cert, key, options) };
 }
 
 async function issueLeaf(

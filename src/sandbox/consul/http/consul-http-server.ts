@@ -142,14 +142,12 @@ export interface ConsulHttpListener {
   close(): Promise<void>;
 }
 
-/** Starts listening on `host:port` (0 for any free port). */
-export function startHttpServer(
+/** The request handler both the HTTP and the HTTPS listener serve. */
+export function apiRequestListener(
   ctx: HttpServerContext,
   routes: readonly Route[],
-  host: string,
-  port: number,
-): Promise<ConsulHttpListener> {
-  const server: Server = createServer((req, res) => {
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const latency = ctx.latencyMs();
     const run = async (): Promise<void> => {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -166,7 +164,17 @@ export function startHttpServer(
       if (!res.writableEnded) send(res, reply);
     };
     void run();
-  });
+  };
+}
+
+/** Starts the plain HTTP listener on `host:port` (0 for any free port). */
+export function startHttpServer(
+  ctx: HttpServerContext,
+  routes: readonly Route[],
+  host: string,
+  port: number,
+): Promise<ConsulHttpListener> {
+  const server: Server = createServer(apiRequestListener(ctx, routes));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
