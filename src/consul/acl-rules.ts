@@ -116,8 +116,10 @@ const allows = (level: Level | undefined, want: 'read' | 'write'): boolean =>
  * The permissions a token holds in `partition` (default "default"). Rules at the top level count
  * as the policy's own partition, which is taken to be the one asked about (tokens are read where
  * they are used); `partition "<p>"` and `partition_prefix` blocks count when they match it, and
- * service rules count at the top level and in blocks for the default namespace. Policy and
- * identity datacenter restrictions are not applied. Rules that cannot be parsed grant nothing.
+ * service rules count at the top level and in blocks for the default namespace. Simplified:
+ * Consul CE ignores partition blocks, so a CE policy granting a rule only inside one is overstated
+ * (the chart's policies always repeat it at the top level), and policy and identity datacenter
+ * restrictions are not applied. Rules that cannot be parsed grant nothing.
  */
 export function permissionsOf(grants: AclGrants, partition = 'default'): string[] {
   if (grants.policies.some((p) => p.id === GLOBAL_MANAGEMENT)) return [...ALL];
