@@ -69,7 +69,7 @@ class ConsulComponent implements SandboxComponent {
   endpoints(): Record<string, string> {
     const out: Record<string, string> = {
       datacenter: this.server.datacenter,
-      http: this.server.httpUrl,
+      http: this.server.apiUrl,
       peering: this.server.peeringAddress,
       serverName: this.server.serverName,
     };
@@ -180,7 +180,7 @@ export async function startClusterStack(
   cluster.attach(new ConsulComponent(consul, config));
   const { namespace, release } = config.helm;
   const publish = () =>
-    cluster.registerServiceEndpoint(namespace, `${release}-server`, consul.httpUrl, {
+    cluster.registerServiceEndpoint(namespace, `${release}-server`, consul.apiUrl, {
       port: 'http',
       ensureService: false,
     });
@@ -193,7 +193,7 @@ export async function startClusterStack(
   const controllers = switches.connectInject
     ? ConsulK8sControllers.start({
         objects: cluster.objects,
-        consulUrl: () => consul.httpUrl,
+        consulUrl: () => consul.apiUrl,
         ...(consul.acl !== undefined && { token: consul.acl.injectorToken }),
         datacenter: config.datacenter,
         enterprise: config.enterprise,
@@ -209,6 +209,7 @@ export async function startClusterStack(
         consul,
         namespace,
         release,
+        fullname: release,
         replicas: switches.meshGatewayReplicas,
         ...(consul.acl !== undefined && { aclToken: consul.acl.meshGatewayToken }),
       })

@@ -1,6 +1,7 @@
 /**
- * Consul-side faults (issue 5 part 5) over a server's state: cut streams, delete a peering behind
- * the reconciler's back, stop and start on the same ports, HTTP latency; and the admin API's view.
+ * Consul-side faults (issue 5 part 5) over a cluster's servers: cut streams, delete a peering
+ * behind the reconciler's back, stop and start on the same ports, HTTP latency, move Raft
+ * leadership; and the admin API's view.
  */
 import { allowAll } from './acl/acl-authorizer.ts';
 import { isDialer } from './consul-store.ts';
@@ -21,6 +22,8 @@ export interface ConsulFaults {
   start(): Promise<void>;
   /** Delays every HTTP answer by `ms`. */
   setLatency(ms: number): void;
+  /** Makes server `index` (default: the next one) the Raft leader; its streams move with it. */
+  transferLeadership(index?: number): Promise<void>;
 }
 
 /** Builds the faults of a server. */
@@ -47,6 +50,10 @@ export function createFaults(
     setLatency(ms) {
       state.latencyMs = Math.max(0, ms);
     },
+    transferLeadership(index) {
+      const target = index ?? (state.leader + 1) % Math.max(1, state.servers.length);
+      return runtime().changeLeader(() => state.moveLeader(target));
+    },
   };
 }
 
@@ -62,6 +69,7 @@ export function adminTargets(state: ServerState, faults: ConsulFaults): AdminTar
       }, 20);
     },
     setLatency: faults.setLatency,
+    transferLeadership: faults.transferLeadership,
     setGatewayAddress: (address) => state.setGatewayAddress(address),
     status: () => state.status(),
   };

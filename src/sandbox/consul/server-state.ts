@@ -1,7 +1,8 @@
 /**
- * The state of one simulated server that outlives restarts: stores, TLS identity, ACLs, the mesh
- * gateway address and injected latency, plus the addresses it advertises (spec 3.3: the mesh
- * gateway when the default partition's mesh entry peers through gateways, the server otherwise).
+ * The state of one cluster's simulated servers that outlives restarts and, like Raft's replicated
+ * state, is shared by every server: stores, TLS identity, ACLs, the mesh gateway address, injected
+ * latency, which server leads, plus the addresses tokens carry (spec 3.3: the mesh gateways when
+ * the default partition's mesh entry peers through them, else every server in the catalog).
  */
 import type { AclStore } from './acl/acl-store.ts';
 import { createHelmAcls, type HelmAclOptions, type HelmAclTokens } from './acl/helm-acl-tokens.ts';
@@ -12,6 +13,7 @@ import { type ConsulIdentity, createConsulIdentity } from './consul-identity.ts'
 import type { ConsulRuntime } from './consul-runtime.ts';
 import { ConsulStore, isDialer } from './consul-store.ts';
 import type { ExportContext } from './peering-exports.ts';
+import type { ServerNode } from './server-node.ts';
 
 /** What the state is built from (a subset of ConsulServerOptions). */
 export interface ServerStateOptions {
@@ -23,6 +25,16 @@ export interface ServerStateOptions {
   readonly acls?: HelmAclOptions | undefined;
   readonly services?: readonly CatalogServiceSpec[] | undefined;
   readonly host?: string | undefined;
+}
+
+/** The `consul` service's servers as GetLocalServerAddresses reads them (peering_backend.go). */
+function catalogServerAddresses(catalog: CatalogStore): string[] {
+  return catalog.service('default', 'consul').flatMap((node) => {
+    const address = node.Node?.TaggedAddresses.wan ?? node.Node?.Address ?? '';
+    const meta = node.Service?.Meta ?? {};
+    const port = [meta.grpc_tls_port, meta.grpc_port].map(Number).find((p) => p > 0);
+    return port === undefined ? [] : [`${address}:${port}`];
+  });
 }
 
 /** Everything a server keeps across stop and start. */
@@ -37,6 +49,10 @@ export class ServerState {
   gateway: string | undefined;
   latencyMs = 0;
   runtime: ConsulRuntime | undefined;
+  /** The servers, in StatefulSet order; filled in once by startConsulServer. */
+  readonly servers: ServerNode[] = [];
+  /** Index of the Raft leader in `servers`. */
+  leader = 0;
 
   private constructor(
     readonly options: ServerStateOptions,
@@ -63,16 +79,39 @@ export class ServerState {
     return new ServerState(options, await createConsulIdentity(options.datacenter, options.trustDomain));
   }
 
-  /** The public peering gRPC address (stable across restarts). */
+  /** The leading server. */
+  leaderNode(): ServerNode | undefined {
+    return this.servers[this.leader];
+  }
+
+  /** The leader's peering gRPC address (stable across restarts). */
   peeringAddress(): string {
-    return `${this.host}:${this.runtime?.ports.peering ?? 0}`;
+    return this.leaderNode()?.peeringAddress ?? `${this.host}:0`;
+  }
+
+  /** Moves leadership to server `index`; returns the previous leader, or undefined when unchanged. */
+  moveLeader(index: number): ServerNode | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.servers.length) {
+      throw new Error(`no server ${index}: this cluster runs ${this.servers.length} server(s)`);
+    }
+    const previous = this.leaderNode();
+    if (index === this.leader) return undefined;
+    this.leader = index;
+    return previous;
   }
 
   /** Token ServerAddresses; `strict` refuses like Consul when gateways are required but missing. */
   tokenAddresses(strict: boolean): readonly string[] {
-    if (!this.config.peerThroughMeshGateways()) return [this.peeringAddress()];
+    const servers = catalogServerAddresses(this.catalog);
+    if (!this.config.peerThroughMeshGateways()) {
+      if (servers.length > 0 || !strict) return servers;
+      throw new ConsulHttpError(
+        500,
+        'a grpc bind port must be specified in the configuration for all servers',
+      );
+    }
     if (this.gateway !== undefined) return [this.gateway];
-    if (!strict) return [this.peeringAddress()];
+    if (!strict) return servers;
     throw new ConsulHttpError(
       500,
       'servers are configured to PeerThroughMeshGateways, but no mesh gateway instances are registered',
@@ -113,19 +152,28 @@ export class ServerState {
     this.catalog.replaceService('default', 'mesh-gateway', nodes);
   }
 
-  /** Registers the server itself as the `consul` service with its gRPC TLS port in meta. */
+  /**
+   * Registers every server as an instance of the `consul` service, as each server registers itself
+   * (agent/consul/leader.go reconcileMember): its RPC port, the gRPC TLS port in meta.
+   */
   registerConsulService(): void {
-    const port = this.runtime?.ports.peering ?? 0;
-    const node = makeInstance({
-      datacenter: this.options.datacenter,
-      node: `${this.options.cluster}-consul-server-0`,
-      address: this.host,
-      service: 'consul',
-      id: 'consul',
-      port: 8300,
-      meta: { grpc_tls_port: String(port) },
-    });
-    this.catalog.replaceService('default', 'consul', [node]);
+    const nodes = this.servers.map((server) =>
+      makeInstance({
+        datacenter: this.options.datacenter,
+        node: server.name,
+        address: server.host,
+        service: 'consul',
+        id: 'consul',
+        port: server.rpcPortNumber,
+        meta: {
+          grpc_tls_port: String(server.grpcTlsPort),
+          raft_version: '3',
+          non_voter: 'false',
+          read_replica: 'false',
+        },
+      }),
+    );
+    this.catalog.replaceService('default', 'consul', nodes);
   }
 
   /** A summary for the admin API; never includes secrets. */
@@ -138,8 +186,13 @@ export class ServerState {
       partitions: [...this.partitions],
       acls: this.acl !== undefined,
       running: this.runtime?.running ?? false,
-      httpUrl: `http://${this.host}:${this.runtime?.ports.http ?? 0}`,
+      api: this.runtime?.ports ?? {},
       peeringAddress: this.peeringAddress(),
+      servers: this.servers.map((s, i) => ({
+        name: s.name,
+        peeringAddress: s.peeringAddress,
+        leader: i === this.leader,
+      })),
       gatewayAddress: this.gateway ?? null,
       latencyMs: this.latencyMs,
       peerings: this.store.listPeerings().map((p) => ({

@@ -1,4 +1,14 @@
-/** Helpers for the simulated Consul tests: fast-timer servers, plain-fetch API calls, bounded polling. */
+/**
+ * Helpers for the simulated Consul tests: fast-timer servers, API calls over HTTP (fetch) or HTTPS
+ * (with the API's CA), bounded polling, and a raw StreamResources call that reports the refusal.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServiceError, status } from '@grpc/grpc-js';
+import { directTransport } from '../../../src/consul/consul-transport.ts';
+import { LeaderAddress } from '../../../src/peering/generated/private/pbpeerstream/peerstream.ts';
+import { Status } from '../../../src/peering/generated/private/pbstatus/status.ts';
+import type { PeeringToken } from '../../../src/peering/index.ts';
+import { createPeerClient, targetFromToken } from '../../../src/peering/peer-client.ts';
 import {
   type ConsulServerOptions,
   type SimulatedConsul,
@@ -113,4 +123,56 @@ export async function peer(
   );
   if (established.status !== 200) throw new Error(`establish: ${established.status} ${established.text}`);
   return token;
+}
+
+/** Calls the API at `server.apiUrl` (HTTPS with `apiCaPem` when it runs); answers with status and text. */
+export async function apiTls(
+  server: SimulatedConsul,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  options: { ca?: string } = {},
+): Promise<{ status: number; body: string }> {
+  const ca = options.ca ?? server.apiCaPem;
+  return directTransport(server.apiUrl, { timeoutMs: 5_000, ...(ca !== undefined && { ca }) }).send(
+    method,
+    path,
+    {},
+  );
+}
+
+/** How a StreamResources call that opens with an unknown PeerID ended. */
+export interface StreamRefusal {
+  readonly code: status;
+  readonly details: string;
+  /** The LeaderAddress detail, when the server sent one. */
+  readonly leaderAddress: string | undefined;
+}
+
+function leaderAddressOf(error: ServiceError): string | undefined {
+  const raw = error.metadata?.get('grpc-status-details-bin')[0];
+  if (!Buffer.isBuffer(raw)) return undefined;
+  const detail = Status.decode(raw).details[0];
+  return detail === undefined ? undefined : LeaderAddress.decode(detail.value).address;
+}
+
+/**
+ * Opens StreamResources at `address` with the token's TLS settings and an Open for a random PeerID:
+ * a follower refuses before reading it (FailedPrecondition), the leader answers InvalidArgument.
+ */
+export function refusedStream(token: PeeringToken, address: string): Promise<StreamRefusal> {
+  const client = createPeerClient(address, targetFromToken(token));
+  const call = client.streamResources();
+  return new Promise<StreamRefusal>((resolve, reject) => {
+    call.on('data', () => {});
+    call.on('error', (error: ServiceError) =>
+      resolve({ code: error.code, details: error.details, leaderAddress: leaderAddressOf(error) }),
+    );
+    call.on('end', () => reject(new Error('the stream ended without a status')));
+    call.write({
+      Payload: {
+        $case: 'open',
+        value: { PeerID: randomUUID(), StreamSecretID: randomUUID(), Remote: undefined },
+      },
+    });
+  }).finally(() => client.close());
 }

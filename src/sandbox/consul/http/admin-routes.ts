@@ -1,7 +1,7 @@
 /**
  * The sandbox's fault surface on the Consul HTTP port, under `/_sandbox/consul/` (POST JSON):
- * drop streams, delete a peering behind the reconciler's back, restart the server, add latency,
- * set the mesh gateway address. With ACLs on it needs an `operator:write` token (the bootstrap one).
+ * drop streams, delete a peering behind the reconciler's back, restart the servers, add latency,
+ * move Raft leadership, set the mesh gateway address. With ACLs on it needs an `operator:write` token (the bootstrap one).
  */
 import { ConsulHttpError } from '../consul-http-error.ts';
 import type { ApiContext } from './api-context.ts';
@@ -54,6 +54,15 @@ export function adminRoutes(api: ApiContext): Route[] {
     }),
     post('restart', (body) => api.admin.restart(number(body, 'downMs', 1_000))),
     post('latency', (body) => api.admin.setLatency(number(body, 'ms', 0))),
+    post('transfer-leadership', async (body) => {
+      const index = field(body, 'index');
+      if (index !== undefined && index !== null && typeof index !== 'number') {
+        throw new ConsulHttpError(400, 'index must be a number');
+      }
+      await api.admin.transferLeadership(typeof index === 'number' ? index : undefined).catch((error) => {
+        throw new ConsulHttpError(400, (error as Error).message);
+      });
+    }),
     post('gateway', (body) => api.admin.setGatewayAddress(optionalString(body, 'address'))),
   ];
 }

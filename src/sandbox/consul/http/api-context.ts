@@ -12,6 +12,8 @@ export interface AdminTargets {
   /** Stops the server and starts it again after `downMs` (it cannot be started over its own HTTP port). */
   restart(downMs: number): void;
   setLatency(ms: number): void;
+  /** Makes server `index` (default: the next one) the Raft leader. */
+  transferLeadership(index?: number): Promise<void>;
   setGatewayAddress(address: string | undefined): void;
   status(): Record<string, unknown>;
 }
