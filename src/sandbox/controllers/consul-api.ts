@@ -1,7 +1,9 @@
 /**
  * The slice of Consul's HTTP API the simulated consul-k8s controllers call, with the injector's
- * ACL token. Failures read like the Go client's (`Unexpected response code: 403 (...)`) because
- * consul-k8s copies those texts into the Synced condition's message.
+ * ACL token, over HTTPS with the cluster's CA when the API runs on TLS (the chart mounts
+ * `<fullname>-ca-cert` into the connect-injector). Failures read like the Go client's
+ * (`Unexpected response code: 403 (...)`) because consul-k8s copies those texts into the Synced
+ * condition's message.
  */
 import { directTransport } from '../../consul/consul-transport.ts';
 
@@ -33,13 +35,20 @@ export interface PeeringRead {
 
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
+/** Transport settings of a ConsulApi. */
+export interface ConsulApiOptions {
+  readonly timeoutMs?: number;
+  /** PEM of the CA that signed the HTTPS API's certificate. */
+  readonly ca?: string;
+}
+
 /** Consul's HTTP API for one cluster, as the connect-injector's client sees it. */
 export class ConsulApi {
   constructor(
-    /** Resolved per call: a restarted server may listen elsewhere. */
+    /** The API URL (`apiUrl`), resolved per call: a restarted server may listen elsewhere. */
     private readonly url: () => string,
     private readonly token?: string,
-    private readonly timeoutMs = 10_000,
+    private readonly options: ConsulApiOptions = {},
   ) {}
 
   private async call(
@@ -52,7 +61,8 @@ export class ConsulApi {
     if (this.token !== undefined) headers['x-consul-token'] = this.token;
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await directTransport(base, { timeoutMs: this.timeoutMs }).send(
+      const { timeoutMs = 10_000, ca } = this.options;
+      return await directTransport(base, { timeoutMs, ...(ca !== undefined && { ca }) }).send(
         method,
         path,
         headers,

@@ -1,18 +1,29 @@
 /**
- * The mesh gateway of a sandbox cluster whose Helm values enable it: the `<release>-mesh-gateway`
- * Deployment (made ready by the emulator's Deployment simulator) and an SNI-routing TCP proxy that
- * exposes the local Consul server under its peering server name. The gateway's address is
- * registered with Consul, which puts it into tokens when the mesh entry peers through gateways.
+ * The mesh gateway of a sandbox cluster whose Helm values enable it: the chart's
+ * `<fullname>-mesh-gateway` Deployment (made ready by the emulator's Deployment simulator), on
+ * request its Service and ServiceAccount, and an SNI-routing TCP proxy that exposes the local
+ * Consul servers under their peering server name. The gateway's address is registered with
+ * Consul, which puts it into tokens when the mesh entry peers through gateways.
  */
 import { directTransport } from '../../consul/consul-transport.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
 import type { SandboxComponent } from '../sandbox-cluster.ts';
+import {
+  type MeshGatewayChartNames,
+  meshGatewayDeployment,
+  meshGatewayService,
+  meshGatewayServiceAccount,
+} from './mesh-gateway-objects.ts';
 import { SniGateway, type SniGatewayCounters } from './sni-gateway.ts';
 
-/** The part of a simulated Consul server a mesh gateway uses. */
+/** The part of a cluster's simulated Consul a mesh gateway uses. */
 export interface GatewayConsul {
-  readonly httpUrl: string;
-  readonly peeringAddress: string;
+  /** The API URL in-cluster clients use (HTTPS when it runs). */
+  readonly apiUrl: string;
+  /** The CA of the HTTPS API, when it runs. */
+  readonly apiCaPem?: string;
+  /** Every server, read per connection (leadership and ports may change). */
+  readonly servers: readonly { readonly peeringAddress: string }[];
   readonly serverName: string;
   setGatewayAddress(address: string | undefined): void;
 }
@@ -23,7 +34,15 @@ export interface MeshGatewayOptions {
   consul: GatewayConsul;
   namespace: string;
   release: string;
+  /** `consul.fullname` of the install: objects are `<fullname>-mesh-gateway`. */
+  fullname: string;
+  /** `consul.name` (the chart name `consul` unless `nameOverride`), the `app` label. */
+  name?: string;
   replicas?: number;
+  /** Also render the chart's Service (`meshGateway.service.type`, port 443 → 8443). */
+  service?: { type: string; port?: number };
+  /** Also render the chart's ServiceAccount (the emulator must serve ServiceAccount). */
+  serviceAccount?: boolean;
   /** The gateway's ACL token; with it, routes need `peering:read` (checked against Consul). */
   aclToken?: string;
   /** How long a permission check result is reused (default 1 s). */
@@ -34,53 +53,55 @@ export interface MeshGatewayOptions {
 /** The component name under which a cluster's gateway is attached. */
 export const MESH_GATEWAY_COMPONENT = 'mesh-gateway';
 
-function deployment(options: MeshGatewayOptions): Parameters<InProcessKube['apply']>[0] {
-  const labels = { app: 'consul', component: 'mesh-gateway', release: options.release };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: `${options.release}-mesh-gateway`,
-      namespace: options.namespace,
-      labels: { ...labels, chart: 'consul-helm', 'app.kubernetes.io/managed-by': 'Helm' },
-    },
-    spec: {
-      replicas: options.replicas ?? 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [
-            {
-              name: 'mesh-gateway',
-              image: 'hashicorp/consul-dataplane:1.6.1',
-              ports: [{ name: 'gateway', containerPort: 8443 }],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
 /**
  * Consul's `peer-servers` watch needs `peering:read` (consul-k8s PR #1685); without it the gateway
  * builds no peering routes. The check is cached briefly so a repaired policy takes effect soon.
  */
 function peeringReadGuard(consul: GatewayConsul, token: string, ttlMs: number): () => Promise<boolean> {
   let cached: { at: number; ok: boolean } | undefined;
+  const transport = directTransport(consul.apiUrl, {
+    timeoutMs: 2000,
+    ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
+  });
   return async () => {
     if (cached !== undefined && Date.now() - cached.at < ttlMs) return cached.ok;
     try {
-      const res = await directTransport(consul.httpUrl, { timeoutMs: 2000 }).send('GET', '/v1/peerings', {
-        'x-consul-token': token,
-      });
+      const res = await transport.send('GET', '/v1/peerings', { 'x-consul-token': token });
       cached = { at: Date.now(), ok: res.status === 200 };
     } catch {
       cached = { at: Date.now(), ok: false };
     }
     return cached.ok;
   };
+}
+
+/**
+ * Envoy load-balances the `server.<dc>.peering.<trust-domain>` cluster round robin over every
+ * server's gRPC TLS port (agent/xds/endpoints.go), so connections land on followers too and the
+ * dialer retries; resolved per connection, as servers may restart or change leader.
+ */
+function roundRobin(consul: GatewayConsul): () => string | undefined {
+  let next = 0;
+  return () => {
+    const servers = consul.servers;
+    const server = servers[next % Math.max(1, servers.length)];
+    next += 1;
+    return server?.peeringAddress;
+  };
+}
+
+function renderObjects(options: MeshGatewayOptions): void {
+  const names: MeshGatewayChartNames = {
+    namespace: options.namespace,
+    release: options.release,
+    fullname: options.fullname,
+    name: options.name,
+  };
+  if (options.serviceAccount === true) options.objects.apply(meshGatewayServiceAccount(names), 'helm');
+  if (options.service !== undefined) {
+    options.objects.apply(meshGatewayService(names, options.service.type, options.service.port), 'helm');
+  }
+  options.objects.apply(meshGatewayDeployment(names, options.replicas ?? 1), 'helm');
 }
 
 /** A running mesh gateway. */
@@ -92,9 +113,9 @@ export class MeshGateway implements SandboxComponent {
     private readonly consul: GatewayConsul,
   ) {}
 
-  /** Creates the Deployment, starts the proxy and registers its address with Consul. */
+  /** Renders the chart's objects, starts the proxy and registers its address with Consul. */
   static async start(options: MeshGatewayOptions): Promise<MeshGateway> {
-    options.objects.apply(deployment(options), 'helm');
+    renderObjects(options);
     const guard =
       options.aclToken === undefined
         ? undefined
@@ -104,8 +125,7 @@ export class MeshGateway implements SandboxComponent {
       ...(guard !== undefined && { guard }),
     });
     const consul = options.consul;
-    // Resolved per connection: a restarted Consul server may come back on another port.
-    gateway.setRoute(consul.serverName, () => consul.peeringAddress || undefined);
+    gateway.setRoute(consul.serverName, roundRobin(consul));
     consul.setGatewayAddress(gateway.address);
     return new MeshGateway(gateway, consul);
   }
@@ -115,7 +135,7 @@ export class MeshGateway implements SandboxComponent {
     return this.gateway.address;
   }
 
-  /** Routed and refused connections per SNI name. */
+  /** Routed and refused connections per SNI name, routed ones per server. */
   counters(): SniGatewayCounters {
     return this.gateway.counters();
   }

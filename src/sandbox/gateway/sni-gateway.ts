@@ -2,7 +2,8 @@
  * A TCP proxy on loopback that routes TLS connections by SNI without decrypting them, the way a
  * Consul mesh gateway's Envoy passes peering control traffic (`server.<dc>.peering.<trust-domain>`)
  * through to the Consul servers. Unknown names are refused by closing the connection, as Envoy
- * does when no filter chain matches. Counts routed and refused connections per name.
+ * does when no filter chain matches. Counts routed and refused connections per name, and routed
+ * connections per upstream address.
  */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -29,6 +30,8 @@ export interface SniGatewayCounters {
   refused: Record<string, number>;
   /** Upstream connections that failed after routing (target down). */
   upstreamErrors: Record<string, number>;
+  /** Routed connections per upstream `host:port` (which server each one reached). */
+  upstreams: Record<string, number>;
 }
 
 function splitHostPort(address: string): { host: string; port: number } {
@@ -44,7 +47,7 @@ function bump(map: Record<string, number>, key: string): void {
 export class SniGateway {
   private readonly routes = new Map<string, RouteTarget>();
   private readonly sockets = new Set<Socket>();
-  private readonly stats: SniGatewayCounters = { routed: {}, refused: {}, upstreamErrors: {} };
+  private readonly stats: SniGatewayCounters = { routed: {}, refused: {}, upstreamErrors: {}, upstreams: {} };
 
   private constructor(
     private readonly server: Server,
@@ -121,6 +124,7 @@ export class SniGateway {
       return;
     }
     bump(this.stats.routed, serverName);
+    bump(this.stats.upstreams, target);
     const { host, port } = splitHostPort(target);
     const upstream = connect({ host, port });
     this.sockets.add(upstream);
