@@ -34,6 +34,8 @@ export interface InstallFacts {
   /** The Consul version (the release's appVersion or the `global.image` tag). */
   readonly consulVersion?: string;
   readonly values: InstallValues;
+  /** The Secret holding the CA of the servers' HTTPS certificate (`global.tls.caCert`, else the chart's). */
+  readonly caCert: { readonly secret: string; readonly key: string };
   /** For inferred installs: what each value was read from, in plan wording. */
   readonly evidence?: readonly string[];
 }
@@ -78,6 +80,16 @@ export function installNames(fullname: string) {
     meshGatewayAclRole: `${fullname}-mesh-gateway-acl-role`,
     componentAuthMethod: `${fullname}-k8s-component-auth-method`,
   } as const;
+}
+
+/** The CA Secret the chart uses: `global.tls.caCert.secretName/secretKey`, else `<fullname>-ca-cert`. */
+export function caCertOf(fullname: string, values: Values): { secret: string; key: string } {
+  const name = valueAt(values, 'global.tls.caCert.secretName');
+  const key = valueAt(values, 'global.tls.caCert.secretKey');
+  return {
+    secret: typeof name === 'string' && name !== '' ? name : installNames(fullname).caCert,
+    key: typeof key === 'string' && key !== '' ? key : 'tls.crt',
+  };
 }
 
 /** The chart switches from (effective) values, with the chart's defaults for missing keys. */

@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { LiveObject } from './cluster-client.ts';
-import { consulFullname, imageVersion, type InstallFacts, installValues } from './consul-chart.ts';
+import { caCertOf, consulFullname, imageVersion, type InstallFacts, installValues } from './consul-chart.ts';
 
 type Values = Record<string, unknown>;
 
@@ -73,11 +73,13 @@ export function latestDeployed(secrets: readonly LiveObject[]): HelmRelease | un
 }
 
 /** The install facts of a decoded Consul release; `fullname` overrides the chart's rule when given. */
-export function installFromRelease(release: HelmRelease, fullname?: string): InstallFacts {
+export function installFromRelease(release: HelmRelease, fullnameOverride?: string): InstallFacts {
+  const fullname = fullnameOverride ?? consulFullname(release.name, release.values);
   return {
     source: 'helm-release',
     release: release.name,
-    fullname: fullname ?? consulFullname(release.name, release.values),
+    fullname,
+    caCert: caCertOf(fullname, release.values),
     chartVersion: release.chartVersion,
     consulVersion: imageVersion(release.values) ?? release.appVersion,
     values: installValues(release.values),

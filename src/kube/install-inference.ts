@@ -7,7 +7,14 @@
  * server Service's ports carry the TLS settings (server-service.yaml).
  */
 import type { LiveObject } from './cluster-client.ts';
-import { consulFullname, imageVersion, type InstallFacts, type InstallValues, installValues } from './consul-chart.ts';
+import {
+  caCertOf,
+  consulFullname,
+  imageVersion,
+  type InstallFacts,
+  type InstallValues,
+  installValues,
+} from './consul-chart.ts';
 
 interface Container {
   readonly command?: readonly string[];
@@ -22,10 +29,12 @@ export function installFromDeclared(
   fullname?: string,
 ): InstallFacts {
   const version = imageVersion(values);
+  const name = fullname ?? consulFullname(release, values);
   return {
     source: 'declared',
     release,
-    fullname: fullname ?? consulFullname(release, values),
+    fullname: name,
+    caCert: caCertOf(name, values),
     ...(version !== undefined && { consulVersion: version }),
     values: installValues(values),
   };
@@ -101,6 +110,7 @@ export function inferInstall(
     source: 'inferred',
     release,
     fullname,
+    caCert: caCertOf(fullname, {}),
     ...(version !== undefined && { consulVersion: version }),
     values,
     evidence,

@@ -49,7 +49,11 @@ export function fullnameOf(spec: ClusterSpec, install: InstallFacts | undefined)
  * The CAs to trust for an https `consul.address`: the one peerings.yaml names, else the install's
  * `<fullname>-ca-cert` beside the system CAs (an address behind a public certificate keeps working).
  */
-async function trustFor(spec: ClusterSpec, fullname: string, kube: ClusterReader): Promise<string[] | undefined> {
+async function trustFor(
+  spec: ClusterSpec,
+  install: InstallFacts | undefined,
+  kube: ClusterReader,
+): Promise<string[] | undefined> {
   const ref = spec.consul.caCert;
   if (ref !== undefined && 'file' in ref) return [await readFile(ref.file, 'utf8')];
   if (ref !== undefined) {
@@ -57,21 +61,20 @@ async function trustFor(spec: ClusterSpec, fullname: string, kube: ClusterReader
     if (pem === undefined) throw new Error(`CA Secret ${ref.namespace}/${ref.secret} (key ${ref.key}) not found`);
     return [pem];
   }
-  const name = installNames(fullname).caCert;
-  const pem = await readSecretKey(kube, { namespace: spec.consul.namespace, name, key: 'tls.crt' });
+  const ca = install?.caCert ?? { secret: installNames(fullnameOf(spec, install)).caCert, key: 'tls.crt' };
+  const pem = await readSecretKey(kube, { namespace: spec.consul.namespace, name: ca.secret, key: ca.key });
   return pem === undefined ? undefined : [...rootCertificates, pem];
 }
 
 /** Consul at `consul.address` when set, else through the Kubernetes API's service proxy. */
 export const defaultConsulConnector: ConsulConnector = async (spec, install, kube, token) => {
-  const fullname = fullnameOf(spec, install);
   const address = spec.consul.address;
   if (address !== undefined) {
-    const ca = address.startsWith('https:') ? await trustFor(spec, fullname, kube) : undefined;
+    const ca = address.startsWith('https:') ? await trustFor(spec, install, kube) : undefined;
     return new ConsulClient(directTransport(address, ca === undefined ? {} : { ca }), token);
   }
   // Peering needs TLS, so an install that could not be found is most likely TLS-only.
   const port = serverApiPort(install?.values ?? { tlsEnabled: true });
-  const target = { service: installNames(fullname).server, ...port };
+  const target = { service: installNames(fullnameOf(spec, install)).server, ...port };
   return new ConsulClient(serviceProxyTransport(kube, spec.consul.namespace, target), token);
 };

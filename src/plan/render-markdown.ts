@@ -54,6 +54,11 @@ function errorsBlock(plan: Plan): string[] {
   ];
 }
 
+function notesBlock(plan: Plan): string[] {
+  if (plan.notes.length === 0) return [];
+  return ['#### Notes', '', ...plan.notes.map((n) => `- **${n.cluster}**: ${n.message}`), ''];
+}
+
 /** The plan as PR-comment markdown, never longer than MARKDOWN_LIMIT characters. */
 export function renderMarkdown(plan: Plan): string {
   const head = [
@@ -62,6 +67,7 @@ export function renderMarkdown(plan: Plan): string {
     `**${summaryLine(plan)}** Plan \`${plan.hash}\`.`,
     '',
     ...errorsBlock(plan),
+    ...notesBlock(plan),
     summaryTable(plan),
     '',
     '```mermaid',

@@ -55,6 +55,11 @@ export function renderText(plan: Plan, style: TextStyle = plainStyle): string {
       lines.push(style.red(`  x ${e.cluster ?? 'plan'}: ${e.message}`), `      fix: ${e.fix}`);
     lines.push('');
   }
+  if (plan.notes.length > 0) {
+    lines.push(style.bold('Notes:'));
+    for (const n of plan.notes) lines.push(style.gray(`  ${n.cluster}: ${n.message}`));
+    lines.push('');
+  }
   lines.push(style.bold(summaryLine(plan)));
   return `${lines.join('\n')}\n`;
 }

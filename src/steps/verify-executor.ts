@@ -64,7 +64,7 @@ async function runHandshake(
   if (report.ok) return { data: { handshakeMs: Math.round(report.totalMs), stages } };
   const layer = (report.failure && layerOf[report.failure.code]) ?? 'gateway';
   return {
-    problem: `${layer}: handshake through ${report.failure?.address ?? addresses.join(', ')} failed at ${report.failure?.stage ?? 'connect'}: ${report.failure?.message ?? 'unknown error'}`,
+    problem: `${layer}: handshake through ${report.address ?? addresses.join(', ')} failed at ${report.failure?.stage ?? 'connect'}: ${report.failure?.message ?? 'unknown error'}`,
     data: { stages },
   };
 }

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { LiveObject } from '../../src/kube/cluster-client.ts';
-import { decodeHelmRelease, helmFacts, latestDeployed, mergeValues } from '../../src/kube/helm-release.ts';
+import { decodeHelmRelease, installFromRelease, latestDeployed, mergeValues } from '../../src/kube/helm-release.ts';
 
 function releaseSecret(version: number, status: string, config: Record<string, unknown>): LiveObject {
   const release = {
@@ -49,15 +49,17 @@ describe('Helm v3 release decoding', () => {
       chartVersion: '1.6.2',
       appVersion: '1.20.1',
     });
-    expect(helmFacts(r).values).toEqual({
+    expect(installFromRelease(r).values).toEqual({
       peeringEnabled: true,
       tlsEnabled: true,
       meshGatewayEnabled: true,
       connectInjectEnabled: true,
       manageSystemACLs: false,
       adminPartitionsEnabled: false,
+      httpsOnly: true,
+      enableConsulNamespaces: false,
     });
-    expect(helmFacts(r).consulVersion).toBe('1.20.1');
+    expect(installFromRelease(r).consulVersion).toBe('1.20.1');
   });
 
   it('picks the newest deployed revision, skipping superseded and failed ones', () => {

@@ -19,7 +19,7 @@ export function fixture(t: Topology, name: (typeof FIXTURES)[number]): ObservedS
   const first = t.peerings[0];
   const dialerCluster = first?.dialer.cluster ?? t.clusters[0]?.name ?? '';
   const c = converged.clusters[dialerCluster];
-  if (!c?.reachable || !c.consul.reachable || !c.helm) throw new Error('fixture needs a reachable cluster');
+  if (!c?.reachable || !c.consul.reachable || !c.install) throw new Error('fixture needs a reachable cluster');
   if (name === 'drifted') {
     // Someone deleted the copied token Secret and the peering went TERMINATED on the dialer side.
     const consul = {
@@ -48,7 +48,7 @@ export function fixture(t: Topology, name: (typeof FIXTURES)[number]): ObservedS
         dialers: [],
         tokenSecrets: [],
         exports: [],
-        helm: { ...c.helm, values: { ...c.helm.values, peeringEnabled: false, meshGatewayEnabled: false } },
+        install: { ...c.install, values: { ...c.install.values, peeringEnabled: false, meshGatewayEnabled: false } },
       },
     },
   };

@@ -101,8 +101,8 @@ describe('planFor on the runbook', () => {
     const t = await topology('runbook');
     const observed = emptyObserved(t);
     const c1 = observed.clusters['cluster-01'];
-    if (!c1?.reachable || !c1.helm) throw new Error('fixture');
-    const bad = { ...c1, helm: { ...c1.helm, values: { ...c1.helm.values, peeringEnabled: false } } };
+    if (!c1?.reachable || !c1.install) throw new Error('fixture');
+    const bad = { ...c1, install: { ...c1.install, values: { ...c1.install.values, peeringEnabled: false } } };
     const plan = planFor(t, { clusters: { ...observed.clusters, 'cluster-01': bad } });
     expect(plan.errors).toEqual([
       expect.objectContaining({

@@ -9,6 +9,7 @@ import type {
   ObservedState,
   PeeringResourceFacts,
 } from '../../src/observe/observed-state.ts';
+import { mergeExports } from '../../src/kube/exported-services-merge.ts';
 import type { Plan, Step } from '../../src/plan/index.ts';
 import type { ObjectParams } from '../../src/plan/step.ts';
 import type { Topology } from '../../src/topology/index.ts';
@@ -17,24 +18,29 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U
 type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
 type World = Record<string, Mutable<ObservedCluster> & { consulPeerings: MutablePeering[] }>;
 
-/** A reachable cluster with a good Helm release, a ready gateway and nothing peering-related. */
+/** A reachable cluster with a good Helm release (chart defaults: fullname consul-consul), a ready gateway and nothing peering-related. */
 export function healthyCluster(): ObservedCluster {
   return {
     reachable: true,
-    helm: {
+    install: {
+      source: 'helm-release',
       release: 'consul',
+      fullname: 'consul-consul',
+      caCert: { secret: 'consul-consul-ca-cert', key: 'tls.crt' },
       chartVersion: '1.6.2',
       consulVersion: '1.20.1',
       values: {
         peeringEnabled: true,
         tlsEnabled: true,
+        httpsOnly: true,
         meshGatewayEnabled: true,
         connectInjectEnabled: true,
-        manageSystemACLs: false,
+        manageSystemACLs: true,
         adminPartitionsEnabled: true,
+        enableConsulNamespaces: true,
       },
     },
-    gateway: { found: true, replicas: 1, readyReplicas: 1 },
+    gateway: { found: true, name: 'consul-consul-mesh-gateway', replicas: 1, readyReplicas: 1 },
     acceptors: [],
     dialers: [],
     tokenSecrets: [],
@@ -42,8 +48,11 @@ export function healthyCluster(): ObservedCluster {
     consul: {
       reachable: true,
       peerings: [],
-      reconcilerPermissions: ['peering:write', 'peering:read', 'mesh:write', 'service:read'],
-      meshGatewayPermissions: ['service:write', 'service:read', 'mesh:write', 'peering:read'],
+      acl: {
+        reconcilerPermissions: ['peering:write', 'peering:read', 'mesh:write', 'service:read'],
+        meshGateway: { via: 'role', role: 'consul-consul-mesh-gateway-acl-role' },
+        meshGatewayPermissions: ['service:write', 'service:read', 'mesh:write', 'peering:read'],
+      },
     },
   };
 }
@@ -93,6 +102,7 @@ function resourceFacts(step: { params: ObjectParams }): PeeringResourceFacts {
   return {
     name: o.metadata.name,
     namespace: o.metadata.namespace,
+    resourceVersion: nextRv(),
     managed: true,
     synced: true,
     deleting: false,
@@ -108,11 +118,14 @@ function issueToken(w: World[string], acceptor: PeeringResourceFacts): void {
   w.tokenSecrets = w.tokenSecrets.filter(
     (s) => !(s.name === acceptor.secretName && s.namespace === acceptor.namespace),
   );
+  const version = nextRv();
   w.tokenSecrets.push({
     name: acceptor.secretName,
     namespace: acceptor.namespace,
-    resourceVersion: nextRv(),
+    resourceVersion: version,
     keys: [acceptor.secretKey],
+    // Every token is new: its fingerprint differs from every earlier one.
+    fingerprints: { [acceptor.secretKey]: `token-${version}` },
     peeringTokenLabel: true,
     managed: false,
   });
@@ -140,6 +153,7 @@ function applyStep(world: World, step: Step): void {
         w.mesh = {
           name: 'mesh',
           namespace: mesh.metadata.namespace,
+          resourceVersion: nextRv(),
           managed: true,
           synced: true,
           deleting: false,
@@ -151,6 +165,7 @@ function applyStep(world: World, step: Step): void {
         w.proxyDefaults = {
           name: 'global',
           namespace: pd.metadata.namespace,
+          resourceVersion: nextRv(),
           managed: true,
           synced: true,
           deleting: false,
@@ -159,10 +174,13 @@ function applyStep(world: World, step: Step): void {
       return;
     }
     case 'acl':
-      if (w?.consul.reachable)
+      if (w?.consul.reachable && w.consul.acl !== undefined)
         w.consul = {
           ...w.consul,
-          meshGatewayPermissions: [...(w.consul.meshGatewayPermissions ?? []), ...step.params.missing],
+          acl: {
+            ...w.consul.acl,
+            meshGatewayPermissions: [...(w.consul.acl.meshGatewayPermissions ?? []), ...step.params.missing],
+          },
         };
       return;
     case 'acceptor': {
@@ -200,9 +218,9 @@ function applyStep(world: World, step: Step): void {
           namespace: step.params.to.namespace,
           resourceVersion: nextRv(),
           keys: from.keys,
+          fingerprints: from.fingerprints,
           peeringTokenLabel: true,
           managed: true,
-          copiedFromResourceVersion: from.resourceVersion,
         },
       ];
       return;
@@ -219,17 +237,25 @@ function applyStep(world: World, step: Step): void {
     case 'export': {
       if (!w) return;
       const o = step.params.object;
+      const current = w.exports.find((e) => e.name === o.metadata.name);
+      const merged = mergeExports(current?.services ?? [], current?.owned ?? [], o.spec.services as never);
       w.exports = [
-        ...w.exports.filter((e) => !(e.name === o.metadata.name && e.namespace === o.metadata.namespace)),
-        {
-          name: o.metadata.name,
-          namespace: o.metadata.namespace,
-          managed: true,
-          synced: true,
-          deleting: false,
-          partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
-          services: o.spec.services as never,
-        },
+        ...w.exports.filter((e) => e !== current),
+        ...(merged.services.length === 0
+          ? []
+          : [
+              {
+                name: o.metadata.name,
+                namespace: current?.namespace ?? o.metadata.namespace,
+                resourceVersion: nextRv(),
+                managed: current?.managed ?? true,
+                synced: true,
+                deleting: false,
+                partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
+                owned: merged.owned,
+                services: merged.services,
+              },
+            ]),
       ];
       return;
     }
@@ -288,13 +314,8 @@ function settle(world: World, t: Topology): void {
     const source = a.tokenSecrets.find(
       (s) => s.name === p.tokenSecret.name && s.namespace === p.tokenSecret.acceptorNamespace,
     );
-    if (
-      !dialer ||
-      !copy ||
-      !accPeering ||
-      !source ||
-      copy.copiedFromResourceVersion !== source.resourceVersion
-    )
+    const key = p.tokenSecret.key;
+    if (!dialer || !copy || !accPeering || !source || copy.fingerprints[key] !== source.fingerprints[key])
       continue;
     if (dialer.statusSecretResourceVersion === copy.resourceVersion) continue;
     const updated = { ...dialer, statusSecretResourceVersion: copy.resourceVersion };
@@ -349,7 +370,10 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
   for (const name of peered) {
     const c = side(name)?.c;
     if (c?.mesh?.peerThroughMeshGateways !== true) problems.push(`${name}: mesh`);
-    if (c?.proxyDefaults?.meshGatewayMode !== 'local') problems.push(`${name}: proxy-defaults`);
+    const mode = t.peerings.find(
+      (p) => (p.acceptor.cluster === name || p.dialer.cluster === name) && p.meshGatewayMode !== undefined,
+    )?.meshGatewayMode;
+    if (mode !== undefined && c?.proxyDefaults?.meshGatewayMode !== mode) problems.push(`${name}: proxy-defaults`);
   }
   for (const e of t.exports) {
     const services = side(e.cluster)?.c.exports.find((x) => x.partition === e.partition)?.services ?? [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveObject } from '../../src/kube/cluster-client.ts';
-import { decodeHelmRelease, helmFacts, latestDeployed } from '../../src/kube/helm-release.ts';
+import { decodeHelmRelease, installFromRelease, latestDeployed } from '../../src/kube/helm-release.ts';
 import { consulHelmReleaseSecret } from '../../src/sandbox/helm/consul-helm-release.ts';
 
 describe('Consul Helm release Secret', () => {
@@ -22,8 +22,11 @@ describe('Consul Helm release Secret', () => {
     expect(secret.type).toBe('helm.sh/release.v1');
     const release = decodeHelmRelease(secret as unknown as LiveObject);
     expect(release).toMatchObject({ name: 'consul', version: 1, status: 'deployed', chartVersion: '1.6.2' });
-    expect(helmFacts(release)).toEqual({
+    expect(installFromRelease(release)).toEqual({
+      source: 'helm-release',
       release: 'consul',
+      fullname: 'consul-consul',
+      caCert: { secret: 'consul-consul-ca-cert', key: 'tls.crt' },
       chartVersion: '1.6.2',
       consulVersion: '1.20.1',
       values: {
@@ -33,6 +36,8 @@ describe('Consul Helm release Secret', () => {
         connectInjectEnabled: true,
         manageSystemACLs: false,
         adminPartitionsEnabled: false,
+        httpsOnly: true,
+        enableConsulNamespaces: false,
       },
     });
   });
@@ -46,7 +51,7 @@ describe('Consul Helm release Secret', () => {
       config: { connectInject: { enabled: false } },
     });
     const release = latestDeployed([secret as unknown as LiveObject]);
-    expect(release === undefined ? undefined : helmFacts(release)).toMatchObject({
+    expect(release === undefined ? undefined : installFromRelease(release)).toMatchObject({
       consulVersion: '1.13.2',
       values: {
         peeringEnabled: false,

@@ -10,12 +10,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runSandboxFault } from '../../src/cli/sandbox-command.ts';
 import type { LiveObject } from '../../src/kube/cluster-client.ts';
 import { CONSUL_API_VERSION, meshResource } from '../../src/kube/consul-resources.ts';
-import { helmFacts, latestDeployed } from '../../src/kube/helm-release.ts';
+import { installFromRelease, latestDeployed } from '../../src/kube/helm-release.ts';
 import { runbookClients } from '../../src/sandbox/runbook-checks.ts';
 import { pollUntil, type RunbookClient } from '../../src/sandbox/runbook-client.ts';
 import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';
 import { Sandbox } from '../../src/sandbox/sandbox.ts';
-import { parseSandboxConfig, sandboxConfigFromTopology } from '../../src/sandbox/sandbox-config.ts';
+import {
+  parseSandboxConfig,
+  type SandboxConfig,
+  sandboxConfigFromTopology,
+} from '../../src/sandbox/sandbox-config.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
 
 let sandbox: Sandbox | undefined;
@@ -27,9 +31,11 @@ async function topologyOf(example: string): Promise<Topology> {
   return loaded.topology;
 }
 
-async function start(config: Parameters<typeof Sandbox.start>[0]['config']): Promise<Sandbox> {
+/** Starts the sandbox with heartbeats within a second: the runbook walk waits for one (Consul: 15 s). */
+async function start(config: SandboxConfig): Promise<Sandbox> {
   dir = await mkdtemp(join(tmpdir(), 'meshpeer-consul-'));
-  sandbox = await Sandbox.start({ ...(config !== undefined && { config }), dir, persist: false });
+  const fast = { ...config, consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 } };
+  sandbox = await Sandbox.start({ config: fast, dir, persist: false });
   return sandbox;
 }
 
@@ -124,7 +130,7 @@ describe('a sandbox configured with features switched off', () => {
     const objects = sb.cluster('old').objects;
     const secrets = objects.list('v1', 'Secret', 'consul', { labelSelector: 'owner=helm,name=consul' });
     const release = latestDeployed(secrets as unknown as LiveObject[]);
-    expect(release && helmFacts(release)).toMatchObject({
+    expect(release && installFromRelease(release)).toMatchObject({
       chartVersion: '0.49.0',
       consulVersion: '1.13.2',
       values: { peeringEnabled: false, meshGatewayEnabled: false, tlsEnabled: true },
