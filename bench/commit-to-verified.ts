@@ -106,7 +106,11 @@ async function sample(clusters: number, redisUrl: string, steady: number): Promi
   const parsed = parseTopology(topologyYaml(clusters, true), 'peerings.yaml');
   if (!parsed.ok) throw new Error('bench topology must be valid');
   const sandbox = await Sandbox.start({
-    config: sandboxConfigFromTopology(parsed.topology),
+    // Short stream intervals keep these figures comparable with earlier runs (Consul: 15 s / 2 min).
+    config: {
+      ...sandboxConfigFromTopology(parsed.topology),
+      consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 },
+    },
     dir: join(root, 'sandbox'),
     persist: false,
   });

@@ -86,7 +86,12 @@ function criticalPath(plan: Plan, record: RunRecord): number {
 
 async function onSandbox<T>(t: Topology, run: (kubeconfig: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'meshpeer-converge-'));
-  const sandbox = await Sandbox.start({ config: sandboxConfigFromTopology(t), dir, persist: false });
+  // Short stream intervals keep these figures comparable with earlier runs (Consul: 15 s / 2 min).
+  const config = {
+    ...sandboxConfigFromTopology(t),
+    consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 },
+  };
+  const sandbox = await Sandbox.start({ config, dir, persist: false });
   for (const c of sandbox.clusters) c.faults.configure({ latency: { fixedMs: 10 } });
   try {
     return await run(join(dir, 'kubeconfig'));

@@ -50,8 +50,8 @@ async function once(sandbox: Sandbox, a: RunbookClient, d: RunbookClient, i: num
   } as never);
   const started = process.hrtime.bigint();
   await d.apply(peering('PeeringDialer', dialerName, secret));
-  const acceptorUrl = sandbox.stack('cluster-01').consul.httpUrl;
-  const dialerUrl = sandbox.stack('cluster-02').consul.httpUrl;
+  const acceptorUrl = sandbox.stack('cluster-01').consul.apiUrl;
+  const dialerUrl = sandbox.stack('cluster-02').consul.apiUrl;
   await pollUntil(
     async () =>
       (await activeWithHeartbeat(dialerUrl, dialerName)) &&
@@ -68,7 +68,11 @@ async function main(): Promise<void> {
   if (!loaded.ok) throw new Error('the runbook example must be valid');
   const dir = await mkdtemp(join(tmpdir(), 'meshpeer-bench-'));
   const sandbox = await Sandbox.start({
-    config: sandboxConfigFromTopology(loaded.topology),
+    // It times ACTIVE with a heartbeat: short intervals, as before (Consul's first comes after 15 s).
+    config: {
+      ...sandboxConfigFromTopology(loaded.topology),
+      consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 },
+    },
     dir,
     persist: false,
   });

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { mergeValues } from '../kube/helm-release.ts';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../peering/index.ts';
 import type { Topology } from '../topology/index.ts';
 import { consulChartDefaults } from './helm/consul-helm-release.ts';
 
@@ -159,9 +160,11 @@ export function resolveSandboxConfig(file: SandboxConfigFile): SandboxConfig {
   if (dup !== undefined) throw new Error(`sandbox config: cluster "${dup}" is listed twice`);
   return {
     clusters: file.clusters.map(resolveCluster),
+    // Consul's own intervals (peerstream/server.go: heartbeat every 15 s, 2 min timeout); tests and
+    // benchmarks that need speed shorten them explicitly.
     consul: {
-      heartbeatIntervalMs: file.consul?.heartbeatIntervalMs ?? 1000,
-      idleTimeoutMs: file.consul?.idleTimeoutMs ?? 10_000,
+      heartbeatIntervalMs: file.consul?.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+      idleTimeoutMs: file.consul?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     },
     controllers: { resyncMs: file.controllers?.resyncMs ?? 10_000 },
   };

@@ -52,7 +52,12 @@ export async function startChaosEnv(options: {
     const redis = await RestartableRedis.start(dir);
     cleanup.push(() => redis.stop());
     const universe = chaosTopology(chaosYaml(clusters, chaosUniverse(clusters)));
-    const sandbox = await Sandbox.start({ config: sandboxConfigFromTopology(universe), dir, persist: false });
+    // Short stream intervals: chaos counts convergence rounds, each of which waits for a heartbeat.
+    const config = {
+      ...sandboxConfigFromTopology(universe),
+      consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 },
+    };
+    const sandbox = await Sandbox.start({ config, dir, persist: false });
     cleanup.push(() => sandbox.stop());
     const prefix = `chaos-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const queues = await openQueues(redis.url, prefix);

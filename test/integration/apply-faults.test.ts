@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
+import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');
 
@@ -12,7 +12,7 @@ describe('apply under Kubernetes API faults', () => {
   it('converges and verifies with 20% of API requests failing (500, 429, 409)', {
     timeout: 180_000,
   }, async () => {
-    const fx: ExampleSandbox = await startExampleSandbox('three-cluster-mesh');
+    const fx: ExampleSandbox = await startExampleSandbox('three-cluster-mesh', shortIntervals);
     open.push(fx);
     for (const c of fx.sandbox.clusters) {
       c.faults.configure({
@@ -35,7 +35,7 @@ describe('apply under Kubernetes API faults', () => {
   it('fails only the steps of an unreachable cluster, with a clear reason, and the rest converge', {
     timeout: 180_000,
   }, async () => {
-    const fx = await startExampleSandbox('three-cluster-mesh');
+    const fx = await startExampleSandbox('three-cluster-mesh', shortIntervals);
     open.push(fx);
     // Every request to cluster-03's API fails: from meshpeer's side it is down.
     fx.sandbox.cluster('cluster-03').faults.configure({ rules: [{ rate: 1, fault: 500 }] });

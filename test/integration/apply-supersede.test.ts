@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
-import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
+import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');
 
@@ -14,7 +14,7 @@ describe('superseding', () => {
   it("two revisions applied back to back end in the second one's state, never interleaved", {
     timeout: 180_000,
   }, async () => {
-    const fx: ExampleSandbox = await startExampleSandbox('runbook');
+    const fx: ExampleSandbox = await startExampleSandbox('runbook', shortIntervals);
     open.push(fx);
     for (const c of fx.sandbox.clusters) c.faults.configure({ latency: { fixedMs: 30 } });
     const q = await startQueue(redisUrl, fx.kubeconfig);

@@ -9,7 +9,7 @@ import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
 import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';
-import { type ExampleSandbox, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
+import { type ExampleSandbox, shortIntervals, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
 
 /** Runs the CLI asynchronously: the sandbox it talks to lives in this very process. */
 function cliPlan(fx: ExampleSandbox): Promise<{ code: number | null; stdout: string }> {
@@ -51,7 +51,7 @@ describe('meshpeer plan on a sandbox', () => {
   };
 
   beforeAll(async () => {
-    fx = await startExampleSandbox('runbook');
+    fx = await startExampleSandbox('runbook', shortIntervals);
   });
   afterAll(() => fx?.stop());
 

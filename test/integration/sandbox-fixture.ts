@@ -26,7 +26,13 @@ export interface ExampleSandbox {
   stop(): Promise<void>;
 }
 
-/** Starts the sandbox `meshpeer sandbox up --from <example>` would start. */
+/** Heartbeats within a second for tests that need speed (Consul's first comes after 15 s). */
+export const shortIntervals = (c: SandboxConfig): SandboxConfig => ({
+  ...c,
+  consul: { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 },
+});
+
+/** Starts the sandbox `meshpeer sandbox up --from <example>` would start (Consul's real intervals). */
 export async function startExampleSandbox(
   example: string,
   adjust: (c: SandboxConfig) => SandboxConfig = (c) => c,

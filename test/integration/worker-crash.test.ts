@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { CONSUL_API_VERSION, MANAGED_BY_LABEL } from '../../src/kube/consul-resources.ts';
-import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
+import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');
 
@@ -30,7 +30,7 @@ describe('worker crashes', () => {
   it('converges after SIGKILL of the worker at five different steps, without duplicates or token reuse', {
     timeout: 240_000,
   }, async () => {
-    fx = await startExampleSandbox('three-cluster-mesh');
+    fx = await startExampleSandbox('three-cluster-mesh', shortIntervals);
     // Slow the APIs a little so each step is active long enough to be caught.
     for (const c of fx.sandbox.clusters) c.faults.configure({ latency: { fixedMs: 40 } });
     const q = await startQueue(redisUrl, fx.kubeconfig, { workers: false });

@@ -5,7 +5,12 @@
  * it before rotating, and converge.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type ExampleSandbox, startExampleSandbox, startQueue } from '../integration/sandbox-fixture.ts';
+import {
+  type ExampleSandbox,
+  shortIntervals,
+  startExampleSandbox,
+  startQueue,
+} from '../integration/sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');
 
@@ -31,7 +36,7 @@ describe('a peering whose dialer side was deleted behind meshpeer', () => {
   it('is re-established: the TERMINATED acceptor side is deleted, then rotated', {
     timeout: 180_000,
   }, async () => {
-    const fx = await startExampleSandbox('runbook');
+    const fx = await startExampleSandbox('runbook', shortIntervals);
     open.push(fx);
     const q = await startQueue(redisUrl, fx.kubeconfig);
     open.push(q);

@@ -30,6 +30,9 @@ async function runbookTopology(): Promise<Topology> {
   return loaded.topology;
 }
 
+/** Heartbeats within a second: the walk waits for one, and Consul's first comes after 15 s. */
+const shortIntervals = { heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 };
+
 /** The runbook's sandbox, plus a service in cluster-01 so the dialer has something to import too. */
 function configWithClientService(topology: Topology): SandboxConfig {
   const base = sandboxConfigFromTopology(topology);
@@ -38,6 +41,7 @@ function configWithClientService(topology: Topology): SandboxConfig {
       name: c.name,
       services: c.name === 'cluster-01' ? [...c.services, { name: 'static-client' }] : [...c.services],
     })),
+    consul: shortIntervals,
   });
 }
 
@@ -152,7 +156,7 @@ describe.runIf(existsSync(kubectl))('the runbook with kubectl', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'meshpeer-kubectl-'));
     sandbox = await Sandbox.start({
-      config: sandboxConfigFromTopology(await runbookTopology()),
+      config: { ...sandboxConfigFromTopology(await runbookTopology()), consul: shortIntervals },
       dir,
       persist: false,
     });

@@ -29,7 +29,8 @@ describe('sandbox configuration', () => {
       connectInject: true,
       manageSystemACLs: false,
     });
-    expect(config.consul).toEqual({ heartbeatIntervalMs: 1000, idleTimeoutMs: 10_000 });
+    // Consul's own intervals (peerstream/server.go), not shortened by default.
+    expect(config.consul).toEqual({ heartbeatIntervalMs: 15_000, idleTimeoutMs: 120_000 });
   });
 
   it('reads a YAML file with Helm values that switch features off, old versions, ACLs and services', () => {
