@@ -71,7 +71,9 @@ async function openOnce(
   secret: string,
   log: EventLog,
   options: StreamStageOptions,
+  signal: AbortSignal,
 ): Promise<StreamCall> {
+  if (signal.aborted) throw new PeeringError('timeout', `${address}: the probe's deadline passed`);
   const call = openStreamCall({
     client,
     address,
@@ -92,7 +94,18 @@ async function openOnce(
     );
   });
   ended.catch(() => undefined);
-  await Promise.race([call.accepted, ended]);
+  // The probe's deadline may pass while this attempt waits: closing ends it instead of leaking it.
+  const abandon = (): void => call.session.close();
+  signal.addEventListener('abort', abandon, { once: true });
+  try {
+    await Promise.race([call.accepted, ended]);
+  } finally {
+    signal.removeEventListener('abort', abandon);
+  }
+  if (signal.aborted) {
+    call.session.close();
+    throw new PeeringError('timeout', `${address}: the probe's deadline passed while opening the stream`);
+  }
   return call;
 }
 
@@ -103,15 +116,17 @@ async function openTowardLeader(
   secret: string,
   log: EventLog,
   options: StreamStageOptions,
+  signal: AbortSignal,
 ): Promise<OpenedStream> {
   let { client, address } = first;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return { call: await openOnce(client, address, target, secret, log, options), client, address };
+      const call = await openOnce(client, address, target, secret, log, options, signal);
+      return { call, client, address };
     } catch (error) {
       if (client !== first.client) client.close();
-      if (!(error instanceof PeeringError) || error.code !== 'follower' || attempt >= MAX_OPEN_ATTEMPTS)
-        throw error;
+      const retry = error instanceof PeeringError && error.code === 'follower' && !signal.aborted;
+      if (!retry || attempt >= MAX_OPEN_ATTEMPTS) throw error;
       address = nextAfterFollower(address, error.leaderAddress, target.addresses);
       // A fresh client is a fresh connection: behind a gateway it may reach another server.
       client = createPeerClient(address, target);
@@ -130,6 +145,7 @@ export async function streamStages(
 ): Promise<void> {
   const exchangeClient = createPeerClient(address, target);
   const log = new EventLog();
+  const abandoned = new AbortController();
   let opened: OpenedStream | undefined;
   try {
     const request = { PeerID: target.peerID, EstablishmentSecret: target.establishmentSecret };
@@ -137,7 +153,7 @@ export async function streamStages(
       exchangeSecretWith(exchangeClient, address, request, 5_000),
     );
     opened = await run.stage('open', () =>
-      openTowardLeader({ client: exchangeClient, address }, target, secret, log, options),
+      openTowardLeader({ client: exchangeClient, address }, target, secret, log, options, abandoned.signal),
     );
     run.setAddress(opened.address);
     const { call } = opened;
@@ -162,6 +178,7 @@ export async function streamStages(
       await call.result;
     });
   } finally {
+    abandoned.abort();
     opened?.call.session.close();
     if (opened !== undefined && opened.client !== exchangeClient) opened.client.close();
     exchangeClient.close();

@@ -54,6 +54,12 @@ describe('probe against several servers', () => {
     expect(report.failure).toMatchObject({ stage: 'open', code: 'follower' });
     expect(report.failure?.message).toContain('cannot establish a peering stream on a follower node');
   });
+
+  it("stops retrying at the probe's deadline and reports it at the open stage", async () => {
+    const c = await cluster({}, '10.0.0.9:8300');
+    const report = await probe(tokenFor(c, [c.followerAddress]), { heartbeatIntervalMs: 50, timeoutMs: 100 });
+    expect(report.failure).toMatchObject({ stage: 'open', code: 'timeout' });
+  });
 });
 
 describe('probe without waiting for a heartbeat', () => {
