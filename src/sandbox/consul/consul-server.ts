@@ -7,7 +7,7 @@
  */
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../../peering/index.ts';
 import { type ApiTlsMaterial, issueApiCertificate } from './api-certificate.ts';
-import { adminTargets, createFaults } from './consul-faults.ts';
+import { adminTargets, type ConsulFaults, createFaults } from './consul-faults.ts';
 import { createConsulPeeringStore } from './consul-peering-store.ts';
 import { ConsulRuntime } from './consul-runtime.ts';
 import type { ConsulServerOptions, SimulatedConsul } from './consul-server-options.ts';
@@ -108,11 +108,12 @@ function services(state: ServerState, options: ConsulServerOptions) {
   return { dialers, peerings };
 }
 
-/** Starts a cluster's simulated Consul servers on loopback. */
-export async function startConsulServer(options: ConsulServerOptions): Promise<SimulatedConsul> {
-  const state = await ServerState.create(options);
-  state.servers.push(...createServerNodes(state, options));
-  const tls = await apiTls(options);
+/** The listeners over the state, with every route file and the admin targets. */
+function buildRuntime(
+  state: ServerState,
+  options: ConsulServerOptions,
+  tls: ApiTlsMaterial | undefined,
+): { runtime: ConsulRuntime; peerings: PeeringService; faults: ConsulFaults } {
   const { dialers, peerings } = services(state, options);
   const faults = createFaults(state, dialers, peerings);
   const api: ApiContext = {
@@ -140,6 +141,15 @@ export async function startConsulServer(options: ConsulServerOptions): Promise<S
     dialers,
     afterStart: () => peerings.resumeDialers(),
   });
+  return { runtime, peerings, faults };
+}
+
+/** Starts a cluster's simulated Consul servers on loopback. */
+export async function startConsulServer(options: ConsulServerOptions): Promise<SimulatedConsul> {
+  const state = await ServerState.create(options);
+  state.servers.push(...createServerNodes(state, options));
+  const tls = await apiTls(options);
+  const { runtime, peerings, faults } = buildRuntime(state, options, tls);
   state.runtime = runtime;
   await runtime.start();
   state.registerConsulService();
@@ -157,11 +167,7 @@ export async function startConsulServer(options: ConsulServerOptions): Promise<S
       return state.peeringAddress();
     },
     get servers() {
-      return state.servers.map((s, i) => ({
-        name: s.name,
-        peeringAddress: s.peeringAddress,
-        leader: i === state.leader,
-      }));
+      return state.serverInfos();
     },
     serverName: state.identity.serverName,
     caPem: state.identity.caPem,

@@ -89,6 +89,15 @@ export class ServerState {
     return this.leaderNode()?.peeringAddress ?? `${this.host}:0`;
   }
 
+  /** Each server's name, peering address and whether it leads, in StatefulSet order. */
+  serverInfos(): { name: string; peeringAddress: string; leader: boolean }[] {
+    return this.servers.map((s, i) => ({
+      name: s.name,
+      peeringAddress: s.peeringAddress,
+      leader: i === this.leader,
+    }));
+  }
+
   /** Moves leadership to server `index`; returns the previous leader, or undefined when unchanged. */
   moveLeader(index: number): ServerNode | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.servers.length) {
@@ -188,11 +197,7 @@ export class ServerState {
       running: this.runtime?.running ?? false,
       api: this.runtime?.ports ?? {},
       peeringAddress: this.peeringAddress(),
-      servers: this.servers.map((s, i) => ({
-        name: s.name,
-        peeringAddress: s.peeringAddress,
-        leader: i === this.leader,
-      })),
+      servers: this.serverInfos(),
       gatewayAddress: this.gateway ?? null,
       latencyMs: this.latencyMs,
       peerings: this.store.listPeerings().map((p) => ({
