@@ -4,6 +4,9 @@
  * stand-in for its server RPC port (8300 in a real pod), the address Raft knows it by and the one a
  * follower names in its LeaderAddress detail (agent/consul/server.go `trackLeaderChanges`). Every
  * server reads and writes the cluster's one ServerState, as Raft replicates it to all of them.
+ * Only StreamResources checks leadership: a follower forwards ExchangeSecret to the leader
+ * (stream_resources.go embeds WriteRequest, so ForwardRPC sends it on), and over the one shared
+ * state every server answers it exactly as the leader would.
  */
 import {
   createPeerStreamServer,
