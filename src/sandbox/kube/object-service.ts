@@ -14,6 +14,7 @@ import type { ResourceCatalog } from './resource-catalog.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { alreadyExists, badRequest, conflict, KubeApiError, notFound } from './status-error.ts';
+import { type ConsulInstallOptions, consulInstall } from './validation/consul-install.ts';
 import { admitWrite, decodeBody, type FieldValidation } from './write-admission.ts';
 
 /** Options every write accepts (the query parameters of the real API). */
@@ -59,6 +60,8 @@ function specPart(obj: KubeObject): unknown {
 export class KubeObjectService {
   /** Admin partitions the simulated consul-k8s webhook accepts as ExportedServices names. */
   consulPartitions: readonly string[] = ['default'];
+  /** The rest of what the simulated consul-k8s webhooks know of the install (fullname, namespaces). */
+  consulWebhooks: ConsulInstallOptions = {};
 
   constructor(
     readonly catalog: ResourceCatalog,
@@ -196,7 +199,7 @@ export class KubeObjectService {
     ])
       delete meta[key];
     if (rt.hasStatus && rt.kind !== 'Namespace') delete obj.status;
-    admitWrite(rt, obj, undefined, this.store, this.consulPartitions);
+    admitWrite(rt, obj, undefined, this.store, consulInstall(this.consulPartitions, this.consulWebhooks));
     if (this.store.get(rt, meta.namespace, meta.name ?? '') !== undefined)
       throw alreadyExists(rt, meta.name ?? '');
     meta.uid = randomUUID();
@@ -248,7 +251,7 @@ export class KubeObjectService {
       throw conflict(rt, old.metadata.name ?? '');
     const next = this.merged(rt, old, incoming, options);
     next.metadata.resourceVersion = old.metadata.resourceVersion ?? '';
-    admitWrite(rt, next, old, this.store, this.consulPartitions);
+    admitWrite(rt, next, old, this.store, consulInstall(this.consulPartitions, this.consulWebhooks));
     if (rt.tracksGeneration && !jsonEqual(specPart(old), specPart(next)))
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     next.metadata.managedFields = updateManagedFields(old, next, manager, serverTime(this.now()));

@@ -47,10 +47,10 @@ export class KubeApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      ...(this.reason !== '' && { reason: this.reason }),
+      ...(this.details !== undefined && { details: this.details }),
       code: this.code,
     };
-    if (this.details !== undefined) body.details = this.details;
     return body;
   }
 }
@@ -144,11 +144,11 @@ export function unauthorized(): KubeApiError {
   return new KubeApiError(401, 'Unauthorized', 'Unauthorized');
 }
 
-/** A denial from a (simulated) validating admission webhook. */
-export function webhookDenied(webhook: string, message: string, code = 400): KubeApiError {
-  return new KubeApiError(
-    code,
-    code === 400 ? 'BadRequest' : 'InternalError',
-    `admission webhook "${webhook}" denied the request: ${message}`,
-  );
+/**
+ * A denial from a (simulated) admission webhook that answered `admission.Errored(400, err)`: the
+ * API server keeps the webhook's code and message and adds no reason (apiserver
+ * pkg/admission/plugin/webhook/errors ToStatusErr).
+ */
+export function webhookDenied(webhook: string, message: string): KubeApiError {
+  return new KubeApiError(400, '', `admission webhook "${webhook}" denied the request: ${message}`);
 }

@@ -8,6 +8,7 @@ import type { ObjectStore } from './object-store.ts';
 import type { FieldError, ResourceType } from './resource-type.ts';
 import { badRequest, invalid } from './status-error.ts';
 import { admitConsulResource } from './validation/consul-admission.ts';
+import type { ConsulInstall } from './validation/consul-install.ts';
 import { checkObjectMeta } from './validation/object-meta-check.ts';
 import { checkAgainstSchema } from './validation/schema-check.ts';
 
@@ -34,7 +35,7 @@ export function admitWrite(
   obj: KubeObject,
   old: KubeObject | undefined,
   store: ObjectStore,
-  partitions?: readonly string[],
+  consul?: ConsulInstall,
 ): void {
   rt.defaults?.(obj);
   const errors: FieldError[] = [...checkObjectMeta(obj, rt), ...(rt.validate?.(obj, old) ?? [])];
@@ -49,6 +50,6 @@ export function admitWrite(
     }
   }
   if (errors.length > 0) throw invalid(rt, obj.metadata.name ?? '', errors);
-  const denial = admitConsulResource(rt, obj, old, store, partitions);
+  const denial = admitConsulResource(rt, obj, old, store, consul);
   if (denial !== undefined) throw denial;
 }

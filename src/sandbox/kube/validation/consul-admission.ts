@@ -1,163 +1,83 @@
 /**
- * The consul-k8s validating webhooks, run in-process: the checks its PeeringAcceptor, PeeringDialer,
- * Mesh, ProxyDefaults and ExportedServices webhooks make, refused with the code and message shape the
- * API server returns for a webhook denial (400, `admission webhook "..." denied the request: ...`).
+ * The consul-k8s admission webhooks, run in-process: the checks of control-plane/api/v1alpha1
+ * peeringacceptor_webhook.go, peeringdialer_webhook.go, mesh_webhook.go, proxydefaults_webhook.go
+ * and exportedservices_webhook.go in their order, denied as the API server reports a webhook's
+ * `admission.Errored(400, err)`: code 400, no reason, `admission webhook "NAME" denied the request:
+ * ...`, with the webhook names of the chart's MutatingWebhookConfiguration.
  */
 import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
 import type { ObjectStore } from '../object-store.ts';
-import { type FieldError, qualifiedKind, type ResourceType } from '../resource-type.ts';
+import type { ResourceType } from '../resource-type.ts';
 import { type KubeApiError, webhookDenied } from '../status-error.ts';
+import { meshDenial, proxyDefaultsDenial } from './config-entry-checks.ts';
+import { type ConsulInstall, consulInstall } from './consul-install.ts';
+import { exportedServicesDenial } from './exported-services-check.ts';
+import { invalidField, invalidText } from './field-error-text.ts';
 
 const group = 'consul.hashicorp.com';
 
-function invalidText(rt: ResourceType, name: string, errors: FieldError[]): string {
-  const text = errors.map((e) => `${e.field}: ${e.message}`);
-  return `${qualifiedKind(rt)} "${name}" is invalid: ${text.length === 1 ? text[0] : `[${text.join(', ')}]`}`;
-}
-
-function peeringErrors(obj: KubeObject): FieldError[] {
+/** PeeringAcceptor/PeeringDialer Validate: peer and secret present, backend kubernetes. */
+function peeringValidateDenial(rt: ResourceType, obj: KubeObject): string | undefined {
+  const peer = getPath(obj, ['spec', 'peer']);
   const secret = getPath(obj, ['spec', 'peer', 'secret']);
-  if (!isRecord(getPath(obj, ['spec', 'peer']))) {
-    return [{ type: 'FieldValueRequired', field: 'spec.peer', message: 'Required value' }];
+  const name = obj.metadata.name ?? '';
+  // The nil checks return at once, as the Go code does.
+  if (!isRecord(peer))
+    return invalidText(rt.plural, group, name, [invalidField('spec.peer', null, 'peer must be specified')]);
+  if (!isRecord(secret)) {
+    return invalidText(rt.plural, group, name, [
+      invalidField('spec.peer.secret', null, 'secret must be specified'),
+    ]);
   }
-  if (!isRecord(secret))
-    return [{ type: 'FieldValueRequired', field: 'spec.peer.secret', message: 'Required value' }];
-  if (secret.backend !== 'kubernetes') {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field: 'spec.peer.secret.backend',
-        message: `Invalid value: "${String(secret.backend ?? '')}": backend must be "kubernetes"`,
-      },
-    ];
-  }
-  return [];
+  if (secret.backend === 'kubernetes') return undefined;
+  return invalidText(rt.plural, group, name, [
+    invalidField('spec.peer.secret.backend', String(secret.backend ?? ''), 'backend must be "kubernetes"'),
+  ]);
 }
 
-function checkPeering(
-  rt: ResourceType,
-  obj: KubeObject,
-  creating: boolean,
-  store: ObjectStore,
-): string | undefined {
-  const name = obj.metadata.name ?? '';
-  const errors = peeringErrors(obj);
-  if (errors.length > 0) return invalidText(rt, name, errors);
-  if (!creating) return undefined;
+function peeringDenial(rt: ResourceType, obj: KubeObject, creating: boolean, store: ObjectStore) {
+  const invalid = peeringValidateDenial(rt, obj);
+  if (invalid !== undefined || !creating) return invalid;
   const secretName = getPath(obj, ['spec', 'peer', 'secret', 'name']);
   const clash = store
-    .list(rt, obj.metadata.namespace)
-    .some((other) => getPath(other, ['spec', 'peer', 'secret', 'name']) === secretName);
+    .list(rt)
+    .some(
+      (other) =>
+        other.metadata.namespace === obj.metadata.namespace &&
+        getPath(other, ['spec', 'peer', 'secret', 'name']) === secretName,
+    );
   return clash
-    ? `an existing ${rt.kind} resource has the same secret name \`name: ${String(secretName)}, namespace: ${obj.metadata.namespace}\``
+    ? `an existing ${rt.kind} resource has the same secret name \`name: ${String(secretName ?? '')}, namespace: ${obj.metadata.namespace}\``
     : undefined;
 }
 
-function checkSingleton(
+/** Mesh and ProxyDefaults: on create, the one allowed name and one per cluster, in any namespace. */
+function singletonDenial(
   rt: ResourceType,
   obj: KubeObject,
-  creating: boolean,
   store: ObjectStore,
+  kubeKind: string,
   required: string,
-  entry: string,
 ): string | undefined {
-  if (!creating) return undefined;
-  const kubeKind = rt.kind.toLowerCase();
   if (obj.metadata.name !== required) return `${kubeKind} resource name must be "${required}"`;
-  if (store.list(rt).length > 0)
-    return `${kubeKind} resource already defined - only one ${entry} entry is supported`;
-  return undefined;
+  return store.list(rt).length > 0
+    ? `${kubeKind} resource already defined - only one ${required} entry is supported`
+    : undefined;
 }
 
-const meshGatewayModes = ['remote', 'local', 'none', ''];
-const proxyModes = ['', 'direct', 'transparent'];
-
-function proxyDefaultsErrors(obj: KubeObject): FieldError[] {
-  const errors: FieldError[] = [];
-  const mode = getPath(obj, ['spec', 'meshGateway', 'mode']);
-  if (mode !== undefined && !meshGatewayModes.includes(String(mode))) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'spec.meshGateway.mode',
-      message: `Invalid value: "${String(mode)}": must be one of "remote", "local", "none", ""`,
-    });
-  }
-  const proxyMode = getPath(obj, ['spec', 'mode']);
-  if (proxyMode !== undefined && !proxyModes.includes(String(proxyMode))) {
-    errors.push({
-      type: 'FieldValueInvalid',
-      field: 'spec.mode',
-      message: `Invalid value: "${String(proxyMode)}": must be one of "transparent" or "direct"`,
-    });
-  }
-  return errors;
-}
-
-function consumerErrors(consumer: unknown, field: string): FieldError[] {
-  const c = isRecord(consumer) ? consumer : {};
-  const set = ['peer', 'partition', 'samenessGroup'].filter((k) => typeof c[k] === 'string' && c[k] !== '');
-  if (set.length !== 1) {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field,
-        message:
-          'Invalid value: service consumer must define exactly one of Peer, Partition, or SamenessGroup',
-      },
-    ];
-  }
-  const key = set[0] ?? 'peer';
-  if (c[key] === '*') {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field: `${field}.${key}`,
-        message: `Invalid value: "*": exporting to all ${key}s (wildcard) is not supported`,
-      },
-    ];
-  }
-  return [];
-}
-
-function exportedServicesErrors(obj: KubeObject): FieldError[] {
-  const services = getPath(obj, ['spec', 'services']);
-  if (!Array.isArray(services) || services.length === 0) {
-    return [
-      {
-        type: 'FieldValueInvalid',
-        field: 'spec.services',
-        message: 'Invalid value: []: at least one service must be exported',
-      },
-    ];
-  }
-  const errors: FieldError[] = [];
-  for (const [i, svc] of services.entries()) {
-    const consumers = isRecord(svc) ? svc.consumers : undefined;
-    if (!Array.isArray(consumers) || consumers.length === 0) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: `spec.services[${i}]`,
-        message: 'Invalid value: service must have at least 1 consumer.',
-      });
-      continue;
-    }
-    for (const [j, c] of consumers.entries())
-      errors.push(...consumerErrors(c, `spec.services[${i}].consumers[${j}]`));
-  }
-  return errors;
-}
-
-function uniqueAcrossNamespaces(
+function exportsSingletonDenial(
   rt: ResourceType,
   obj: KubeObject,
-  creating: boolean,
   store: ObjectStore,
-): string | undefined {
-  if (!creating) return undefined;
-  const clash = store.list(rt).some((o) => o.metadata.name === obj.metadata.name);
-  const kubeKind = rt.kind.toLowerCase();
-  return clash
-    ? `${kubeKind} resource with name "${obj.metadata.name}" is already defined – all ${kubeKind} resources must have unique names across namespaces`
+  install: ConsulInstall,
+) {
+  // One per Kubernetes cluster, as one install serves one partition; a sandbox cluster serving
+  // several partitions allows one per partition name.
+  const existing = store
+    .list(rt)
+    .filter((o) => install.partitions.length === 1 || o.metadata.name === obj.metadata.name);
+  return existing.length > 0
+    ? 'exportedservices resource already defined - only one exportedservices entry is supported per Kubernetes cluster'
     : undefined;
 }
 
@@ -166,32 +86,35 @@ function denial(
   obj: KubeObject,
   creating: boolean,
   store: ObjectStore,
-  partitions: readonly string[],
+  install: ConsulInstall,
 ): string | undefined {
-  const name = obj.metadata.name ?? '';
   switch (rt.kind) {
     case 'PeeringAcceptor':
     case 'PeeringDialer':
-      return checkPeering(rt, obj, creating, store);
+      return peeringDenial(rt, obj, creating, store);
     case 'Mesh':
-      return checkSingleton(rt, obj, creating, store, 'mesh', 'mesh');
-    case 'ProxyDefaults': {
-      const singleton = checkSingleton(rt, obj, creating, store, 'global', 'global');
-      const errors = proxyDefaultsErrors(obj);
-      return singleton ?? (errors.length > 0 ? invalidText(rt, name, errors) : undefined);
-    }
-    case 'ExportedServices': {
-      // consul-k8s requires the name of the partition it serves; a sandbox cluster may serve several.
-      if (creating && !partitions.includes(name))
-        return `exportedservices resource name must be the same name as the partition, ${partitions.map((p) => `"${p}"`).join(' or ')}`;
-      const errors = exportedServicesErrors(obj);
-      return errors.length > 0
-        ? invalidText(rt, name, errors)
-        : uniqueAcrossNamespaces(rt, obj, creating, store);
-    }
+      return (
+        (creating ? singletonDenial(rt, obj, store, 'mesh', 'mesh') : undefined) ?? meshDenial(obj, install)
+      );
+    case 'ProxyDefaults':
+      return (
+        (creating ? singletonDenial(rt, obj, store, 'proxydefaults', 'global') : undefined) ??
+        proxyDefaultsDenial(obj)
+      );
+    case 'ExportedServices':
+      return (
+        (creating ? exportsSingletonDenial(rt, obj, store, install) : undefined) ??
+        exportedServicesDenial(obj, install)
+      );
     default:
       return undefined;
   }
+}
+
+function webhookName(rt: ResourceType, install: ConsulInstall): string {
+  if (rt.kind === 'PeeringAcceptor' || rt.kind === 'PeeringDialer')
+    return `${install.fullname}-mutate-${rt.plural}.${group}`;
+  return `mutate-${rt.plural === 'meshes' ? 'mesh' : rt.plural}.${group}`;
 }
 
 /** Runs the consul-k8s webhook for `obj`, returning the denial error or undefined when admitted. */
@@ -200,10 +123,9 @@ export function admitConsulResource(
   obj: KubeObject,
   old: KubeObject | undefined,
   store: ObjectStore,
-  partitions: readonly string[] = ['default'],
+  install: ConsulInstall = consulInstall(['default']),
 ): KubeApiError | undefined {
   if (rt.group !== group) return undefined;
-  const message = denial(rt, obj, old === undefined, store, partitions);
-  if (message === undefined) return undefined;
-  return webhookDenied(`mutate-${rt.plural === 'meshes' ? 'mesh' : rt.plural}.${group}`, message);
+  const message = denial(rt, obj, old === undefined, store, install);
+  return message === undefined ? undefined : webhookDenied(webhookName(rt, install), message);
 }
