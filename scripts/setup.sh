@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what meshpeer's demo and tests need on a fresh Debian/Ubuntu machine with Node 20:
-# the npm dependencies (npm ci) and, when REDIS_URL is unset and redis-server is missing, Debian's
-# redis-server. Safe to run again: each part is skipped when already satisfied.
+# the npm dependencies (npm ci), when REDIS_URL is unset and redis-server is missing, Debian's
+# redis-server, and when kubectl is missing, Debian's kubernetes-client (the kubectl tests need one).
+# Safe to run again: each part is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,29 @@ if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
   else
     say "redis-server is missing and apt-get is not available: install Redis 6.2+ or set REDIS_URL"
+    exit 1
+  fi
+fi
+
+# Any kubectl from 1.20 (Debian's kubernetes-client) to 1.32 will do; one already on PATH is kept.
+if ! command -v kubectl >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+      if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else
+        say "kubectl is missing and apt-get needs root: install kubectl (Debian package kubernetes-client)"
+        exit 1
+      fi
+    fi
+    say "installing kubectl (kubernetes-client) from Debian packages"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
+    if ! command -v kubectl >/dev/null 2>&1; then
+      say "kubernetes-client was installed but kubectl is not on PATH: install kubectl 1.20 or newer"
+      exit 1
+    fi
+  else
+    say "kubectl is missing and apt-get is not available: install kubectl 1.20 or newer"
     exit 1
   fi
 fi

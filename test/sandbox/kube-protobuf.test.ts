@@ -206,6 +206,30 @@ describe('protobuf bodies over HTTP', () => {
     expect(replaced.json.metadata).not.toHaveProperty('labels');
   });
 
+  it('serves /openapi/v2 as the gnostic protobuf Document kubectl 1.20 reads', async () => {
+    const answer = await new Promise<{ type: string | undefined; body: Buffer }>((resolve, reject) => {
+      const req = request(
+        `${server.url}/openapi/v2`,
+        {
+          ca: server.caPem,
+          headers: {
+            authorization: `Bearer ${server.token}`,
+            accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ type: res.headers['content-type'], body: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.type).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(answer.body.subarray(0, 5)).toEqual(Buffer.from([0x0a, 0x03, ...Buffer.from('2.0')]));
+  });
+
   it('answers 400 for malformed bytes and 415 for a custom resource', async () => {
     const bad = await post('/api/v1/namespaces/default/configmaps', Buffer.from([...magic, 0x0a, 0x05]));
     expect(bad).toMatchObject({ status: 400, json: { reason: 'BadRequest' } });

@@ -3,7 +3,6 @@
  * mesh gateways), through the Kubernetes API only: @kubernetes/client-node, and kubectl.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
   sandboxConfigFromTopology,
 } from '../../src/sandbox/sandbox-config.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
+import { findKubectl } from './kubectl-path.ts';
 
 const exampleFile = 'desired-state-examples/runbook/peerings.yaml';
 const run = promisify(execFile);
@@ -142,9 +142,9 @@ describe('the runbook with @kubernetes/client-node', () => {
   });
 });
 
-const kubectl = '/usr/bin/kubectl';
+const kubectl = findKubectl();
 
-describe.runIf(existsSync(kubectl))('the runbook with kubectl', () => {
+describe('the runbook with kubectl', () => {
   let sandbox: Sandbox;
   let dir: string;
   const k = async (context: string, args: string[], input?: string): Promise<string> => {

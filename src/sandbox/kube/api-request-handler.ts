@@ -71,7 +71,7 @@ async function dispatch(
     const location = resolveServiceLocation(route, service, deps.endpoints);
     return proxyToService(req, res, route, location, url.search);
   }
-  return handleDiscovery(deps.catalog, res, url.pathname, deps.serverAddress());
+  return handleDiscovery(deps.catalog, res, url.pathname, deps.serverAddress(), req.headers.accept);
 }
 
 /** Handles one HTTP request end to end; never throws. */

@@ -1,4 +1,4 @@
-/** Serves /version, /api, /apis, resource lists, the OpenAPI v3 documents and the health probes. */
+/** Serves /version, /api, /apis, resource lists, the OpenAPI documents and the health probes. */
 import type { ServerResponse } from 'node:http';
 import {
   apiGroup,
@@ -8,6 +8,7 @@ import {
   versionInfo,
 } from '../openapi/discovery-documents.ts';
 import { openApiDocument, openApiIndex } from '../openapi/openapi-documents.ts';
+import { openApiV2Json, openApiV2Protobuf, openApiV2ProtobufType } from '../openapi/openapi-v2.ts';
 import type { ResourceCatalog } from '../resource-catalog.ts';
 import { KubeApiError } from '../status-error.ts';
 import { sendJson } from './http-io.ts';
@@ -24,6 +25,7 @@ function document(catalog: ResourceCatalog, segments: string[], serverAddress: s
     if (segments.length === 2) return apiGroup(catalog, second ?? '');
     if (segments.length === 3) return resourceList(catalog, second ?? '', third ?? '');
   }
+  if (first === 'openapi' && second === 'v2' && segments.length === 2) return openApiV2Json();
   if (first === 'openapi' && second === 'v3') {
     if (segments.length === 2) return openApiIndex(catalog);
     if (third === 'api' && segments.length === 4) return openApiDocument(catalog, '', fourth ?? '');
@@ -39,11 +41,18 @@ export function handleDiscovery(
   res: ServerResponse,
   pathname: string,
   serverAddress: string,
+  accept = '',
 ): void {
   const segments = pathname.split('/').filter((s) => s !== '');
   if (['healthz', 'livez', 'readyz'].includes(segments[0] ?? '')) {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('ok');
+    return;
+  }
+  if (segments.join('/') === 'openapi/v2' && accept.includes('protobuf')) {
+    const body = openApiV2Protobuf();
+    res.writeHead(200, { 'content-type': openApiV2ProtobufType, 'content-length': String(body.length) });
+    res.end(body);
     return;
   }
   const doc = document(catalog, segments, serverAddress);
