@@ -110,6 +110,38 @@ describe('protobuf body decoder', () => {
     });
   });
 
+  it('decodes a headless Service with named and numbered target ports', () => {
+    const services = catalog.require('v1', 'Service');
+    const port = (name: string, number: number, target: number[]) =>
+      ld(1, [...ld(1, name), ...ld(2, 'TCP'), ...vi(3, number), ...ld(4, target)]);
+    const raw = [
+      ...ld(1, ld(1, 'consul-server')),
+      ...ld(2, [
+        ...port('https', 8501, [...vi(1, 1), ...ld(3, 'https')]),
+        ...port('grpc', 8502, [...vi(1, 0), ...vi(2, 8503)]),
+        ...entry(2, 'app', 'consul'),
+        ...ld(3, 'None'),
+        ...ld(4, 'ClusterIP'),
+        ...vi(13, 1),
+      ]),
+    ];
+    expect(decodeProtobufBody(services, envelope('v1', 'Service', raw))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'consul-server' },
+      spec: {
+        ports: [
+          { name: 'https', protocol: 'TCP', port: 8501, targetPort: 'https' },
+          { name: 'grpc', protocol: 'TCP', port: 8502, targetPort: 8503 },
+        ],
+        selector: { app: 'consul' },
+        clusterIP: 'None',
+        type: 'ClusterIP',
+        publishNotReadyAddresses: true,
+      },
+    });
+  });
+
   it('refuses malformed bytes with a 400 that names the problem and quotes no data', () => {
     const truncated = envelope('v1', 'Secret', secretRaw).subarray(0, 60);
     const cases: Array<[Buffer, string]> = [

@@ -308,6 +308,21 @@ describe('kubectl against the sandbox', () => {
     expect(inside.stdout).toContain('secret/x created');
   });
 
+  it('creates a headless Service and prints it with Cluster-IP None', async () => {
+    const created = await kubectl(
+      'cluster-02',
+      'create',
+      'service',
+      'clusterip',
+      'consul-server',
+      '--clusterip=None',
+      '--tcp=8501:8501',
+    );
+    expect(created.stdout).toContain('service/consul-server created');
+    const table = await kubectl('cluster-02', 'get', 'service', 'consul-server');
+    expect(table.stdout).toMatch(/consul-server\s+ClusterIP\s+None\s+<none>\s+8501\/TCP\s+\d+s/);
+  });
+
   it('deletes the resources and the Secret', async () => {
     const deleted = await kubectl('cluster-01', 'delete', '-f', join(dir, 'peering.yaml'));
     expect(deleted.stdout).toContain('peeringacceptor.consul.hashicorp.com "cluster-02" deleted');

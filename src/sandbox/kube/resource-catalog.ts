@@ -3,7 +3,8 @@
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import { consulTypes } from './resources/consul-resources.ts';
 import { configMapType, eventType, namespaceType, secretType } from './resources/core-resources.ts';
-import { deploymentType, serviceType } from './resources/workload-resources.ts';
+import { serviceType } from './resources/service-resource.ts';
+import { deploymentType } from './resources/workload-resources.ts';
 
 /** Lookup tables over a fixed list of resource types. */
 export class ResourceCatalog {

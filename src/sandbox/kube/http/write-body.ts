@@ -13,9 +13,10 @@ import { decode, readBody } from './http-io.ts';
 /** The media types a create or update of this resource accepts, in the server's order. */
 export function acceptedWriteTypes(rt: ResourceType): string[] {
   // Simplified: the real server takes protobuf for every built-in kind; the emulator decodes only
-  // the kinds kubectl's typed create commands send (Secret, ConfigMap, Namespace). Custom resources
-  // are JSON and YAML only (apiextensions-apiserver pkg/apiserver/customresource_handler.go lists
-  // protobuf for responses but cannot decode a custom resource from it).
+  // the core/v1 kinds kubectl's typed create commands send (Secret, ConfigMap, Namespace, Service),
+  // so `kubectl create deployment` is refused with 415 here. Custom resources are JSON and YAML
+  // only (apiextensions-apiserver pkg/apiserver/customresource_handler.go lists protobuf for
+  // responses but cannot decode a custom resource from it).
   return decodesProtobuf(rt)
     ? ['application/json', 'application/yaml', protobufMediaType]
     : ['application/json', 'application/yaml'];

@@ -1,8 +1,9 @@
 /**
- * The protobuf messages kubectl sends for the built-in kinds the emulator decodes, with the field
- * numbers of k8s.io/api core/v1/generated.proto and k8s.io/apimachinery pkg/apis/meta/v1 and
- * pkg/runtime generated.proto. ObjectMeta.managedFields (17) is left out: clients do not send it on
- * create and the server rewrites it anyway.
+ * The protobuf messages kubectl sends for the built-in kinds the emulator decodes (Secret, ConfigMap,
+ * Namespace, Service), with the field numbers of k8s.io/api core/v1/generated.proto and
+ * k8s.io/apimachinery pkg/apis/meta/v1, pkg/util/intstr and pkg/runtime generated.proto.
+ * ObjectMeta.managedFields (17) is left out: clients do not send it on create and the server
+ * rewrites it anyway.
  */
 import type { MessageSpec } from './wire-message.ts';
 
@@ -108,9 +109,67 @@ const namespace: MessageSpec = {
   },
 };
 
+const servicePort: MessageSpec = {
+  name: 'ServicePort',
+  fields: {
+    1: { json: 'name', type: 'string' },
+    2: { json: 'protocol', type: 'string' },
+    3: { json: 'port', type: 'int32' },
+    4: { json: 'targetPort', type: 'intOrString' },
+    5: { json: 'nodePort', type: 'int32' },
+    6: { json: 'appProtocol', type: 'string', presence: true },
+  },
+};
+
+const sessionAffinityConfig: MessageSpec = {
+  name: 'SessionAffinityConfig',
+  fields: {
+    1: {
+      json: 'clientIP',
+      type: {
+        name: 'ClientIPConfig',
+        fields: { 1: { json: 'timeoutSeconds', type: 'int32', presence: true } },
+      },
+    },
+  },
+};
+
+// ServiceStatus (3) is left out: the server ignores the status of a created Service.
+const serviceSpec: MessageSpec = {
+  name: 'ServiceSpec',
+  fields: {
+    1: { json: 'ports', type: servicePort, repeated: true },
+    2: { json: 'selector', type: 'string', map: 'string' },
+    3: { json: 'clusterIP', type: 'string' },
+    4: { json: 'type', type: 'string' },
+    5: { json: 'externalIPs', type: 'string', repeated: true },
+    7: { json: 'sessionAffinity', type: 'string' },
+    8: { json: 'loadBalancerIP', type: 'string' },
+    9: { json: 'loadBalancerSourceRanges', type: 'string', repeated: true },
+    10: { json: 'externalName', type: 'string' },
+    11: { json: 'externalTrafficPolicy', type: 'string' },
+    12: { json: 'healthCheckNodePort', type: 'int32' },
+    13: { json: 'publishNotReadyAddresses', type: 'bool' },
+    14: { json: 'sessionAffinityConfig', type: sessionAffinityConfig },
+    17: { json: 'ipFamilyPolicy', type: 'string', presence: true },
+    18: { json: 'clusterIPs', type: 'string', repeated: true },
+    19: { json: 'ipFamilies', type: 'string', repeated: true },
+    20: { json: 'allocateLoadBalancerNodePorts', type: 'bool', presence: true },
+    21: { json: 'loadBalancerClass', type: 'string', presence: true },
+    22: { json: 'internalTrafficPolicy', type: 'string', presence: true },
+    23: { json: 'trafficDistribution', type: 'string', presence: true },
+  },
+};
+
+const service: MessageSpec = {
+  name: 'Service',
+  fields: { 1: { json: 'metadata', type: objectMeta }, 2: { json: 'spec', type: serviceSpec } },
+};
+
 /** The v1 kinds whose protobuf bodies the emulator decodes, by kind. */
 export const coreV1Messages: Readonly<Record<string, MessageSpec>> = {
   Secret: secret,
   ConfigMap: configMap,
   Namespace: namespace,
+  Service: service,
 };

@@ -14,7 +14,7 @@ export const protobufMediaType = 'application/vnd.kubernetes.protobuf';
 
 const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-/** Whether the emulator can decode a protobuf body for this resource (core/v1 Secret, ConfigMap, Namespace). */
+/** Whether the emulator can decode a protobuf body for this resource (core/v1 Secret, ConfigMap, Namespace, Service). */
 export function decodesProtobuf(rt: ResourceType): boolean {
   return rt.builtIn && rt.group === '' && rt.version === 'v1' && coreV1Messages[rt.kind] !== undefined;
 }

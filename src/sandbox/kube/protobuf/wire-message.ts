@@ -7,8 +7,11 @@
  */
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
-/** Scalar field types; `time` is metav1.Time and `raw` keeps bytes as bytes (for envelopes). */
-export type ScalarType = 'string' | 'bytes' | 'raw' | 'bool' | 'int64' | 'int32' | 'time';
+/**
+ * Scalar field types; `time` is metav1.Time, `intOrString` is intstr.IntOrString (a number or a
+ * string in JSON) and `raw` keeps bytes as bytes (for envelopes).
+ */
+export type ScalarType = 'string' | 'bytes' | 'raw' | 'bool' | 'int64' | 'int32' | 'time' | 'intOrString';
 
 /** One field of a message description. */
 export interface FieldSpec {
@@ -80,6 +83,21 @@ function timeValue(bytes: Uint8Array): string | undefined {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** intstr.IntOrString travels as {type=1 (0 int, 1 string), intVal=2, strVal=3}. */
+function intOrStringValue(bytes: Uint8Array): number | string {
+  const value = decodeMessage(bytes, intOrStringSpec);
+  return value.type === 1 ? String(value.strVal ?? '') : Number(value.intVal ?? 0);
+}
+
+const intOrStringSpec: MessageSpec = {
+  name: 'IntOrString',
+  fields: {
+    1: { json: 'type', type: 'int64' },
+    2: { json: 'intVal', type: 'int32' },
+    3: { json: 'strVal', type: 'string' },
+  },
+};
+
 const timestampSpec: MessageSpec = {
   name: 'Timestamp',
   fields: { 1: { json: 'seconds', type: 'int64' }, 2: { json: 'nanos', type: 'int32' } },
@@ -101,6 +119,8 @@ function readScalar(reader: BinaryReader, type: ScalarType): unknown {
       return guarded(reader, () => reader.int32());
     case 'time':
       return timeValue(guarded(reader, () => reader.bytes()));
+    case 'intOrString':
+      return intOrStringValue(guarded(reader, () => reader.bytes()));
   }
 }
 
