@@ -1,18 +1,27 @@
 /**
- * Everything a sandbox cluster runs besides its Kubernetes API: the Consul Helm release Secret, a
- * simulated Consul server published as Service `<release>-server` (port `http`), the ACL token
- * Secrets the chart would create, the consul-k8s controllers, the mesh gateway, and the admin API
- * for Consul faults. What runs follows the cluster's Helm values, as the chart would render it.
+ * Everything a sandbox cluster runs besides its Kubernetes API, as the consul chart renders it for
+ * the cluster's Helm values: the release Secret (unless rendered with `helm template`), the
+ * headless server Service `<fullname>-server` with the ports the TLS settings give, `server.replicas`
+ * simulated servers behind it (HTTPS with the chart's CA when TLS is on), the CA and bootstrap
+ * token Secrets, the connect-injector and its consul-k8s controllers, the mesh gateway, and the
+ * admin API for Consul faults. Components log in through the ACL auth method, as on a real install.
  */
-import { registerSecret } from '../secrets/redact.ts';
+import { valueAt } from '../kube/consul-chart.ts';
+import { createCertificateAuthority } from '../tls/certificate-authority.ts';
 import { type SimulatedConsul, startConsulServer } from './consul/consul-server.ts';
 import { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';
+import { consulChartObjects } from './helm/consul-chart-objects.ts';
 import { consulHelmReleaseSecret } from './helm/consul-helm-release.ts';
 import type { KubeObject } from './kube/kube-object.ts';
 import { SANDBOX_ADMIN_SERVICE, SandboxAdmin } from './sandbox-admin.ts';
 import type { SandboxCluster, SandboxComponent } from './sandbox-cluster.ts';
-import { effectiveValues, type SandboxClusterConfig, type SandboxConfig } from './sandbox-config.ts';
+import {
+  type ClusterInstall,
+  clusterInstall,
+  type SandboxClusterConfig,
+  type SandboxConfig,
+} from './sandbox-config.ts';
 
 /** The component name of a cluster's Consul server. */
 export const CONSUL_COMPONENT = 'consul';
@@ -20,42 +29,10 @@ export const CONSUL_COMPONENT = 'consul';
 /** The running parts of one cluster (gateway and controllers only when the Helm values enable them). */
 export interface ClusterStack {
   readonly consul: SimulatedConsul;
+  readonly install: ClusterInstall;
   readonly controllers?: ConsulK8sControllers;
   readonly gateway?: MeshGateway;
   readonly admin: SandboxAdmin;
-}
-
-/** The Helm switches that decide what runs. */
-export interface HelmSwitches {
-  peering: boolean;
-  tls: boolean;
-  meshGateway: boolean;
-  connectInject: boolean;
-  manageSystemACLs: boolean;
-  meshGatewayReplicas: number;
-}
-
-function at(values: Record<string, unknown>, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (node, key) =>
-        node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
-      values,
-    );
-}
-
-/** Reads the switches from a cluster's effective Helm values. */
-export function helmSwitches(config: SandboxClusterConfig): HelmSwitches {
-  const values = effectiveValues(config);
-  return {
-    peering: at(values, 'global.peering.enabled') === true,
-    tls: at(values, 'global.tls.enabled') === true,
-    meshGateway: at(values, 'meshGateway.enabled') === true,
-    connectInject: at(values, 'connectInject.enabled') !== false,
-    manageSystemACLs: at(values, 'global.acls.manageSystemACLs') === true,
-    meshGatewayReplicas: Number(at(values, 'meshGateway.replicas') ?? 1),
-  };
 }
 
 /** The Consul server as a cluster component: publishes its addresses and a token reference. */
@@ -64,6 +41,7 @@ class ConsulComponent implements SandboxComponent {
   constructor(
     readonly server: SimulatedConsul,
     private readonly config: SandboxClusterConfig,
+    private readonly install: ClusterInstall,
   ) {}
 
   endpoints(): Record<string, string> {
@@ -72,10 +50,12 @@ class ConsulComponent implements SandboxComponent {
       http: this.server.apiUrl,
       peering: this.server.peeringAddress,
       serverName: this.server.serverName,
+      servers: String(this.server.servers.length),
+      fullname: this.install.fullname,
     };
     if (this.server.acl !== undefined) {
       // A reference, never the value: read it from the cluster like any other Secret.
-      out.aclBootstrapTokenSecret = `${this.config.helm.namespace}/${this.config.helm.release}-bootstrap-acl-token`;
+      out.aclBootstrapTokenSecret = `${this.config.helm.namespace}/${this.install.fullname}-bootstrap-acl-token`;
       out.aclBootstrapTokenKey = 'token';
     }
     return out;
@@ -97,20 +77,6 @@ function upsert(cluster: SandboxCluster, obj: KubeObject): void {
   else cluster.objects.replace(obj, { fieldManager: 'helm' });
 }
 
-function tokenSecret(namespace: string, name: string, token: string): KubeObject {
-  registerSecret(token);
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name,
-      namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'Helm', component: 'server-acl-init' },
-    },
-    data: { token: Buffer.from(token, 'utf8').toString('base64') },
-  };
-}
-
 function ensureNamespace(cluster: SandboxCluster, name: string): void {
   if (cluster.objects.get({ apiVersion: 'v1', kind: 'Namespace', name }) === undefined)
     cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -129,31 +95,81 @@ function preparePartitions(cluster: SandboxCluster, config: SandboxClusterConfig
   for (const p of partitions) if (p !== 'default') ensureNamespace(cluster, `${config.helm.namespace}-${p}`);
 }
 
-function installRelease(cluster: SandboxCluster, config: SandboxClusterConfig): void {
+/** What `helm install` leaves besides the pods: the release Secret and the rendered objects. */
+function installObjects(
+  cluster: SandboxCluster,
+  config: SandboxClusterConfig,
+  install: ClusterInstall,
+  extras: { ca?: { certPem: string; keyPem: string }; bootstrapToken?: string },
+): void {
   const { namespace, release } = config.helm;
   ensureNamespace(cluster, namespace);
   preparePartitions(cluster, config);
-  const secret = consulHelmReleaseSecret({ ...config.helm, config: config.helm.values });
   // A persisted cluster keeps its first install time; the content is rewritten from the config.
-  upsert(cluster, secret);
-  cluster.objects.apply(
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: `${release}-server`,
-        namespace,
-        labels: { app: 'consul', component: 'server', release },
-      },
-      spec: {
-        ports: [
-          { name: 'http', port: 8500, targetPort: 8500, protocol: 'TCP' },
-          { name: 'grpc', port: 8502, targetPort: 8502, protocol: 'TCP' },
-        ],
-      },
+  if (config.helm.installedWith === 'helm')
+    upsert(cluster, consulHelmReleaseSecret({ ...config.helm, config: config.helm.values }));
+  const objects = consulChartObjects({
+    release,
+    namespace,
+    fullname: install.fullname,
+    values: install.values,
+    switches: install.switches,
+    ...extras,
+  });
+  for (const object of objects) upsert(cluster, object);
+}
+
+/** The chart's TLS CA (tls-init's `<fullname>-ca-cert`), when TLS is on. */
+async function tlsCa(install: ClusterInstall, datacenter: string) {
+  if (!install.switches.tlsEnabled) return undefined;
+  const ca = await createCertificateAuthority(`Consul Agent CA ${datacenter}`);
+  return { certPem: ca.certPem, keyPem: ca.keyPem };
+}
+
+function startServers(
+  cluster: SandboxCluster,
+  config: SandboxClusterConfig,
+  install: ClusterInstall,
+  shared: Pick<SandboxConfig, 'consul'>,
+  ca: { certPem: string; keyPem: string } | undefined,
+): Promise<SimulatedConsul> {
+  const { switches } = install;
+  const partition = valueAt(install.values, 'global.adminPartitions.name');
+  return startConsulServer({
+    cluster: cluster.name,
+    datacenter: config.datacenter,
+    enterprise: config.enterprise,
+    partitions: [...config.partitions],
+    servers: install.serverReplicas,
+    fullname: install.fullname,
+    namespace: config.helm.namespace,
+    api: { http: !switches.tlsEnabled || !switches.httpsOnly, https: switches.tlsEnabled, ca },
+    acls: {
+      enabled: switches.manageSystemACLs,
+      gatewayPolicyLacksPeeringRead: config.acls.gatewayPolicyLacksPeeringRead,
+      resourcePrefix: install.fullname,
+      partition: typeof partition === 'string' ? partition : 'default',
+      peering: switches.peeringEnabled,
+      meshGateway: switches.meshGatewayEnabled,
+      connectInject: switches.connectInjectEnabled,
+      enableNamespaces: switches.enableConsulNamespaces,
     },
-    'helm',
-  );
+    services: config.services.map((s) => ({ ...s })),
+    heartbeatIntervalMs: shared.consul.heartbeatIntervalMs,
+    idleTimeoutMs: shared.consul.idleTimeoutMs,
+  });
+}
+
+/** Registers the server Service's endpoints: one per port the Service has. */
+function publisher(cluster: SandboxCluster, config: SandboxClusterConfig, install: ClusterInstall, consul: SimulatedConsul) {
+  const service = `${install.fullname}-server`;
+  return () => {
+    const options = { ensureService: false } as const;
+    if (consul.httpUrl !== undefined)
+      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpUrl, { ...options, port: 'http' });
+    if (consul.httpsUrl !== undefined)
+      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpsUrl, { ...options, port: 'https' });
+  };
 }
 
 /** Installs Consul into a sandbox cluster and attaches every part to it. */
@@ -162,55 +178,40 @@ export async function startClusterStack(
   config: SandboxClusterConfig,
   shared: Pick<SandboxConfig, 'consul' | 'controllers'> & { log?: (line: string) => void },
 ): Promise<ClusterStack> {
-  const switches = helmSwitches(config);
-  installRelease(cluster, config);
-  const consul = await startConsulServer({
-    cluster: cluster.name,
-    datacenter: config.datacenter,
-    enterprise: config.enterprise,
-    partitions: [...config.partitions],
-    acls: {
-      enabled: config.acls.enabled,
-      gatewayPolicyLacksPeeringRead: config.acls.gatewayPolicyLacksPeeringRead,
-    },
-    services: config.services.map((s) => ({ ...s })),
-    heartbeatIntervalMs: shared.consul.heartbeatIntervalMs,
-    idleTimeoutMs: shared.consul.idleTimeoutMs,
+  const install = clusterInstall(config);
+  const { switches } = install;
+  const ca = await tlsCa(install, config.datacenter);
+  const consul = await startServers(cluster, config, install, shared, ca);
+  cluster.attach(new ConsulComponent(consul, config, install));
+  installObjects(cluster, config, install, {
+    ...(ca !== undefined && { ca }),
+    ...(consul.acl !== undefined && { bootstrapToken: consul.acl.bootstrapToken }),
   });
-  cluster.attach(new ConsulComponent(consul, config));
-  const { namespace, release } = config.helm;
-  const publish = () =>
-    cluster.registerServiceEndpoint(namespace, `${release}-server`, consul.apiUrl, {
-      port: 'http',
-      ensureService: false,
-    });
+  const publish = publisher(cluster, config, install, consul);
   publish();
-  if (consul.acl !== undefined) {
-    registerSecret(consul.acl.injectorToken);
-    upsert(cluster, tokenSecret(namespace, `${release}-bootstrap-acl-token`, consul.acl.bootstrapToken));
-    upsert(cluster, tokenSecret(namespace, `${release}-mesh-gateway-acl-token`, consul.acl.meshGatewayToken));
-  }
-  const controllers = switches.connectInject
+  const controllers = switches.connectInjectEnabled
     ? ConsulK8sControllers.start({
         objects: cluster.objects,
         consulUrl: () => consul.apiUrl,
+        ...(consul.apiCaPem !== undefined && { consulCa: consul.apiCaPem }),
         ...(consul.acl !== undefined && { token: consul.acl.injectorToken }),
         datacenter: config.datacenter,
         enterprise: config.enterprise,
-        peering: switches.peering,
+        peering: switches.peeringEnabled,
         resyncMs: shared.controllers.resyncMs,
         ...(shared.log !== undefined && { log: shared.log }),
       })
     : undefined;
   if (controllers !== undefined) cluster.attach(controllers);
-  const gateway = switches.meshGateway
+  const gateway = switches.meshGatewayEnabled
     ? await MeshGateway.start({
         objects: cluster.objects,
         consul,
-        namespace,
-        release,
-        fullname: release,
-        replicas: switches.meshGatewayReplicas,
+        namespace: config.helm.namespace,
+        release: config.helm.release,
+        fullname: install.fullname,
+        replicas: install.meshGatewayReplicas,
+        service: { type: String(valueAt(install.values, 'meshGateway.service.type') ?? 'LoadBalancer') },
         ...(consul.acl !== undefined && { aclToken: consul.acl.meshGatewayToken }),
       })
     : undefined;
@@ -226,6 +227,7 @@ export async function startClusterStack(
   });
   return {
     consul,
+    install,
     admin,
     ...(controllers !== undefined && { controllers }),
     ...(gateway !== undefined && { gateway }),

@@ -1,7 +1,8 @@
 /**
  * What the runbook walk checks, as anyone can check it through the Kubernetes API: per-cluster
  * client-node clients, the Consul read token from the chart's Secret, a peering's state and
- * heartbeat, and imported services through `?peer=`, all via the service proxy.
+ * whether it receives from its peer, and imported services through `?peer=`, all via the service
+ * proxy.
  */
 import type { ClusterSpec, Topology } from '../topology/index.ts';
 import { kubeConfigForContext, pollUntil, RunbookClient } from './runbook-client.ts';
@@ -12,6 +13,8 @@ export interface PeeringView {
   name: string;
   state: string;
   lastHeartbeat: string | null;
+  /** The last message from the peer (data or heartbeat): set soon after the stream opens. */
+  lastReceive: string | null;
   importedServices: string[];
   exportedServices: string[];
 }
@@ -21,10 +24,7 @@ export function runbookClients(kubeconfig: string, topology: Topology): Map<stri
   return new Map(
     topology.clusters.map((c) => [
       c.name,
-      new RunbookClient(c.name, kubeConfigForContext(kubeconfig, c.context), {
-        namespace: c.consul.namespace,
-        name: `${c.consul.release}-server:http`,
-      }),
+      new RunbookClient(c.name, kubeConfigForContext(kubeconfig, c.context)),
     ]),
   );
 }
@@ -39,12 +39,15 @@ export async function consulReadToken(
   const ref = spec.consul.aclToken;
   return client.secretValue(
     ref?.namespace ?? spec.consul.namespace,
-    ref?.secret ?? `${spec.consul.release}-bootstrap-acl-token`,
+    ref?.secret ?? `${await client.fullname()}-bootstrap-acl-token`,
     ref?.key ?? 'token',
   );
 }
 
-/** Polls `GET /v1/peering/NAME` until ACTIVE with a heartbeat; returns what Consul reported. */
+/**
+ * Polls `GET /v1/peering/NAME` until ACTIVE and receiving from its peer; returns what Consul
+ * reported. Not a heartbeat: Consul sends the first one only 15 s after the stream opens.
+ */
 export async function waitForActive(
   client: RunbookClient,
   name: string,
@@ -59,7 +62,7 @@ export async function waitForActive(
     options.partition === undefined || options.partition === 'default'
       ? ''
       : `?partition=${options.partition}`;
-  const want = options.want ?? ((p: PeeringView) => p.state === 'ACTIVE' && p.lastHeartbeat !== null);
+  const want = options.want ?? ((p: PeeringView) => p.state === 'ACTIVE' && p.lastReceive !== null);
   return pollUntil(
     async () => {
       const res = await client.consul(`/v1/peering/${name}${query}`, options.token);
@@ -70,6 +73,7 @@ export async function waitForActive(
         name,
         state: String(p.State ?? ''),
         lastHeartbeat: (p.StreamStatus?.LastHeartbeat as string | null | undefined) ?? null,
+        lastReceive: (p.StreamStatus?.LastReceive as string | null | undefined) ?? null,
         importedServices: (p.StreamStatus?.ImportedServices as string[] | null | undefined) ?? [],
         exportedServices: (p.StreamStatus?.ExportedServices as string[] | null | undefined) ?? [],
       };

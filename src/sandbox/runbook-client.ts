@@ -1,7 +1,7 @@
 /**
  * One cluster as the runbook walk sees it, through nothing but the Kubernetes API with
  * @kubernetes/client-node: server-side apply, reads, Secret copies, and Consul's HTTP API through
- * the API server's service proxy (as `kubectl get --raw .../services/consul-server:http/proxy/...`).
+ * the API server's service proxy (as `kubectl get --raw .../services/https:consul-server:https/proxy/...`).
  */
 import {
   ApiException,
@@ -55,7 +55,8 @@ export class RunbookClient {
   constructor(
     readonly cluster: string,
     private readonly kc: KubeConfig,
-    private readonly consulService = { namespace: 'consul', name: 'consul-server:http' },
+    /** The server Service as `[scheme:]name:port`; found by its chart labels when not given. */
+    private consulService?: { namespace: string; name: string },
   ) {
     this.api = KubernetesObjectApi.makeApiClient(kc);
   }
@@ -141,11 +142,40 @@ export class RunbookClient {
     return this.proxy;
   }
 
+  /**
+   * The chart's server Service in namespace `consul` (labels `component=server`), through its
+   * `https` port when it has one: with TLS and the default httpsOnly there is no `http` port.
+   */
+  private async serverService(): Promise<{ namespace: string; name: string }> {
+    if (this.consulService !== undefined) return this.consulService;
+    await this.fullname();
+    return this.consulService ?? { namespace: 'consul', name: '' };
+  }
+
+  private found: string | undefined;
+
+  /** The install's `consul.fullname`, read off its server Service (`<fullname>-server`). */
+  async fullname(): Promise<string> {
+    if (this.found !== undefined) return this.found;
+    const found = await this.proxyClient().list('v1', 'Service', 'consul', 'component=server');
+    const service = found[0];
+    if (service === undefined) throw new Error(`${this.cluster}: no Consul server Service in namespace consul`);
+    const ports = (service.spec?.ports as Array<{ name?: string }> | undefined) ?? [];
+    const https = ports.some((p) => p.name === 'https');
+    this.consulService ??= {
+      namespace: 'consul',
+      name: https ? `https:${service.metadata.name}:https` : `http:${service.metadata.name}:http`,
+    };
+    this.found = service.metadata.name.replace(/-server$/, '');
+    return this.found;
+  }
+
   /** A GET against Consul's HTTP API through the service proxy; JSON on 200, else the status and text. */
   async consul(path: string, token?: string): Promise<{ status: number; json?: unknown; text: string }> {
     const client = this.proxyClient();
     const headers: Record<string, string> = token === undefined ? {} : { 'x-consul-token': token };
-    const res = await client.proxyRequest(this.consulService.namespace, this.consulService.name, path, {
+    const service = await this.serverService();
+    const res = await client.proxyRequest(service.namespace, service.name, path, {
       method: 'GET',
       headers,
       timeoutMs: 10_000,

@@ -2,7 +2,7 @@
  * Consul's "cluster peering on Kubernetes" runbook, walked by hand through the Kubernetes API only
  * (@kubernetes/client-node): Mesh and ProxyDefaults in every cluster, a PeeringAcceptor, the token
  * Secret copied to the dialer's cluster, a PeeringDialer, ExportedServices; then both Consul
- * servers are read through the service proxy until the peering is ACTIVE with a heartbeat. The
+ * servers are read through the service proxy until the peering is ACTIVE and receiving. The
  * resources are meshpeer's own builders, so this is what meshpeer's apply will do step by step.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -82,7 +82,7 @@ async function meshStep(
         'apps/v1',
         'Deployment',
         spec.consul.namespace,
-        `${spec.consul.release}-mesh-gateway`,
+        `${await client.fullname()}-mesh-gateway`,
       );
       return Number(d?.status?.readyReplicas ?? 0) > 0 ? true : undefined;
     },
@@ -153,7 +153,7 @@ export async function walkRunbook(options: RunbookWalkOptions): Promise<RunbookR
     result.dialerToActiveMs.push(Date.now() - created);
     result.peerings.push({ id: p.id, acceptor, dialer });
     say(
-      `peering ${p.id}: ${acceptor.cluster} ${acceptor.state}, ${dialer.cluster} ${dialer.state} (heartbeat ${dialer.lastHeartbeat})`,
+      `peering ${p.id}: ${acceptor.cluster} ${acceptor.state}, ${dialer.cluster} ${dialer.state} (last received ${dialer.lastReceive})`,
     );
   }
   for (const entry of topology.exports) {

@@ -1,12 +1,17 @@
 /**
  * What a sandbox is made of: per cluster its datacenter, Helm release (chart and Consul versions,
- * user values), Enterprise partitions, ACLs and catalog services. Three sources: `--clusters N`
- * (the defaults, which run every example in desired-state-examples unchanged), `--config FILE`
- * (YAML checked with zod) or `--from peerings.yaml` (a sandbox matching a topology).
+ * user values, installed with Helm or rendered with `helm template`), Enterprise partitions and
+ * catalog services. What runs follows the Helm values as the chart would render them: names from
+ * `consul.fullname`, TLS and httpsOnly, managed ACLs, `server.replicas`. The values are the chart's
+ * defaults overlaid with the seed's example values (Consul's peering-on-Kubernetes example:
+ * `global.name: consul`, peering, TLS, mesh gateway) or with `--helm-values FILE`, then with each
+ * cluster's own. Three sources: `--clusters N`, `--config FILE` (YAML checked with zod) or
+ * `--from peerings.yaml` (a sandbox matching a topology).
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { consulFullname, type InstallValues, installValues, valueAt } from '../kube/consul-chart.ts';
 import { mergeValues } from '../kube/helm-release.ts';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../peering/index.ts';
 import type { Topology } from '../topology/index.ts';
@@ -45,13 +50,19 @@ const clusterSchema = z.strictObject({
       chartVersion: version.optional(),
       consulVersion: version.optional(),
       values: z.record(z.string(), z.unknown()).optional(),
+      /** `template`: rendered with `helm template` (Argo CD, Flux post-renderers), so no release Secret. */
+      installedWith: z.enum(['helm', 'template']).optional(),
     })
     .optional(),
   services: z.array(serviceSchema).optional(),
 });
 
+type Values = Record<string, unknown>;
+
 const configSchema = z.strictObject({
   clusters: z.array(clusterSchema).min(1).max(999),
+  /** Helm values for every cluster, instead of the seed's example values (`sandbox up --helm-values`). */
+  helmValues: z.record(z.string(), z.unknown()).optional(),
   consul: z
     .strictObject({
       heartbeatIntervalMs: z.number().int().min(10).optional(),
@@ -80,8 +91,10 @@ export interface SandboxClusterConfig {
     readonly namespace: string;
     readonly chartVersion: string;
     readonly consulVersion: string;
-    /** The user values stored in the release (the sandbox's defaults overlaid with the config's). */
+    /** The user values stored in the release (the base values overlaid with the cluster's). */
     readonly values: Record<string, unknown>;
+    /** `template`: no release Secret, as with `helm template | kubectl apply`. */
+    readonly installedWith: 'helm' | 'template';
   };
   readonly services: readonly SandboxService[];
 }
@@ -99,36 +112,42 @@ export function clusterName(index: number, total: number): string {
   return `cluster-${String(index).padStart(width, '0')}`;
 }
 
-/** The values a sandbox installs with: peering, TLS, mesh gateways and connect-inject on. */
-function sandboxUserValues(c: {
-  datacenter: string;
-  enterprise: boolean;
-  acls: boolean;
-  consulVersion: string;
-}) {
-  const image = c.enterprise
-    ? `hashicorp/consul-enterprise:${c.consulVersion}-ent`
-    : `hashicorp/consul:${c.consulVersion}`;
+/**
+ * The seed's example values: Consul's peering-on-Kubernetes example (`global.name: consul`,
+ * peering, TLS with the chart's httpsOnly default, mesh gateway, connect-inject).
+ */
+export function seedExampleValues(): Values {
   return {
-    global: {
-      datacenter: c.datacenter,
-      image,
-      peering: { enabled: true },
-      tls: { enabled: true, httpsOnly: c.acls },
-      acls: { manageSystemACLs: c.acls },
-      ...(c.enterprise && { adminPartitions: { enabled: true }, enableConsulNamespaces: true }),
-    },
+    global: { name: 'consul', peering: { enabled: true }, tls: { enabled: true } },
     connectInject: { enabled: true },
     meshGateway: { enabled: true, replicas: 1 },
   };
 }
 
-function resolveCluster(c: z.infer<typeof clusterSchema>): SandboxClusterConfig {
+/** What a cluster's place in the sandbox implies: its image, and the Enterprise and ACL switches. */
+function impliedValues(c: { enterprise: boolean; acls: boolean; consulVersion: string }): Values {
+  const image = c.enterprise
+    ? `hashicorp/consul-enterprise:${c.consulVersion}-ent`
+    : `hashicorp/consul:${c.consulVersion}`;
+  return {
+    global: {
+      image,
+      ...(c.acls && { acls: { manageSystemACLs: true } }),
+      ...(c.enterprise && { adminPartitions: { enabled: true }, enableConsulNamespaces: true }),
+    },
+  };
+}
+
+function resolveCluster(c: z.infer<typeof clusterSchema>, base: Values): SandboxClusterConfig {
   const enterprise = c.enterprise ?? false;
   const datacenter = c.datacenter ?? c.name;
   const acls = typeof c.acls === 'boolean' ? { enabled: c.acls } : (c.acls ?? { enabled: false });
   const consulVersion = c.helm?.consulVersion ?? DEFAULT_CONSUL_VERSION;
-  const defaults = sandboxUserValues({ datacenter, enterprise, acls: acls.enabled, consulVersion });
+  const implied = impliedValues({ enterprise, acls: acls.enabled, consulVersion });
+  // Each sandbox cluster is its own datacenter, even when one values file serves them all.
+  const values = mergeValues(mergeValues(mergeValues(implied, base), c.helm?.values ?? {}), {
+    global: { datacenter },
+  });
   const partitions = enterprise
     ? ['default', ...new Set((c.partitions ?? []).filter((p) => p !== 'default'))]
     : ['default'];
@@ -138,7 +157,7 @@ function resolveCluster(c: z.infer<typeof clusterSchema>): SandboxClusterConfig 
     enterprise,
     partitions,
     acls: {
-      enabled: acls.enabled,
+      enabled: valueAt(values, 'global.acls.manageSystemACLs') === true,
       gatewayPolicyLacksPeeringRead:
         'gatewayPolicyLacksPeeringRead' in acls && acls.gatewayPolicyLacksPeeringRead === true,
     },
@@ -147,7 +166,8 @@ function resolveCluster(c: z.infer<typeof clusterSchema>): SandboxClusterConfig 
       namespace: c.helm?.namespace ?? 'consul',
       chartVersion: c.helm?.chartVersion ?? DEFAULT_CHART_VERSION,
       consulVersion,
-      values: mergeValues(defaults, c.helm?.values ?? {}),
+      values,
+      installedWith: c.helm?.installedWith ?? 'helm',
     },
     services: c.services ?? [],
   };
@@ -159,7 +179,7 @@ export function resolveSandboxConfig(file: SandboxConfigFile): SandboxConfig {
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new Error(`sandbox config: cluster "${dup}" is listed twice`);
   return {
-    clusters: file.clusters.map(resolveCluster),
+    clusters: file.clusters.map((c) => resolveCluster(c, file.helmValues ?? seedExampleValues())),
     // Consul's own intervals (peerstream/server.go: heartbeat every 15 s, 2 min timeout); tests and
     // benchmarks that need speed shorten them explicitly.
     consul: {
@@ -202,16 +222,25 @@ export async function loadSandboxConfig(file: string): Promise<SandboxConfig> {
   return parseSandboxConfig(await readFile(file, 'utf8'), file);
 }
 
+/** How `sandbox up --from` shapes the install: one values file for every cluster, another release. */
+export interface TopologySandboxOptions {
+  /** Helm values for every cluster instead of the seed's example values (`--helm-values`). */
+  readonly helmValues?: Values;
+  /** The Helm release of every cluster instead of peerings.yaml's `consul.release` (`--release`). */
+  readonly release?: string;
+}
+
 /** A sandbox matching a topology: its clusters, partitions, Enterprise and ACL settings, exports. */
-export function sandboxConfigFromTopology(topology: Topology): SandboxConfig {
+export function sandboxConfigFromTopology(topology: Topology, options: TopologySandboxOptions = {}): SandboxConfig {
   return resolveSandboxConfig({
+    ...(options.helmValues !== undefined && { helmValues: options.helmValues }),
     clusters: topology.clusters.map((c) => ({
       name: c.name,
       datacenter: c.consul.datacenter,
       enterprise: c.enterprise,
       partitions: [...c.partitions],
       acls: topology.acls.enabled,
-      helm: { release: c.consul.release, namespace: c.consul.namespace },
+      helm: { release: options.release ?? c.consul.release, namespace: c.consul.namespace },
       services: topology.exports
         .filter((e) => e.cluster === c.name)
         .flatMap((e) =>
@@ -230,4 +259,29 @@ export function sandboxConfigFromTopology(topology: Topology): SandboxConfig {
 /** The effective Helm values of a cluster (chart defaults overlaid with the user values). */
 export function effectiveValues(cluster: SandboxClusterConfig): Record<string, unknown> {
   return mergeValues(consulChartDefaults(cluster.helm.consulVersion), cluster.helm.values);
+}
+
+/** What the chart makes of a cluster's values: its fullname, switches and replica counts. */
+export interface ClusterInstall {
+  readonly fullname: string;
+  readonly switches: InstallValues;
+  readonly values: Record<string, unknown>;
+  readonly serverReplicas: number;
+  readonly meshGatewayReplicas: number;
+}
+
+/** The install a cluster's configuration describes. */
+export function clusterInstall(cluster: SandboxClusterConfig): ClusterInstall {
+  const values = effectiveValues(cluster);
+  const count = (path: string) => {
+    const n = Number(valueAt(values, path) ?? 1);
+    return Number.isInteger(n) && n > 0 ? n : 1;
+  };
+  return {
+    fullname: consulFullname(cluster.helm.release, values),
+    switches: installValues(values),
+    values,
+    serverReplicas: count('server.replicas'),
+    meshGatewayReplicas: count('meshGateway.replicas'),
+  };
 }

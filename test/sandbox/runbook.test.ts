@@ -64,7 +64,7 @@ describe('the runbook with @kubernetes/client-node', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reaches ACTIVE on both sides with a fresh heartbeat, through the mesh gateway', async () => {
+  it('reaches ACTIVE on both sides, receiving from the peer, through the mesh gateway', async () => {
     const kubeconfig = await readFile(join(dir, 'kubeconfig'), 'utf8');
     const lines: string[] = [];
     const result = await walkRunbook({ kubeconfig, topology, progress: (l) => lines.push(l) });
@@ -72,7 +72,7 @@ describe('the runbook with @kubernetes/client-node', () => {
     expect(peering?.acceptor).toMatchObject({ cluster: 'cluster-01', name: 'cluster-02', state: 'ACTIVE' });
     expect(peering?.dialer).toMatchObject({ cluster: 'cluster-02', name: 'cluster-01', state: 'ACTIVE' });
     for (const side of [peering?.acceptor, peering?.dialer]) {
-      expect(Date.now() - Date.parse(String(side?.lastHeartbeat))).toBeLessThan(
+      expect(Date.now() - Date.parse(String(side?.lastReceive))).toBeLessThan(
         topology.verify.heartbeatMaxAgeMs,
       );
     }
@@ -199,7 +199,8 @@ describe('the runbook with kubectl', () => {
     };
     await k('cluster-02', ['apply', '-f', '-'], JSON.stringify(copy));
     await k('cluster-02', ['apply', '-f', '-'], peer('PeeringDialer', 'cluster-01'));
-    const raw = '/api/v1/namespaces/consul/services/consul-server:http/proxy/v1/peering/';
+    // TLS with the chart's default httpsOnly: the server Service has an https port and no http port.
+    const raw = '/api/v1/namespaces/consul/services/https:consul-server:https/proxy/v1/peering/';
     for (const [ctx, name] of [
       ['cluster-02', 'cluster-01'],
       ['cluster-01', 'cluster-02'],

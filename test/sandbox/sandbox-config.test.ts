@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { helmSwitches } from '../../src/sandbox/cluster-stack.ts';
 import {
+  clusterInstall,
   defaultSandboxConfig,
   parseSandboxConfig,
   sandboxConfigFromTopology,
@@ -22,12 +22,18 @@ describe('sandbox configuration', () => {
       chartVersion: '1.6.2',
       consulVersion: '1.20.1',
     });
-    expect(first && helmSwitches(first)).toMatchObject({
-      peering: true,
-      tls: true,
-      meshGateway: true,
-      connectInject: true,
-      manageSystemACLs: false,
+    // The seed's example values: global.name consul, TLS with the chart's httpsOnly default.
+    expect(first && clusterInstall(first)).toMatchObject({
+      fullname: 'consul',
+      serverReplicas: 1,
+      switches: {
+        peeringEnabled: true,
+        tlsEnabled: true,
+        httpsOnly: true,
+        meshGatewayEnabled: true,
+        connectInjectEnabled: true,
+        manageSystemACLs: false,
+      },
     });
     // Consul's own intervals (peerstream/server.go), not shortened by default.
     expect(config.consul).toEqual({ heartbeatIntervalMs: 15_000, idleTimeoutMs: 120_000 });
@@ -57,9 +63,13 @@ describe('sandbox configuration', () => {
       datacenter: 'dc1',
       acls: { enabled: true, gatewayPolicyLacksPeeringRead: true },
     });
-    expect(east && helmSwitches(east)).toMatchObject({ manageSystemACLs: true });
+    expect(east && clusterInstall(east).switches).toMatchObject({ manageSystemACLs: true });
     expect(west).toMatchObject({ enterprise: true, partitions: ['default', 'finance'] });
-    expect(west && helmSwitches(west)).toMatchObject({ peering: false, meshGateway: false, tls: true });
+    expect(west && clusterInstall(west).switches).toMatchObject({
+      peeringEnabled: false,
+      meshGatewayEnabled: false,
+      tlsEnabled: true,
+    });
     expect(west?.helm.values).toMatchObject({ global: { image: 'hashicorp/consul-enterprise:1.13.2-ent' } });
     expect(config.controllers.resyncMs).toBe(500);
   });
@@ -90,5 +100,24 @@ describe('sandbox configuration', () => {
     });
     expect(p.clusters[1]?.services).toEqual([{ name: 'checkout', partition: 'default' }]);
     expect(sandboxConfigFromTopology(acls.topology).clusters.every((c) => c.acls.enabled)).toBe(true);
+  });
+
+  it('takes one values file for every cluster over the chart defaults, like helm install -f', async () => {
+    const runbook = await loadTopologyFile('desired-state-examples/runbook/peerings.yaml');
+    if (!runbook.ok) throw new Error('examples must be valid');
+    const values = {
+      global: { peering: { enabled: true }, tls: { enabled: true }, acls: { manageSystemACLs: true } },
+      server: { replicas: 3 },
+      meshGateway: { enabled: true },
+    };
+    const config = sandboxConfigFromTopology(runbook.topology, { helmValues: values, release: 'consul' });
+    const installs = config.clusters.map(clusterInstall);
+    // No global.name: the chart's default fullname, <release>-consul.
+    expect(installs.map((i) => i.fullname)).toEqual(['consul-consul', 'consul-consul']);
+    expect(installs[0]).toMatchObject({ serverReplicas: 3, switches: { httpsOnly: true, manageSystemACLs: true } });
+    expect(config.clusters.map((c) => c.helm.values)).toMatchObject([
+      { global: { datacenter: 'cluster-01' } },
+      { global: { datacenter: 'cluster-02' } },
+    ]);
   });
 });

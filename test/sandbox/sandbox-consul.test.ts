@@ -46,7 +46,7 @@ afterEach(async () => {
 });
 
 describe('a sandbox with ACLs', () => {
-  it('creates the chart token Secrets, publishes only a reference, and still walks to ACTIVE', async () => {
+  it("creates server-acl-init's bootstrap Secret only (gateways log in), publishes a reference, and still walks to ACTIVE", async () => {
     const topology = await topologyOf('acls');
     const sb = await start(sandboxConfigFromTopology(topology));
     const manifest = await readFile(join(dir, 'sandbox.json'), 'utf8');
@@ -59,15 +59,16 @@ describe('a sandbox with ACLs', () => {
     });
     const tokens = sb.stack('cluster-01').consul.acl;
     expect(manifest).not.toContain(String(tokens?.bootstrapToken));
-    const secret = sb.cluster('cluster-01').objects.get({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: 'consul',
-      name: 'consul-mesh-gateway-acl-token',
-    });
+    const secret = (name: string) =>
+      sb.cluster('cluster-01').objects.get({ apiVersion: 'v1', kind: 'Secret', namespace: 'consul', name });
     expect(
-      Buffer.from(String((secret?.data as Record<string, string> | undefined)?.token), 'base64').toString(),
-    ).toBe(tokens?.meshGatewayToken);
+      Buffer.from(
+        String((secret('consul-bootstrap-acl-token')?.data as Record<string, string> | undefined)?.token),
+        'base64',
+      ).toString(),
+    ).toBe(tokens?.bootstrapToken);
+    // consul-k8s server-acl-init gives the gateways a role through the auth method, not a token Secret.
+    expect(secret('consul-mesh-gateway-acl-token')).toBeUndefined();
     const result = await walkRunbook({
       kubeconfig: await readFile(join(dir, 'kubeconfig'), 'utf8'),
       topology,

@@ -17,6 +17,8 @@ export interface ConsulK8sControllersOptions extends ControllerLoopOptions {
   objects: InProcessKube;
   /** Consul's HTTP address, resolved per call. */
   consulUrl: () => string;
+  /** The CA of Consul's HTTPS certificate, as the injector mounts it from `<fullname>-ca-cert`. */
+  consulCa?: string;
   /** The connect-injector's ACL token, when ACLs are on. */
   token?: string;
   datacenter: string;
@@ -37,7 +39,9 @@ export class ConsulK8sControllers implements SandboxComponent {
   static start(options: ConsulK8sControllersOptions): ConsulK8sControllers {
     const ctx: ControllerContext = {
       objects: options.objects,
-      consul: new ConsulApi(options.consulUrl, options.token),
+      consul: new ConsulApi(options.consulUrl, options.token, {
+        ...(options.consulCa !== undefined && { ca: options.consulCa }),
+      }),
       datacenter: options.datacenter,
       enterprise: options.enterprise ?? false,
       ...(options.log !== undefined && { log: options.log }),
