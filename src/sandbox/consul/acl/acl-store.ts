@@ -125,6 +125,7 @@ export class AclStore {
     });
   }
 
+  /** `filterPoliciesByScope`: a policy with Datacenters applies only in those. */
   private validHere(policy: AclPolicy): boolean {
     return (
       policy.Datacenters === null ||

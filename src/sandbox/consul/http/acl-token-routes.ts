@@ -92,6 +92,8 @@ function writeRoutes(api: ApiContext): Route[] {
         const acl = aclStoreOf(api);
         requireAcl(req, 'write');
         const accessorID = req.params[0] ?? '';
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(accessorID))
+          throw new ConsulHttpError(500, 'Accessor ID is missing or an invalid UUID');
         const token = acl.tokens.get(accessorID);
         if (token !== undefined && accessorID !== ANONYMOUS_ACCESSOR_ID && token.SecretID === secretOf(req))
           throw new ConsulHttpError(500, "Deletion of the request's authorization token is not permitted");
