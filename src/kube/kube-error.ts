@@ -1,5 +1,6 @@
 /** Maps @kubernetes/client-node failures to KubeError without ever copying a response body. */
 import { ApiException } from '@kubernetes/client-node';
+import { redact } from '../secrets/redact.ts';
 import { KubeError, type KubeErrorCode } from './cluster-client.ts';
 
 const networkCodes = new Set([
@@ -13,14 +14,25 @@ const networkCodes = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/**
+ * The Status message (admission denials and validation errors say what to fix there), else its
+ * reason. Status messages name fields, never Secret data, and pass through redaction anyway.
+ */
 function reasonOf(body: unknown): string | undefined {
-  if (typeof body !== 'string') return undefined;
-  try {
-    const parsed = JSON.parse(body) as { reason?: unknown };
-    return typeof parsed.reason === 'string' ? parsed.reason : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed =
+    typeof body === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(body) as unknown;
+          } catch {
+            return undefined;
+          }
+        })()
+      : body;
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const { message, reason } = parsed as { message?: unknown; reason?: unknown };
+  if (typeof message === 'string' && message !== '') return redact(message.split('\n')[0] ?? message).slice(0, 400);
+  return typeof reason === 'string' ? reason : undefined;
 }
 
 const codeByStatus: Record<number, KubeErrorCode> = {

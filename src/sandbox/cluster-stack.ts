@@ -87,11 +87,17 @@ function ensureNamespace(cluster: SandboxCluster, name: string): void {
  * partitions, each with its own namespace (`<consul-namespace>-<partition>`, where meshpeer puts
  * that partition's peering resources) and accepted by the ExportedServices webhook.
  */
-function preparePartitions(cluster: SandboxCluster, config: SandboxClusterConfig): void {
+function prepareWebhooks(cluster: SandboxCluster, config: SandboxClusterConfig, install: ClusterInstall): void {
   const partitions = config.enterprise
     ? ['default', ...config.partitions.filter((p) => p !== 'default')]
     : ['default'];
   cluster.kube.service.consulPartitions = partitions;
+  // The webhooks judge by the install's own switches, as consul-k8s's ConsulMeta carries them.
+  cluster.kube.service.consulWebhooks = {
+    fullname: install.fullname,
+    partitionsEnabled: install.switches.adminPartitionsEnabled,
+    namespacesEnabled: install.switches.enableConsulNamespaces,
+  };
   for (const p of partitions) if (p !== 'default') ensureNamespace(cluster, `${config.helm.namespace}-${p}`);
 }
 
@@ -104,7 +110,7 @@ function installObjects(
 ): void {
   const { namespace, release } = config.helm;
   ensureNamespace(cluster, namespace);
-  preparePartitions(cluster, config);
+  prepareWebhooks(cluster, config, install);
   // A persisted cluster keeps its first install time; the content is rewritten from the config.
   if (config.helm.installedWith === 'helm')
     upsert(cluster, consulHelmReleaseSecret({ ...config.helm, config: config.helm.values }));

@@ -29,7 +29,7 @@ describe('meshpeer apply of every example on a matching sandbox', () => {
     expect(verified).toHaveLength(fx.topology.peerings.length);
     for (const v of verified) {
       expect(v.status).toBe('done');
-      expect(v.data?.probeMs).toEqual(expect.any(Number));
+      expect(v.data?.handshakeMs).toEqual(expect.any(Number));
     }
 
     const { plan } = await planTopology(
