@@ -49,7 +49,7 @@ export async function runSandboxDemo(root: string, c: Paint): Promise<number> {
     for (const cl of sandbox.clusters) {
       const { consul, gateway } = sandbox.stack(cl.name);
       out(
-        `${c.gray(cl.name.padEnd(10))} kube ${cl.kube.url}, consul ${consul.httpUrl} (dc ${consul.datacenter}), mesh gateway ${gateway?.address ?? 'none'}`,
+        `${c.gray(cl.name.padEnd(10))} kube ${cl.kube.url}, consul ${consul.apiUrl} (dc ${consul.datacenter}), mesh gateway ${gateway?.address ?? 'none'}`,
       );
     }
     const before = await planTopology(topology, clusterConnections(topology, access.overrides));

@@ -11,6 +11,7 @@ import { kubeConfigForContext, RunbookClient } from '../sandbox/runbook-client.t
 import { Sandbox } from '../sandbox/sandbox.ts';
 import {
   defaultSandboxConfig,
+  type InstallOptions,
   loadSandboxConfig,
   type SandboxConfig,
   sandboxConfigFromTopology,
@@ -25,8 +26,38 @@ export interface SandboxUpOptions {
   consul?: boolean;
   config?: string;
   from?: string;
+  /** A Helm values file for every cluster, over the chart's defaults. */
+  helmValues?: string;
+  release?: string;
+  /** Install as `helm template | kubectl apply` would: no release Secret. */
+  helmTemplate?: boolean;
   dir: string;
   persist: boolean;
+}
+
+/** Reads a Helm values file: a YAML mapping, as `helm install -f` takes it. */
+async function readValuesFile(file: string): Promise<Record<string, unknown>> {
+  const { parse } = await import('yaml');
+  let values: unknown;
+  try {
+    values = parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (values === null || values === undefined) return {};
+  if (typeof values !== 'object' || Array.isArray(values))
+    throw new Error(`${file}: Helm values must be a YAML mapping (like values.yaml)`);
+  return values as Record<string, unknown>;
+}
+
+async function installOptions(
+  options: Pick<SandboxUpOptions, 'helmValues' | 'release' | 'helmTemplate'>,
+): Promise<InstallOptions> {
+  return {
+    ...(options.helmValues !== undefined && { helmValues: await readValuesFile(options.helmValues) }),
+    ...(options.release !== undefined && { release: options.release }),
+    ...(options.helmTemplate === true && { installedWith: 'template' as const }),
+  };
 }
 
 function parseClusterCount(value: string): number {
@@ -41,26 +72,37 @@ function parseClusterCount(value: string): number {
  * undefined means bare Kubernetes API emulators (`--no-consul`).
  */
 export async function sandboxConfigFor(
-  options: Pick<SandboxUpOptions, 'clusters' | 'config' | 'from' | 'consul'>,
+  options: Pick<
+    SandboxUpOptions,
+    'clusters' | 'config' | 'from' | 'consul' | 'helmValues' | 'release' | 'helmTemplate'
+  >,
 ): Promise<SandboxConfig | undefined> {
   const given = [options.clusters, options.config, options.from].filter((v) => v !== undefined);
   if (given.length > 1) throw new Error('use only one of --clusters, --config and --from');
-  if (options.config !== undefined) return loadSandboxConfig(options.config);
+  const install = await installOptions(options);
+  if (options.config !== undefined) {
+    if (Object.keys(install).length > 0)
+      throw new Error(
+        '--helm-values, --release and --helm-template do not combine with --config: set helmValues and clusters[].helm in the config file',
+      );
+    return loadSandboxConfig(options.config);
+  }
   if (options.from !== undefined) {
     const loaded = await loadTopologyFile(options.from);
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
-    return sandboxConfigFromTopology(loaded.topology);
+    return sandboxConfigFromTopology(loaded.topology, install);
   }
-  return options.consul === false ? undefined : defaultSandboxConfig(options.clusters ?? 2);
+  return options.consul === false ? undefined : defaultSandboxConfig(options.clusters ?? 2, install);
 }
 
 function clusterLines(sandbox: Sandbox): string[] {
   return sandbox.clusters.flatMap((cl) => {
     const lines = [`  ${cl.name}  ${cl.kube.url}`];
     if (sandbox.config === undefined) return lines;
-    const { consul, gateway } = sandbox.stack(cl.name);
+    const { consul, gateway, install } = sandbox.stack(cl.name);
+    const servers = consul.servers.length === 1 ? '1 server' : `${consul.servers.length} servers`;
     lines.push(
-      `              consul ${consul.httpUrl} (dc ${consul.datacenter}, peering ${consul.peeringAddress})`,
+      `              consul ${consul.apiUrl} (Service ${install.fullname}-server, dc ${consul.datacenter}, ${servers}${consul.acl === undefined ? '' : ', managed ACLs'})`,
     );
     if (gateway !== undefined) lines.push(`              mesh gateway ${gateway.address}`);
     return lines;
@@ -73,6 +115,9 @@ export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
   const dir = sandbox.dir ?? '';
   const shown = relative(process.cwd(), dir) || '.';
   const first = sandbox.clusters[0]?.name ?? 'cluster-01';
+  const install = sandbox.config === undefined ? undefined : sandbox.stack(first).install;
+  const port = install?.switches.tlsEnabled === false ? 'http' : 'https';
+  const server = `${port}:${install?.fullname ?? 'consul'}-server:${port}`;
   const lines = [
     c.bold(
       `meshpeer sandbox: ${sandbox.clusters.length} cluster${sandbox.clusters.length === 1 ? '' : 's'} up`,
@@ -85,7 +130,11 @@ export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
     c.gray('try:'),
     `  export KUBECONFIG=${shown.startsWith('..') ? dir : shown}/kubeconfig`,
     `  kubectl --context ${first} get peeringacceptors,peeringdialers -A`,
-    `  kubectl --context ${first} get --raw /api/v1/namespaces/consul/services/consul-server:http/proxy/v1/peerings`,
+    ...(install === undefined
+      ? []
+      : [
+          `  kubectl --context ${first} get --raw /api/v1/namespaces/consul/services/${server}/proxy/v1/peerings`,
+        ]),
     '',
     'press Ctrl-C to stop',
   ];
@@ -156,14 +205,20 @@ export async function runSandboxFault(
 
 const sandboxHelp = `
 The sandbox runs simulated clusters on loopback so meshpeer can be tried without real Kubernetes
-or Consul. Each cluster has a Kubernetes API emulator (HTTPS, bearer-token auth, the consul-k8s
-CRDs), a Consul Helm release Secret, a simulated Consul server (HTTP API and the peering protocol
-over TLS gRPC) behind Service consul/consul-server, the consul-k8s controllers, and a mesh gateway
-that routes peering traffic by SNI. kubectl and meshpeer reach it through the generated kubeconfig.
+or Consul. Each cluster is a Consul install as the consul Helm chart renders it for its values: a
+Kubernetes API emulator (HTTPS, bearer-token auth, the consul-k8s CRDs and webhooks), the Helm
+release Secret, server.replicas simulated Consul servers with one leader (HTTP API over HTTPS when
+TLS is on, the peering protocol over TLS gRPC) behind the headless Service <fullname>-server, ACLs
+as server-acl-init makes them, the consul-k8s controllers, and a mesh gateway that routes peering
+traffic by SNI. Without --helm-values the clusters use the seed's example values (global.name
+consul, peering, TLS, mesh gateway); Consul's real stream intervals apply (first heartbeat after
+15 s). kubectl and meshpeer reach it through the generated kubeconfig.
 
 Examples:
   $ meshpeer sandbox up --clusters 3
   $ meshpeer sandbox up --from desired-state-examples/runbook/peerings.yaml
+  $ meshpeer sandbox up --from peerings.yaml --helm-values values.yaml --release consul
+  $ meshpeer sandbox up --clusters 2 --helm-template   # no release Secret, as with Argo CD
   $ meshpeer sandbox up --config sandbox.yaml
   $ meshpeer sandbox fault drop-streams --cluster cluster-01
   $ meshpeer sandbox fault delete-peering cluster-02 --cluster cluster-01
@@ -187,6 +242,15 @@ export function registerSandboxCommand(program: Command): void {
       'a sandbox configuration (YAML: clusters, datacenters, Helm values, ACLs, services)',
     )
     .option('--from <file>', 'a peerings.yaml: start the clusters, partitions and services it needs')
+    .option(
+      '--helm-values <file>',
+      "Helm values for every cluster, over the chart's defaults (like helm install -f); default: the seed's example values",
+    )
+    .option(
+      '--release <name>',
+      'the Helm release name of every cluster (default: consul, or consul.release in --from)',
+    )
+    .option('--helm-template', 'install as helm template | kubectl apply would: no Helm release Secret')
     .option('--dir <dir>', "where kubeconfig, sandbox.json and the clusters' state are written", '.sandbox')
     .option('--no-persist', 'keep objects in memory only (by default they survive a restart)')
     .option('--no-consul', 'only the Kubernetes API emulators: no Consul, controllers or mesh gateways')

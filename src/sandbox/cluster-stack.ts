@@ -106,7 +106,10 @@ function installObjects(
   cluster: SandboxCluster,
   config: SandboxClusterConfig,
   install: ClusterInstall,
-  extras: { ca?: { certPem: string; keyPem: string }; bootstrapToken?: string },
+  extras: {
+    ca?: { certPem: string; keyPem: string };
+    aclSecrets?: ReadonlyArray<{ name: string; value: string }>;
+  },
 ): void {
   const { namespace, release } = config.helm;
   ensureNamespace(cluster, namespace);
@@ -191,7 +194,7 @@ export async function startClusterStack(
   cluster.attach(new ConsulComponent(consul, config, install));
   installObjects(cluster, config, install, {
     ...(ca !== undefined && { ca }),
-    ...(consul.acl !== undefined && { bootstrapToken: consul.acl.bootstrapToken }),
+    ...(consul.acl !== undefined && { aclSecrets: consul.acl.secrets() }),
   });
   const publish = publisher(cluster, config, install, consul);
   publish();

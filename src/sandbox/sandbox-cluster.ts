@@ -49,7 +49,8 @@ export interface SandboxClusterOptions {
 /** A running simulated cluster. */
 export class SandboxCluster {
   private readonly components: SandboxComponent[] = [];
-  private readonly services: Array<{ namespace: string; name: string }> = [];
+  /** Published Services, one entry per served port (`id` is `[https:]name[:port]` as proxy paths use it). */
+  private readonly services: Array<{ namespace: string; name: string; id: string }> = [];
 
   private constructor(
     readonly name: string,
@@ -101,8 +102,10 @@ export class SandboxCluster {
       port,
       ...(basePath === '' ? {} : { basePath }),
     });
-    if (!this.services.some((s) => s.namespace === namespace && s.name === name))
-      this.services.push({ namespace, name });
+    const scheme = target.protocol === 'https:' ? 'https:' : '';
+    const id = `${scheme}${name}${options.port === undefined ? '' : `:${options.port}`}`;
+    if (!this.services.some((s) => s.namespace === namespace && s.id === id))
+      this.services.push({ namespace, name, id });
   }
 
   private ensureService(namespace: string, name: string, port: number, portName: string | undefined): void {
@@ -134,9 +137,9 @@ export class SandboxCluster {
       name: this.name,
       context: this.name,
       apiServer: this.kube.url,
-      services: this.services.map((s) => ({
+      services: this.services.map(({ id, ...s }) => ({
         ...s,
-        proxyPath: `/api/v1/namespaces/${s.namespace}/services/${s.name}/proxy/`,
+        proxyPath: `/api/v1/namespaces/${s.namespace}/services/${id}/proxy/`,
       })),
       components: Object.fromEntries(this.components.map((c) => [c.name, c.endpoints?.() ?? {}])),
     };

@@ -190,12 +190,34 @@ export function resolveSandboxConfig(file: SandboxConfigFile): SandboxConfig {
   };
 }
 
+/** How every cluster of a sandbox is installed: one values file, another release, `helm template`. */
+export interface InstallOptions {
+  /** Helm values for every cluster instead of the seed's example values (`--helm-values`). */
+  readonly helmValues?: Values;
+  /** The Helm release of every cluster (`--release`). */
+  readonly release?: string;
+  /** `template`: rendered with `helm template`, so no release Secret (`--helm-template`). */
+  readonly installedWith?: 'helm' | 'template';
+}
+
+function helmOf(options: InstallOptions, release: string, namespace = 'consul') {
+  return {
+    release: options.release ?? release,
+    namespace,
+    ...(options.installedWith !== undefined && { installedWith: options.installedWith }),
+  };
+}
+
 /** The default sandbox of N clusters (cluster-01 ...). */
-export function defaultSandboxConfig(count: number): SandboxConfig {
+export function defaultSandboxConfig(count: number, options: InstallOptions = {}): SandboxConfig {
   if (!Number.isInteger(count) || count < 1 || count > 999)
     throw new Error('the number of sandbox clusters must be an integer from 1 to 999');
   return resolveSandboxConfig({
-    clusters: Array.from({ length: count }, (_, i) => ({ name: clusterName(i + 1, count) })),
+    ...(options.helmValues !== undefined && { helmValues: options.helmValues }),
+    clusters: Array.from({ length: count }, (_, i) => ({
+      name: clusterName(i + 1, count),
+      helm: helmOf(options, 'consul'),
+    })),
   });
 }
 
@@ -222,16 +244,8 @@ export async function loadSandboxConfig(file: string): Promise<SandboxConfig> {
   return parseSandboxConfig(await readFile(file, 'utf8'), file);
 }
 
-/** How `sandbox up --from` shapes the install: one values file for every cluster, another release. */
-export interface TopologySandboxOptions {
-  /** Helm values for every cluster instead of the seed's example values (`--helm-values`). */
-  readonly helmValues?: Values;
-  /** The Helm release of every cluster instead of peerings.yaml's `consul.release` (`--release`). */
-  readonly release?: string;
-}
-
 /** A sandbox matching a topology: its clusters, partitions, Enterprise and ACL settings, exports. */
-export function sandboxConfigFromTopology(topology: Topology, options: TopologySandboxOptions = {}): SandboxConfig {
+export function sandboxConfigFromTopology(topology: Topology, options: InstallOptions = {}): SandboxConfig {
   return resolveSandboxConfig({
     ...(options.helmValues !== undefined && { helmValues: options.helmValues }),
     clusters: topology.clusters.map((c) => ({
@@ -240,7 +254,7 @@ export function sandboxConfigFromTopology(topology: Topology, options: TopologyS
       enterprise: c.enterprise,
       partitions: [...c.partitions],
       acls: topology.acls.enabled,
-      helm: { release: options.release ?? c.consul.release, namespace: c.consul.namespace },
+      helm: helmOf(options, c.consul.release, c.consul.namespace),
       services: topology.exports
         .filter((e) => e.cluster === c.name)
         .flatMap((e) =>

@@ -3,6 +3,7 @@
  * have written exists once, nothing of ours lingers without a desired peering, no dialer is stuck
  * on a reused token, and both Consul sides of every desired peering are ACTIVE.
  */
+
 import {
   acceptorResource,
   CONSUL_API_VERSION,
@@ -14,6 +15,7 @@ import {
 } from '../kube/consul-resources.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { Topology } from '../topology/index.ts';
+import { sandboxConsulClient } from './sandbox-consul-client.ts';
 
 /** What the object and Consul checks found; empty lists mean clean. */
 export interface StateReport {
@@ -132,17 +134,8 @@ export function checkObjects(sandbox: Sandbox, t: Topology): Omit<StateReport, '
   };
 }
 
-interface ConsulPeeringJson {
-  readonly Name: string;
-  readonly State: string;
-}
-
-async function consulPeerings(sandbox: Sandbox, cluster: string): Promise<ConsulPeeringJson[]> {
-  const res = await fetch(`${sandbox.stack(cluster).consul.httpUrl}/v1/peerings`, {
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) throw new Error(`GET /v1/peerings on ${cluster}: ${res.status}`);
-  return ((await res.json()) as ConsulPeeringJson[] | null) ?? [];
+function consulPeerings(sandbox: Sandbox, cluster: string) {
+  return sandboxConsulClient(sandbox, cluster).listPeerings();
 }
 
 /** Checks Consul: both sides of every desired peering ACTIVE, no other peering left (probe leftovers included). */

@@ -3,10 +3,12 @@
  * dropped Consul streams, a peering deleted behind meshpeer's back, worker SIGKILLs and a Redis
  * restart (with an append-only file, as a production Redis for BullMQ is configured).
  */
+
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { ChaosPeering } from './chaos-topology.ts';
 import type { WorkerPool } from './chaos-workers.ts';
 import { type LocalRedis, startLocalRedis } from './local-redis.ts';
+import { sandboxConsulClient } from './sandbox-consul-client.ts';
 
 /** Every kind of fault, in the order the summary prints them. */
 export const FAULT_KINDS = [
@@ -110,9 +112,10 @@ export class FaultInjector {
   }
 
   private async active(p: ChaosPeering): Promise<boolean> {
-    const url = `${this.t.sandbox.stack(p.acceptor).consul.httpUrl}/v1/peering/${p.dialer}`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-    return res?.ok === true && ((await res.json()) as { State?: string }).State === 'ACTIVE';
+    const peering = await sandboxConsulClient(this.t.sandbox, p.acceptor)
+      .readPeering(p.dialer)
+      .catch(() => undefined);
+    return peering?.State === 'ACTIVE';
   }
 
   /**

@@ -44,14 +44,20 @@ describe('meshpeer sandbox up with Consul', () => {
         components: {
           consul: {
             datacenter: 'cluster-01',
-            http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
-            peering: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+            // TLS with the chart's httpsOnly default: the API is HTTPS only.
+            http: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/),
+            peering: expect.stringMatching(/^127\.0\.0\.\d+:\d+$/),
+            fullname: 'consul',
             serverName: expect.stringMatching(/^server\.cluster-01\.peering\./),
           },
           'mesh-gateway': { address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
         },
         services: expect.arrayContaining([
-          expect.objectContaining({ namespace: 'consul', name: 'consul-server' }),
+          expect.objectContaining({
+            namespace: 'consul',
+            name: 'consul-server',
+            proxyPath: '/api/v1/namespaces/consul/services/https:consul-server:https/proxy/',
+          }),
           expect.objectContaining({ namespace: 'kube-system', name: 'meshpeer-sandbox' }),
         ]),
       });

@@ -3,7 +3,8 @@
  * them: the headless server Service with the ports the TLS settings give
  * (charts/consul/templates/server-service.yaml), the connect-injector Deployment whose command line
  * carries the chart's switches (connect-inject-deployment.yaml), the CA Secrets of tls-init-job.yaml
- * and server-acl-init's bootstrap token Secret (server-acl-init/command.go). Names follow
+ * and the token Secrets server-acl-init writes (server-acl-init/command.go: the bootstrap token and
+ * the few tokens it creates directly; components log in instead). Names follow
  * `consul.fullname`; labels are the chart's. The mesh gateway's objects come from the gateway itself.
  * Simplified: no server StatefulSet or pods (the emulator has no StatefulSet kind; the Service's
  * endpoints are registered directly), and only the flags and variables meshpeer or a person reads.
@@ -21,8 +22,8 @@ export interface ChartObjectsInput {
   readonly switches: InstallValues;
   /** The TLS CA (tls-init's `<fullname>-ca-cert` and `-ca-key`), when TLS is on. */
   readonly ca?: { readonly certPem: string; readonly keyPem: string };
-  /** server-acl-init's bootstrap token, when ACLs are managed. */
-  readonly bootstrapToken?: string;
+  /** The token Secrets server-acl-init wrote (the bootstrap token first), when ACLs are managed. */
+  readonly aclSecrets?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
 }
 
 function labels(input: ChartObjectsInput, component: string): Record<string, string> {
@@ -141,8 +142,7 @@ export function consulChartObjects(input: ChartObjectsInput): KubeObject[] {
     objects.push(secret(input, names.caCert, 'tls-init', { 'tls.crt': input.ca.certPem }));
     objects.push(secret(input, `${input.fullname}-ca-key`, 'tls-init', { 'tls.key': input.ca.keyPem }));
   }
-  if (input.bootstrapToken !== undefined)
-    objects.push(secret(input, names.bootstrapAclToken, 'server-acl-init', { token: input.bootstrapToken }));
+  for (const acl of input.aclSecrets ?? []) objects.push(secret(input, acl.name, 'server-acl-init', { token: acl.value }));
   if (input.switches.connectInjectEnabled) objects.push(injector(input));
   return objects;
 }
