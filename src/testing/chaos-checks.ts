@@ -36,7 +36,11 @@ function expectedObjects(t: Topology): Set<string> {
   const want = new Set<string>();
   for (const c of t.clusters) {
     want.add(key(c.name, 'Mesh', c.consul.namespace, 'mesh'));
-    want.add(key(c.name, 'ProxyDefaults', c.consul.namespace, 'global'));
+    // ProxyDefaults is written only where peerings.yaml declares a mesh gateway mode.
+    const declared = t.peerings.some(
+      (p) => (p.acceptor.cluster === c.name || p.dialer.cluster === c.name) && p.meshGatewayMode !== undefined,
+    );
+    if (declared) want.add(key(c.name, 'ProxyDefaults', c.consul.namespace, 'global'));
   }
   for (const p of t.peerings) {
     const a = acceptorResource(p).metadata;

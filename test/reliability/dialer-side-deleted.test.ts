@@ -5,6 +5,7 @@
  * it before rotating, and converge.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import {
   type ExampleSandbox,
   shortIntervals,
@@ -15,8 +16,8 @@ import {
 const redisUrl = inject('redisUrl');
 
 async function stateOf(fx: ExampleSandbox, cluster: string, name: string): Promise<string> {
-  const res = await fetch(`${fx.sandbox.stack(cluster).consul.httpUrl}/v1/peering/${name}`);
-  return res.ok ? ((await res.json()) as { State: string }).State : `absent (${res.status})`;
+  const peering = await sandboxConsulClient(fx.sandbox, cluster).readPeering(name);
+  return peering?.State ?? 'absent (404)';
 }
 
 async function until(what: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
