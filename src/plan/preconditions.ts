@@ -68,12 +68,13 @@ export function installErrors(
   const errors: PlanError[] = [];
   const missing = missingValues(install, needs);
   if (missing.length > 0) {
-    const from = install.source === 'helm-release' ? `Helm release ${release}` : `the ${install.source} values of ${release}`;
+    const from =
+      install.source === 'helm-release' ? `Helm release ${release} lacks` : `the ${install.source} values of ${release} lack`;
     errors.push({
       id: `helm/${cluster.name}`,
       code: 'helm_values',
       cluster: cluster.name,
-      message: `${from} lacks ${missing.map((m) => `${m}=true`).join(', ')}`,
+      message: `${from} ${missing.map((m) => `${m}=true`).join(', ')}`,
       fix: valuesFix(cluster, install, missing),
     });
   }

@@ -9,13 +9,19 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { clusterConnections } from '../../src/app/cluster-connections.ts';
 import { planTopology } from '../../src/app/plan-topology.ts';
+import { createStepContext } from '../../src/app/step-context.ts';
+import type { ClusterClient } from '../../src/kube/cluster-client.ts';
 import type { Plan } from '../../src/plan/index.ts';
+import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
+import { reconcileRun } from '../../src/run/reconcile-run.ts';
+import { MemoryRunStore, type RunRecord } from '../../src/run/run-record.ts';
 import { Sandbox } from '../../src/sandbox/sandbox.ts';
 import {
   type InstallOptions,
   type SandboxConfig,
   sandboxConfigFromTopology,
 } from '../../src/sandbox/sandbox-config.ts';
+import type { StepContext } from '../../src/steps/step-context.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
 
 /** The values of a default peering install (no global.name, TLS httpsOnly, managed ACLs, 3 servers). */
@@ -51,8 +57,29 @@ export interface InstallSandbox {
   readonly kubeconfig: string;
   /** Write requests to every cluster's API so far. */
   writes(): number;
-  plan(): Promise<Plan>;
+  /** meshpeer's client of a cluster, as `meshpeer plan` builds it from the kubeconfig. */
+  client(cluster: string): ClusterClient;
+  /** A StepContext as the workers build it. */
+  context(): StepContext;
+  plan(topology?: Topology): Promise<Plan>;
+  /** `meshpeer apply --inline`: a whole run, in this process. */
+  apply(topology?: Topology): Promise<RunRecord>;
   stop(): Promise<void>;
+}
+
+/** Short retries: the sandbox answers in milliseconds. */
+const policy = { attempts: 10, backoffMs: 50, stepDeadlineMs: 30_000 };
+
+let runs = 0;
+
+function applyInline(topology: Topology, kubeconfig: string): Promise<RunRecord> {
+  const clients = clusterConnections(topology, { kubeconfig });
+  const ctx = createStepContext(topology.clusters, topology.acls, clients);
+  runs += 1;
+  return reconcileRun(
+    { runId: `e2e-${runs}`, target: topology.name, revision: 'test', trigger: { kind: 'cli' }, topology },
+    { clients, dispatcher: createInlineDispatcher(ctx, policy), store: new MemoryRunStore() },
+  );
 }
 
 /** Starts a sandbox for `example` installed with `install`; `edit` adapts the peerings.yaml text. */
@@ -78,7 +105,11 @@ export async function startInstallSandbox(
     file,
     kubeconfig,
     writes: () => sandbox.clusters.reduce((n, c) => n + c.requests.writes(), 0),
-    plan: async () => (await planTopology(topology, clusterConnections(topology, { kubeconfig }))).plan,
+    client: (cluster) => clusterConnections(topology, { kubeconfig })(cluster),
+    context: () =>
+      createStepContext(topology.clusters, topology.acls, clusterConnections(topology, { kubeconfig })),
+    plan: async (t = topology) => (await planTopology(t, clusterConnections(t, { kubeconfig }))).plan,
+    apply: (t = topology) => applyInline(t, kubeconfig),
     async stop() {
       await sandbox.stop();
       await rm(dir, { recursive: true, force: true });
