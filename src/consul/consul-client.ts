@@ -31,6 +31,9 @@ export interface ConsulPeering {
   readonly PeerServerAddresses?: readonly string[];
   readonly PeerCAPems?: readonly string[];
   readonly DeletedAt?: string;
+  /** Raft indexes: an unchanged ModifyIndex means nothing wrote to the peering. */
+  readonly CreateIndex?: number;
+  readonly ModifyIndex?: number;
   readonly Remote?: { readonly Partition?: string; readonly Datacenter?: string };
   readonly StreamStatus?: {
     readonly ImportedServices?: string[] | null;
