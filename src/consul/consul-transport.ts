@@ -32,18 +32,14 @@ export function directTransport(
       const url = new URL(path, base);
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
       return new Promise((resolve, reject) => {
-        const req = request(
-          url,
-          { method, headers, timeout, ...(ca !== undefined && { ca }) },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-            );
-            res.on('error', reject);
-          },
-        );
+        const req = request(url, { method, headers, timeout, ...(ca !== undefined && { ca }) }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        });
         req.on('timeout', () =>
           req.destroy(
             Object.assign(new Error(`consul ${base.origin} timed out after ${timeout} ms`), {

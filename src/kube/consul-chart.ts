@@ -117,6 +117,9 @@ export function imageVersion(values: Values): string | undefined {
 }
 
 /** Which port of the server Service carries the HTTP API, and with which scheme. */
-export function serverApiPort(values: Pick<InstallValues, 'tlsEnabled'>): { scheme: 'http' | 'https'; port: 'http' | 'https' } {
+export function serverApiPort(values: Pick<InstallValues, 'tlsEnabled'>): {
+  scheme: 'http' | 'https';
+  port: 'http' | 'https';
+} {
   return values.tlsEnabled ? { scheme: 'https', port: 'https' } : { scheme: 'http', port: 'http' };
 }

@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { LiveObject } from './cluster-client.ts';
-import { caCertOf, consulFullname, imageVersion, type InstallFacts, installValues } from './consul-chart.ts';
+import { caCertOf, consulFullname, type InstallFacts, imageVersion, installValues } from './consul-chart.ts';
 
 type Values = Record<string, unknown>;
 

@@ -10,9 +10,9 @@ import type { LiveObject } from './cluster-client.ts';
 import {
   caCertOf,
   consulFullname,
-  imageVersion,
   type InstallFacts,
   type InstallValues,
+  imageVersion,
   installValues,
 } from './consul-chart.ts';
 
@@ -89,7 +89,8 @@ export function inferInstall(
   const from = (what: string, source: string) => evidence.push(`${what} from ${source}`);
   const injectorName = injector === undefined ? '' : `Deployment ${injector.metadata.name}`;
   if (server !== undefined) from('TLS and httpsOnly', `the ports of Service ${server.metadata.name}`);
-  if (injector !== undefined) from('peering, partitions, namespaces and ACLs', `the flags of ${injectorName}`);
+  if (injector !== undefined)
+    from('peering, partitions, namespaces and ACLs', `the flags of ${injectorName}`);
   const meshGateway = objects.deployments.some((d) => d.metadata.name === `${fullname}-mesh-gateway`);
   from('meshGateway.enabled', `Deployment ${fullname}-mesh-gateway ${meshGateway ? 'present' : 'absent'}`);
   const tls = ports.has('https');

@@ -31,7 +31,8 @@ function reasonOf(body: unknown): string | undefined {
       : body;
   if (parsed === null || typeof parsed !== 'object') return undefined;
   const { message, reason } = parsed as { message?: unknown; reason?: unknown };
-  if (typeof message === 'string' && message !== '') return redact(message.split('\n')[0] ?? message).slice(0, 400);
+  if (typeof message === 'string' && message !== '')
+    return redact(message.split('\n')[0] ?? message).slice(0, 400);
   return typeof reason === 'string' ? reason : undefined;
 }
 

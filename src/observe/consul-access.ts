@@ -25,7 +25,12 @@ export async function readSecretKey(
   kube: ClusterReader,
   ref: { namespace: string; name: string; key: string },
 ): Promise<string | undefined> {
-  const secret = await kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: ref.namespace, name: ref.name });
+  const secret = await kube.get({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: ref.namespace,
+    name: ref.name,
+  });
   const encoded = secret?.data?.[ref.key];
   return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8').trim();
 }
@@ -58,7 +63,8 @@ async function trustFor(
   if (ref !== undefined && 'file' in ref) return [await readFile(ref.file, 'utf8')];
   if (ref !== undefined) {
     const pem = await readSecretKey(kube, { namespace: ref.namespace, name: ref.secret, key: ref.key });
-    if (pem === undefined) throw new Error(`CA Secret ${ref.namespace}/${ref.secret} (key ${ref.key}) not found`);
+    if (pem === undefined)
+      throw new Error(`CA Secret ${ref.namespace}/${ref.secret} (key ${ref.key}) not found`);
     return [pem];
   }
   const ca = install?.caCert ?? { secret: installNames(fullnameOf(spec, install)).caCert, key: 'tls.crt' };

@@ -8,7 +8,12 @@ import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
 import { installNames } from '../kube/consul-chart.ts';
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
-import { type ConsulConnector, defaultConsulConnector, fullnameOf, readSecretValue } from './consul-access.ts';
+import {
+  type ConsulConnector,
+  defaultConsulConnector,
+  fullnameOf,
+  readSecretValue,
+} from './consul-access.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
 import type { InstallFacts, ObservedCluster } from './observed-state.ts';
 import { readInstall } from './read-install.ts';
@@ -51,7 +56,8 @@ async function consulAccess(
   ]);
   const acl: AclObservation = {
     install,
-    ...(ref !== undefined && token === undefined && { tokenMissing: `${ref.namespace}/${ref.name} (key ${ref.key})` }),
+    ...(ref !== undefined &&
+      token === undefined && { tokenMissing: `${ref.namespace}/${ref.name} (key ${ref.key})` }),
     ...(gatewayRef !== undefined && {
       gatewayToken: { secret: `${gatewayRef.namespace}/${gatewayRef.name}`, token: gatewayToken },
     }),
@@ -77,7 +83,12 @@ export async function observeCluster(
   const [meshes, proxyDefaults, gateway, acceptors, dialers, secrets, exports, access] = await Promise.all([
     kube.list(CONSUL_API_VERSION, 'Mesh', ''),
     kube.list(CONSUL_API_VERSION, 'ProxyDefaults', ''),
-    kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: spec.consul.namespace, name: names.meshGateway }),
+    kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: spec.consul.namespace,
+      name: names.meshGateway,
+    }),
     crd('PeeringAcceptor'),
     crd('PeeringDialer'),
     listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
@@ -94,8 +105,8 @@ export async function observeCluster(
       mesh: {
         ...baseFacts(mesh),
         peerThroughMeshGateways:
-          (mesh.spec?.peering as { peerThroughMeshGateways?: boolean } | undefined)?.peerThroughMeshGateways ===
-          true,
+          (mesh.spec?.peering as { peerThroughMeshGateways?: boolean } | undefined)
+            ?.peerThroughMeshGateways === true,
       },
     }),
     ...(proxy && {

@@ -39,7 +39,9 @@ export async function observeConsul(
     const perPartition = await Promise.all(
       spec.partitions.map(async (partition) => ({ partition, list: await client.listPeerings(partition) })),
     );
-    const peerings = perPartition.flatMap(({ partition, list }) => list.map((p) => peeringFacts(p, partition)));
+    const peerings = perPartition.flatMap(({ partition, list }) =>
+      list.map((p) => peeringFacts(p, partition)),
+    );
     if (acl === undefined) return { reachable: true, peerings };
     return { reachable: true, peerings, acl: await observeAcls(client, acl.install, acl) };
   } catch (err) {

@@ -24,7 +24,9 @@ const ruleText = (permission: string) => {
 /** ACL problems of one reachable cluster. */
 export function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topology: Topology): PlanError[] {
   if (!observed.consul.reachable) return [];
-  const bootstrap = installNames(observed.install?.fullname ?? `${cluster.consul.release}-consul`).bootstrapAclToken;
+  const bootstrap = installNames(
+    observed.install?.fullname ?? `${cluster.consul.release}-consul`,
+  ).bootstrapAclToken;
   if (observed.consul.aclRequired) {
     return [
       error(
@@ -72,7 +74,12 @@ export function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topol
   }
   if (acl.meshGateway?.via === 'none') {
     errors.push({
-      ...error(cluster, 'acl_gateway_unknown', `cannot tell what the mesh gateways may do: ${acl.meshGateway.why}`, ''),
+      ...error(
+        cluster,
+        'acl_gateway_unknown',
+        `cannot tell what the mesh gateways may do: ${acl.meshGateway.why}`,
+        '',
+      ),
       id: `acl-gateway/${cluster.name}`,
       fix: "set acls.meshGateway.tokenSecret to the Secret holding the gateways' token, or install with global.acls.manageSystemACLs=true",
     });

@@ -23,12 +23,17 @@ function exportStep(
   entry: ExportSpec,
 ): Step | undefined {
   const merged = mergeExports(current?.services ?? [], current?.owned ?? [], entry.services);
-  if (current !== undefined && sameExports(merged.services, current.services) && sameList(merged.owned, current.owned))
+  if (
+    current !== undefined &&
+    sameExports(merged.services, current.services) &&
+    sameList(merged.owned, current.owned)
+  )
     return undefined;
   const namespace = current?.namespace ?? spec.consul.namespace;
   const was = new Set(current?.owned ?? []);
   const now = new Set(merged.owned);
-  const others = current === undefined ? 0 : exportEntryKeys(current.services).filter((k) => !was.has(k)).length;
+  const others =
+    current === undefined ? 0 : exportEntryKeys(current.services).filter((k) => !was.has(k)).length;
   return {
     id: `export/${spec.name}/${name}`,
     kind: 'export',

@@ -42,7 +42,9 @@ interface SingletonChange {
 function meshChange(spec: ClusterSpec, observed: ObservedCluster): SingletonChange | undefined {
   const current = observed.mesh;
   const wrong =
-    current === undefined || current.deleting || current.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
+    current === undefined ||
+    current.deleting ||
+    current.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
   if (!wrong) return undefined;
   return {
     object: meshResource(spec, placeOf(spec, current)),
@@ -80,7 +82,11 @@ function proxyChange(
   };
 }
 
-function meshStep(spec: ClusterSpec, observed: ObservedCluster, mode: 'local' | 'remote' | undefined): Step | undefined {
+function meshStep(
+  spec: ClusterSpec,
+  observed: ObservedCluster,
+  mode: 'local' | 'remote' | undefined,
+): Step | undefined {
   const mesh = meshChange(spec, observed);
   const proxy = proxyChange(spec, observed, mode);
   if (mesh === undefined && proxy === undefined) return undefined;
@@ -126,7 +132,11 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
     reason: `the mesh gateways' ${source.via === 'role' ? `role ${source.role}` : 'token'} lacks ${missing.join(', ')}: without peering:read gateways never build peering routes`,
     dependsOn: [],
     changes: [
-      { path: 'mesh-gateway permissions', from: [...held].sort(), to: [...new Set([...held, ...missing])].sort() },
+      {
+        path: 'mesh-gateway permissions',
+        from: [...held].sort(),
+        to: [...new Set([...held, ...missing])].sort(),
+      },
     ],
     params: { source, missing },
   };

@@ -50,14 +50,18 @@ function clusterErrors(ctx: PlanContext): PlanError[] {
         },
       ];
     }
-    return taking.has(c.name) ? clusterPreconditions(c, entry, ctx.topology, installNeeds(ctx.topology, c.name)) : [];
+    return taking.has(c.name)
+      ? clusterPreconditions(c, entry, ctx.topology, installNeeds(ctx.topology, c.name))
+      : [];
   });
 }
 
 function planNotes(ctx: PlanContext): PlanNote[] {
   return ctx.topology.clusters.flatMap((c) => {
     const observed = ctx.reachable(c.name);
-    return observed === undefined ? [] : installNotes(observed).map((message) => ({ cluster: c.name, message }));
+    return observed === undefined
+      ? []
+      : installNotes(observed).map((message) => ({ cluster: c.name, message }));
   });
 }
 

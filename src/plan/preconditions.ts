@@ -30,8 +30,10 @@ const requiredValues: ReadonlyArray<readonly [keyof InstallValues, string]> = [
 
 function missingValues(install: InstallFacts, needs: InstallNeeds): string[] {
   const missing = requiredValues.filter(([key]) => !install.values[key]).map(([, path]) => path);
-  if (needs.partitions && !install.values.adminPartitionsEnabled) missing.push('global.adminPartitions.enabled');
-  if (needs.namespaces && !install.values.enableConsulNamespaces) missing.push('global.enableConsulNamespaces');
+  if (needs.partitions && !install.values.adminPartitionsEnabled)
+    missing.push('global.adminPartitions.enabled');
+  if (needs.namespaces && !install.values.enableConsulNamespaces)
+    missing.push('global.enableConsulNamespaces');
   return missing;
 }
 
@@ -69,7 +71,9 @@ export function installErrors(
   const missing = missingValues(install, needs);
   if (missing.length > 0) {
     const from =
-      install.source === 'helm-release' ? `Helm release ${release} lacks` : `the ${install.source} values of ${release} lack`;
+      install.source === 'helm-release'
+        ? `Helm release ${release} lacks`
+        : `the ${install.source} values of ${release} lack`;
     errors.push({
       id: `helm/${cluster.name}`,
       code: 'helm_values',

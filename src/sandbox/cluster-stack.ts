@@ -87,7 +87,11 @@ function ensureNamespace(cluster: SandboxCluster, name: string): void {
  * partitions, each with its own namespace (`<consul-namespace>-<partition>`, where meshpeer puts
  * that partition's peering resources) and accepted by the ExportedServices webhook.
  */
-function prepareWebhooks(cluster: SandboxCluster, config: SandboxClusterConfig, install: ClusterInstall): void {
+function prepareWebhooks(
+  cluster: SandboxCluster,
+  config: SandboxClusterConfig,
+  install: ClusterInstall,
+): void {
   const partitions = config.enterprise
     ? ['default', ...config.partitions.filter((p) => p !== 'default')]
     : ['default'];
@@ -170,14 +174,25 @@ function startServers(
 }
 
 /** Registers the server Service's endpoints: one per port the Service has. */
-function publisher(cluster: SandboxCluster, config: SandboxClusterConfig, install: ClusterInstall, consul: SimulatedConsul) {
+function publisher(
+  cluster: SandboxCluster,
+  config: SandboxClusterConfig,
+  install: ClusterInstall,
+  consul: SimulatedConsul,
+) {
   const service = `${install.fullname}-server`;
   return () => {
     const options = { ensureService: false } as const;
     if (consul.httpUrl !== undefined)
-      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpUrl, { ...options, port: 'http' });
+      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpUrl, {
+        ...options,
+        port: 'http',
+      });
     if (consul.httpsUrl !== undefined)
-      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpsUrl, { ...options, port: 'https' });
+      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpsUrl, {
+        ...options,
+        port: 'https',
+      });
   };
 }
 

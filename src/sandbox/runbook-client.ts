@@ -159,7 +159,8 @@ export class RunbookClient {
     if (this.found !== undefined) return this.found;
     const found = await this.proxyClient().list('v1', 'Service', 'consul', 'component=server');
     const service = found[0];
-    if (service === undefined) throw new Error(`${this.cluster}: no Consul server Service in namespace consul`);
+    if (service === undefined)
+      throw new Error(`${this.cluster}: no Consul server Service in namespace consul`);
     const ports = (service.spec?.ports as Array<{ name?: string }> | undefined) ?? [];
     const https = ports.some((p) => p.name === 'https');
     this.consulService ??= {

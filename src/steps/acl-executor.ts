@@ -6,9 +6,9 @@
  * policy, `meshpeer-mesh-gateway`, and links it to the role (or to a static gateway token).
  */
 import { type ConsulClient, ConsulError } from '../consul/consul-client.ts';
+import { readSecretValue } from '../observe/index.ts';
 import type { StepOf } from '../plan/index.ts';
 import { meshGatewayTokenRef } from '../topology/index.ts';
-import { readSecretValue } from '../observe/index.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged } from './step-outcome.ts';
 
@@ -27,12 +27,16 @@ const ruleFor: Record<string, string> = {
 /** Rules granting `missing`; with partitions, peering reads must hold in every partition too. */
 function rulesFor(missing: readonly string[], partitions: boolean): string[] {
   const rules = missing.map((p) => ruleFor[p]).filter((r): r is string => r !== undefined);
-  if (partitions && missing.includes('peering:read')) rules.push('partition_prefix "" {\n  peering = "read"\n}');
+  if (partitions && missing.includes('peering:read'))
+    rules.push('partition_prefix "" {\n  peering = "read"\n}');
   return rules;
 }
 
 /** Creates meshpeer's policy, or adds the missing rules to it; returns its link. */
-async function ensurePolicy(consul: ConsulClient, rules: readonly string[]): Promise<{ ID: string; Name: string; wrote: boolean }> {
+async function ensurePolicy(
+  consul: ConsulClient,
+  rules: readonly string[],
+): Promise<{ ID: string; Name: string; wrote: boolean }> {
   const current = await consul.readPolicyByName(GATEWAY_POLICY_NAME);
   if (current === undefined) {
     const created = await consul.createPolicy({
@@ -49,16 +53,28 @@ async function ensurePolicy(consul: ConsulClient, rules: readonly string[]): Pro
 }
 
 /** Links the policy to the gateways' role; false when it already was. */
-async function linkToRole(consul: ConsulClient, roleName: string, link: { ID: string; Name: string }): Promise<boolean | string> {
+async function linkToRole(
+  consul: ConsulClient,
+  roleName: string,
+  link: { ID: string; Name: string },
+): Promise<boolean | string> {
   const role = await consul.readRoleByName(roleName);
   if (role === undefined) return `ACL role ${roleName} no longer exists`;
   if ((role.Policies ?? []).some((p) => p.ID === link.ID)) return false;
-  await consul.updateRole({ ...role, Policies: [...(role.Policies ?? []), { ID: link.ID, Name: link.Name }] });
+  await consul.updateRole({
+    ...role,
+    Policies: [...(role.Policies ?? []), { ID: link.ID, Name: link.Name }],
+  });
   return true;
 }
 
 /** Links the policy to a static gateway token read from its Secret; false when it already was. */
-async function linkToToken(consul: ConsulClient, ctx: StepContext, lane: string, link: { ID: string; Name: string }): Promise<boolean | string> {
+async function linkToToken(
+  consul: ConsulClient,
+  ctx: StepContext,
+  lane: string,
+  link: { ID: string; Name: string },
+): Promise<boolean | string> {
   const ref = meshGatewayTokenRef(ctx.spec(lane), ctx.acls);
   const secret = ref && (await readSecretValue(ctx.cluster(lane), ref));
   if (ref === undefined || secret === undefined) return 'the mesh gateway token Secret was not found';
@@ -66,12 +82,16 @@ async function linkToToken(consul: ConsulClient, ctx: StepContext, lane: string,
   const token = self && (await consul.readToken(self.AccessorID));
   if (token === undefined) return 'the mesh gateway token was not found in Consul';
   if ((token.Policies ?? []).some((p) => p.ID === link.ID)) return false;
-  await consul.updateToken({ ...token, Policies: [...(token.Policies ?? []), { ID: link.ID, Name: link.Name }] });
+  await consul.updateToken({
+    ...token,
+    Policies: [...(token.Policies ?? []), { ID: link.ID, Name: link.Name }],
+  });
   return true;
 }
 
 function manualFix(step: StepOf<'acl'>, rules: readonly string[]): string {
-  const target = step.params.source.via === 'role' ? `-role ... (role ${step.params.source.role})` : 'the gateway token';
+  const target =
+    step.params.source.via === 'role' ? `-role ... (role ${step.params.source.role})` : 'the gateway token';
   return `create policy ${GATEWAY_POLICY_NAME} with rules ${JSON.stringify(rules.join('\n'))} and link it to ${target} (consul acl policy create -name ${GATEWAY_POLICY_NAME} -rules @rules.hcl; consul acl role update -name <role> -policy-name ${GATEWAY_POLICY_NAME})`;
 }
 
@@ -89,10 +109,14 @@ export async function runAcl(step: StepOf<'acl'>, ctx: StepContext): Promise<Ste
         : await linkToToken(consul, ctx, step.lane, policy);
     if (typeof linked === 'string') return terminal(`${linked}: ${manualFix(step, rules)}`);
     const what = `${step.params.missing.join(', ')} through policy ${GATEWAY_POLICY_NAME}`;
-    return policy.wrote || linked ? done(`granted the mesh gateways ${what}`) : unchanged(`the mesh gateways already hold ${what}`);
+    return policy.wrote || linked
+      ? done(`granted the mesh gateways ${what}`)
+      : unchanged(`the mesh gateways already hold ${what}`);
   } catch (err) {
     if (err instanceof ConsulError && err.status === 403)
-      return terminal(`meshpeer's token may not write ACLs (it needs acl = "write"); do it by hand: ${manualFix(step, rules)}`);
+      return terminal(
+        `meshpeer's token may not write ACLs (it needs acl = "write"); do it by hand: ${manualFix(step, rules)}`,
+      );
     throw err;
   }
 }

@@ -13,7 +13,8 @@ export async function runHelmCheck(
   const install = await readInstall(ctx.spec(step.lane), ctx.cluster(step.lane));
   const problems = installErrors(ctx.spec(step.lane), install, step.params.needs);
   if (problems.length > 0) return terminal(problems.map((p) => `${p.message}; fix: ${p.fix}`).join('; '));
-  const from = install?.source === 'helm-release' ? `Helm release ${step.params.release}` : `${install?.source} values`;
+  const from =
+    install?.source === 'helm-release' ? `Helm release ${step.params.release}` : `${install?.source} values`;
   return unchanged(`${from}: peering, TLS, mesh gateway and connect-inject enabled`);
 }
 

@@ -5,7 +5,7 @@
  * on fresh data instead of overwriting it.
  */
 import type { ClusterClient, LiveObject } from '../kube/cluster-client.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../kube/consul-resources.ts';
+import { type KubeObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/consul-resources.ts';
 import {
   type ExportedService,
   mergeExports,
@@ -27,7 +27,11 @@ function withOwned(annotations: Readonly<Record<string, string>> | undefined, ow
   return { ...annotations, [OWNED_EXPORTS_ANNOTATION]: JSON.stringify(owned) };
 }
 
-async function create(client: ClusterClient, desired: KubeObject, owned: readonly string[]): Promise<ExportsWrite> {
+async function create(
+  client: ClusterClient,
+  desired: KubeObject,
+  owned: readonly string[],
+): Promise<ExportsWrite> {
   if (servicesOf(desired).length === 0) return { kind: 'gone' };
   const object = {
     ...desired,
@@ -48,17 +52,25 @@ export async function ensureExports(client: ClusterClient, desired: KubeObject):
   const merged = mergeExports(servicesOf(live), before, wanted);
   const recorded = live.metadata.annotations?.[OWNED_EXPORTS_ANNOTATION] !== undefined;
   const sameOwned = before.length === merged.owned.length && before.every((k, i) => k === merged.owned[i]);
-  if (sameExports(merged.services, servicesOf(live)) && sameOwned && recorded) return { kind: 'unchanged', live };
+  if (sameExports(merged.services, servicesOf(live)) && sameOwned && recorded)
+    return { kind: 'unchanged', live };
   if (merged.services.length === 0) {
     if (!managed)
       return {
         kind: 'refused',
         reason: `removing meshpeer's entries would leave ExportedServices ${live.metadata.name} empty, and meshpeer did not create it: delete it by hand if nothing should be exported`,
       };
-    await client.delete({ apiVersion: desired.apiVersion, kind: desired.kind, namespace: live.metadata.namespace ?? '', name: live.metadata.name });
+    await client.delete({
+      apiVersion: desired.apiVersion,
+      kind: desired.kind,
+      namespace: live.metadata.namespace ?? '',
+      name: live.metadata.name,
+    });
     return { kind: 'deleted' };
   }
-  const { managedFields: _ignored, ...metadata } = live.metadata as LiveObject['metadata'] & { managedFields?: unknown };
+  const { managedFields: _ignored, ...metadata } = live.metadata as LiveObject['metadata'] & {
+    managedFields?: unknown;
+  };
   const object = {
     apiVersion: live.apiVersion,
     kind: live.kind,

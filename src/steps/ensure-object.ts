@@ -72,7 +72,10 @@ export async function ensureSingleton(
   const fields = {
     apiVersion: desired.apiVersion,
     kind: desired.kind,
-    metadata: { name: desired.metadata.name, namespace: live.metadata.namespace ?? desired.metadata.namespace },
+    metadata: {
+      name: desired.metadata.name,
+      namespace: live.metadata.namespace ?? desired.metadata.namespace,
+    },
     spec: desired.spec,
   };
   return { live: await client.apply(fields), wrote: true };

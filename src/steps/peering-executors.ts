@@ -95,7 +95,8 @@ export async function runTokenTransfer(
     namespace: to.namespace,
     name: from.name,
   });
-  const fresh = current?.data?.[from.key] === value && current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true';
+  const fresh =
+    current?.data?.[from.key] === value && current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true';
   if (fresh) return unchanged(`Secret ${from.name} in ${to.cluster} already holds the current token`);
   await target.apply({
     apiVersion: 'v1',

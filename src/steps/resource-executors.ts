@@ -26,7 +26,9 @@ function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
 /** Mesh `mesh` and ProxyDefaults `global`: adopted wherever they live, only meshpeer's fields written. */
 export async function runMeshGateway(step: StepOf<'mesh-gateway'>, ctx: StepContext): Promise<StepOutcome> {
   const client = ctx.cluster(step.lane);
-  const objects = [step.params.mesh, step.params.proxyDefaults].filter((o): o is KubeObject => o !== undefined);
+  const objects = [step.params.mesh, step.params.proxyDefaults].filter(
+    (o): o is KubeObject => o !== undefined,
+  );
   let writes = 0;
   for (const object of objects) {
     const { live, wrote } = await ensureSingleton(client, object);
@@ -40,10 +42,7 @@ export async function runMeshGateway(step: StepOf<'mesh-gateway'>, ctx: StepCont
 }
 
 /** meshpeer's entries of one ExportedServices, merged with everyone else's; until synced. */
-export async function runExport(
-  step: StepOf<'export'>,
-  ctx: StepContext,
-): Promise<StepOutcome> {
+export async function runExport(step: StepOf<'export'>, ctx: StepContext): Promise<StepOutcome> {
   const name = `ExportedServices ${step.params.object.metadata.name}`;
   const result = await ensureExports(ctx.cluster(step.lane), step.params.object);
   switch (result.kind) {
@@ -58,7 +57,9 @@ export async function runExport(
     default: {
       const pending = syncState(result.live, result.kind === 'written');
       if (pending !== undefined) return pending;
-      return result.kind === 'written' ? done(`merged meshpeer's entries into ${name}; synced`) : unchanged(`${name} as desired and synced`);
+      return result.kind === 'written'
+        ? done(`merged meshpeer's entries into ${name}; synced`)
+        : unchanged(`${name} as desired and synced`);
     }
   }
 }

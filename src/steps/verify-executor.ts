@@ -55,7 +55,7 @@ async function runHandshake(
   const addresses = dial?.PeerServerAddresses ?? [];
   const serverName = dial?.PeerServerName ?? '';
   if (addresses.length === 0 || serverName === '')
-    return { problem: 'stream: the dialer does not know its peer\'s server addresses yet', data: {} };
+    return { problem: "stream: the dialer does not know its peer's server addresses yet", data: {} };
   const report = await checkPeerHandshake(
     { addresses, serverName, caPems: dial?.PeerCAPems ?? [] },
     { timeoutMs: Math.min(step.params.timeoutMs, 10_000) },

@@ -38,7 +38,8 @@ function expectedObjects(t: Topology): Set<string> {
     want.add(key(c.name, 'Mesh', c.consul.namespace, 'mesh'));
     // ProxyDefaults is written only where peerings.yaml declares a mesh gateway mode.
     const declared = t.peerings.some(
-      (p) => (p.acceptor.cluster === c.name || p.dialer.cluster === c.name) && p.meshGatewayMode !== undefined,
+      (p) =>
+        (p.acceptor.cluster === c.name || p.dialer.cluster === c.name) && p.meshGatewayMode !== undefined,
     );
     if (declared) want.add(key(c.name, 'ProxyDefaults', c.consul.namespace, 'global'));
   }

@@ -70,7 +70,8 @@ function normalizePeering(
   };
 }
 
-const modeOf = (mode: 'local' | 'remote' | undefined) => (mode === undefined ? {} : { meshGatewayMode: mode });
+const modeOf = (mode: 'local' | 'remote' | undefined) =>
+  mode === undefined ? {} : { meshGatewayMode: mode };
 
 function normalizeConsumer(c: {
   peer?: string | undefined;

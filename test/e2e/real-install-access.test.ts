@@ -68,7 +68,8 @@ describe('2. Consul over https: the service proxy and consul.address', () => {
       namespace: 'consul',
       name: 'consul-consul-server',
     });
-    const ports = (service?.spec as { ports: Array<{ name: string }> }).ports.map((p) => p.name);
+    const spec = service?.spec as { ports?: Array<{ name: string }> } | undefined;
+    const ports = (spec?.ports ?? []).map((p) => p.name);
     expect(ports).toContain('https');
     expect(ports).not.toContain('http');
     const plan = await fx.plan();

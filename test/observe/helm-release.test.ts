@@ -1,7 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { LiveObject } from '../../src/kube/cluster-client.ts';
-import { decodeHelmRelease, installFromRelease, latestDeployed, mergeValues } from '../../src/kube/helm-release.ts';
+import {
+  decodeHelmRelease,
+  installFromRelease,
+  latestDeployed,
+  mergeValues,
+} from '../../src/kube/helm-release.ts';
 
 function releaseSecret(version: number, status: string, config: Record<string, unknown>): LiveObject {
   const release = {

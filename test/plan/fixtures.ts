@@ -19,7 +19,8 @@ export function fixture(t: Topology, name: (typeof FIXTURES)[number]): ObservedS
   const first = t.peerings[0];
   const dialerCluster = first?.dialer.cluster ?? t.clusters[0]?.name ?? '';
   const c = converged.clusters[dialerCluster];
-  if (!c?.reachable || !c.consul.reachable || !c.install) throw new Error('fixture needs a reachable cluster');
+  if (!c?.reachable || !c.consul.reachable || !c.install)
+    throw new Error('fixture needs a reachable cluster');
   if (name === 'drifted') {
     // Someone deleted the copied token Secret and the peering went TERMINATED on the dialer side.
     const consul = {
@@ -48,7 +49,10 @@ export function fixture(t: Topology, name: (typeof FIXTURES)[number]): ObservedS
         dialers: [],
         tokenSecrets: [],
         exports: [],
-        install: { ...c.install, values: { ...c.install.values, peeringEnabled: false, meshGatewayEnabled: false } },
+        install: {
+          ...c.install,
+          values: { ...c.install.values, peeringEnabled: false, meshGatewayEnabled: false },
+        },
       },
     },
   };

@@ -102,7 +102,10 @@ describe('planFor on the runbook', () => {
     const observed = emptyObserved(t);
     const c1 = observed.clusters['cluster-01'];
     if (!c1?.reachable || !c1.install) throw new Error('fixture');
-    const bad = { ...c1, install: { ...c1.install, values: { ...c1.install.values, peeringEnabled: false } } };
+    const bad = {
+      ...c1,
+      install: { ...c1.install, values: { ...c1.install.values, peeringEnabled: false } },
+    };
     const plan = planFor(t, { clusters: { ...observed.clusters, 'cluster-01': bad } });
     expect(plan.errors).toEqual([
       expect.objectContaining({

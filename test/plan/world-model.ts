@@ -3,13 +3,14 @@
  * the way meshpeer's executors, the consul-k8s controllers and Consul would, including the rule
  * that a peering token establishes only once.
  */
+
+import { mergeExports } from '../../src/kube/exported-services-merge.ts';
 import type {
   ConsulPeeringFacts,
   ObservedCluster,
   ObservedState,
   PeeringResourceFacts,
 } from '../../src/observe/observed-state.ts';
-import { mergeExports } from '../../src/kube/exported-services-merge.ts';
 import type { Plan, Step } from '../../src/plan/index.ts';
 import type { ObjectParams } from '../../src/plan/step.ts';
 import type { Topology } from '../../src/topology/index.ts';
@@ -373,7 +374,8 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
     const mode = t.peerings.find(
       (p) => (p.acceptor.cluster === name || p.dialer.cluster === name) && p.meshGatewayMode !== undefined,
     )?.meshGatewayMode;
-    if (mode !== undefined && c?.proxyDefaults?.meshGatewayMode !== mode) problems.push(`${name}: proxy-defaults`);
+    if (mode !== undefined && c?.proxyDefaults?.meshGatewayMode !== mode)
+      problems.push(`${name}: proxy-defaults`);
   }
   for (const e of t.exports) {
     const services = side(e.cluster)?.c.exports.find((x) => x.partition === e.partition)?.services ?? [];

@@ -114,7 +114,10 @@ describe('sandbox configuration', () => {
     const installs = config.clusters.map(clusterInstall);
     // No global.name: the chart's default fullname, <release>-consul.
     expect(installs.map((i) => i.fullname)).toEqual(['consul-consul', 'consul-consul']);
-    expect(installs[0]).toMatchObject({ serverReplicas: 3, switches: { httpsOnly: true, manageSystemACLs: true } });
+    expect(installs[0]).toMatchObject({
+      serverReplicas: 3,
+      switches: { httpsOnly: true, manageSystemACLs: true },
+    });
     expect(config.clusters.map((c) => c.helm.values)).toMatchObject([
       { global: { datacenter: 'cluster-01' } },
       { global: { datacenter: 'cluster-02' } },

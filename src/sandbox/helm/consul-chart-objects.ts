@@ -35,7 +35,12 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 /** The headless server Service: `http` only without TLS or with httpsOnly false, `https` with TLS. */
 function serverService(input: ChartObjectsInput): KubeObject {
   const { tlsEnabled, httpsOnly } = input.switches;
-  const port = (name: string, number: number) => ({ name, port: number, targetPort: number, protocol: 'TCP' });
+  const port = (name: string, number: number) => ({
+    name,
+    port: number,
+    targetPort: number,
+    protocol: 'TCP',
+  });
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -124,7 +129,12 @@ function injector(input: ChartObjectsInput): KubeObject {
   };
 }
 
-function secret(input: ChartObjectsInput, name: string, component: string, data: Record<string, string>): KubeObject {
+function secret(
+  input: ChartObjectsInput,
+  name: string,
+  component: string,
+  data: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -142,7 +152,8 @@ export function consulChartObjects(input: ChartObjectsInput): KubeObject[] {
     objects.push(secret(input, names.caCert, 'tls-init', { 'tls.crt': input.ca.certPem }));
     objects.push(secret(input, `${input.fullname}-ca-key`, 'tls-init', { 'tls.key': input.ca.keyPem }));
   }
-  for (const acl of input.aclSecrets ?? []) objects.push(secret(input, acl.name, 'server-acl-init', { token: acl.value }));
+  for (const acl of input.aclSecrets ?? [])
+    objects.push(secret(input, acl.name, 'server-acl-init', { token: acl.value }));
   if (input.switches.connectInjectEnabled) objects.push(injector(input));
   return objects;
 }
