@@ -151,8 +151,3 @@ export function permissionsOf(grants: AclGrants, partition = 'default'): string[
   if (merged.anyService('write')) held.push('service:write');
   return held;
 }
-
-/** The permissions a token with these policies holds; kept for callers that have no roles or identities. */
-export function permissionsFromPolicies(policies: ReadonlyArray<{ id: string; rules: string }>): string[] {
-  return permissionsOf({ policies });
-}

@@ -176,16 +176,6 @@ export class ConsulClient {
     await this.call('DELETE', ConsulClient.partition(`/v1/peering/${encodeURIComponent(name)}`, partition));
   }
 
-  /** A config entry, or undefined when it does not exist. */
-  readConfigEntry<T>(kind: string, name: string, partition?: string): Promise<T | undefined> {
-    return this.call<T>(
-      'GET',
-      ConsulClient.partition(`/v1/config/${kind}/${encodeURIComponent(name)}`, partition),
-      undefined,
-      true,
-    );
-  }
-
   /** The token the client uses: its policy and role links, identities and auth method. */
   async tokenSelf(): Promise<AclToken | undefined> {
     return withSecret(await this.call<AclToken>('GET', '/v1/acl/token/self'));
@@ -247,14 +237,5 @@ export class ConsulClient {
    */
   async updatePolicy(policy: AclPolicy): Promise<void> {
     await this.call('PUT', `/v1/acl/policy/${encodeURIComponent(policy.ID)}`, policy);
-  }
-
-  /** Healthy instances of a service imported from a peer. */
-  async importedInstances(service: string, peer: string, partition?: string): Promise<unknown[]> {
-    const path = ConsulClient.partition(
-      `/v1/health/service/${encodeURIComponent(service)}?peer=${encodeURIComponent(peer)}`,
-      partition,
-    );
-    return (await this.call<unknown[]>('GET', path)) ?? [];
   }
 }

@@ -76,3 +76,11 @@ export function serviceProxyTransport(
       }),
   };
 }
+
+/** A transport whose every call fails with `reason` (e.g. its CA could not be read). */
+export function failingTransport(address: string, reason: string): ConsulTransport {
+  return {
+    description: new URL(address).origin,
+    send: () => Promise.reject(new Error(reason)),
+  };
+}

@@ -65,6 +65,17 @@ export function consulFullname(release: string, values: Values): string {
   return dnsTrim(`${release}-${text('nameOverride') ?? 'consul'}`);
 }
 
+/**
+ * The fullname of an install: the one found (release Secret, declared or inferred values), else
+ * the one peerings.yaml names, else the chart's default for the release.
+ */
+export function fullnameOf(
+  consul: { readonly release: string; readonly fullname?: string },
+  install: InstallFacts | undefined,
+): string {
+  return install?.fullname ?? consul.fullname ?? consulFullname(consul.release, {});
+}
+
 /** The names of the chart's objects that meshpeer reads, for one fullname. */
 export function installNames(fullname: string) {
   return {

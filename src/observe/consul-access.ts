@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { ConsulClient } from '../consul/consul-client.ts';
-import { directTransport, serviceProxyTransport } from '../consul/consul-transport.ts';
+import { directTransport, failingTransport, serviceProxyTransport } from '../consul/consul-transport.ts';
 import type { ClusterReader } from '../kube/cluster-client.ts';
-import { consulFullname, type InstallFacts, installNames, serverApiPort } from '../kube/consul-chart.ts';
+import { fullnameOf, type InstallFacts, installNames, serverApiPort } from '../kube/consul-chart.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 
@@ -45,11 +45,6 @@ export async function readSecretValue(
   return value;
 }
 
-/** The install's fullname, or the chart's default for the release when no install was found. */
-export function fullnameOf(spec: ClusterSpec, install: InstallFacts | undefined): string {
-  return install?.fullname ?? spec.consul.fullname ?? consulFullname(spec.consul.release, {});
-}
-
 /**
  * The CAs to trust for an https `consul.address`: the one peerings.yaml names, else the install's
  * `<fullname>-ca-cert` beside the system CAs (an address behind a public certificate keeps working).
@@ -67,7 +62,10 @@ async function trustFor(
       throw new Error(`CA Secret ${ref.namespace}/${ref.secret} (key ${ref.key}) not found`);
     return [pem];
   }
-  const ca = install?.caCert ?? { secret: installNames(fullnameOf(spec, install)).caCert, key: 'tls.crt' };
+  const ca = install?.caCert ?? {
+    secret: installNames(fullnameOf(spec.consul, install)).caCert,
+    key: 'tls.crt',
+  };
   const pem = await readSecretKey(kube, { namespace: spec.consul.namespace, name: ca.secret, key: ca.key });
   return pem === undefined ? undefined : [...rootCertificates, pem];
 }
@@ -76,11 +74,15 @@ async function trustFor(
 export const defaultConsulConnector: ConsulConnector = async (spec, install, kube, token) => {
   const address = spec.consul.address;
   if (address !== undefined) {
-    const ca = address.startsWith('https:') ? await trustFor(spec, install, kube) : undefined;
+    // A CA that cannot be read makes every call fail with that reason, so the plan names it.
+    const ca = address.startsWith('https:')
+      ? await trustFor(spec, install, kube).catch((err: Error) => err)
+      : undefined;
+    if (ca instanceof Error) return new ConsulClient(failingTransport(address, ca.message), token);
     return new ConsulClient(directTransport(address, ca === undefined ? {} : { ca }), token);
   }
   // Peering needs TLS, so an install that could not be found is most likely TLS-only.
   const port = serverApiPort(install?.values ?? { tlsEnabled: true });
-  const target = { service: installNames(fullnameOf(spec, install)).server, ...port };
+  const target = { service: installNames(fullnameOf(spec.consul, install)).server, ...port };
   return new ConsulClient(serviceProxyTransport(kube, spec.consul.namespace, target), token);
 };

@@ -5,7 +5,6 @@
 export {
   type ConsulConnector,
   defaultConsulConnector,
-  fullnameOf,
   readSecretKey,
   readSecretValue,
 } from './consul-access.ts';

@@ -5,15 +5,10 @@
  * Consul's own view. Reads run in parallel once the install's names are known; nothing writes.
  */
 import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
-import { installNames } from '../kube/consul-chart.ts';
+import { fullnameOf, installNames } from '../kube/consul-chart.ts';
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
-import {
-  type ConsulConnector,
-  defaultConsulConnector,
-  fullnameOf,
-  readSecretValue,
-} from './consul-access.ts';
+import { type ConsulConnector, defaultConsulConnector, readSecretValue } from './consul-access.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
 import type { InstallFacts, ObservedCluster } from './observed-state.ts';
 import { readInstall } from './read-install.ts';
@@ -77,7 +72,7 @@ export async function observeCluster(
   connect: ConsulConnector = defaultConsulConnector,
 ): Promise<ObservedCluster> {
   const install = await readInstall(spec, kube);
-  const names = installNames(fullnameOf(spec, install));
+  const names = installNames(fullnameOf(spec.consul, install));
   const namespaces = namespacesOf(spec, topology);
   const crd = (kind: string) => listAll(kube, namespaces, CONSUL_API_VERSION, kind);
   const [meshes, proxyDefaults, gateway, acceptors, dialers, secrets, exports, access] = await Promise.all([

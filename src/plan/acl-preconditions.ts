@@ -2,7 +2,7 @@
  * ACL preconditions: peerings.yaml and the install must agree on ACLs, and meshpeer's own token
  * must hold what it needs. Each mismatch is named as such, never as an unreachable API.
  */
-import { installNames } from '../kube/consul-chart.ts';
+import { fullnameOf, installNames } from '../kube/consul-chart.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
 import type { ClusterSpec, Topology } from '../topology/index.ts';
 import type { PlanError } from './plan.ts';
@@ -24,9 +24,7 @@ const ruleText = (permission: string) => {
 /** ACL problems of one reachable cluster. */
 export function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topology: Topology): PlanError[] {
   if (!observed.consul.reachable) return [];
-  const bootstrap = installNames(
-    observed.install?.fullname ?? `${cluster.consul.release}-consul`,
-  ).bootstrapAclToken;
+  const bootstrap = installNames(fullnameOf(cluster.consul, observed.install)).bootstrapAclToken;
   if (observed.consul.aclRequired) {
     return [
       error(

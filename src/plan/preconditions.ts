@@ -3,7 +3,7 @@
  * gateway, how Consul is reached, ACL tokens). Each failure is a PlanError that names the fix; it
  * blocks that cluster's steps.
  */
-import { type InstallFacts, type InstallValues, installNames } from '../kube/consul-chart.ts';
+import { fullnameOf, type InstallFacts, type InstallValues, installNames } from '../kube/consul-chart.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
 import type { ClusterSpec, Topology } from '../topology/index.ts';
 import { aclErrors } from './acl-preconditions.ts';
@@ -129,12 +129,12 @@ function consulErrors(cluster: ClusterSpec, observed: ObservedCluster): PlanErro
         code: 'consul_http_disabled',
         cluster: cluster.name,
         message: `consul.address ${address} uses plain HTTP, but the install serves its API over HTTPS only (global.tls.httpsOnly)`,
-        fix: `use the https port (8501) in consul.address for ${cluster.name}, trusting Secret ${installNames(install.fullname).caCert} (consul.caCert)`,
+        fix: `use the https port (8501) in consul.address for ${cluster.name}; meshpeer trusts the install's CA Secret ${install.caCert.secret} (or set consul.caCert)`,
       },
     ];
   }
   if (observed.consul.reachable) return [];
-  const server = installNames(install?.fullname ?? `${cluster.consul.release}-consul`).server;
+  const server = installNames(fullnameOf(cluster.consul, install)).server;
   const port = install === undefined || install.values.tlsEnabled ? 'https' : 'http';
   const via = address ?? `the Kubernetes API's service proxy to Service ${server} (port ${port})`;
   return [
