@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { clusterConnections } from '../../src/app/cluster-connections.ts';
 import { planTopology } from '../../src/app/plan-topology.ts';
@@ -113,6 +114,54 @@ export async function startInstallSandbox(
     async stop() {
       await sandbox.stop();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Per-test sandboxes of a test file: each is stopped after its test. */
+export interface InstallSandboxes {
+  /** The default chart install's values (test/fixtures/default-chart-install.values.yaml). */
+  values(): Promise<Record<string, unknown>>;
+  /** `example` on a default chart install, meshpeer's token from the install's bootstrap Secret. */
+  defaultInstall(
+    example: string,
+    options?: { adjust?: (c: SandboxConfig) => SandboxConfig },
+  ): Promise<InstallSandbox>;
+  /** Any install; stopped after the test like the others. */
+  start(...args: Parameters<typeof startInstallSandbox>): Promise<InstallSandbox>;
+  /** The sandbox the running test started last. */
+  current(): InstallSandbox;
+}
+
+/** Registers the after-each stop and returns the starters; call once at the top of a test file. */
+export function installSandboxes(): InstallSandboxes {
+  let values: Record<string, unknown> | undefined;
+  const running: InstallSandbox[] = [];
+  afterEach(async () => {
+    for (const fx of running.splice(0)) await fx.stop();
+  });
+  const start = async (...args: Parameters<typeof startInstallSandbox>) => {
+    const fx = await startInstallSandbox(...args);
+    running.push(fx);
+    return fx;
+  };
+  const loadValues = async () => {
+    values ??= await defaultInstallValues();
+    return values;
+  };
+  return {
+    values: loadValues,
+    start,
+    defaultInstall: async (example, options = {}) =>
+      start(
+        example,
+        { helmValues: await loadValues(), release: 'consul' },
+        { ...options, edit: (text) => withInstallAcls(text, 'consul-consul') },
+      ),
+    current() {
+      const fx = running.at(-1);
+      if (fx === undefined) throw new Error('no sandbox started in this test');
+      return fx;
     },
   };
 }

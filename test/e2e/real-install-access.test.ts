@@ -5,27 +5,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mergeValues } from '../../src/kube/helm-release.ts';
+import type { SandboxConfig } from '../../src/sandbox/sandbox-config.ts';
 import { createCertificateAuthority } from '../../src/tls/certificate-authority.ts';
 import type { ClusterSpec, Topology } from '../../src/topology/index.ts';
-import {
-  defaultInstallValues,
-  type InstallSandbox,
-  startInstallSandbox,
-  withInstallAcls,
-} from './install-fixture.ts';
+import { installSandboxes, withInstallAcls } from './install-fixture.ts';
 
-let values: Record<string, unknown>;
-let fx: InstallSandbox | undefined;
-
-beforeAll(async () => {
-  values = await defaultInstallValues();
-});
-
-afterEach(async () => {
-  await fx?.stop();
-  fx = undefined;
-});
+const installs = installSandboxes();
 
 /** The topology with one cluster's `consul` settings changed. */
 function withConsul(t: Topology, cluster: string, consul: Partial<ClusterSpec['consul']>): Topology {
@@ -35,23 +22,18 @@ function withConsul(t: Topology, cluster: string, consul: Partial<ClusterSpec['c
   };
 }
 
-const defaultInstall = () =>
-  startInstallSandbox(
-    'runbook',
-    { helmValues: values, release: 'consul' },
-    { edit: (text) => withInstallAcls(text, 'consul-consul') },
-  );
+const defaultInstall = () => installs.defaultInstall('runbook');
 
 describe('1. names from the release: consul.fullname', () => {
   it('finds consul-consul-server and consul-consul-mesh-gateway of `helm install consul`, and applies', async () => {
-    fx = await defaultInstall();
+    const fx = await defaultInstall();
     const plan = await fx.plan();
     expect(plan.errors).toEqual([]);
     expect((await fx.apply()).status).toBe('succeeded');
   });
 
   it('takes consul.fullname from peerings.yaml over the release when set', async () => {
-    fx = await defaultInstall();
+    const fx = await defaultInstall();
     const plan = await fx.plan(withConsul(fx.topology, 'cluster-01', { fullname: 'platform-consul' }));
     expect(plan.errors.find((e) => e.cluster === 'cluster-01')?.message).toBe(
       'mesh gateway Deployment platform-consul-mesh-gateway not found',
@@ -61,7 +43,7 @@ describe('1. names from the release: consul.fullname', () => {
 
 describe('2. Consul over https: the service proxy and consul.address', () => {
   it('uses the https port of the server Service (the chart renders no http port with httpsOnly)', async () => {
-    fx = await defaultInstall();
+    const fx = await defaultInstall();
     const service = fx.sandbox.cluster('cluster-01').objects.get({
       apiVersion: 'v1',
       kind: 'Service',
@@ -77,7 +59,7 @@ describe('2. Consul over https: the service proxy and consul.address', () => {
   });
 
   it("reaches consul.address over https trusting the install's CA Secret, and refuses a foreign CA", async () => {
-    fx = await defaultInstall();
+    const fx = await defaultInstall();
     const address = fx.sandbox.stack('cluster-01').consul.httpsUrl ?? '';
     expect(address).toMatch(/^https:/);
     const direct = withConsul(fx.topology, 'cluster-01', { address });
@@ -91,7 +73,7 @@ describe('2. Consul over https: the service proxy and consul.address', () => {
   });
 
   it('names a plain-http consul.address on an httpsOnly install', async () => {
-    fx = await defaultInstall();
+    const fx = await defaultInstall();
     const address = (fx.sandbox.stack('cluster-01').consul.httpsUrl ?? '').replace('https:', 'http:');
     const plan = await fx.plan(withConsul(fx.topology, 'cluster-01', { address }));
     expect(plan.errors.map((e) => e.code)).toEqual(['consul_http_disabled']);
@@ -99,12 +81,15 @@ describe('2. Consul over https: the service proxy and consul.address', () => {
 });
 
 describe('7. installs without a Helm release Secret', () => {
-  it('infers the values from the objects, says so in the plan, and applies', async () => {
-    fx = await startInstallSandbox(
+  const template = async () =>
+    installs.start(
       'runbook',
-      { helmValues: values, release: 'consul', installedWith: 'template' },
+      { helmValues: await installs.values(), release: 'consul', installedWith: 'template' },
       { edit: (text) => withInstallAcls(text, 'consul-consul') },
     );
+
+  it('infers the values from the objects, says so in the plan, and applies', async () => {
+    const fx = await template();
     const plan = await fx.plan();
     expect(plan.errors).toEqual([]);
     expect(plan.notes.map((n) => n.message)).toEqual([
@@ -115,13 +100,9 @@ describe('7. installs without a Helm release Secret', () => {
   });
 
   it('uses values declared in peerings.yaml when there is no release Secret', async () => {
-    fx = await startInstallSandbox(
-      'runbook',
-      { helmValues: values, release: 'consul', installedWith: 'template' },
-      { edit: (text) => withInstallAcls(text, 'consul-consul') },
-    );
+    const fx = await template();
     const declared = withConsul(fx.topology, 'cluster-02', {
-      helmValues: { ...values, meshGateway: { enabled: false } },
+      helmValues: { ...(await installs.values()), meshGateway: { enabled: false } },
     });
     const plan = await fx.plan(declared);
     expect(plan.notes.find((n) => n.cluster === 'cluster-02')?.message).toContain('consul.helmValues');
@@ -131,25 +112,17 @@ describe('7. installs without a Helm release Secret', () => {
   });
 
   it('asks for global.enableConsulNamespaces when exports name a namespace', async () => {
-    fx = await startInstallSandbox(
-      'admin-partitions',
-      {},
-      {
-        adjust: (c) => ({
-          ...c,
-          clusters: c.clusters.map((x) => ({
-            ...x,
-            helm: {
-              ...x.helm,
-              values: {
-                ...x.helm.values,
-                global: { ...(x.helm.values.global as object), enableConsulNamespaces: false },
-              },
-            },
-          })),
-        }),
-      },
-    );
+    const withoutNamespaces = (c: SandboxConfig): SandboxConfig => ({
+      ...c,
+      clusters: c.clusters.map((x) => ({
+        ...x,
+        helm: {
+          ...x.helm,
+          values: mergeValues(x.helm.values, { global: { enableConsulNamespaces: false } }),
+        },
+      })),
+    });
+    const fx = await installs.start('admin-partitions', {}, { adjust: withoutNamespaces });
     const plan = await fx.plan();
     expect(plan.errors.find((e) => e.cluster === 'cluster-01')).toMatchObject({
       code: 'helm_values',
@@ -158,16 +131,12 @@ describe('7. installs without a Helm release Secret', () => {
   });
 
   it('names an ACL mismatch in both directions, never "unreachable"', async () => {
-    const withoutAcls = {
-      ...values,
-      global: { ...(values.global as object), acls: { manageSystemACLs: false } },
-    };
-    fx = await startInstallSandbox('acls', { helmValues: withoutAcls, release: 'consul' });
-    const expected = (await fx.plan()).errors.map((e) => e.code);
-    expect(expected).toEqual(['acl_mismatch', 'acl_mismatch']);
-    await fx.stop();
-    fx = await startInstallSandbox('runbook', { helmValues: values, release: 'consul' });
-    const unexpected = await fx.plan();
+    const values = await installs.values();
+    const withoutAcls = mergeValues(values, { global: { acls: { manageSystemACLs: false } } });
+    const noAcls = await installs.start('acls', { helmValues: withoutAcls, release: 'consul' });
+    expect((await noAcls.plan()).errors.map((e) => e.code)).toEqual(['acl_mismatch', 'acl_mismatch']);
+    const withAcls = await installs.start('runbook', { helmValues: values, release: 'consul' });
+    const unexpected = await withAcls.plan();
     expect(unexpected.errors.map((e) => e.code)).toEqual(['acl_mismatch', 'acl_mismatch']);
     expect(unexpected.errors[0]?.message).toContain('runs with ACLs');
   });

@@ -4,7 +4,7 @@
  * `helm upgrade`; verification proves a peering without writing to Consul, without peering:write,
  * and without waiting for the first heartbeat (15 s on real Consul).
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clusterConnections } from '../../src/app/cluster-connections.ts';
 import { createStepContext } from '../../src/app/step-context.ts';
 import { directTransport } from '../../src/consul/consul-transport.ts';
@@ -13,40 +13,20 @@ import { GATEWAY_POLICY_NAME } from '../../src/steps/acl-executor.ts';
 import { execute } from '../../src/steps/executors.ts';
 import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import type { Topology } from '../../src/topology/index.ts';
-import {
-  defaultInstallValues,
-  type InstallSandbox,
-  startInstallSandbox,
-  withInstallAcls,
-} from './install-fixture.ts';
+import { type InstallSandbox, installSandboxes } from './install-fixture.ts';
 
-let values: Record<string, unknown>;
-let fx: InstallSandbox | undefined;
-
-beforeAll(async () => {
-  values = await defaultInstallValues();
-});
-
-afterEach(async () => {
-  await fx?.stop();
-  fx = undefined;
-});
+const installs = installSandboxes();
 
 const start = (options: { oldGatewayPolicy?: boolean } = {}) =>
-  startInstallSandbox(
-    'runbook',
-    { helmValues: values, release: 'consul' },
-    {
-      edit: (text) => withInstallAcls(text, 'consul-consul'),
-      adjust: (c) => ({
-        ...c,
-        clusters: c.clusters.map((x) => ({
-          ...x,
-          acls: { ...x.acls, gatewayPolicyLacksPeeringRead: options.oldGatewayPolicy === true },
-        })),
-      }),
-    },
-  );
+  installs.defaultInstall('runbook', {
+    adjust: (c) => ({
+      ...c,
+      clusters: c.clusters.map((x) => ({
+        ...x,
+        acls: { ...x.acls, gatewayPolicyLacksPeeringRead: options.oldGatewayPolicy === true },
+      })),
+    }),
+  });
 
 function bootstrap(sandbox: InstallSandbox['sandbox'], cluster: string) {
   return sandboxConsulClient(sandbox, cluster, sandbox.stack(cluster).consul.acl?.bootstrapToken);
@@ -54,7 +34,7 @@ function bootstrap(sandbox: InstallSandbox['sandbox'], cluster: string) {
 
 describe("3. the gateways' ACLs: their role, repaired so that helm upgrade keeps it", () => {
   it('links its own policy to the role, and the next helm upgrade (server-acl-init again) leaves it converged', async () => {
-    fx = await start({ oldGatewayPolicy: true });
+    const fx = await start({ oldGatewayPolicy: true });
     const plan = await fx.plan();
     const acl = plan.steps.filter((s) => s.kind === 'acl');
     expect(acl.map((s) => [s.lane, s.target.kind, s.target.name])).toEqual([
@@ -79,7 +59,7 @@ describe("3. the gateways' ACLs: their role, repaired so that helm upgrade keeps
   });
 
   it('reads a token with the permissions through a role as holding them (no repair planned)', async () => {
-    fx = await start();
+    const fx = await start();
     const plan = await fx.plan();
     expect(plan.steps.some((s) => s.kind === 'acl')).toBe(false);
     expect(plan.errors).toEqual([]);
@@ -127,7 +107,7 @@ function withToken(t: Topology, secret: string): Topology {
 
 describe('6. verification without side effects', () => {
   it('proves an ACTIVE peering before its first heartbeat, with a read-only token, writing nothing to Consul', async () => {
-    fx = await start();
+    const fx = await start();
     expect((await fx.apply()).status).toBe('succeeded');
     for (const c of ['cluster-01', 'cluster-02']) await readOnlyToken(fx.sandbox, c);
     const acceptor = bootstrap(fx.sandbox, 'cluster-01');
@@ -153,7 +133,7 @@ describe('6. verification without side effects', () => {
   });
 
   it('runs the opt-in deep probe through the gateway that spreads over three servers, and cleans up after it', async () => {
-    fx = await start();
+    const fx = await start();
     expect((await fx.apply()).status).toBe('succeeded');
     const deep = { ...fx.topology, verify: { ...fx.topology.verify, probe: true } };
     const verify = (await fx.plan(deep)).steps.find(

@@ -7,34 +7,25 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
 import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import { findKubectl } from '../sandbox/kubectl-path.ts';
-import {
-  defaultInstallValues,
-  type InstallSandbox,
-  startInstallSandbox,
-  withInstallAcls,
-} from './install-fixture.ts';
+import { installSandboxes } from './install-fixture.ts';
 
 const run = promisify(execFile);
 const kubectlPath = findKubectl();
-let values: Record<string, unknown>;
-let fx: InstallSandbox | undefined;
-
-beforeAll(async () => {
-  values = await defaultInstallValues();
-});
-
-afterEach(async () => {
-  await fx?.stop();
-  fx = undefined;
-});
+const installs = installSandboxes();
 
 async function kubectl(context: string, args: string[], input?: string): Promise<string> {
-  const child = run(kubectlPath, ['--kubeconfig', fx?.kubeconfig ?? '', '--context', context, ...args]);
+  const child = run(kubectlPath, [
+    '--kubeconfig',
+    installs.current().kubeconfig,
+    '--context',
+    context,
+    ...args,
+  ]);
   if (input !== undefined) child.child.stdin?.end(input);
   return (await child).stdout;
 }
@@ -44,12 +35,7 @@ type Obj = Record<string, any>;
 const getJson = async (context: string, args: string[]): Promise<Obj> =>
   JSON.parse(await kubectl(context, ['get', ...args, '-o', 'json'])) as Obj;
 
-const install = (example: string) =>
-  startInstallSandbox(
-    example,
-    { helmValues: values, release: 'consul' },
-    { edit: (text) => withInstallAcls(text, 'consul-consul') },
-  );
+const install = (example: string) => installs.defaultInstall(example);
 
 const singletons = `apiVersion: v1
 kind: Namespace
@@ -72,7 +58,7 @@ spec:
 
 describe('4. singletons found anywhere, only meshpeer fields written', () => {
   it('adopts a Mesh and a ProxyDefaults another team applied in their namespace, keeping their fields', async () => {
-    fx = await install('runbook');
+    const fx = await install('runbook');
     for (const ctx of ['cluster-01', 'cluster-02']) await kubectl(ctx, ['apply', '-f', '-'], singletons);
     const first = await fx.apply();
     expect(first.status, JSON.stringify(first.steps.filter((s) => s.status === 'failed'))).toBe('succeeded');
@@ -95,7 +81,7 @@ describe('4. singletons found anywhere, only meshpeer fields written', () => {
   });
 
   it('leaves ProxyDefaults alone when peerings.yaml declares no mode (Consul defaults to remote)', async () => {
-    fx = await install('three-cluster-mesh');
+    const fx = await install('three-cluster-mesh');
     await kubectl('cluster-01', ['apply', '-f', '-'], singletons);
     expect((await fx.apply()).status).toBe('succeeded');
     const defaults = await getJson('cluster-01', ['proxydefaults', '-A']);
@@ -115,7 +101,7 @@ ${services}`;
 
 describe("4. ExportedServices shared with another team's entries", () => {
   it('merges into an ExportedServices made by hand, keeps added entries, and removes only its own', async () => {
-    fx = await install('runbook');
+    const fx = await install('runbook');
     await kubectl('cluster-02', ['create', 'namespace', 'platform']);
     await kubectl(
       'cluster-02',
@@ -164,7 +150,7 @@ describe("4. ExportedServices shared with another team's entries", () => {
 
 describe('5. token copies only when the token data changed', () => {
   it("leaves the next plan empty after a label on the acceptor's Secret, and the peering stays ACTIVE", async () => {
-    fx = await install('runbook');
+    const fx = await install('runbook');
     expect((await fx.apply()).status).toBe('succeeded');
     const secret = 'peering-token-cluster-01-cluster-02';
     const before = await getJson('cluster-02', ['secret', secret, '-n', 'consul']);
@@ -183,7 +169,7 @@ describe('5. token copies only when the token data changed', () => {
   });
 
   it('reads its ACL token from a Secret made with kubectl create secret generic (sent as protobuf)', async () => {
-    fx = await install('runbook');
+    const fx = await install('runbook');
     for (const ctx of ['cluster-01', 'cluster-02']) {
       const token = fx.sandbox.stack(ctx).consul.acl?.bootstrapToken ?? '';
       await kubectl(ctx, [
