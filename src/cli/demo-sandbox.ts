@@ -70,7 +70,7 @@ export async function runSandboxDemo(root: string, c: Paint): Promise<number> {
     out(runSummary(record, c));
     for (const v of record.steps.filter((s) => s.kind === 'verify')) {
       out(
-        `${c.green('verified')}  probe handshake ${String(v.data?.probeMs ?? '?')} ms through the mesh gateway; imports ${JSON.stringify(v.data?.imports ?? {})}`,
+        `${c.green('verified')}  handshake through the acceptor's mesh gateway in ${String(v.data?.handshakeMs ?? '?')} ms (nothing written to Consul); imports ${JSON.stringify(v.data?.imports ?? {})}`,
       );
     }
     const edited = demoEdit(content);

@@ -19,6 +19,7 @@ describe('meshpeer demo (the README demo command)', () => {
     expect(stdout).toContain('Plan: 6 to add, 0 to change, 0 to destroy, 1 to verify.');
     expect(stdout).toMatch(/run run-\S+ succeeded in [\d.]+ s: 6 changed/);
     expect(stdout).toContain('cluster-01 <-> cluster-02 verify');
+    expect(stdout).toMatch(/verified {2}handshake through the acceptor's mesh gateway in \d+ ms/);
     expect(stdout).toContain('Plan: 0 to add, 2 to change, 0 to destroy, 1 to verify.');
   });
 });
