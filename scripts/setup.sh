@@ -20,43 +20,34 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-      if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else
-        say "redis-server is missing and apt-get needs root: install redis-server or set REDIS_URL"
-        exit 1
-      fi
-    fi
-    say "installing redis-server from Debian packages"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
-  else
-    say "redis-server is missing and apt-get is not available: install Redis 6.2+ or set REDIS_URL"
+# Installs Debian packages with apt-get (through sudo when not root), or says what to install by hand.
+apt_install() {
+  local what="$1"; shift
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "$what is missing and apt-get is not available: install $what by hand"
     exit 1
   fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else
+      say "$what is missing and apt-get needs root: install $what (Debian packages: $*)"
+      exit 1
+    fi
+  fi
+  say "installing $what from Debian packages ($*)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null 2>&1; then
+  apt_install "redis-server (Redis 6.2+, or set REDIS_URL)" redis-server
 fi
 
 # Any kubectl from 1.20 (Debian's kubernetes-client) to 1.32 will do; one already on PATH is kept.
 if ! command -v kubectl >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then
-      if command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; else
-        say "kubectl is missing and apt-get needs root: install kubectl (Debian package kubernetes-client)"
-        exit 1
-      fi
-    fi
-    say "installing kubectl (kubernetes-client) from Debian packages"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
-    if ! command -v kubectl >/dev/null 2>&1; then
-      say "kubernetes-client was installed but kubectl is not on PATH: install kubectl 1.20 or newer"
-      exit 1
-    fi
-  else
-    say "kubectl is missing and apt-get is not available: install kubectl 1.20 or newer"
+  apt_install "kubectl 1.20 or newer" kubernetes-client
+  if ! command -v kubectl >/dev/null 2>&1; then
+    say "kubernetes-client was installed but kubectl is not on PATH: install kubectl 1.20 or newer"
     exit 1
   fi
 fi
