@@ -44,18 +44,19 @@ export interface ConsulPeering {
   };
 }
 
-/** Consul answers plain text; the Kubernetes service proxy answers a Status object. */
-function errorText(body: string): string {
+/**
+ * The message of a Kubernetes Status: the service proxy answered instead of Consul (no such
+ * Service or port, no endpoints, RBAC refused `services/proxy`). Consul itself answers plain text.
+ */
+function kubernetesStatus(body: string): string | undefined {
   const text = body.trim();
-  if (text.startsWith('{')) {
-    try {
-      const status = JSON.parse(text) as { kind?: string; message?: string };
-      if (status.kind === 'Status' && status.message) return `kubernetes service proxy: ${status.message}`;
-    } catch {
-      // not JSON after all: fall through to the raw text
-    }
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const status = JSON.parse(text) as { kind?: string; message?: string };
+    return status.kind === 'Status' ? (status.message ?? 'no message') : undefined;
+  } catch {
+    return undefined;
   }
-  return text.slice(0, 300) || 'no body';
 }
 
 /** A failed Consul call; `status` 0 means Consul could not be reached at all. */
@@ -129,11 +130,18 @@ export class ConsulClient {
         `consul unreachable via ${this.transport.description}: ${code ?? (err as Error).message}`,
       );
     }
-    if (res.status === 404 && allow404) return undefined;
     if (res.status < 200 || res.status >= 300) {
+      // A proxy refusal never means "no such peering": Consul was not reached at all.
+      const proxy = kubernetesStatus(res.body);
+      if (proxy !== undefined)
+        throw new ConsulError(
+          0,
+          `consul unreachable via ${this.transport.description}: kubernetes service proxy: ${proxy} (${res.status})`,
+        );
+      if (res.status === 404 && allow404) return undefined;
       throw new ConsulError(
         res.status,
-        `consul ${method} ${path.split('?')[0]} failed (${res.status}): ${errorText(res.body)}`,
+        `consul ${method} ${path.split('?')[0]} failed (${res.status}): ${res.body.trim().slice(0, 300) || 'no body'}`,
       );
     }
     return (res.body.trim() === '' ? undefined : JSON.parse(res.body)) as T | undefined;
