@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterConnections } from '../src/app/cluster-connections.ts';
-import { observeAll, observeCluster } from '../src/observe/index.ts';
+import { installDirectory, observeAll, observeCluster } from '../src/observe/index.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
 import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
 import { scaleTopology } from './scale-topology.ts';
@@ -36,7 +36,7 @@ async function oneByOne(): Promise<{ sum: number; slowest: number }> {
   let slowest = 0;
   for (const spec of topology.clusters) {
     const started = performance.now();
-    await observeCluster(spec, topology, clients(spec.name));
+    await observeCluster(spec, topology, installDirectory(topology.clusters, clients));
     const ms = performance.now() - started;
     sum += ms;
     slowest = Math.max(slowest, ms);

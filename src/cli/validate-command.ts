@@ -12,8 +12,11 @@ export async function runValidate(file: string, output: 'text' | 'json'): Promis
     } else if (result.ok) {
       const t = result.topology;
       const services = t.exports.reduce((n, e) => n + e.services.length, 0);
+      const clusters = t.clusters.filter((c) => c.server === undefined).length;
+      const partitions = t.clusters.length - clusters;
+      const installs = partitions === 0 ? '' : ` with ${plural(partitions, 'partition install')}`;
       out(
-        `${file}: valid (${plural(t.clusters.length, 'cluster')}, ${plural(t.peerings.length, 'peering')}, ${plural(services, 'exported service')})`,
+        `${file}: valid (${plural(clusters, 'cluster')}${installs}, ${plural(t.peerings.length, 'peering')}, ${plural(services, 'exported service')})`,
       );
     }
     if (!result.ok && output === 'text') err(result.diagnostics.map(formatDiagnostic).join('\n'));

@@ -85,11 +85,15 @@ function withSecret(token: AclToken | undefined): AclToken | undefined {
   return token;
 }
 
-/** A Consul HTTP API client for one cluster (and one ACL token). */
+/**
+ * A Consul HTTP API client for one install (and one ACL token). An install serves one admin
+ * partition, so its client sends `?partition=` on peering and ACL calls unless told otherwise.
+ */
 export class ConsulClient {
   constructor(
     private readonly transport: ConsulTransport,
     private readonly token?: string,
+    private readonly defaultPartition = 'default',
   ) {
     registerSecret(token);
   }
@@ -147,21 +151,21 @@ export class ConsulClient {
     return (res.body.trim() === '' ? undefined : JSON.parse(res.body)) as T | undefined;
   }
 
-  private static partition(path: string, partition?: string): string {
-    if (partition === undefined || partition === 'default') return path;
+  private partition(path: string, partition = this.defaultPartition): string {
+    if (partition === 'default') return path;
     return `${path}${path.includes('?') ? '&' : '?'}partition=${encodeURIComponent(partition)}`;
   }
 
   /** Every peering of a partition. */
   async listPeerings(partition?: string): Promise<ConsulPeering[]> {
-    return (await this.call<ConsulPeering[]>('GET', ConsulClient.partition('/v1/peerings', partition))) ?? [];
+    return (await this.call<ConsulPeering[]>('GET', this.partition('/v1/peerings', partition))) ?? [];
   }
 
   /** One peering, or undefined when Consul has none by that name. */
   readPeering(name: string, partition?: string): Promise<ConsulPeering | undefined> {
     return this.call<ConsulPeering>(
       'GET',
-      ConsulClient.partition(`/v1/peering/${encodeURIComponent(name)}`, partition),
+      this.partition(`/v1/peering/${encodeURIComponent(name)}`, partition),
       undefined,
       true,
     );
@@ -171,7 +175,7 @@ export class ConsulClient {
   async generateToken(peerName: string, partition?: string): Promise<string> {
     const res = await this.call<{ PeeringToken: string }>(
       'POST',
-      ConsulClient.partition('/v1/peering/token', partition),
+      this.partition('/v1/peering/token', partition),
       { PeerName: peerName },
     );
     if (res?.PeeringToken === undefined) throw new ConsulError(500, 'consul returned no peering token');
@@ -181,7 +185,7 @@ export class ConsulClient {
 
   /** Soft-deletes a peering (Consul answers 200 even when it does not exist). */
   async deletePeering(name: string, partition?: string): Promise<void> {
-    await this.call('DELETE', ConsulClient.partition(`/v1/peering/${encodeURIComponent(name)}`, partition));
+    await this.call('DELETE', this.partition(`/v1/peering/${encodeURIComponent(name)}`, partition));
   }
 
   /** The token the client uses: its policy and role links, identities and auth method. */
@@ -192,49 +196,49 @@ export class ConsulClient {
   /** Another token's details, read with that token itself (any token may read itself). */
   async tokenSelfOf(token: string): Promise<AclToken | undefined> {
     registerSecret(token);
-    return new ConsulClient(this.transport, token).tokenSelf();
+    return new ConsulClient(this.transport, token, this.defaultPartition).tokenSelf();
   }
 
   /** A token by accessor ID (needs acl:read), or undefined when it does not exist. */
   async readToken(accessorId: string): Promise<AclToken | undefined> {
-    const path = `/v1/acl/token/${encodeURIComponent(accessorId)}`;
+    const path = this.partition(`/v1/acl/token/${encodeURIComponent(accessorId)}`);
     return withSecret(await this.call<AclToken>('GET', path, undefined, true));
   }
 
   /** Replaces a token's links and fields with `token` as given (needs acl:write). */
   async updateToken(token: AclToken): Promise<void> {
     registerSecret(token.SecretID);
-    await this.call('PUT', `/v1/acl/token/${encodeURIComponent(token.AccessorID)}`, token);
+    await this.call('PUT', this.partition(`/v1/acl/token/${encodeURIComponent(token.AccessorID)}`), token);
   }
 
   /** One ACL role, or undefined when it does not exist. */
   readRole(id: string): Promise<AclRole | undefined> {
-    return this.call('GET', `/v1/acl/role/${encodeURIComponent(id)}`, undefined, true);
+    return this.call('GET', this.partition(`/v1/acl/role/${encodeURIComponent(id)}`), undefined, true);
   }
 
   /** One ACL role by name, or undefined when it does not exist. */
   readRoleByName(name: string): Promise<AclRole | undefined> {
-    return this.call('GET', `/v1/acl/role/name/${encodeURIComponent(name)}`, undefined, true);
+    return this.call('GET', this.partition(`/v1/acl/role/name/${encodeURIComponent(name)}`), undefined, true);
   }
 
   /** Replaces a role with `role` as given: send back the whole role read, or its other links are lost. */
   async updateRole(role: AclRole): Promise<void> {
-    await this.call('PUT', `/v1/acl/role/${encodeURIComponent(role.ID)}`, role);
+    await this.call('PUT', this.partition(`/v1/acl/role/${encodeURIComponent(role.ID)}`), role);
   }
 
   /** One ACL policy with its rules, or undefined when it does not exist. */
   readPolicy(id: string): Promise<AclPolicy | undefined> {
-    return this.call('GET', `/v1/acl/policy/${encodeURIComponent(id)}`, undefined, true);
+    return this.call('GET', this.partition(`/v1/acl/policy/${encodeURIComponent(id)}`), undefined, true);
   }
 
   /** One ACL policy by name, or undefined when it does not exist. */
   readPolicyByName(name: string): Promise<AclPolicy | undefined> {
-    return this.call('GET', `/v1/acl/policy/name/${encodeURIComponent(name)}`, undefined, true);
+    return this.call('GET', this.partition(`/v1/acl/policy/name/${encodeURIComponent(name)}`), undefined, true);
   }
 
   /** Creates a policy and returns it with the ID Consul gave it (needs acl:write). */
   async createPolicy(policy: NewAclPolicy): Promise<AclPolicy> {
-    const created = await this.call<AclPolicy>('PUT', '/v1/acl/policy', policy);
+    const created = await this.call<AclPolicy>('PUT', this.partition('/v1/acl/policy'), policy);
     if (created?.ID === undefined) throw new ConsulError(500, 'consul returned no policy');
     return created;
   }
@@ -244,6 +248,6 @@ export class ConsulClient {
    * out, so send back the whole policy read (Description, Datacenters) with the new rules.
    */
   async updatePolicy(policy: AclPolicy): Promise<void> {
-    await this.call('PUT', `/v1/acl/policy/${encodeURIComponent(policy.ID)}`, policy);
+    await this.call('PUT', this.partition(`/v1/acl/policy/${encodeURIComponent(policy.ID)}`), policy);
   }
 }

@@ -22,6 +22,8 @@ export interface InstallValues {
   readonly manageSystemACLs: boolean;
   readonly adminPartitionsEnabled: boolean;
   readonly enableConsulNamespaces: boolean;
+  /** `externalServers.enabled`: a partition install's consul-k8s talks to its cluster's servers. */
+  readonly externalServersEnabled: boolean;
 }
 
 /** One Consul install as meshpeer understands it: its object names and its values. */
@@ -34,6 +36,8 @@ export interface InstallFacts {
   /** The Consul version (the release's appVersion or the `global.image` tag). */
   readonly consulVersion?: string;
   readonly values: InstallValues;
+  /** `global.adminPartitions.name`: the one partition the install serves (chart default `default`). */
+  readonly partitionName: string;
   /** The Secret holding the CA of the servers' HTTPS certificate (`global.tls.caCert`, else the chart's). */
   readonly caCert: { readonly secret: string; readonly key: string };
   /** For inferred installs: what each value was read from, in plan wording. */
@@ -118,7 +122,14 @@ export function installValues(values: Values): InstallValues {
     manageSystemACLs: flag('global.acls.manageSystemACLs', false),
     adminPartitionsEnabled: flag('global.adminPartitions.enabled', false),
     enableConsulNamespaces: flag('global.enableConsulNamespaces', false),
+    externalServersEnabled: flag('externalServers.enabled', false),
   };
+}
+
+/** `global.adminPartitions.name`, the chart's default being `default`. */
+export function partitionNameOf(values: Values): string {
+  const name = valueAt(values, 'global.adminPartitions.name');
+  return typeof name === 'string' && name !== '' ? name : 'default';
 }
 
 /** The Consul version in `global.image` (`hashicorp/consul:1.20.1`, `...-enterprise:1.20.1-ent`). */

@@ -14,8 +14,6 @@ export const MANAGED_BY_VALUE = 'meshpeer';
 export const PEERING_TOKEN_LABEL = 'consul.hashicorp.com/peering-token';
 /** Raising this annotation makes the acceptor issue a new token and the dialer re-establish. */
 export const PEERING_VERSION_ANNOTATION = 'consul.hashicorp.com/peering-version';
-/** meshpeer's record of which admin partition a resource belongs to. */
-export const PARTITION_ANNOTATION = 'meshpeer.dev/partition';
 /** meshpeer's record of which peering a resource serves. */
 export const PEERING_ANNOTATION = 'meshpeer.dev/peering';
 
@@ -63,7 +61,6 @@ export function proxyDefaultsResource(
 
 function peeringResource(kind: 'PeeringAcceptor' | 'PeeringDialer', peering: PeeringSpec): KubeObject {
   const acceptor = kind === 'PeeringAcceptor';
-  const local = acceptor ? peering.acceptor : peering.dialer;
   return {
     apiVersion: CONSUL_API_VERSION,
     kind,
@@ -72,7 +69,7 @@ function peeringResource(kind: 'PeeringAcceptor' | 'PeeringDialer', peering: Pee
       name: acceptor ? peering.dialer.peerName : peering.acceptor.peerName,
       namespace: acceptor ? peering.tokenSecret.acceptorNamespace : peering.tokenSecret.dialerNamespace,
       labels: managedLabels,
-      annotations: { [PARTITION_ANNOTATION]: local.partition, [PEERING_ANNOTATION]: peering.id },
+      annotations: { [PEERING_ANNOTATION]: peering.id },
     },
     spec: {
       peer: {
@@ -113,7 +110,6 @@ export function exportedServicesResource(
       name: exportedServicesName(cluster, entry.partition),
       namespace,
       labels: managedLabels,
-      annotations: { [PARTITION_ANNOTATION]: entry.partition },
     },
     spec: {
       services: entry.services.map((s) => ({

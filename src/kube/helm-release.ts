@@ -5,7 +5,14 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { LiveObject } from './cluster-client.ts';
-import { caCertOf, consulFullname, type InstallFacts, imageVersion, installValues } from './consul-chart.ts';
+import {
+  caCertOf,
+  consulFullname,
+  type InstallFacts,
+  imageVersion,
+  installValues,
+  partitionNameOf,
+} from './consul-chart.ts';
 
 type Values = Record<string, unknown>;
 
@@ -83,5 +90,6 @@ export function installFromRelease(release: HelmRelease, fullnameOverride?: stri
     chartVersion: release.chartVersion,
     consulVersion: imageVersion(release.values) ?? release.appVersion,
     values: installValues(release.values),
+    partitionName: partitionNameOf(release.values),
   };
 }

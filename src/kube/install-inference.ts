@@ -14,12 +14,13 @@ import {
   type InstallValues,
   imageVersion,
   installValues,
+  partitionNameOf,
 } from './consul-chart.ts';
 
 interface Container {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
-  readonly env?: ReadonlyArray<{ readonly name?: string }>;
+  readonly env?: ReadonlyArray<{ readonly name?: string; readonly value?: string }>;
 }
 
 /** The install facts from values declared in peerings.yaml (chart defaults for the rest). */
@@ -37,6 +38,7 @@ export function installFromDeclared(
     caCert: caCertOf(name, values),
     ...(version !== undefined && { consulVersion: version }),
     values: installValues(values),
+    partitionName: partitionNameOf(values),
   };
 }
 
@@ -55,8 +57,10 @@ function flagValue(text: string, flag: string): string | undefined {
   return new RegExp(`(?:^|\\s)-${flag}=("?)([^\\s"]*)\\1`).exec(text)?.[2];
 }
 
-const hasEnv = (deployment: LiveObject, name: string) =>
-  containers(deployment).some((c) => (c.env ?? []).some((e) => e.name === name));
+const envValue = (deployment: LiveObject, name: string) =>
+  containers(deployment)
+    .flatMap((c) => c.env ?? [])
+    .find((e) => e.name === name);
 
 function portNames(service: LiveObject): Set<string> {
   const ports = (service.spec?.ports as Array<{ name?: string }> | undefined) ?? [];
@@ -93,7 +97,9 @@ export function inferInstall(
     from('peering, partitions, namespaces and ACLs', `the flags of ${injectorName}`);
   const meshGateway = objects.deployments.some((d) => d.metadata.name === `${fullname}-mesh-gateway`);
   from('meshGateway.enabled', `Deployment ${fullname}-mesh-gateway ${meshGateway ? 'present' : 'absent'}`);
-  const tls = ports.has('https');
+  const tls = ports.has('https') || (injector !== undefined && envValue(injector, 'CONSUL_USE_TLS')?.value === 'true');
+  const addresses = injector === undefined ? undefined : envValue(injector, 'CONSUL_ADDRESSES')?.value;
+  const partition = injector === undefined ? undefined : envValue(injector, 'CONSUL_PARTITION')?.value;
   const values: InstallValues = {
     ...installValues({}),
     peeringEnabled: flagValue(text, 'enable-peering') === 'true',
@@ -101,9 +107,11 @@ export function inferInstall(
     httpsOnly: tls && !ports.has('http'),
     meshGatewayEnabled: meshGateway,
     connectInjectEnabled: injector !== undefined,
-    manageSystemACLs: injector !== undefined && hasEnv(injector, 'CONSUL_LOGIN_AUTH_METHOD'),
+    manageSystemACLs: injector !== undefined && envValue(injector, 'CONSUL_LOGIN_AUTH_METHOD') !== undefined,
     adminPartitionsEnabled: flagValue(text, 'enable-partitions') === 'true',
     enableConsulNamespaces: flagValue(text, 'enable-namespaces') === 'true',
+    // The chart points CONSUL_ADDRESSES at its own server Service unless externalServers is on.
+    externalServersEnabled: addresses !== undefined && addresses !== `${fullname}-server.${injector?.metadata.namespace}.svc`,
   };
   const image = flagValue(text, 'consul-image');
   const version = image === undefined ? undefined : imageVersion({ global: { image } });
@@ -114,6 +122,7 @@ export function inferInstall(
     caCert: caCertOf(fullname, {}),
     ...(version !== undefined && { consulVersion: version }),
     values,
+    partitionName: partition ?? 'default',
     evidence,
   };
 }

@@ -1,7 +1,9 @@
 /**
- * How meshpeer reaches one cluster's Consul HTTP API: `consul.address` trusting the install's CA
+ * How meshpeer reaches one install's Consul HTTP API: `consul.address` trusting the install's CA
  * (or the one peerings.yaml names), else the Kubernetes API's service proxy to the chart's server
- * Service on its `https` port when TLS is on, its `http` port otherwise.
+ * Service on its `https` port when TLS is on, its `http` port otherwise. A partition install runs no
+ * servers (it points `externalServers` at its cluster's), so its calls go through the service proxy
+ * of the cluster's own install, with `?partition=` for its partition.
  */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
@@ -12,13 +14,22 @@ import { fullnameOf, type InstallFacts, installNames, serverApiPort } from '../k
 import { registerSecret } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 
-/** Builds the Consul client of a cluster for a token (undefined: no ACL token). */
-export type ConsulConnector = (
-  spec: ClusterSpec,
-  install: InstallFacts | undefined,
-  kube: ClusterReader,
-  token?: string,
-) => Promise<ConsulClient>;
+/** One install, as much as reaching its Consul needs. */
+export interface InstallAccess {
+  readonly spec: ClusterSpec;
+  readonly install: InstallFacts | undefined;
+  /** The install's own cluster (its CA and token Secrets are there). */
+  readonly kube: ClusterReader;
+}
+
+/** What a Consul client is built from: the install, and where its servers run when elsewhere. */
+export interface ConsulTarget extends InstallAccess {
+  /** A partition install's cluster's own install, whose server Service the calls go through. */
+  readonly servers?: InstallAccess;
+}
+
+/** Builds the Consul client of an install for a token (undefined: no ACL token). */
+export type ConsulConnector = (target: ConsulTarget, token?: string) => Promise<ConsulClient>;
 
 /** Reads one key of a Secret, trimmed; undefined when the Secret or the key is absent. */
 export async function readSecretKey(
@@ -71,18 +82,22 @@ async function trustFor(
 }
 
 /** Consul at `consul.address` when set, else through the Kubernetes API's service proxy. */
-export const defaultConsulConnector: ConsulConnector = async (spec, install, kube, token) => {
+export const defaultConsulConnector: ConsulConnector = async (target, token) => {
+  const { spec, install, kube } = target;
+  const partition = spec.partition;
   const address = spec.consul.address;
   if (address !== undefined) {
     // A CA that cannot be read makes every call fail with that reason, so the plan names it.
     const ca = address.startsWith('https:')
       ? await trustFor(spec, install, kube).catch((err: Error) => err)
       : undefined;
-    if (ca instanceof Error) return new ConsulClient(failingTransport(address, ca.message), token);
-    return new ConsulClient(directTransport(address, ca === undefined ? {} : { ca }), token);
+    if (ca instanceof Error) return new ConsulClient(failingTransport(address, ca.message), token, partition);
+    return new ConsulClient(directTransport(address, ca === undefined ? {} : { ca }), token, partition);
   }
+  const servers = target.servers ?? target;
   // Peering needs TLS, so an install that could not be found is most likely TLS-only.
-  const port = serverApiPort(install?.values ?? { tlsEnabled: true });
-  const target = { service: installNames(fullnameOf(spec.consul, install)).server, ...port };
-  return new ConsulClient(serviceProxyTransport(kube, spec.consul.namespace, target), token);
+  const port = serverApiPort(servers.install?.values ?? { tlsEnabled: true });
+  const service = { service: installNames(fullnameOf(servers.spec.consul, servers.install)).server, ...port };
+  const transport = serviceProxyTransport(servers.kube, servers.spec.consul.namespace, service);
+  return new ConsulClient(transport, token, partition);
 };

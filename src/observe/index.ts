@@ -4,10 +4,12 @@
  */
 export {
   type ConsulConnector,
+  type ConsulTarget,
   defaultConsulConnector,
   readSecretKey,
   readSecretValue,
 } from './consul-access.ts';
+export { type InstallDirectory, installDirectory } from './install-directory.ts';
 export { type ObserveOptions, observeAll } from './observe-all.ts';
 export { observeCluster } from './observe-cluster.ts';
 export type * from './observed-state.ts';

@@ -6,6 +6,7 @@ import type { ClusterReader } from '../kube/cluster-client.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { Topology } from '../topology/index.ts';
 import { type ConsulConnector, defaultConsulConnector } from './consul-access.ts';
+import { installDirectory } from './install-directory.ts';
 import { observeCluster } from './observe-cluster.ts';
 import type { ObservedState } from './observed-state.ts';
 
@@ -29,17 +30,13 @@ function deadline<T>(promise: Promise<T>, ms: number, cluster: string): Promise<
 /** A snapshot of every cluster in the topology. */
 export async function observeAll(topology: Topology, options: ObserveOptions): Promise<ObservedState> {
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const installs = installDirectory(topology.clusters, options.reader);
   const entries = await Promise.all(
     topology.clusters.map(async (spec) => {
       const started = Date.now();
       try {
         const observed = await deadline(
-          observeCluster(
-            spec,
-            topology,
-            options.reader(spec.name),
-            options.connect ?? defaultConsulConnector,
-          ),
+          observeCluster(spec, topology, installs, options.connect ?? defaultConsulConnector),
           timeoutMs,
           spec.name,
         );

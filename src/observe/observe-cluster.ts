@@ -10,15 +10,15 @@ import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resource
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
 import { type ConsulConnector, defaultConsulConnector, readSecretValue } from './consul-access.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
-import type { InstallFacts, ObservedCluster } from './observed-state.ts';
-import { readInstall } from './read-install.ts';
+import type { ObservedCluster } from './observed-state.ts';
+import type { InstallDirectory } from './install-directory.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
 
 function namespacesOf(spec: ClusterSpec, topology: Topology): string[] {
   const set = new Set([spec.consul.namespace]);
   for (const p of topology.peerings) {
-    if (p.acceptor.cluster === spec.name) set.add(p.tokenSecret.acceptorNamespace);
-    if (p.dialer.cluster === spec.name) set.add(p.tokenSecret.dialerNamespace);
+    if (p.acceptor.install === spec.name) set.add(p.tokenSecret.acceptorNamespace);
+    if (p.dialer.install === spec.name) set.add(p.tokenSecret.dialerNamespace);
   }
   return [...set].sort();
 }
@@ -38,11 +38,12 @@ async function listAll(
 async function consulAccess(
   spec: ClusterSpec,
   topology: Topology,
-  install: InstallFacts | undefined,
-  kube: ClusterReader,
+  installs: InstallDirectory,
   connect: ConsulConnector,
 ) {
-  if (!topology.acls.enabled) return { client: await connect(spec, install, kube), acl: undefined };
+  const target = await installs.consulTarget(spec.name);
+  const { install, kube } = target;
+  if (!topology.acls.enabled) return { client: await connect(target), acl: undefined };
   const ref = aclTokenRef(spec);
   const gatewayRef = meshGatewayTokenRef(spec, topology.acls);
   const [token, gatewayToken] = await Promise.all([
@@ -57,21 +58,21 @@ async function consulAccess(
       gatewayToken: { secret: `${gatewayRef.namespace}/${gatewayRef.name}`, token: gatewayToken },
     }),
   };
-  return { client: await connect(spec, install, kube, token), acl };
+  return { client: await connect(target, token), acl };
 }
 
 /** The one object of a singleton kind, wherever it lives (consul-k8s admits one per cluster). */
 const first = (list: readonly LiveObject[]) =>
   [...list].sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? ''))[0];
 
-/** Everything meshpeer needs to know about one cluster. */
+/** Everything meshpeer needs to know about one install. */
 export async function observeCluster(
   spec: ClusterSpec,
   topology: Topology,
-  kube: ClusterReader,
+  installs: InstallDirectory,
   connect: ConsulConnector = defaultConsulConnector,
 ): Promise<ObservedCluster> {
-  const install = await readInstall(spec, kube);
+  const { install, kube } = await installs.access(spec.name);
   const names = installNames(fullnameOf(spec.consul, install));
   const namespaces = namespacesOf(spec, topology);
   const crd = (kind: string) => listAll(kube, namespaces, CONSUL_API_VERSION, kind);
@@ -88,7 +89,7 @@ export async function observeCluster(
     crd('PeeringDialer'),
     listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
     kube.list(CONSUL_API_VERSION, 'ExportedServices', ''),
-    consulAccess(spec, topology, install, kube, connect),
+    consulAccess(spec, topology, installs, connect),
   ]);
   const consul = await observeConsul(spec, access.client, access.acl);
   const mesh = first(meshes);

@@ -52,8 +52,6 @@ export interface PeeringResourceFacts extends ResourceFacts {
   readonly latestPeeringVersion?: number;
   /** The resourceVersion of the token Secret the dialer last established with. */
   readonly statusSecretResourceVersion?: string;
-  /** Which partition it belongs to (meshpeer's annotation; `default` when absent). */
-  readonly partition: string;
   /** The peering id meshpeer recorded on it, for resources meshpeer created. */
   readonly peering?: string;
 }
@@ -72,7 +70,6 @@ export interface TokenSecretFacts {
 
 /** An ExportedServices resource. */
 export interface ExportFacts extends ResourceFacts {
-  readonly partition: string;
   /** The `service>consumer` entries meshpeer wrote last time (its ownership annotation). */
   readonly owned: readonly string[];
   readonly services: readonly ExportedService[];

@@ -4,7 +4,6 @@ import type { LiveObject } from '../kube/cluster-client.ts';
 import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-  PARTITION_ANNOTATION,
   PEERING_ANNOTATION,
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
@@ -59,7 +58,6 @@ export function peeringResourceFacts(o: LiveObject): PeeringResourceFacts {
     secretName: secret.name ?? '',
     secretKey: secret.key ?? '',
     backend: secret.backend ?? '',
-    partition: o.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default',
     ...(version !== undefined && { peeringVersion: version }),
     ...(latest !== undefined && { latestPeeringVersion: latest }),
     ...(statusSecret?.resourceVersion ? { statusSecretResourceVersion: statusSecret.resourceVersion } : {}),
@@ -89,7 +87,6 @@ export function exportFacts(o: LiveObject): ExportFacts {
   const base = baseFacts(o);
   return {
     ...base,
-    partition: o.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default',
     owned: ownedExports(o, base.managed),
     services,
   };

@@ -60,7 +60,6 @@ function exportStep(
 function leftover(spec: ClusterSpec, current: ExportFacts): Step | undefined {
   if (current.owned.length === 0 || current.deleting) return undefined;
   const merged = mergeExports(current.services, current.owned, []);
-  const partition = current.partition;
   if (merged.services.length === 0 && current.managed) {
     return {
       id: `prune-export/${spec.name}/${current.namespace}/${current.name}`,
@@ -73,11 +72,16 @@ function leftover(spec: ClusterSpec, current: ExportFacts): Step | undefined {
       params: { namespace: current.namespace, name: current.name },
     };
   }
-  return exportStep(spec, current.name, current, { cluster: spec.name, partition, services: [] });
+  return exportStep(spec, current.name, current, {
+    cluster: spec.cluster,
+    partition: spec.partition,
+    install: spec.name,
+    services: [],
+  });
 }
 
 function placeSteps(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster): Step[] {
-  const desired = ctx.topology.exports.filter((e) => e.cluster === spec.name);
+  const desired = ctx.topology.exports.filter((e) => e.install === spec.name);
   const names = new Set<string>();
   const steps: Step[] = [];
   for (const entry of desired) {

@@ -18,14 +18,23 @@ import type { FieldChange, Step } from './step.ts';
 export function clusterModes(ctx: PlanContext): ReadonlyMap<string, 'local' | 'remote'> {
   const modes = new Map<string, 'local' | 'remote'>();
   for (const p of ctx.topology.peerings)
-    for (const cluster of [p.acceptor.cluster, p.dialer.cluster])
+    for (const cluster of [p.acceptor.install, p.dialer.install])
       if (!modes.has(cluster) && p.meshGatewayMode !== undefined) modes.set(cluster, p.meshGatewayMode);
   return modes;
 }
 
-/** Clusters that take part in at least one peering. */
+/** Installs that take part in at least one peering. */
 function peered(ctx: PlanContext): ReadonlySet<string> {
-  return new Set(ctx.topology.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+  return new Set(ctx.topology.peerings.flatMap((p) => [p.acceptor.install, p.dialer.install]));
+}
+
+/**
+ * The installs whose Mesh carries the peering setting: Consul honours `peerThroughMeshGateways`
+ * only in the default partition, where the servers are, so a peered partition install needs it on
+ * its cluster's own install.
+ */
+function meshInstalls(ctx: PlanContext, taking: ReadonlySet<string>): ReadonlySet<string> {
+  return new Set([...taking].map((name) => ctx.cluster(name).server ?? name));
 }
 
 /** An adopted singleton is written where it lives; a new one goes to the Consul namespace. */
@@ -86,13 +95,14 @@ function meshStep(
   spec: ClusterSpec,
   observed: ObservedCluster,
   mode: 'local' | 'remote' | undefined,
+  carriesMesh: boolean,
 ): Step | undefined {
-  const mesh = meshChange(spec, observed);
+  const mesh = carriesMesh ? meshChange(spec, observed) : undefined;
   const proxy = proxyChange(spec, observed, mode);
   if (mesh === undefined && proxy === undefined) return undefined;
   const creating = [mesh, proxy].every((c) => c === undefined || c.change.from === null);
   const wants = [
-    `peerThroughMeshGateways=${spec.peerThroughMeshGateways}`,
+    ...(carriesMesh ? [`peerThroughMeshGateways=${spec.peerThroughMeshGateways}`] : []),
     ...(mode === undefined ? [] : [`gateways in ${mode} mode`]),
   ];
   return {
@@ -142,16 +152,18 @@ function aclStep(ctx: PlanContext, spec: ClusterSpec, observed: ObservedCluster)
   };
 }
 
-/** The mesh-gateway and acl steps of every reachable cluster that takes part in a peering. */
+/** The mesh-gateway and acl steps of every reachable install that takes part in a peering or carries its Mesh. */
 export function meshAndAclSteps(ctx: PlanContext): Step[] {
   const steps: Step[] = [];
   const modes = clusterModes(ctx);
   const taking = peered(ctx);
+  const carriers = meshInstalls(ctx, taking);
   for (const spec of ctx.topology.clusters) {
     const observed = ctx.reachable(spec.name);
-    if (observed === undefined || !taking.has(spec.name)) continue;
-    const acl = aclStep(ctx, spec, observed);
-    const mesh = meshStep(spec, observed, modes.get(spec.name));
+    if (observed === undefined || !(taking.has(spec.name) || carriers.has(spec.name))) continue;
+    const acl = taking.has(spec.name) ? aclStep(ctx, spec, observed) : undefined;
+    const mode = taking.has(spec.name) ? modes.get(spec.name) : undefined;
+    const mesh = meshStep(spec, observed, mode, carriers.has(spec.name));
     if (acl) steps.push(acl);
     if (mesh) steps.push(mesh);
   }

@@ -50,7 +50,7 @@ function resourceStep(
   current: PeeringResourceFacts | undefined,
 ): Step | undefined {
   const object = kind === 'acceptor' ? acceptorResource(p) : dialerResource(p);
-  const lane = kind === 'acceptor' ? p.acceptor.cluster : p.dialer.cluster;
+  const lane = kind === 'acceptor' ? p.acceptor.install : p.dialer.install;
   const kindName = kind === 'acceptor' ? 'PeeringAcceptor' : 'PeeringDialer';
   const changes = current && !current.deleting ? specChanges(current, p) : [];
   if (current !== undefined && !current.deleting && changes.length === 0) return undefined;
@@ -78,14 +78,14 @@ function dialerMustEstablish(p: PeeringSpec, sides: Sides, dialerStep: Step | un
   const dial = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition);
   if (dialerStep !== undefined) return dialerStep.reason;
   if (dial === undefined)
-    return `peering ${p.acceptor.peerName} does not exist in Consul on ${p.dialer.cluster}`;
+    return `peering ${p.acceptor.peerName} does not exist in Consul on ${p.dialer.install}`;
   if (['TERMINATED', 'FAILING', 'DELETING'].includes(dial.state))
-    return `peering ${p.acceptor.peerName} is ${dial.state} in Consul on ${p.dialer.cluster}`;
+    return `peering ${p.acceptor.peerName} is ${dial.state} in Consul on ${p.dialer.install}`;
   const acc = consulPeering(sides.a, p.dialer.peerName, p.acceptor.partition);
   if (acc === undefined)
-    return `peering ${p.dialer.peerName} was deleted from Consul on ${p.acceptor.cluster}`;
+    return `peering ${p.dialer.peerName} was deleted from Consul on ${p.acceptor.install}`;
   if (acc.state === 'TERMINATED')
-    return `peering ${p.dialer.peerName} is TERMINATED in Consul on ${p.acceptor.cluster}`;
+    return `peering ${p.dialer.peerName} is TERMINATED in Consul on ${p.acceptor.install}`;
   return undefined;
 }
 
@@ -100,10 +100,10 @@ function rotateStep(
   if (acc !== undefined && acc.state === 'PENDING') return undefined;
   const version = Math.max(acceptor.peeringVersion ?? 0, acceptor.latestPeeringVersion ?? 0) + 1;
   return {
-    id: `rotate/${p.acceptor.cluster}/${acceptor.namespace}/${acceptor.name}`,
+    id: `rotate/${p.acceptor.install}/${acceptor.namespace}/${acceptor.name}`,
     kind: 'rotate',
     action: 'rotate',
-    lane: p.acceptor.cluster,
+    lane: p.acceptor.install,
     peering: p.id,
     target: { kind: 'PeeringAcceptor', namespace: acceptor.namespace, name: acceptor.name },
     reason: `${why}; its token was already used, so the acceptor must issue a new one (tokens are single use)`,
@@ -129,15 +129,15 @@ function copyReason(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): st
   const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
   const source = findFirst(sides.a.tokenSecrets, byNamespaceName, `${acceptorNamespace}/${name}`);
   const copy = findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`);
-  if (copy === undefined) return `token Secret ${name} is missing in ${p.dialer.cluster}`;
+  if (copy === undefined) return `token Secret ${name} is missing in ${p.dialer.install}`;
   if (upstream.length > 0) return 'the acceptor will issue a new token';
   if (source === undefined) return `waiting for the acceptor to write token Secret ${name}`;
   if (copy.fingerprints[key] !== source.fingerprints[key])
-    return `token Secret ${name} in ${p.dialer.cluster} holds another token than the acceptor's`;
+    return `token Secret ${name} in ${p.dialer.install} holds another token than the acceptor's`;
   // Adding the label is a write too: only safe while the dialer has not established with this token.
   const established = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition) !== undefined;
   if (!copy.peeringTokenLabel && !established)
-    return `token Secret ${name} in ${p.dialer.cluster} lacks the peering-token label`;
+    return `token Secret ${name} in ${p.dialer.install} lacks the peering-token label`;
   return undefined;
 }
 
@@ -146,17 +146,17 @@ function transferStep(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): 
   if (reason === undefined) return undefined;
   const { name, key, acceptorNamespace, dialerNamespace } = p.tokenSecret;
   return {
-    id: `token-transfer/${p.dialer.cluster}/${dialerNamespace}/${name}`,
+    id: `token-transfer/${p.dialer.install}/${dialerNamespace}/${name}`,
     kind: 'token-transfer',
     action: 'copy',
-    lane: p.dialer.cluster,
+    lane: p.dialer.install,
     peering: p.id,
     target: { kind: 'Secret', namespace: dialerNamespace, name },
     reason,
     dependsOn: upstream.map((s) => s.id),
     params: {
-      from: { cluster: p.acceptor.cluster, namespace: acceptorNamespace, name, key },
-      to: { cluster: p.dialer.cluster, namespace: dialerNamespace },
+      from: { cluster: p.acceptor.install, namespace: acceptorNamespace, name, key },
+      to: { cluster: p.dialer.install, namespace: dialerNamespace },
     },
   };
 }
@@ -168,7 +168,7 @@ function copyMissing(p: PeeringSpec, sides: Sides): string | undefined {
     findFirst(sides.d.tokenSecrets, byNamespaceName, `${dialerNamespace}/${name}`) !== undefined;
   return present
     ? undefined
-    : `token Secret ${name} is missing in ${p.dialer.cluster}, and restoring it makes the dialer establish again`;
+    : `token Secret ${name} is missing in ${p.dialer.install}, and restoring it makes the dialer establish again`;
 }
 
 /** The acceptor, rotate, token-transfer and dialer steps of one peering whose clusters are both reachable. */
@@ -193,8 +193,8 @@ export function peeringChain(p: PeeringSpec, sides: Sides): Step[] {
 export function peeringSteps(ctx: PlanContext): Step[] {
   const steps: Step[] = [];
   for (const p of ctx.topology.peerings) {
-    const a = ctx.reachable(p.acceptor.cluster);
-    const d = ctx.reachable(p.dialer.cluster);
+    const a = ctx.reachable(p.acceptor.install);
+    const d = ctx.reachable(p.dialer.install);
     if (a !== undefined && d !== undefined) steps.push(...peeringChain(p, { a, d }));
   }
   return steps;

@@ -17,19 +17,26 @@ import { pruneSteps } from './prune-steps.ts';
 import type { Step } from './step.ts';
 import { verifySteps } from './verify-steps.ts';
 
+/** Installs that peer or export, and the cluster installs whose servers and Mesh they use. */
 function participating(t: Topology): Set<string> {
-  return new Set([
-    ...t.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]),
-    ...t.exports.map((e) => e.cluster),
-  ]);
+  const direct = [
+    ...t.peerings.flatMap((p) => [p.acceptor.install, p.dialer.install]),
+    ...t.exports.map((e) => e.install),
+  ];
+  const servers = t.clusters
+    .filter((c) => c.server !== undefined && direct.includes(c.name))
+    .map((c) => c.server ?? '');
+  return new Set([...direct, ...servers]);
 }
 
-/** What each cluster's part of the topology needs from its install beyond the runbook's values. */
-export function installNeeds(t: Topology, cluster: string): InstallNeeds {
-  const spec = t.clusters.find((c) => c.name === cluster);
-  const exports = t.exports.filter((e) => e.cluster === cluster);
+/** What each install's part of the topology needs of it beyond the runbook's values. */
+export function installNeeds(t: Topology, install: string): InstallNeeds {
+  const spec = t.clusters.find((c) => c.name === install);
+  const exports = t.exports.filter((e) => e.install === install);
+  const partitioned = spec !== undefined && (spec.partitions.length > 1 || spec.partition !== 'default');
   return {
-    partitions: (spec?.partitions.length ?? 1) > 1,
+    ...(partitioned && { partition: spec.partition }),
+    externalServers: spec?.server !== undefined,
     namespaces: exports.some((e) => e.services.some((s) => s.namespace !== undefined)),
   };
 }
@@ -122,7 +129,7 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
   const verify = verifySteps(topology);
   const blocks = new Map<string, string>();
   for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
-  const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.cluster, p.dialer.cluster]]));
+  const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.install, p.dialer.install]]));
   const steps = orderSteps(
     [...helmChecks(ctx, guarded), ...guarded, ...verify],
     blocks,

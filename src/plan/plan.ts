@@ -11,6 +11,7 @@ export interface PlanError {
   readonly code:
     | 'helm_values'
     | 'consul_not_found'
+    | 'partition_mismatch'
     | 'version_too_old'
     | 'gateway_not_ready'
     | 'acl_permission'

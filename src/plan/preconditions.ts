@@ -15,9 +15,12 @@ export const MIN_CONSUL_VERSION = '1.14.0';
 /** consul-k8s 1.0 is the first chart with the peering CRDs as documented. */
 export const MIN_CHART_VERSION = '1.0.0';
 
-/** What a cluster's part of the topology asks of its install beyond the runbook's four values. */
+/** What an install's part of the topology asks of it beyond the runbook's four values. */
 export interface InstallNeeds {
-  readonly partitions: boolean;
+  /** With admin partitions: the partition the install must serve (`global.adminPartitions.name`). */
+  readonly partition?: string;
+  /** A partition install runs no servers: `externalServers` points it at its cluster's. */
+  readonly externalServers: boolean;
   readonly namespaces: boolean;
 }
 
@@ -30,8 +33,9 @@ const requiredValues: ReadonlyArray<readonly [keyof InstallValues, string]> = [
 
 function missingValues(install: InstallFacts, needs: InstallNeeds): string[] {
   const missing = requiredValues.filter(([key]) => !install.values[key]).map(([, path]) => path);
-  if (needs.partitions && !install.values.adminPartitionsEnabled)
+  if (needs.partition !== undefined && !install.values.adminPartitionsEnabled)
     missing.push('global.adminPartitions.enabled');
+  if (needs.externalServers && !install.values.externalServersEnabled) missing.push('externalServers.enabled');
   if (needs.namespaces && !install.values.enableConsulNamespaces)
     missing.push('global.enableConsulNamespaces');
   return missing;
@@ -80,6 +84,22 @@ export function installErrors(
       cluster: cluster.name,
       message: `${from} ${missing.map((m) => `${m}=true`).join(', ')}`,
       fix: valuesFix(cluster, install, missing),
+    });
+  }
+  if (
+    needs.partition !== undefined &&
+    install.values.adminPartitionsEnabled &&
+    install.partitionName !== needs.partition
+  ) {
+    errors.push({
+      id: `partition/${cluster.name}`,
+      code: 'partition_mismatch',
+      cluster: cluster.name,
+      message: `the install in kube context ${cluster.context} serves partition "${install.partitionName}", but peerings.yaml puts partition "${needs.partition}" there`,
+      fix:
+        needs.partition === 'default'
+          ? `the cluster's own install serves the default partition (global.adminPartitions.name: default); declare the other partitions with the contexts of their installs`
+          : `point clusters[${cluster.cluster}].partitions[${needs.partition}].context at the install with global.adminPartitions.name=${needs.partition}`,
     });
   }
   const old = [

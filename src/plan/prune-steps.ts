@@ -38,9 +38,9 @@ function desiredSets(ctx: PlanContext) {
   const dialers = new Set<string>();
   const secrets = new Set<string>();
   for (const p of ctx.topology.peerings) {
-    acceptors.add(key(p.acceptor.cluster, p.tokenSecret.acceptorNamespace, p.dialer.peerName));
-    dialers.add(key(p.dialer.cluster, p.tokenSecret.dialerNamespace, p.acceptor.peerName));
-    secrets.add(key(p.dialer.cluster, p.tokenSecret.dialerNamespace, p.tokenSecret.name));
+    acceptors.add(key(p.acceptor.install, p.tokenSecret.acceptorNamespace, p.dialer.peerName));
+    dialers.add(key(p.dialer.install, p.tokenSecret.dialerNamespace, p.acceptor.peerName));
+    secrets.add(key(p.dialer.install, p.tokenSecret.dialerNamespace, p.tokenSecret.name));
   }
   return { acceptors, dialers, secrets };
 }

@@ -75,8 +75,8 @@ export interface TransferParams {
 
 /** What verification checks for one peering. */
 export interface VerifyParams {
-  readonly acceptor: { readonly cluster: string; readonly partition: string; readonly peerName: string };
-  readonly dialer: { readonly cluster: string; readonly partition: string; readonly peerName: string };
+  readonly acceptor: import('../topology/index.ts').Endpoint;
+  readonly dialer: import('../topology/index.ts').Endpoint;
   /** Services the dialer must import and the acceptor must import, by name. */
   readonly dialerImports: readonly string[];
   readonly acceptorImports: readonly string[];
@@ -97,7 +97,7 @@ export type Step = StepBase &
         readonly params: {
           readonly release: string;
           readonly namespace: string;
-          readonly needs: { readonly partitions: boolean; readonly namespaces: boolean };
+          readonly needs: import('./preconditions.ts').InstallNeeds;
         };
       }
     | {

@@ -7,7 +7,6 @@ import {
   CONSUL_API_VERSION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-  PARTITION_ANNOTATION,
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
 } from '../kube/consul-resources.ts';
@@ -22,15 +21,11 @@ import { done, type StepOutcome, terminal, unchanged, waiting } from './step-out
  * that state across a new token and refuses every stream, so rotating alone never re-establishes.
  * Returns a waiting outcome until the peering is gone, undefined when there is nothing to clear.
  */
-async function clearTerminated(
-  step: StepOf<'rotate'>,
-  ctx: StepContext,
-  partition: string,
-): Promise<StepOutcome | undefined> {
+async function clearTerminated(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome | undefined> {
   const consul = await ctx.consul(step.lane);
-  const peering = await consul.readPeering(step.params.name, partition);
+  const peering = await consul.readPeering(step.params.name);
   if (peering?.State === 'TERMINATED') {
-    await consul.deletePeering(step.params.name, partition);
+    await consul.deletePeering(step.params.name);
     return waiting(
       `deleting the TERMINATED peering ${step.params.name} before issuing a new token`,
       500,
@@ -57,8 +52,7 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   const current = Number.parseInt(live.metadata.annotations?.[PEERING_VERSION_ANNOTATION] ?? '0', 10) || 0;
   let wrote = false;
   if (current < step.params.version) {
-    const partition = live.metadata.annotations?.[PARTITION_ANNOTATION] ?? 'default';
-    const clearing = await clearTerminated(step, ctx, partition);
+    const clearing = await clearTerminated(step, ctx);
     if (clearing !== undefined) return clearing;
     await client.mergePatch(key, {
       metadata: { annotations: { [PEERING_VERSION_ANNOTATION]: String(step.params.version) } },
@@ -138,8 +132,7 @@ export async function runDialer(step: StepOf<'dialer'>, ctx: StepContext): Promi
     );
   }
   const consul = await ctx.consul(step.lane);
-  const partition = live.metadata.annotations?.[PARTITION_ANNOTATION];
-  const peering = await consul.readPeering(live.metadata.name, partition);
+  const peering = await consul.readPeering(live.metadata.name);
   if (peering === undefined || peering.State === 'PENDING')
     return waiting(`waiting for Consul to establish peering ${live.metadata.name}`, 500, wrote);
   return wrote

@@ -159,7 +159,7 @@ async function runProbe(
 /** Verifies a peering; waits (to the step's deadline) while any layer is not there yet. */
 export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promise<StepOutcome> {
   const p = step.params;
-  const [a, d] = await Promise.all([ctx.consul(p.acceptor.cluster), ctx.consul(p.dialer.cluster)]);
+  const [a, d] = await Promise.all([ctx.consul(p.acceptor.install), ctx.consul(p.dialer.install)]);
   const [acc, dial] = await Promise.all([
     a.readPeering(p.dialer.peerName, p.acceptor.partition),
     d.readPeering(p.acceptor.peerName, p.dialer.partition),

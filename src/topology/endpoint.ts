@@ -7,21 +7,30 @@ export type EndpointInput =
   | string
   | { cluster: string; partition?: string | undefined; peerName?: string | undefined };
 
-/** Resolves an endpoint to cluster, partition and the peer name the other side uses for it. */
+/** Resolves an endpoint to cluster, partition, its install and the peer name the other side uses for it. */
 export function resolveEndpoint(input: EndpointInput): Endpoint {
   if (typeof input === 'string') {
     const [cluster = '', partition = 'default'] = input.split('/', 2);
-    return { cluster, partition, peerName: defaultPeerName(cluster, partition) };
+    return {
+      cluster,
+      partition,
+      install: placeLabel(cluster, partition),
+      peerName: defaultPeerName(cluster, partition),
+    };
   }
   const partition = input.partition ?? 'default';
   return {
     cluster: input.cluster,
     partition,
+    install: placeLabel(input.cluster, partition),
     peerName: input.peerName ?? defaultPeerName(input.cluster, partition),
   };
 }
 
-/** How a place is shown to people: the cluster, with `/partition` unless it is the default one. */
+/**
+ * How a place is shown to people, and the key of the install that serves it: the cluster, with
+ * `/partition` unless it is the default one.
+ */
 export function placeLabel(cluster: string, partition: string): string {
   return partition === 'default' ? cluster : `${cluster}/${partition}`;
 }

@@ -1,6 +1,6 @@
 /** Turns a schema-valid peerings.yaml into the resolved, sorted Topology. */
 import { durationMs } from './duration.ts';
-import { resolveEndpoint } from './endpoint.ts';
+import { placeLabel, resolveEndpoint } from './endpoint.ts';
 import type { ClusterEntry, TopologyFile } from './schema.ts';
 import type { ClusterSpec, Consumer, ExportSpec, PeeringSpec, Topology } from './topology.ts';
 
@@ -11,19 +11,29 @@ function partitionNames(entry: ClusterEntry): string[] {
   return ['default', ...[...new Set(names)].filter((n) => n !== 'default').sort()];
 }
 
-function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec {
-  const { consul } = entry;
-  const aclToken = consul.aclToken && {
+type ConsulInput = ClusterEntry['consul'] | PartitionInstall['consul'];
+type PartitionInstall = Extract<NonNullable<ClusterEntry['partitions']>[number], { name: string }>;
+
+/** The Secret references of one install, defaulted to its namespace. */
+function references(consul: ConsulInput, namespace: string) {
+  const aclToken = consul?.aclToken && {
     ...consul.aclToken,
-    namespace: consul.aclToken.namespace ?? consul.namespace,
+    namespace: consul.aclToken.namespace ?? namespace,
   };
   const caCert =
-    consul.caCert &&
+    consul?.caCert &&
     ('file' in consul.caCert
       ? { file: consul.caCert.file }
-      : { ...consul.caCert, namespace: consul.caCert.namespace ?? consul.namespace });
+      : { ...consul.caCert, namespace: consul.caCert.namespace ?? namespace });
+  return { ...(caCert !== undefined && { caCert }), ...(aclToken !== undefined && { aclToken }) };
+}
+
+function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec {
+  const { consul } = entry;
   return {
     name: entry.name,
+    cluster: entry.name,
+    partition: 'default',
     context: entry.context ?? entry.name,
     ...(entry.kubeconfig !== undefined && { kubeconfig: entry.kubeconfig }),
     enterprise: entry.enterprise,
@@ -36,10 +46,53 @@ function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec 
       ...(consul.helmValues !== undefined && { helmValues: consul.helmValues }),
       datacenter: consul.datacenter ?? entry.name,
       ...(consul.address !== undefined && { address: consul.address }),
-      ...(caCert !== undefined && { caCert }),
-      ...(aclToken !== undefined && { aclToken }),
+      ...references(consul, consul.namespace),
     },
   };
+}
+
+/**
+ * The install of one non-default partition: its own kube context, the cluster's datacenter and,
+ * unless it says otherwise, the cluster's namespace, release, address and token references.
+ */
+function normalizePartition(p: PartitionInstall, server: ClusterSpec): ClusterSpec {
+  const own = p.consul ?? {};
+  const namespace = own.namespace ?? server.consul.namespace;
+  const address = own.address ?? server.consul.address;
+  const inherited = references(
+    { aclToken: own.aclToken ?? server.consul.aclToken, caCert: own.caCert ?? server.consul.caCert },
+    namespace,
+  );
+  const kubeconfig = p.kubeconfig ?? server.kubeconfig;
+  return {
+    name: `${server.cluster}/${p.name}`,
+    cluster: server.cluster,
+    partition: p.name,
+    server: server.name,
+    context: p.context ?? '',
+    ...(kubeconfig !== undefined && { kubeconfig }),
+    enterprise: true,
+    partitions: server.partitions,
+    peerThroughMeshGateways: server.peerThroughMeshGateways,
+    consul: {
+      namespace,
+      release: own.release ?? server.consul.release,
+      ...(own.fullname !== undefined && { fullname: own.fullname }),
+      ...(own.helmValues !== undefined && { helmValues: own.helmValues }),
+      datacenter: server.consul.datacenter,
+      ...(address !== undefined && { address }),
+      ...inherited,
+    },
+  };
+}
+
+/** A cluster's own install and one per non-default partition. */
+function installsOf(entry: ClusterEntry, file: TopologyFile): ClusterSpec[] {
+  const server = normalizeCluster(entry, file);
+  const partitions = (entry.partitions ?? []).filter(
+    (p): p is PartitionInstall => typeof p !== 'string' && p.name !== 'default',
+  );
+  return [server, ...partitions.map((p) => normalizePartition(p, server))];
 }
 
 function normalizePeering(
@@ -49,13 +102,9 @@ function normalizePeering(
 ): PeeringSpec {
   const acceptor = resolveEndpoint(entry.acceptor);
   const dialer = resolveEndpoint(entry.dialer);
-  // consul-k8s names peering resources after the peer name, and two partitions of one cluster may
-  // use the same peer name, so each non-default partition gets its own namespace.
-  const nsOf = (end: { cluster: string; partition: string }) => {
-    const base =
-      file.defaults.tokenSecret.namespace ?? clusters.get(end.cluster)?.consul.namespace ?? 'consul';
-    return end.partition === 'default' ? base : `${base}-${end.partition}`;
-  };
+  // Each partition has its own install (its own cluster), so its resources live in its namespace.
+  const nsOf = (end: { install: string }) =>
+    file.defaults.tokenSecret.namespace ?? clusters.get(end.install)?.consul.namespace ?? 'consul';
   return {
     id: `${acceptor.cluster}/${acceptor.partition}>${dialer.cluster}/${dialer.partition}`,
     acceptor,
@@ -96,12 +145,17 @@ function normalizeExport(entry: TopologyFile['exports'][number]): ExportSpec {
         .sort((a, b) => consumerKey(a).localeCompare(consumerKey(b))),
     }))
     .sort((a, b) => `${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.namespace ?? ''}/${b.name}`));
-  return { cluster: entry.cluster, partition: entry.partition, services };
+  return {
+    cluster: entry.cluster,
+    partition: entry.partition,
+    install: placeLabel(entry.cluster, entry.partition),
+    services,
+  };
 }
 
 /** Resolves defaults, shorthands and derived names; call only on a file that passed validation. */
 export function normalizeTopology(file: TopologyFile): Topology {
-  const clusters = file.clusters.map((c) => normalizeCluster(c, file)).sort(byName);
+  const clusters = file.clusters.flatMap((c) => installsOf(c, file)).sort(byName);
   const clusterMap = new Map(clusters.map((c) => [c.name, c]));
   const gateway = file.acls.meshGateway;
   return {

@@ -55,11 +55,82 @@ export const secretRefSchema = z
   })
   .describe('a reference to a token stored in a Kubernetes Secret');
 
+/** Where one install's Consul is and how meshpeer reaches it; shared by clusters and partition installs. */
+const installConsulFields = {
+  fullname: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be a DNS label such as consul-consul' })
+    .optional()
+    .describe(
+      "the chart's consul.fullname, the prefix of every object it creates (consul-consul-server ...); default: read from the release's values (fullnameOverride, global.name, else RELEASE-consul)",
+    ),
+  helmValues: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'the Helm values Consul was installed with, for installs without a Helm release Secret (helm template, Argo CD); ignored when a release Secret exists',
+    ),
+  address: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an http:// or https:// URL such as https://consul.example.com:8501',
+    })
+    .optional()
+    .describe(
+      "Consul HTTP API URL; default: the Kubernetes API's service proxy to the server Service (https when TLS is on)",
+    ),
+  caCert: z
+    .union([
+      z.strictObject({
+        secret: secretName.describe('name of the Secret'),
+        key: secretKey.default('tls.crt').describe('key inside the Secret (default: tls.crt)'),
+        namespace: namespace.optional().describe("the Secret's namespace (default: consul.namespace)"),
+      }),
+      z.strictObject({ file: z.string().min(1).describe('path of a PEM file') }),
+    ])
+    .optional()
+    .describe(
+      "CA that signed Consul's HTTPS certificate, for an https consul.address; default: the install's Secret <fullname>-ca-cert (key tls.crt), trusted beside the system CAs",
+    ),
+  aclToken: secretRefSchema
+    .optional()
+    .describe("Secret holding meshpeer's Consul ACL token for this install"),
+};
+
+/**
+ * A non-default admin partition: consul-k8s serves one partition per install
+ * (`global.adminPartitions.name`), so each one names the kube context where its install runs. The
+ * bare name (the old form) is accepted by the schema only so that validation can explain the move.
+ */
 const partitionSchema = z.union([
-  peerName.describe('an admin partition name'),
+  peerName.describe('refused: a partition needs the kube context of its install (see the object form)'),
   z.strictObject({
-    name: peerName.describe('the admin partition name'),
+    name: peerName.describe('the admin partition name (global.adminPartitions.name of its install)'),
+    context: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("kube context of the cluster where this partition's consul-k8s install runs (required)"),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("kubeconfig of that context (default: the cluster's kubeconfig)"),
     peerThroughMeshGateways: z.boolean().optional().describe('only valid for the default partition'),
+    consul: z
+      .strictObject({
+        namespace: namespace.optional().describe("namespace of the install (default: the cluster's)"),
+        release: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Helm release of the install (default: the cluster's)"),
+        ...installConsulFields,
+      })
+      .optional()
+      .describe(
+        "this install's Consul settings; namespace, release, address, caCert and aclToken default to the cluster's (the token Secret is read in this install's cluster)",
+      ),
   }),
 ]);
 
@@ -76,7 +147,9 @@ export const clusterSchema = z.strictObject({
   partitions: z
     .array(partitionSchema)
     .optional()
-    .describe('admin partitions besides default (Enterprise only)'),
+    .describe(
+      "admin partitions besides default (Enterprise only), each with the kube context of its own install; this cluster's install serves the default partition and runs the servers",
+    ),
   peerThroughMeshGateways: z
     .boolean()
     .optional()
@@ -85,45 +158,8 @@ export const clusterSchema = z.strictObject({
     .strictObject({
       namespace: namespace.default('consul').describe('namespace Consul is installed in'),
       release: z.string().min(1).default('consul').describe('Helm release name of Consul'),
-      fullname: z
-        .string()
-        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be a DNS label such as consul-consul' })
-        .optional()
-        .describe(
-          "the chart's consul.fullname, the prefix of every object it creates (consul-consul-server ...); default: read from the release's values (fullnameOverride, global.name, else RELEASE-consul)",
-        ),
-      helmValues: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe(
-          'the Helm values Consul was installed with, for installs without a Helm release Secret (helm template, Argo CD); ignored when a release Secret exists',
-        ),
       datacenter: z.string().min(1).optional().describe('Consul datacenter (default: the cluster name)'),
-      address: z
-        .url({
-          protocol: /^https?$/,
-          error: 'must be an http:// or https:// URL such as https://consul.example.com:8501',
-        })
-        .optional()
-        .describe(
-          "Consul HTTP API URL; default: the Kubernetes API's service proxy to the server Service (https when TLS is on)",
-        ),
-      caCert: z
-        .union([
-          z.strictObject({
-            secret: secretName.describe('name of the Secret'),
-            key: secretKey.default('tls.crt').describe('key inside the Secret (default: tls.crt)'),
-            namespace: namespace.optional().describe("the Secret's namespace (default: consul.namespace)"),
-          }),
-          z.strictObject({ file: z.string().min(1).describe('path of a PEM file') }),
-        ])
-        .optional()
-        .describe(
-          "CA that signed Consul's HTTPS certificate, for an https consul.address; default: the install's Secret <fullname>-ca-cert (key tls.crt), trusted beside the system CAs",
-        ),
-      aclToken: secretRefSchema
-        .optional()
-        .describe("Secret holding meshpeer's Consul ACL token for this cluster"),
+      ...installConsulFields,
     })
     .default({ namespace: 'consul', release: 'consul' }),
 });

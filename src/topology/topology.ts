@@ -4,13 +4,24 @@
  */
 import type { Permission, SecretRef } from './schema.ts';
 
-/** A cluster with every default resolved. */
+/**
+ * One Consul install with every default resolved: a cluster's own install (it serves the default
+ * partition and runs the servers) or a partition install (consul-k8s serves one partition per
+ * install). Everything per cluster in meshpeer (clients, lanes, observation) is per install.
+ */
 export interface ClusterSpec {
+  /** The install's key: the cluster's name for its own install, `cluster/partition` for a partition's. */
   readonly name: string;
+  /** The cluster (datacenter) the install belongs to, as peerings.yaml names it. */
+  readonly cluster: string;
+  /** The admin partition this install serves (`default` for the cluster's own install). */
+  readonly partition: string;
+  /** For a partition install: the key of the cluster's own install, where the servers run. */
+  readonly server?: string;
   readonly context: string;
   readonly kubeconfig?: string;
   readonly enterprise: boolean;
-  /** Every partition, `default` first. */
+  /** Every partition of the cluster, `default` first. */
   readonly partitions: readonly string[];
   readonly peerThroughMeshGateways: boolean;
   readonly consul: {
@@ -37,6 +48,8 @@ export type CaCertRef =
 export interface Endpoint {
   readonly cluster: string;
   readonly partition: string;
+  /** The key of the install that serves this place (ClusterSpec.name). */
+  readonly install: string;
   /** The name the other side's Consul knows this endpoint by. */
   readonly peerName: string;
 }
@@ -68,6 +81,8 @@ export type Consumer =
 export interface ExportSpec {
   readonly cluster: string;
   readonly partition: string;
+  /** The key of the install that serves this place (ClusterSpec.name). */
+  readonly install: string;
   readonly services: ReadonlyArray<{
     readonly name: string;
     readonly namespace?: string;
@@ -98,6 +113,7 @@ export interface VerifySpec {
 /** The desired state of a whole peering topology. */
 export interface Topology {
   readonly name: string;
+  /** Every install: each cluster's own and each partition's, sorted by key. */
   readonly clusters: readonly ClusterSpec[];
   readonly peerings: readonly PeeringSpec[];
   readonly exports: readonly ExportSpec[];

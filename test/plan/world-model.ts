@@ -13,14 +13,14 @@ import type {
 } from '../../src/observe/observed-state.ts';
 import type { Plan, Step } from '../../src/plan/index.ts';
 import type { ObjectParams } from '../../src/plan/step.ts';
-import type { Topology } from '../../src/topology/index.ts';
+import { type ClusterSpec, placeLabel, type Topology } from '../../src/topology/index.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
-type World = Record<string, Mutable<ObservedCluster> & { consulPeerings: MutablePeering[] }>;
+type World = Record<string, Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; partition: string }>;
 
-/** A reachable cluster with a good Helm release (chart defaults: fullname consul-consul), a ready gateway and nothing peering-related. */
-export function healthyCluster(): ObservedCluster {
+/** A reachable install with a good Helm release (chart defaults: fullname consul-consul), a ready gateway and nothing peering-related. */
+export function healthyCluster(spec?: Pick<ClusterSpec, 'partition' | 'server'>): ObservedCluster {
   return {
     reachable: true,
     install: {
@@ -39,7 +39,9 @@ export function healthyCluster(): ObservedCluster {
         manageSystemACLs: true,
         adminPartitionsEnabled: true,
         enableConsulNamespaces: true,
+        externalServersEnabled: spec?.server !== undefined,
       },
+      partitionName: spec?.partition ?? 'default',
     },
     gateway: { found: true, name: 'consul-consul-mesh-gateway', replicas: 1, readyReplicas: 1 },
     acceptors: [],
@@ -60,13 +62,14 @@ export function healthyCluster(): ObservedCluster {
 
 /** Every cluster of the topology empty and healthy. */
 export function emptyObserved(t: Topology): ObservedState {
-  return { clusters: Object.fromEntries(t.clusters.map((c) => [c.name, healthyCluster()])) };
+  return { clusters: Object.fromEntries(t.clusters.map((c) => [c.name, healthyCluster(c)])) };
 }
 
-function toWorld(observed: ObservedState): World {
+function toWorld(t: Topology, observed: ObservedState): World {
   const world: World = {};
   for (const [name, c] of Object.entries(observed.clusters)) {
     if (!c.reachable) continue;
+    const partition = t.clusters.find((x) => x.name === name)?.partition ?? 'default';
     const peerings = c.consul.reachable ? c.consul.peerings.map((p) => ({ ...p })) : [];
     world[name] = {
       ...structuredClone(c),
@@ -75,6 +78,7 @@ function toWorld(observed: ObservedState): World {
       tokenSecrets: [...c.tokenSecrets],
       exports: [...c.exports],
       consulPeerings: peerings,
+      partition,
     } as World[string];
   }
   return world;
@@ -83,7 +87,7 @@ function toWorld(observed: ObservedState): World {
 function fromWorld(observed: ObservedState, world: World): ObservedState {
   const clusters: Record<string, ObservedState['clusters'][string]> = { ...observed.clusters };
   for (const [name, w] of Object.entries(world)) {
-    const { consulPeerings, ...rest } = w;
+    const { consulPeerings, partition: _partition, ...rest } = w;
     const consul = rest.consul.reachable ? { ...rest.consul, peerings: consulPeerings } : rest.consul;
     clusters[name] = { ...rest, consul } as ObservedCluster;
   }
@@ -110,7 +114,6 @@ function resourceFacts(step: { params: ObjectParams }): PeeringResourceFacts {
     secretName: secret.name,
     secretKey: secret.key,
     backend: secret.backend,
-    partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
     peering: o.metadata.annotations?.['meshpeer.dev/peering'] ?? '',
   };
 }
@@ -130,12 +133,10 @@ function issueToken(w: World[string], acceptor: PeeringResourceFacts): void {
     peeringTokenLabel: true,
     managed: false,
   });
-  w.consulPeerings = w.consulPeerings.filter(
-    (p) => p.name !== acceptor.name || p.partition !== acceptor.partition,
-  );
+  w.consulPeerings = w.consulPeerings.filter((p) => p.name !== acceptor.name || p.partition !== w.partition);
   w.consulPeerings.push({
     name: acceptor.name,
-    partition: acceptor.partition,
+    partition: w.partition,
     state: 'PENDING',
     peerId: '',
     remoteDatacenter: '',
@@ -252,7 +253,6 @@ function applyStep(world: World, step: Step): void {
                 managed: current?.managed ?? true,
                 synced: true,
                 deleting: false,
-                partition: o.metadata.annotations?.['meshpeer.dev/partition'] ?? 'default',
                 owned: merged.owned,
                 services: merged.services,
               },
@@ -292,16 +292,16 @@ function applyPrune(world: World, step: Step): void {
 function terminatePeer(world: World, peeringId: string | undefined, other: 'acceptor' | 'dialer'): void {
   if (!peeringId) return;
   const [a = '', d = ''] = peeringId.split('>');
-  const [cluster] = (other === 'acceptor' ? a : d).split('/');
-  for (const p of world[cluster ?? '']?.consulPeerings ?? [])
+  const [cluster = '', partition = 'default'] = (other === 'acceptor' ? a : d).split('/');
+  for (const p of world[placeLabel(cluster, partition)]?.consulPeerings ?? [])
     if (p.peerId === peeringId) p.state = 'TERMINATED';
 }
 
 /** The dialer controller and Consul: establish with the copied token if it was never used. */
 function settle(world: World, t: Topology): void {
   for (const p of t.peerings) {
-    const a = world[p.acceptor.cluster];
-    const d = world[p.dialer.cluster];
+    const a = world[p.acceptor.install];
+    const d = world[p.dialer.install];
     if (!a || !d) continue;
     const dialer = d.dialers.find(
       (x) => x.name === p.acceptor.peerName && x.namespace === p.tokenSecret.dialerNamespace,
@@ -341,7 +341,7 @@ function settle(world: World, t: Topology): void {
 
 /** Applies the unblocked steps of a plan, then lets controllers and Consul settle. */
 export function applyPlan(t: Topology, observed: ObservedState, plan: Plan): ObservedState {
-  const world = toWorld(observed);
+  const world = toWorld(t, observed);
   for (const step of plan.steps) if (step.blockedBy === undefined) applyStep(world, step);
   settle(world, t);
   return fromWorld(observed, world);
@@ -360,25 +360,28 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
     return c?.reachable && c.consul.reachable ? { c, peerings: c.consul.peerings } : undefined;
   };
   for (const p of t.peerings) {
-    const a = side(p.acceptor.cluster);
-    const d = side(p.dialer.cluster);
+    const a = side(p.acceptor.install);
+    const d = side(p.dialer.install);
     const accState = a?.peerings.find((x) => x.name === p.dialer.peerName)?.state;
     const dialState = d?.peerings.find((x) => x.name === p.acceptor.peerName)?.state;
     if (accState !== 'ACTIVE' || dialState !== 'ACTIVE')
       problems.push(`${p.id}: acceptor ${accState}, dialer ${dialState}`);
   }
-  const peered = new Set(t.peerings.flatMap((p) => [p.acceptor.cluster, p.dialer.cluster]));
+  const peered = new Set(t.peerings.flatMap((p) => [p.acceptor.install, p.dialer.install]));
+  const servers = new Set([...peered].map((name) => t.clusters.find((c) => c.name === name)?.server ?? name));
+  for (const name of servers)
+    if (side(name)?.c.mesh?.peerThroughMeshGateways !== true) problems.push(`${name}: mesh`);
   for (const name of peered) {
     const c = side(name)?.c;
-    if (c?.mesh?.peerThroughMeshGateways !== true) problems.push(`${name}: mesh`);
     const mode = t.peerings.find(
-      (p) => (p.acceptor.cluster === name || p.dialer.cluster === name) && p.meshGatewayMode !== undefined,
+      (p) => (p.acceptor.install === name || p.dialer.install === name) && p.meshGatewayMode !== undefined,
     )?.meshGatewayMode;
     if (mode !== undefined && c?.proxyDefaults?.meshGatewayMode !== mode)
       problems.push(`${name}: proxy-defaults`);
   }
   for (const e of t.exports) {
-    const services = side(e.cluster)?.c.exports.find((x) => x.partition === e.partition)?.services ?? [];
+    const name = e.partition === 'default' && !t.clusters.some((c) => c.name === e.install && c.enterprise) ? 'default' : e.partition;
+    const services = side(e.install)?.c.exports.find((x) => x.name === name)?.services ?? [];
     const want = e.services
       .map((s) => s.name)
       .sort()
@@ -389,7 +392,7 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
         .sort()
         .join() !== want
     )
-      problems.push(`${e.cluster}: exports`);
+      problems.push(`${e.install}: exports`);
   }
   return problems;
 }

@@ -24,10 +24,14 @@ describe('desired-state examples', () => {
 
   it.each(examples)('%s is valid and names the sandbox defaults', async (name) => {
     const topology = await load(name);
-    for (const cluster of topology.clusters) {
-      expect(cluster.name).toMatch(/^cluster-\d\d$/);
-      expect(cluster.context).toBe(cluster.name);
-      expect(cluster.consul).toMatchObject({ namespace: 'consul', release: 'consul' });
+    for (const install of topology.clusters) {
+      // A cluster's own install is named after it; a partition install is `cluster/partition`.
+      expect(install.name).toBe(
+        install.server === undefined ? install.cluster : `${install.cluster}/${install.partition}`,
+      );
+      expect(install.cluster).toMatch(/^cluster-\d\d$/);
+      expect(install.context).toBe(install.name.replace('/', '-'));
+      expect(install.consul).toMatchObject({ namespace: 'consul', release: 'consul' });
     }
     expect(readFileSync(`desired-state-examples/${name}/peerings.yaml`, 'utf8')).toMatch(
       /^# yaml-language-server: \$schema=/,
@@ -39,8 +43,18 @@ describe('desired-state examples', () => {
     expect(t.peerings).toEqual([
       {
         id: 'cluster-01/default>cluster-02/default',
-        acceptor: { cluster: 'cluster-01', partition: 'default', peerName: 'cluster-01' },
-        dialer: { cluster: 'cluster-02', partition: 'default', peerName: 'cluster-02' },
+        acceptor: {
+          cluster: 'cluster-01',
+          partition: 'default',
+          install: 'cluster-01',
+          peerName: 'cluster-01',
+        },
+        dialer: {
+          cluster: 'cluster-02',
+          partition: 'default',
+          install: 'cluster-02',
+          peerName: 'cluster-02',
+        },
         meshGatewayMode: 'local',
         tokenSecret: {
           name: 'peering-token-cluster-01-cluster-02',
@@ -54,6 +68,7 @@ describe('desired-state examples', () => {
       {
         cluster: 'cluster-02',
         partition: 'default',
+        install: 'cluster-02',
         services: [{ name: 'static-server', consumers: [{ peer: 'cluster-01' }] }],
       },
     ]);
@@ -61,16 +76,30 @@ describe('desired-state examples', () => {
     expect(t.prune).toEqual({ enabled: true, allowAll: false });
   });
 
-  it('gives non-default partitions cluster-partition peer names', async () => {
+  it('resolves one install per partition, each with its own context, and cluster-partition peer names', async () => {
     const t = await load('admin-partitions');
+    expect(t.clusters.map((c) => [c.name, c.partition, c.context, c.server ?? null])).toEqual([
+      ['cluster-01', 'default', 'cluster-01', null],
+      ['cluster-01/finance', 'finance', 'cluster-01-finance', 'cluster-01'],
+      ['cluster-01/retail', 'retail', 'cluster-01-retail', 'cluster-01'],
+      ['cluster-02', 'default', 'cluster-02', null],
+      ['cluster-02/payments', 'payments', 'cluster-02-payments', 'cluster-02'],
+    ]);
     expect(t.clusters.find((c) => c.name === 'cluster-01')?.partitions).toEqual([
       'default',
       'finance',
       'retail',
     ]);
-    expect(t.peerings.map((p) => [p.acceptor.peerName, p.dialer.peerName])).toEqual([
-      ['cluster-01-finance', 'cluster-02'],
-      ['cluster-01-retail', 'cluster-02'],
+    expect(
+      t.peerings.map((p) => [p.acceptor.install, p.acceptor.peerName, p.dialer.install, p.dialer.peerName]),
+    ).toEqual([
+      ['cluster-01/finance', 'cluster-01-finance', 'cluster-02/payments', 'cluster-02-payments'],
+      ['cluster-01/retail', 'cluster-01-retail', 'cluster-02', 'cluster-02'],
+    ]);
+    // Each partition's resources live in its own install's namespace, not in `consul-<partition>`.
+    expect(t.peerings.map((p) => [p.tokenSecret.acceptorNamespace, p.tokenSecret.dialerNamespace])).toEqual([
+      ['consul', 'consul'],
+      ['consul', 'consul'],
     ]);
   });
 

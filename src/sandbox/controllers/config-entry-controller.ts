@@ -16,13 +16,12 @@ import {
   SOURCE_DATACENTER_META,
 } from './config-entry-kinds.ts';
 import type { ConfigEntry } from './consul-api.ts';
-import type { ControllerContext } from './controller-context.ts';
+import { type ControllerContext, consulPartition } from './controller-context.ts';
 import type { ObjectKey, ReconcileResult, Reconciler } from './controller-loop.ts';
 import {
   type ConfigEntrySyncReason,
   hasFinalizer,
   kubeNow,
-  partitionAnnotation,
   setFinalizer,
   setSynced,
   syncedOf,
@@ -53,10 +52,9 @@ export class ConfigEntryController implements Reconciler {
     this.name = `${kind.toLowerCase()}-controller`;
   }
 
-  /** The partition of the entry: meshpeer's annotation, or an ExportedServices' own name. */
-  private partition(obj: KubeObject): string | undefined {
-    if (!this.ctx.enterprise) return undefined;
-    return partitionAnnotation(obj) ?? (this.kind === 'ExportedServices' ? obj.metadata.name : undefined);
+  /** Every entry goes into the install's own partition, as consul-k8s's ConsulPartition does. */
+  private partition(): string | undefined {
+    return consulPartition(this.ctx);
   }
 
   /** One pass of ConfigEntryController.ReconcileEntry. */
@@ -65,7 +63,7 @@ export class ConfigEntryController implements Reconciler {
     const obj = this.ctx.objects.get(ref);
     if (obj === undefined) return undefined;
     const desired = this.mapping.toConsul(obj, this.ctx.datacenter);
-    const partition = this.partition(obj);
+    const partition = this.partition();
     if (obj.metadata.deletionTimestamp !== undefined) return this.finalize(obj, desired, partition);
     if (!hasFinalizer(obj)) {
       setFinalizer(this.ctx.objects, obj, true);

@@ -23,6 +23,8 @@ export interface ConsulK8sControllersOptions extends ControllerLoopOptions {
   token?: string;
   datacenter: string;
   enterprise?: boolean;
+  /** The partition the install serves (`global.adminPartitions.name`, default `default`). */
+  partition?: string;
   peering?: boolean;
 }
 
@@ -44,6 +46,7 @@ export class ConsulK8sControllers implements SandboxComponent {
       }),
       datacenter: options.datacenter,
       enterprise: options.enterprise ?? false,
+      partition: options.partition ?? 'default',
       ...(options.log !== undefined && { log: options.log }),
     };
     const reconcilers = [

@@ -7,21 +7,25 @@ import { PEERING_TOKEN_LABEL } from '../../kube/consul-resources.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import type { ConsulApi } from './consul-api.ts';
-import { partitionAnnotation } from './sync-status.ts';
 
 /** Shared dependencies of a cluster's controllers. */
 export interface ControllerContext {
   readonly objects: InProcessKube;
   readonly consul: ConsulApi;
   readonly datacenter: string;
-  /** Enterprise with admin partitions: the partition annotation selects `?partition=`. */
+  /** Enterprise with admin partitions: every Consul call carries the install's partition. */
   readonly enterprise: boolean;
+  /**
+   * The one partition this install serves (`global.adminPartitions.name`): consul-k8s writes every
+   * config entry into it and calls the peering API in it (configentry_controller.go ConsulPartition).
+   */
+  readonly partition: string;
   readonly log?: (line: string) => void;
 }
 
-/** The `?partition=` a resource's Consul calls use (none on Community Edition clusters). */
-export function consulPartition(ctx: ControllerContext, obj: KubeObject): string | undefined {
-  return ctx.enterprise ? partitionAnnotation(obj) : undefined;
+/** The `?partition=` the install's Consul calls use (none on Community Edition clusters). */
+export function consulPartition(ctx: ControllerContext): string | undefined {
+  return ctx.enterprise ? ctx.partition : undefined;
 }
 
 /** A Secret in a namespace, or undefined. */

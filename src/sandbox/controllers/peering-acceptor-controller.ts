@@ -81,7 +81,7 @@ export class PeeringAcceptorController implements Reconciler {
     }
     const spec = secretRef(getPath(acceptor, ['spec', 'peer', 'secret'])) as PeerSecretRef;
     const existing = this.guard(ref, 'kubernetesError', () => getSecret(this.ctx, key.namespace, spec.name));
-    const partition = consulPartition(this.ctx, acceptor);
+    const partition = consulPartition(this.ctx);
     const peering = await this.ctx.consul.readPeering(key.name, partition);
     if (peering === undefined) {
       const stale = secretRef(getPath(acceptor, ['status', 'secret']));
@@ -113,7 +113,7 @@ export class PeeringAcceptorController implements Reconciler {
     const name = acceptor.metadata.name ?? '';
     let failure: unknown;
     try {
-      await this.ctx.consul.deletePeering(name, consulPartition(this.ctx, acceptor));
+      await this.ctx.consul.deletePeering(name, consulPartition(this.ctx));
     } catch (err) {
       failure = err;
     }

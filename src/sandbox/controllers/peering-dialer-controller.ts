@@ -64,7 +64,7 @@ export class PeeringDialerController implements Reconciler {
     const ref: ObjectRef = { apiVersion: this.apiVersion, kind, ...key };
     const dialer = this.ctx.objects.get(ref);
     if (dialer === undefined) return undefined;
-    const partition = consulPartition(this.ctx, dialer);
+    const partition = consulPartition(this.ctx);
     if (dialer.metadata.deletionTimestamp !== undefined) {
       if (!hasFinalizer(dialer)) return undefined;
       await this.ctx.consul.deletePeering(key.name, partition);

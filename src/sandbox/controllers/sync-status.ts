@@ -3,7 +3,7 @@
  * reasons, the peering-version annotation parsed as Go's strconv.ParseUint does, and status writes
  * through the status subresource.
  */
-import { PARTITION_ANNOTATION, PEERING_VERSION_ANNOTATION } from '../../kube/consul-resources.ts';
+import { PEERING_VERSION_ANNOTATION } from '../../kube/consul-resources.ts';
 import type { InProcessKube, ObjectRef } from '../kube/in-process-kube.ts';
 import { getPath, type KubeObject } from '../kube/kube-object.ts';
 
@@ -105,11 +105,6 @@ export function peeringVersionRaised(obj: KubeObject): boolean {
   if (version === undefined) return false;
   const latest = getPath(obj, ['status', 'latestPeeringVersion']);
   return typeof latest !== 'number' || latest < version;
-}
-
-/** The admin partition meshpeer recorded on a resource (consulted on Enterprise clusters only). */
-export function partitionAnnotation(obj: KubeObject): string | undefined {
-  return obj.metadata.annotations?.[PARTITION_ANNOTATION];
 }
 
 /** Re-reads the object and writes its status through /status; returns false when it is gone. */
