@@ -4,7 +4,7 @@
  */
 import { fullnameOf, installNames } from '../kube/consul-chart.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
-import type { ClusterSpec, Topology } from '../topology/index.ts';
+import { type ClusterSpec, installPath, type Topology } from '../topology/index.ts';
 import type { PlanError } from './plan.ts';
 
 function error(cluster: ClusterSpec, code: PlanError['code'], message: string, fix: string): PlanError {
@@ -31,7 +31,7 @@ export function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topol
         cluster,
         'acl_mismatch',
         `Consul in ${cluster.name} runs with ACLs (it answered 403 Permission denied), but peerings.yaml does not set acls.enabled`,
-        `set acls.enabled: true and clusters[${cluster.name}].consul.aclToken to a Secret holding meshpeer's token (with managed ACLs, ${bootstrap} works but is global-management)`,
+        `set acls.enabled: true and ${installPath(cluster)}.consul.aclToken to a Secret holding meshpeer's token (with managed ACLs, ${bootstrap} works but is global-management)`,
       ),
     ];
   }
@@ -53,7 +53,7 @@ export function aclErrors(cluster: ClusterSpec, observed: ObservedCluster, topol
         cluster,
         'acl_token_missing',
         `meshpeer's Consul token Secret ${acl.tokenMissing} was not found`,
-        `create it (kubectl -n ${cluster.consul.namespace} create secret generic ...) or point clusters[${cluster.name}].consul.aclToken at the Secret that holds the token`,
+        `create it (kubectl -n ${cluster.consul.namespace} create secret generic ...) or point ${installPath(cluster)}.consul.aclToken at the Secret that holds the token`,
       ),
     ];
   }

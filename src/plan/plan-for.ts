@@ -107,6 +107,21 @@ function pruneAllGuard(ctx: PlanContext, steps: readonly Step[]): PlanError[] {
   ];
 }
 
+/**
+ * The error that blocks each install's lane. A partition install runs no Consul servers: its
+ * datacenter's servers serve it, so whatever blocks the server install (peering off on the
+ * servers, an API meshpeer cannot reach) blocks the partition installs it serves as well.
+ */
+function laneBlocks(t: Topology, errors: readonly PlanError[]): Map<string, string> {
+  const blocks = new Map<string, string>();
+  for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
+  for (const c of t.clusters) {
+    const serverBlock = c.server === undefined ? undefined : blocks.get(c.server);
+    if (serverBlock !== undefined && !blocks.has(c.name)) blocks.set(c.name, serverBlock);
+  }
+  return blocks;
+}
+
 function planHash(steps: readonly Step[], errors: readonly PlanError[]): string {
   // Params are built by meshpeer's own builders in a fixed key order, so plain JSON is canonical.
   const material = JSON.stringify({
@@ -127,8 +142,7 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
       ? changes.map((s) => (s.kind.startsWith('prune-') ? { ...s, blockedBy: 'prune-all' } : s))
       : changes;
   const verify = verifySteps(topology);
-  const blocks = new Map<string, string>();
-  for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
+  const blocks = laneBlocks(topology, errors);
   const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.install, p.dialer.install]]));
   const steps = orderSteps(
     [...helmChecks(ctx, guarded), ...guarded, ...verify],

@@ -5,7 +5,7 @@
  */
 import { fullnameOf, type InstallFacts, type InstallValues, installNames } from '../kube/consul-chart.ts';
 import type { ObservedCluster } from '../observe/observed-state.ts';
-import type { ClusterSpec, Topology } from '../topology/index.ts';
+import { type ClusterSpec, installPath, type Topology } from '../topology/index.ts';
 import { aclErrors } from './acl-preconditions.ts';
 import type { PlanError } from './plan.ts';
 import { compareVersions } from './version.ts';
@@ -49,7 +49,7 @@ function valuesFix(cluster: ClusterSpec, install: InstallFacts, missing: readonl
     return `helm upgrade ${release} hashicorp/consul -n ${namespace} --reuse-values ${sets}`;
   const rerender = `render Consul again with ${sets} (helm template ${release} hashicorp/consul -n ${namespace} ...) and sync it`;
   return install.source === 'declared'
-    ? `${rerender}, then update clusters[${cluster.name}].consul.helmValues in peerings.yaml`
+    ? `${rerender}, then update ${installPath(cluster)}.consul.helmValues in peerings.yaml`
     : rerender;
 }
 
@@ -99,7 +99,7 @@ export function installErrors(
       fix:
         needs.partition === 'default'
           ? `the cluster's own install serves the default partition (global.adminPartitions.name: default); declare the other partitions with the contexts of their installs`
-          : `point clusters[${cluster.cluster}].partitions[${needs.partition}].context at the install with global.adminPartitions.name=${needs.partition}`,
+          : `point ${installPath({ cluster: cluster.cluster, partition: needs.partition })}.context at the install with global.adminPartitions.name=${needs.partition}`,
     });
   }
   const old = [
@@ -156,7 +156,12 @@ function consulErrors(cluster: ClusterSpec, observed: ObservedCluster): PlanErro
   if (observed.consul.reachable) return [];
   const server = installNames(fullnameOf(cluster.consul, install)).server;
   const port = install === undefined || install.values.tlsEnabled ? 'https' : 'http';
-  const via = address ?? `the Kubernetes API's service proxy to Service ${server} (port ${port})`;
+  // A partition install has no server Service: meshpeer reaches its datacenter's servers.
+  const via =
+    address ??
+    (cluster.server === undefined
+      ? `the Kubernetes API's service proxy to Service ${server} (port ${port})`
+      : `the server Service of ${cluster.server}, through that cluster's Kubernetes API`);
   return [
     {
       id: `consul/${cluster.name}`,
@@ -165,7 +170,9 @@ function consulErrors(cluster: ClusterSpec, observed: ObservedCluster): PlanErro
       message: `Consul HTTP API unreachable through ${via}: ${observed.consul.error}`,
       fix:
         address === undefined
-          ? `kubectl -n ${cluster.consul.namespace} get svc ${server} (it needs a ready server pod and port ${port}), or set consul.address for ${cluster.name}`
+          ? cluster.server === undefined
+            ? `kubectl -n ${cluster.consul.namespace} get svc ${server} (it needs a ready server pod and port ${port}), or set ${installPath(cluster)}.consul.address`
+            : `check the servers of ${cluster.server} (the partition's requests go through them), or set ${installPath(cluster)}.consul.address`
           : `check that ${address} answers from where meshpeer runs, or unset consul.address to go through the Kubernetes API`,
     },
   ];

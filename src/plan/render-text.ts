@@ -38,10 +38,16 @@ function stepLines(step: Step, style: TextStyle): string[] {
   return lines;
 }
 
+/** `plan.clusters` holds install keys: a partition install is `cluster/partition`. */
+function installCount(installs: readonly string[]): string {
+  const clusters = new Set(installs.map((i) => i.split('/')[0])).size;
+  return clusters === installs.length ? `${clusters} clusters` : `${clusters} clusters, ${installs.length} installs`;
+}
+
 /** The plan as terminal text; `style` adds colors. */
 export function renderText(plan: Plan, style: TextStyle = plainStyle): string {
   const lines = [
-    style.bold(`meshpeer plan: ${plan.topology} (${plan.clusters.length} clusters, plan ${plan.hash})`),
+    style.bold(`meshpeer plan: ${plan.topology} (${installCount(plan.clusters)}, plan ${plan.hash})`),
     '',
   ];
   for (const [lane, steps] of stepsByLane(plan)) {

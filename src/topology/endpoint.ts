@@ -39,3 +39,10 @@ export function placeLabel(cluster: string, partition: string): string {
 export function placeKey(cluster: string, partition: string): string {
   return `${cluster}/${partition}`;
 }
+
+/** Where an install is declared in peerings.yaml, for fixes that name a field to change. */
+export function installPath(install: { readonly cluster: string; readonly partition: string }): string {
+  return install.partition === 'default'
+    ? `clusters[${install.cluster}]`
+    : `clusters[${install.cluster}].partitions[${install.partition}]`;
+}

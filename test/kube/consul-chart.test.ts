@@ -55,6 +55,7 @@ describe("the chart's consul.fullname (charts/consul/templates/_helpers.tpl)", (
       manageSystemACLs: false,
       adminPartitionsEnabled: false,
       enableConsulNamespaces: false,
+      externalServersEnabled: false,
     });
   });
 

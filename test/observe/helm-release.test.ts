@@ -63,6 +63,7 @@ describe('Helm v3 release decoding', () => {
       adminPartitionsEnabled: false,
       httpsOnly: true,
       enableConsulNamespaces: false,
+      externalServersEnabled: false,
     });
     expect(installFromRelease(r).consulVersion).toBe('1.20.1');
   });

@@ -174,7 +174,8 @@ describe('installs without a Helm release Secret', () => {
 
   it('asks for enableConsulNamespaces when exports name namespaces', async () => {
     const t = await topology('admin-partitions');
-    const observed = edit(emptyObserved(t), 'cluster-01', (c) =>
+    // The export with a namespace lives in the finance partition, so only that install needs it.
+    const observed = edit(emptyObserved(t), 'cluster-01/finance', (c) =>
       c.install === undefined
         ? c
         : { ...c, install: { ...c.install, values: { ...c.install.values, enableConsulNamespaces: false } } },
@@ -182,5 +183,73 @@ describe('installs without a Helm release Secret', () => {
     expect(planFor(t, observed).errors.map((e) => e.message)).toEqual([
       'Helm release consul lacks global.enableConsulNamespaces=true',
     ]);
+  });
+});
+
+describe('admin partitions, one install each', () => {
+  it('converges with one Mesh, in the server install, and the rest in each partition install', async () => {
+    const { t, done } = await converged('admin-partitions');
+    expect(planFor(t, done).converged).toBe(true);
+    const steps = planFor(t, emptyObserved(t)).steps;
+    expect(steps.filter((s) => s.kind === 'mesh-gateway').map((s) => s.lane)).toEqual([
+      'cluster-01',
+      'cluster-02',
+    ]);
+    expect(steps.find((s) => s.kind === 'dialer' && s.lane === 'cluster-02/payments')?.target).toMatchObject({
+      kind: 'PeeringDialer',
+      namespace: 'consul',
+      name: 'cluster-01-finance',
+    });
+  });
+
+  it('asks a partition install for externalServers and names its own entry in peerings.yaml', async () => {
+    const t = await topology('admin-partitions');
+    const observed = edit(emptyObserved(t), 'cluster-02/payments', (c) =>
+      c.install === undefined
+        ? c
+        : {
+            ...c,
+            install: {
+              ...c.install,
+              source: 'declared',
+              values: { ...c.install.values, externalServersEnabled: false },
+            },
+          },
+    );
+    const [error] = planFor(t, observed).errors;
+    expect(error?.message).toBe('the declared values of consul lack externalServers.enabled=true');
+    expect(error?.fix).toContain('clusters[cluster-02].partitions[payments].consul.helmValues');
+  });
+
+  it('reports a context whose install serves another partition', async () => {
+    const t = await topology('admin-partitions');
+    const observed = edit(emptyObserved(t), 'cluster-01/retail', (c) =>
+      c.install === undefined ? c : { ...c, install: { ...c.install, partitionName: 'finance' } },
+    );
+    expect(planFor(t, observed).errors).toMatchObject([
+      {
+        code: 'partition_mismatch',
+        cluster: 'cluster-01/retail',
+        message:
+          'the install in kube context cluster-01-retail serves partition "finance", but peerings.yaml puts partition "retail" there',
+      },
+    ]);
+  });
+
+  it("blocks a partition install's steps when its servers' install is blocked", async () => {
+    const t = await topology('admin-partitions');
+    const observed = edit(emptyObserved(t), 'cluster-02', (c) =>
+      c.install === undefined
+        ? c
+        : { ...c, install: { ...c.install, values: { ...c.install.values, peeringEnabled: false } } },
+    );
+    const plan = planFor(t, observed);
+    expect(plan.errors.map((e) => e.id)).toEqual(['helm/cluster-02']);
+    const payments = plan.steps.filter((s) => s.lane === 'cluster-02/payments');
+    expect(payments.length).toBeGreaterThan(0);
+    expect(payments.every((s) => s.blockedBy === 'helm/cluster-02')).toBe(true);
+    expect(
+      plan.steps.filter((s) => s.lane === 'cluster-01/finance').every((s) => s.blockedBy === undefined),
+    ).toBe(true);
   });
 });

@@ -63,7 +63,7 @@ describe('Mesh and ProxyDefaults webhooks', () => {
   });
 
   it('check Mesh TLS versions and forbid peering through gateways outside the default partition', () => {
-    service.consulPartitions = ['finance'];
+    service.consulWebhooks = { partition: 'finance' };
     const message = denial(() =>
       create('Mesh', 'consul', 'mesh', {
         tls: { incoming: { tlsMinVersion: 'TLSv9' } },
@@ -123,7 +123,7 @@ describe('ExportedServices webhook', () => {
   });
 
   it('requires the partition name with partitions and checks consumers and namespaces', () => {
-    service.consulPartitions = ['finance'];
+    service.consulWebhooks = { partition: 'finance' };
     const spec = {
       services: [
         { name: 'a', namespace: 'web', consumers: [] },
@@ -146,10 +146,37 @@ describe('ExportedServices webhook', () => {
           ']',
       ),
     );
-    service.consulWebhooks = { namespacesEnabled: true };
+    service.consulWebhooks = { partition: 'finance', namespacesEnabled: true };
     create('ExportedServices', 'consul', 'finance', {
       services: [{ name: 'a', namespace: 'web', consumers: [{ partition: 'default' }] }],
     });
+  });
+
+  it("serves one partition per install: only the partition's name, and one per cluster", () => {
+    // exportedservices_webhook.go refuses a second create whatever its name, as one install serves
+    // exactly one partition (a partition install in its own Kubernetes cluster).
+    service.consulWebhooks = { partition: 'finance', partitionsEnabled: true, namespacesEnabled: true };
+    expect(denial(() => create('ExportedServices', 'team-a', 'retail', one)).message).toBe(
+      denied(
+        webhook,
+        'exportedservices.consul.hashicorp.com "retail" is invalid: name: Invalid value: "retail": exportedservices resource name must be the same name as the partition, "finance"',
+      ),
+    );
+    create('ExportedServices', 'consul', 'finance', one);
+    expect(denial(() => create('ExportedServices', 'team-a', 'finance', one)).message).toBe(
+      denied(
+        webhook,
+        'exportedservices resource already defined - only one exportedservices entry is supported per Kubernetes cluster',
+      ),
+    );
+  });
+
+  it('wants default in the server cluster of a datacenter with partitions', () => {
+    service.consulWebhooks = { partition: 'default', partitionsEnabled: true };
+    expect(denial(() => create('ExportedServices', 'consul', 'finance', one)).message).toContain(
+      'exportedservices resource name must be the same name as the partition, \"default\"'.replace(/\\/g, ''),
+    );
+    create('ExportedServices', 'consul', 'default', one);
   });
 
   it('refuses a partition consumer without partitions and an empty service list', () => {

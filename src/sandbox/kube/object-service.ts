@@ -58,9 +58,10 @@ function specPart(obj: KubeObject): unknown {
 
 /** The verbs of the Kubernetes API over one ObjectStore. */
 export class KubeObjectService {
-  /** Admin partitions the simulated consul-k8s webhook accepts as ExportedServices names. */
-  consulPartitions: readonly string[] = ['default'];
-  /** The rest of what the simulated consul-k8s webhooks know of the install (fullname, namespaces). */
+  /**
+   * What the simulated consul-k8s webhooks know of the install: its fullname, the one partition it
+   * serves (ExportedServices must be named after it), and whether partitions and namespaces are on.
+   */
   consulWebhooks: ConsulInstallOptions = {};
 
   constructor(
@@ -199,7 +200,7 @@ export class KubeObjectService {
     ])
       delete meta[key];
     if (rt.hasStatus && rt.kind !== 'Namespace') delete obj.status;
-    admitWrite(rt, obj, undefined, this.store, consulInstall(this.consulPartitions, this.consulWebhooks));
+    admitWrite(rt, obj, undefined, this.store, consulInstall(this.consulWebhooks));
     if (this.store.get(rt, meta.namespace, meta.name ?? '') !== undefined)
       throw alreadyExists(rt, meta.name ?? '');
     meta.uid = randomUUID();
@@ -251,7 +252,7 @@ export class KubeObjectService {
       throw conflict(rt, old.metadata.name ?? '');
     const next = this.merged(rt, old, incoming, options);
     next.metadata.resourceVersion = old.metadata.resourceVersion ?? '';
-    admitWrite(rt, next, old, this.store, consulInstall(this.consulPartitions, this.consulWebhooks));
+    admitWrite(rt, next, old, this.store, consulInstall(this.consulWebhooks));
     if (rt.tracksGeneration && !jsonEqual(specPart(old), specPart(next)))
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     next.metadata.managedFields = updateManagedFields(old, next, manager, serverTime(this.now()));

@@ -31,10 +31,8 @@ function tlsErrors(obj: KubeObject): FieldErrorText[] {
 /** Mesh.Validate's denial text, or undefined. */
 export function meshDenial(obj: KubeObject, install: ConsulInstall): string | undefined {
   const errors = tlsErrors(obj);
-  // The partition of the install; a sandbox cluster serving several partitions counts as default.
-  const partition = install.partitions.length === 1 ? install.partitions[0] : 'default';
   const through = getPath(obj, ['spec', 'peering', 'peerThroughMeshGateways']) === true;
-  if (install.partitionsEnabled && through && partition !== 'default') {
+  if (install.partitionsEnabled && through && install.partition !== 'default') {
     errors.push(
       forbiddenField(
         'spec.peering.peerThroughMeshGateways',

@@ -65,18 +65,9 @@ function singletonDenial(
     : undefined;
 }
 
-function exportsSingletonDenial(
-  rt: ResourceType,
-  obj: KubeObject,
-  store: ObjectStore,
-  install: ConsulInstall,
-) {
-  // One per Kubernetes cluster, as one install serves one partition; a sandbox cluster serving
-  // several partitions allows one per partition name.
-  const existing = store
-    .list(rt)
-    .filter((o) => install.partitions.length === 1 || o.metadata.name === obj.metadata.name);
-  return existing.length > 0
+/** One per Kubernetes cluster, in any namespace: one install serves one partition. */
+function exportsSingletonDenial(rt: ResourceType, store: ObjectStore) {
+  return store.list(rt).length > 0
     ? 'exportedservices resource already defined - only one exportedservices entry is supported per Kubernetes cluster'
     : undefined;
 }
@@ -103,7 +94,7 @@ function denial(
       );
     case 'ExportedServices':
       return (
-        (creating ? exportsSingletonDenial(rt, obj, store, install) : undefined) ??
+        (creating ? exportsSingletonDenial(rt, store) : undefined) ??
         exportedServicesDenial(obj, install)
       );
     default:
@@ -123,7 +114,7 @@ export function admitConsulResource(
   obj: KubeObject,
   old: KubeObject | undefined,
   store: ObjectStore,
-  install: ConsulInstall = consulInstall(['default']),
+  install: ConsulInstall = consulInstall(),
 ): KubeApiError | undefined {
   if (rt.group !== group) return undefined;
   const message = denial(rt, obj, old === undefined, store, install);

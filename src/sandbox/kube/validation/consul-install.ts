@@ -9,10 +9,10 @@ export interface ConsulInstall {
   /** `consul.fullname` (`consul-consul` for `helm install consul hashicorp/consul`). */
   readonly fullname: string;
   /**
-   * The admin partitions served. Real consul-k8s serves exactly one partition per install
-   * (`global.adminPartitions.name`); a sandbox cluster may still serve several.
+   * The one admin partition the install serves (`global.adminPartitions.name`, ConsulMeta.Partition):
+   * consul-k8s serves exactly one partition per install.
    */
-  readonly partitions: readonly string[];
+  readonly partition: string;
   /** `global.adminPartitions.enabled`. */
   readonly partitionsEnabled: boolean;
   /** `global.enableConsulNamespaces`. */
@@ -22,20 +22,20 @@ export interface ConsulInstall {
 /** Settings a sandbox sets from its Helm values; the defaults are the chart's. */
 export interface ConsulInstallOptions {
   fullname?: string;
-  /** Defaults to whether a partition other than `default` is served. */
+  /** `global.adminPartitions.name` (chart default `default`). */
+  partition?: string;
+  /** Defaults to whether the partition served is not `default`. */
   partitionsEnabled?: boolean;
   namespacesEnabled?: boolean;
 }
 
-/** The install facts for the served partitions and the given settings. */
-export function consulInstall(
-  partitions: readonly string[],
-  options: ConsulInstallOptions = {},
-): ConsulInstall {
+/** The install facts for the given settings. */
+export function consulInstall(options: ConsulInstallOptions = {}): ConsulInstall {
+  const partition = options.partition ?? 'default';
   return {
     fullname: options.fullname ?? 'consul-consul',
-    partitions: partitions.length > 0 ? partitions : ['default'],
-    partitionsEnabled: options.partitionsEnabled ?? partitions.some((p) => p !== 'default'),
+    partition,
+    partitionsEnabled: options.partitionsEnabled ?? partition !== 'default',
     namespacesEnabled: options.namespacesEnabled ?? false,
   };
 }

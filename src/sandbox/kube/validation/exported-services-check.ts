@@ -17,11 +17,13 @@ function nameErrors(name: string, install: ConsulInstall): FieldErrorText[] {
       ? []
       : [invalidField('name', name, `${kubeKind} resource name must be "default"`)];
   }
-  if (install.partitions.includes(name)) return [];
-  // Real consul-k8s serves one partition per install; a sandbox cluster serving several accepts any.
-  const names = install.partitions.map((p) => `"${p}"`).join(' or ');
+  if (name === install.partition) return [];
   return [
-    invalidField('name', name, `${kubeKind} resource name must be the same name as the partition, ${names}`),
+    invalidField(
+      'name',
+      name,
+      `${kubeKind} resource name must be the same name as the partition, "${install.partition}"`,
+    ),
   ];
 }
 
