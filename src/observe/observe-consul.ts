@@ -36,12 +36,8 @@ export async function observeConsul(
   acl: AclObservation | undefined,
 ): Promise<ConsulFacts> {
   try {
-    const perPartition = await Promise.all(
-      spec.partitions.map(async (partition) => ({ partition, list: await client.listPeerings(partition) })),
-    );
-    const peerings = perPartition.flatMap(({ partition, list }) =>
-      list.map((p) => peeringFacts(p, partition)),
-    );
+    // consul-k8s serves one partition per install, so an install's peerings are its partition's.
+    const peerings = (await client.listPeerings(spec.partition)).map((p) => peeringFacts(p, spec.partition));
     if (acl === undefined) return { reachable: true, peerings };
     return { reachable: true, peerings, acl: await observeAcls(client, acl.install, acl) };
   } catch (err) {

@@ -24,7 +24,11 @@ const ruleFor: Record<string, string> = {
   'service:write': 'service "mesh-gateway" {\n  policy = "write"\n}',
 };
 
-/** Rules granting `missing`; with partitions, peering reads must hold in every partition too. */
+/**
+ * Rules granting `missing`. The default partition's gateway reads peerings in every partition;
+ * a policy of another partition cannot hold partition rules at all (server-acl-init's
+ * meshGatewayRules, control-plane/subcommand/server-acl-init/rules.go).
+ */
 function rulesFor(missing: readonly string[], partitions: boolean): string[] {
   const rules = missing.map((p) => ruleFor[p]).filter((r): r is string => r !== undefined);
   if (partitions && missing.includes('peering:read'))
@@ -98,7 +102,8 @@ function manualFix(step: StepOf<'acl'>, rules: readonly string[]): string {
 /** Grants the gateways the runbook permissions they lack, through meshpeer's own policy. */
 export async function runAcl(step: StepOf<'acl'>, ctx: StepContext): Promise<StepOutcome> {
   const consul = await ctx.consul(step.lane);
-  const partitions = (await ctx.install(step.lane))?.values.adminPartitionsEnabled === true;
+  const install = await ctx.install(step.lane);
+  const partitions = install?.values.adminPartitionsEnabled === true && install.partitionName === 'default';
   const rules = rulesFor(step.params.missing, partitions);
   try {
     const policy = await ensurePolicy(consul, rules);
