@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
+import { contextOverrides } from '../kube/kube-config.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { durationMs } from '../topology/duration.ts';
 
@@ -136,16 +137,6 @@ function guessProvider(repoUrl: string | undefined): string {
   }
 }
 
-function contextPairs(pairs: readonly string[]): Record<string, string> {
-  const contexts: Record<string, string> = {};
-  for (const pair of pairs) {
-    const [cluster, context] = pair.split('=', 2);
-    if (!cluster || !context) throw new Error(`--context takes CLUSTER=CONTEXT, got "${pair}"`);
-    contexts[cluster] = context;
-  }
-  return contexts;
-}
-
 /** The environment without empty values: `FOO=` (as compose's `${FOO:-}` gives) means unset. */
 function withoutEmpty(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -236,7 +227,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     redisUrl: c.redisUrl,
     queuePrefix: c.queuePrefix,
     ...(kubeconfig !== undefined && kubeconfig !== '' && { kubeconfig }),
-    contexts: contextPairs(flags.context ?? []),
+    contexts: contextOverrides(flags.context ?? []),
     host: c.host,
     port: c.port,
     workers: flags.workers !== false,

@@ -1,6 +1,6 @@
 /** The options every command that talks to clusters shares: kubeconfig, context overrides, timeout. */
 import type { Command } from 'commander';
-import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { CONTEXT_OPTION_HELP, contextOverrides, type KubeconfigOverrides } from '../kube/kube-config.ts';
 import { durationMs } from '../topology/duration.ts';
 
 /** Parsed cluster-access options. */
@@ -16,7 +16,7 @@ export function addClusterOptions(command: Command): Command {
       '--kubeconfig <path>',
       'kubeconfig for clusters that do not name their own (default: KUBECONFIG, then ~/.kube/config)',
     )
-    .option('--context <cluster=context...>', 'use another kube context for a cluster (repeatable)')
+    .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option('--timeout <duration>', 'deadline for observing each cluster', '20s');
 }
 
@@ -26,12 +26,7 @@ export function clusterOptions(opts: {
   context?: string[];
   timeout: string;
 }): ClusterOptions {
-  const contexts: Record<string, string> = {};
-  for (const pair of opts.context ?? []) {
-    const [cluster, context] = pair.split('=', 2);
-    if (!cluster || !context) throw new Error(`--context takes CLUSTER=CONTEXT, got "${pair}"`);
-    contexts[cluster] = context;
-  }
+  const contexts = contextOverrides(opts.context ?? []);
   const kubeconfig = opts.kubeconfig;
   let timeoutMs: number;
   try {

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { startServe } from '../app/serve-app.ts';
 import { type ServeFlags, serveConfig } from '../app/serve-config.ts';
 import { createServiceLogger } from '../app/service-logger.ts';
+import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
 
 const ENVIRONMENT = `
 Environment (flags win):
@@ -48,7 +49,7 @@ export function serveCommand(): Command {
     .option('--redis-url <url>', 'Redis of the queues and run history (default: REDIS_URL)')
     .option('--queue-prefix <prefix>', 'Redis key prefix, to keep installations apart (default: meshpeer)')
     .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own (default: KUBECONFIG)')
-    .option('--context <cluster=context...>', 'use another kube context for a cluster (repeatable)')
+    .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option('--timeout <duration>', 'deadline for observing each cluster (default: 20s)')
     .option('--host <address>', 'listen address (default: 0.0.0.0)')
     .option('--port <port>', 'listen port (default: 8080)')

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
+import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { clusterOptions } from './cluster-options.ts';
 import { err } from './output.ts';
@@ -23,7 +24,7 @@ export function workerCommand(): Command {
     .option('--concurrency <n>', 'steps executed at once by this process', '16')
     .option('--no-runs', 'execute steps only, leave orchestration to other workers')
     .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own')
-    .option('--context <cluster=context...>', 'use another kube context for a cluster (repeatable)')
+    .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option(
       '--lock-duration <ms>',
       "how long a job's lock lasts; a crashed worker's job is retried after about this long",

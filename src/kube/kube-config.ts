@@ -1,14 +1,29 @@
 /** Builds one KubeConfig per cluster of the topology, each fixed to that cluster's context. */
 import { statSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterSpec } from '../topology/index.ts';
+import { type ClusterSpec, installPath } from '../topology/index.ts';
 
 /** Where kubeconfigs come from when peerings.yaml does not say. */
 export interface KubeconfigOverrides {
   /** `--kubeconfig`: used for clusters without their own `kubeconfig`. */
   readonly kubeconfig?: string;
-  /** `--context cluster=context` pairs. */
+  /** `--context install=context` pairs, keyed `cluster` or `cluster/partition`. */
   readonly contexts?: Readonly<Record<string, string>>;
+}
+
+/** The `--context` help, the same for every command that talks to clusters. */
+export const CONTEXT_OPTION_HELP =
+  'use another kube context for a cluster or partition install: CLUSTER=CONTEXT or CLUSTER/PARTITION=CONTEXT (repeatable)';
+
+/** Parses `--context` pairs into overrides keyed by install. */
+export function contextOverrides(pairs: readonly string[]): Record<string, string> {
+  const contexts: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [install, context] = pair.split('=', 2);
+    if (!install || !context) throw new Error(`--context takes CLUSTER=CONTEXT, got "${pair}"`);
+    contexts[install] = context;
+  }
+  return contexts;
 }
 
 /** Thrown when a cluster's kubeconfig or context cannot be used. */
@@ -75,7 +90,7 @@ export function kubeConfigFor(cluster: ClusterSpec, overrides: KubeconfigOverrid
         .map((c) => c.name)
         .join(', ') || 'none';
     throw new KubeconfigError(
-      `kube context "${context}" for cluster ${cluster.name} is not in ${file ?? 'the default kubeconfig'} (contexts: ${known}); set context in peerings.yaml or pass --context ${cluster.name}=NAME`,
+      `kube context "${context}" for cluster ${cluster.name} is not in ${file ?? 'the default kubeconfig'} (contexts: ${known}); set ${installPath(cluster)}.context in peerings.yaml or pass --context ${cluster.name}=NAME`,
     );
   }
   return only(kc, context);

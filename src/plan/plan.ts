@@ -2,7 +2,7 @@
 import type { Step } from './step.ts';
 
 /** The version of the plan's JSON form (docs/plan-json.md). */
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 /** A failed precondition: it blocks the steps of its cluster (or one peering) and names the fix. */
 export interface PlanError {
