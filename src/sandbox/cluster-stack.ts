@@ -1,35 +1,44 @@
 /**
- * Everything a sandbox cluster runs besides its Kubernetes API, as the consul chart renders it for
- * the cluster's Helm values: the release Secret (unless rendered with `helm template`), the
- * headless server Service `<fullname>-server` with the ports the TLS settings give, `server.replicas`
- * simulated servers behind it (HTTPS with the chart's CA when TLS is on), the CA and bootstrap
- * token Secrets, the connect-injector and its consul-k8s controllers, the mesh gateway, and the
- * admin API for Consul faults. Components log in through the ACL auth method, as on a real install.
+ * Everything a datacenter's own install runs besides its Kubernetes API, as the consul chart
+ * renders it for the cluster's Helm values: the release Secret (unless rendered with `helm
+ * template`), the headless server Service `<fullname>-server` with the ports the TLS settings give
+ * (and `<fullname>-expose-servers` with admin partitions), `server.replicas` simulated servers
+ * behind them (HTTPS with the chart's CA when TLS is on) hosting every partition of the datacenter,
+ * the CA and bootstrap token Secrets, the connect-injector and its consul-k8s controllers serving
+ * the default partition, the mesh gateway, and the admin API for Consul faults. Components log in
+ * through the ACL auth method, as on a real install. Partition installs: partition-stack.ts.
  */
-import { valueAt } from '../kube/consul-chart.ts';
+import { installNames, valueAt } from '../kube/consul-chart.ts';
 import { createCertificateAuthority } from '../tls/certificate-authority.ts';
 import { type SimulatedConsul, startConsulServer } from './consul/consul-server.ts';
 import { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';
-import { consulChartObjects } from './helm/consul-chart-objects.ts';
-import { consulHelmReleaseSecret } from './helm/consul-helm-release.ts';
-import type { KubeObject } from './kube/kube-object.ts';
+import { serverServices } from './helm/consul-chart-objects.ts';
+import { exposeServersServiceName } from './helm/partition-install-values.ts';
+import { installObjects } from './install-objects.ts';
 import { SANDBOX_ADMIN_SERVICE, SandboxAdmin } from './sandbox-admin.ts';
 import type { SandboxCluster, SandboxComponent } from './sandbox-cluster.ts';
-import {
-  type ClusterInstall,
-  clusterInstall,
-  type SandboxClusterConfig,
-  type SandboxConfig,
-} from './sandbox-config.ts';
+import { type ClusterInstall, clusterInstall, type SandboxClusterConfig } from './sandbox-cluster-config.ts';
+
+/** What every install's stack shares: Consul's intervals, the controllers' resync and the log. */
+export interface StackSettings {
+  readonly consul: { readonly heartbeatIntervalMs: number; readonly idleTimeoutMs: number };
+  readonly controllers: { readonly resyncMs: number };
+  readonly log?: (line: string) => void;
+}
 
 /** The component name of a cluster's Consul server. */
 export const CONSUL_COMPONENT = 'consul';
 
 /** The running parts of one cluster (gateway and controllers only when the Helm values enable them). */
 export interface ClusterStack {
+  /** The datacenter's Consul servers: this install's own, or for a partition install its cluster's. */
   readonly consul: SimulatedConsul;
   readonly install: ClusterInstall;
+  /** The one admin partition this install's consul-k8s serves. */
+  readonly partition: string;
+  /** For a partition install: the sandbox cluster whose install runs the servers. */
+  readonly server?: string;
   readonly controllers?: ConsulK8sControllers;
   readonly gateway?: MeshGateway;
   readonly admin: SandboxAdmin;
@@ -66,72 +75,6 @@ class ConsulComponent implements SandboxComponent {
   }
 }
 
-function upsert(cluster: SandboxCluster, obj: KubeObject): void {
-  const ref = {
-    apiVersion: String(obj.apiVersion),
-    kind: String(obj.kind),
-    namespace: obj.metadata.namespace ?? '',
-    name: obj.metadata.name ?? '',
-  };
-  if (cluster.objects.get(ref) === undefined) cluster.objects.create(obj, { fieldManager: 'helm' });
-  else cluster.objects.replace(obj, { fieldManager: 'helm' });
-}
-
-function ensureNamespace(cluster: SandboxCluster, name: string): void {
-  if (cluster.objects.get({ apiVersion: 'v1', kind: 'Namespace', name }) === undefined)
-    cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-}
-
-/**
- * Real consul-k8s serves one admin partition per install; a sandbox cluster serves all of its
- * partitions, each with its own namespace (`<consul-namespace>-<partition>`, where meshpeer puts
- * that partition's peering resources) and accepted by the ExportedServices webhook.
- */
-function prepareWebhooks(
-  cluster: SandboxCluster,
-  config: SandboxClusterConfig,
-  install: ClusterInstall,
-): void {
-  const partitions = config.enterprise
-    ? ['default', ...config.partitions.filter((p) => p !== 'default')]
-    : ['default'];
-  cluster.kube.service.consulPartitions = partitions;
-  // The webhooks judge by the install's own switches, as consul-k8s's ConsulMeta carries them.
-  cluster.kube.service.consulWebhooks = {
-    fullname: install.fullname,
-    partitionsEnabled: install.switches.adminPartitionsEnabled,
-    namespacesEnabled: install.switches.enableConsulNamespaces,
-  };
-  for (const p of partitions) if (p !== 'default') ensureNamespace(cluster, `${config.helm.namespace}-${p}`);
-}
-
-/** What `helm install` leaves besides the pods: the release Secret and the rendered objects. */
-function installObjects(
-  cluster: SandboxCluster,
-  config: SandboxClusterConfig,
-  install: ClusterInstall,
-  extras: {
-    ca?: { certPem: string; keyPem: string };
-    aclSecrets?: ReadonlyArray<{ name: string; value: string }>;
-  },
-): void {
-  const { namespace, release } = config.helm;
-  ensureNamespace(cluster, namespace);
-  prepareWebhooks(cluster, config, install);
-  // A persisted cluster keeps its first install time; the content is rewritten from the config.
-  if (config.helm.installedWith === 'helm')
-    upsert(cluster, consulHelmReleaseSecret({ ...config.helm, config: config.helm.values }));
-  const objects = consulChartObjects({
-    release,
-    namespace,
-    fullname: install.fullname,
-    values: install.values,
-    switches: install.switches,
-    ...extras,
-  });
-  for (const object of objects) upsert(cluster, object);
-}
-
 /** The chart's TLS CA (tls-init's `<fullname>-ca-cert`), when TLS is on. */
 async function tlsCa(install: ClusterInstall, datacenter: string) {
   if (!install.switches.tlsEnabled) return undefined;
@@ -143,11 +86,10 @@ function startServers(
   cluster: SandboxCluster,
   config: SandboxClusterConfig,
   install: ClusterInstall,
-  shared: Pick<SandboxConfig, 'consul'>,
+  shared: StackSettings,
   ca: { certPem: string; keyPem: string } | undefined,
 ): Promise<SimulatedConsul> {
   const { switches } = install;
-  const partition = valueAt(install.values, 'global.adminPartitions.name');
   return startConsulServer({
     cluster: cluster.name,
     datacenter: config.datacenter,
@@ -161,7 +103,7 @@ function startServers(
       enabled: switches.manageSystemACLs,
       gatewayPolicyLacksPeeringRead: config.acls.gatewayPolicyLacksPeeringRead,
       resourcePrefix: install.fullname,
-      partition: typeof partition === 'string' ? partition : 'default',
+      partition: config.partition,
       peering: switches.peeringEnabled,
       meshGateway: switches.meshGatewayEnabled,
       connectInject: switches.connectInjectEnabled,
@@ -173,35 +115,43 @@ function startServers(
   });
 }
 
-/** Registers the server Service's endpoints: one per port the Service has. */
+/** Registers the endpoints of the server Services: one per API port each Service has. */
 function publisher(
   cluster: SandboxCluster,
   config: SandboxClusterConfig,
   install: ClusterInstall,
   consul: SimulatedConsul,
 ) {
-  const service = `${install.fullname}-server`;
+  const exposed = serverServices(install.values, install.switches).exposeServers;
+  const services = [
+    installNames(install.fullname).server,
+    ...(exposed ? [exposeServersServiceName(install.fullname)] : []),
+  ];
   return () => {
     const options = { ensureService: false } as const;
-    if (consul.httpUrl !== undefined)
-      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpUrl, {
-        ...options,
-        port: 'http',
-      });
-    if (consul.httpsUrl !== undefined)
-      cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpsUrl, {
-        ...options,
-        port: 'https',
-      });
+    for (const service of services) {
+      if (consul.httpUrl !== undefined)
+        cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpUrl, {
+          ...options,
+          port: 'http',
+        });
+      if (consul.httpsUrl !== undefined)
+        cluster.registerServiceEndpoint(config.helm.namespace, service, consul.httpsUrl, {
+          ...options,
+          port: 'https',
+        });
+    }
   };
 }
 
-/** Installs Consul into a sandbox cluster and attaches every part to it. */
+/** Installs a datacenter's own Consul into a sandbox cluster and attaches every part to it. */
 export async function startClusterStack(
   cluster: SandboxCluster,
   config: SandboxClusterConfig,
-  shared: Pick<SandboxConfig, 'consul' | 'controllers'> & { log?: (line: string) => void },
+  shared: StackSettings,
 ): Promise<ClusterStack> {
+  if (config.partitionOf !== undefined)
+    throw new Error(`${config.name} is a partition install: start it with startPartitionStack`);
   const install = clusterInstall(config);
   const { switches } = install;
   const ca = await tlsCa(install, config.datacenter);
@@ -221,6 +171,7 @@ export async function startClusterStack(
         ...(consul.acl !== undefined && { token: consul.acl.injectorToken }),
         datacenter: config.datacenter,
         enterprise: config.enterprise,
+        partition: config.partition,
         peering: switches.peeringEnabled,
         resyncMs: shared.controllers.resyncMs,
         ...(shared.log !== undefined && { log: shared.log }),
@@ -252,6 +203,7 @@ export async function startClusterStack(
   return {
     consul,
     install,
+    partition: config.partition,
     admin,
     ...(controllers !== undefined && { controllers }),
     ...(gateway !== undefined && { gateway }),

@@ -1,8 +1,11 @@
 /**
- * What a sandbox is made of: per cluster its datacenter, Helm release (chart and Consul versions,
- * user values, installed with Helm or rendered with `helm template`), Enterprise partitions and
- * catalog services. What runs follows the Helm values as the chart would render them: names from
- * `consul.fullname`, TLS and httpsOnly, managed ACLs, `server.replicas`. The values are the chart's
+ * What a sandbox is made of: per cluster (one Consul install, in its own Kubernetes cluster) its
+ * datacenter, Helm release (chart and Consul versions, user values, installed with Helm or rendered
+ * with `helm template`), Enterprise partitions and catalog services. As consul-k8s serves one admin
+ * partition per install, a non-default partition is a cluster of its own (`partitionOf`): a
+ * partition install that reaches its datacenter's servers with `externalServers`. What runs
+ * follows the Helm values as the chart would render them: names from `consul.fullname`, TLS and
+ * httpsOnly, managed ACLs, `server.replicas`. The values are the chart's
  * defaults overlaid with the seed's example values (Consul's peering-on-Kubernetes example:
  * `global.name: consul`, peering, TLS, mesh gateway) or with `--helm-values FILE`, then with each
  * cluster's own. Three sources: `--clusters N`, `--config FILE` (YAML checked with zod) or
@@ -11,16 +14,24 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { consulFullname, type InstallValues, installValues, valueAt } from '../kube/consul-chart.ts';
-import { mergeValues } from '../kube/helm-release.ts';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../peering/index.ts';
 import type { Topology } from '../topology/index.ts';
-import { consulChartDefaults } from './helm/consul-helm-release.ts';
+import {
+  checkPartitionInstalls,
+  resolvePartitionInstall,
+  resolveServerInstall,
+} from './install-resolution.ts';
+import type { SandboxClusterConfig } from './sandbox-cluster-config.ts';
 
-/** Consul and chart versions of a default sandbox cluster. */
-export const DEFAULT_CONSUL_VERSION = '1.20.1';
-/** The consul-k8s chart that ships Consul 1.20. */
-export const DEFAULT_CHART_VERSION = '1.6.2';
+export {
+  type ClusterInstall,
+  clusterInstall,
+  DEFAULT_CHART_VERSION,
+  DEFAULT_CONSUL_VERSION,
+  effectiveValues,
+  type SandboxClusterConfig,
+  type SandboxService,
+} from './sandbox-cluster-config.ts';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label');
 const version = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.20.1');
@@ -36,7 +47,10 @@ const clusterSchema = z.strictObject({
   name: dnsLabel,
   datacenter: dnsLabel.optional(),
   enterprise: z.boolean().optional(),
+  /** Admin partitions the cluster's servers host besides `default` (partition installs add theirs). */
   partitions: z.array(dnsLabel).optional(),
+  /** A partition install: consul-k8s serving `partition` of the datacenter whose own install is `cluster`. */
+  partitionOf: z.strictObject({ cluster: dnsLabel, partition: dnsLabel }).optional(),
   acls: z
     .union([
       z.boolean(),
@@ -75,30 +89,6 @@ const configSchema = z.strictObject({
 /** The sandbox configuration file's shape (before defaults). */
 export type SandboxConfigFile = z.infer<typeof configSchema>;
 
-/** A catalog service registered in a cluster's Consul. */
-export type SandboxService = z.infer<typeof serviceSchema>;
-
-/** One cluster with every default resolved. */
-export interface SandboxClusterConfig {
-  readonly name: string;
-  readonly datacenter: string;
-  readonly enterprise: boolean;
-  /** Every admin partition, `default` first (only `default` on Community Edition). */
-  readonly partitions: readonly string[];
-  readonly acls: { readonly enabled: boolean; readonly gatewayPolicyLacksPeeringRead: boolean };
-  readonly helm: {
-    readonly release: string;
-    readonly namespace: string;
-    readonly chartVersion: string;
-    readonly consulVersion: string;
-    /** The user values stored in the release (the base values overlaid with the cluster's). */
-    readonly values: Record<string, unknown>;
-    /** `template`: no release Secret, as with `helm template | kubectl apply`. */
-    readonly installedWith: 'helm' | 'template';
-  };
-  readonly services: readonly SandboxService[];
-}
-
 /** A resolved sandbox configuration. */
 export interface SandboxConfig {
   readonly clusters: readonly SandboxClusterConfig[];
@@ -124,62 +114,31 @@ export function seedExampleValues(): Values {
   };
 }
 
-/** What a cluster's place in the sandbox implies: its image, and the Enterprise and ACL switches. */
-function impliedValues(c: { enterprise: boolean; acls: boolean; consulVersion: string }): Values {
-  const image = c.enterprise
-    ? `hashicorp/consul-enterprise:${c.consulVersion}-ent`
-    : `hashicorp/consul:${c.consulVersion}`;
-  return {
-    global: {
-      image,
-      ...(c.acls && { acls: { manageSystemACLs: true } }),
-      ...(c.enterprise && { adminPartitions: { enabled: true }, enableConsulNamespaces: true }),
-    },
-  };
-}
-
-function resolveCluster(c: z.infer<typeof clusterSchema>, base: Values): SandboxClusterConfig {
-  const enterprise = c.enterprise ?? false;
-  const datacenter = c.datacenter ?? c.name;
-  const acls = typeof c.acls === 'boolean' ? { enabled: c.acls } : (c.acls ?? { enabled: false });
-  const consulVersion = c.helm?.consulVersion ?? DEFAULT_CONSUL_VERSION;
-  const implied = impliedValues({ enterprise, acls: acls.enabled, consulVersion });
-  // Each sandbox cluster is its own datacenter, even when one values file serves them all.
-  const values = mergeValues(mergeValues(mergeValues(implied, base), c.helm?.values ?? {}), {
-    global: { datacenter },
-  });
-  const partitions = enterprise
-    ? ['default', ...new Set((c.partitions ?? []).filter((p) => p !== 'default'))]
-    : ['default'];
-  return {
-    name: c.name,
-    datacenter,
-    enterprise,
-    partitions,
-    acls: {
-      enabled: valueAt(values, 'global.acls.manageSystemACLs') === true,
-      gatewayPolicyLacksPeeringRead:
-        'gatewayPolicyLacksPeeringRead' in acls && acls.gatewayPolicyLacksPeeringRead === true,
-    },
-    helm: {
-      release: c.helm?.release ?? 'consul',
-      namespace: c.helm?.namespace ?? 'consul',
-      chartVersion: c.helm?.chartVersion ?? DEFAULT_CHART_VERSION,
-      consulVersion,
-      values,
-      installedWith: c.helm?.installedWith ?? 'helm',
-    },
-    services: c.services ?? [],
-  };
-}
-
 /** Applies the defaults to a checked configuration file. */
 export function resolveSandboxConfig(file: SandboxConfigFile): SandboxConfig {
   const names = file.clusters.map((c) => c.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new Error(`sandbox config: cluster "${dup}" is listed twice`);
+  checkPartitionInstalls(file.clusters);
+  const base = file.helmValues ?? seedExampleValues();
+  const servers = new Map(
+    file.clusters
+      .filter((c) => c.partitionOf === undefined)
+      .map((c) => {
+        const hosted = file.clusters.flatMap((p) =>
+          p.partitionOf?.cluster === c.name ? [p.partitionOf.partition] : [],
+        );
+        return [c.name, resolveServerInstall(c, base, hosted)] as const;
+      }),
+  );
   return {
-    clusters: file.clusters.map((c) => resolveCluster(c, file.helmValues ?? seedExampleValues())),
+    clusters: file.clusters.map((c) => {
+      const server = servers.get(c.partitionOf?.cluster ?? c.name);
+      if (server === undefined) throw new Error(`sandbox config: ${c.name}: no server install`);
+      return c.partitionOf === undefined
+        ? server
+        : resolvePartitionInstall(c, base, server, c.partitionOf.partition);
+    }),
     // Consul's own intervals (peerstream/server.go: heartbeat every 15 s, 2 min timeout); tests and
     // benchmarks that need speed shorten them explicitly.
     consul: {
@@ -244,19 +203,26 @@ export async function loadSandboxConfig(file: string): Promise<SandboxConfig> {
   return parseSandboxConfig(await readFile(file, 'utf8'), file);
 }
 
-/** A sandbox matching a topology: its clusters, partitions, Enterprise and ACL settings, exports. */
+/**
+ * A sandbox matching a topology: one cluster per install (named after the install's kube context,
+ * as kubeconfig contexts are named after sandbox clusters), with its partitions, Enterprise and ACL
+ * settings, and the services it exports registered in its partition.
+ */
 export function sandboxConfigFromTopology(topology: Topology, options: InstallOptions = {}): SandboxConfig {
+  const contextOf = new Map(topology.clusters.map((c) => [c.name, c.context]));
   return resolveSandboxConfig({
     ...(options.helmValues !== undefined && { helmValues: options.helmValues }),
     clusters: topology.clusters.map((c) => ({
-      name: c.name,
+      name: c.context,
       datacenter: c.consul.datacenter,
       enterprise: c.enterprise,
-      partitions: [...c.partitions],
+      ...(c.server === undefined
+        ? { partitions: [...c.partitions] }
+        : { partitionOf: { cluster: contextOf.get(c.server) ?? c.server, partition: c.partition } }),
       acls: topology.acls.enabled,
       helm: helmOf(options, c.consul.release, c.consul.namespace),
       services: topology.exports
-        .filter((e) => e.cluster === c.name)
+        .filter((e) => e.install === c.name)
         .flatMap((e) =>
           e.services
             .filter((s) => s.name !== '*')
@@ -268,34 +234,4 @@ export function sandboxConfigFromTopology(topology: Topology, options: InstallOp
         ),
     })),
   });
-}
-
-/** The effective Helm values of a cluster (chart defaults overlaid with the user values). */
-export function effectiveValues(cluster: SandboxClusterConfig): Record<string, unknown> {
-  return mergeValues(consulChartDefaults(cluster.helm.consulVersion), cluster.helm.values);
-}
-
-/** What the chart makes of a cluster's values: its fullname, switches and replica counts. */
-export interface ClusterInstall {
-  readonly fullname: string;
-  readonly switches: InstallValues;
-  readonly values: Record<string, unknown>;
-  readonly serverReplicas: number;
-  readonly meshGatewayReplicas: number;
-}
-
-/** The install a cluster's configuration describes. */
-export function clusterInstall(cluster: SandboxClusterConfig): ClusterInstall {
-  const values = effectiveValues(cluster);
-  const count = (path: string) => {
-    const n = Number(valueAt(values, path) ?? 1);
-    return Number.isInteger(n) && n > 0 ? n : 1;
-  };
-  return {
-    fullname: consulFullname(cluster.helm.release, values),
-    switches: installValues(values),
-    values,
-    serverReplicas: count('server.replicas'),
-    meshGatewayReplicas: count('meshGateway.replicas'),
-  };
 }

@@ -1,13 +1,16 @@
 /**
  * A sandbox: simulated clusters started together, with the kubeconfig and sandbox.json that point
- * clients at them. With a configuration each cluster also runs Consul (server, Helm release,
- * consul-k8s controllers, mesh gateway, admin API); with only a count it is a bare Kubernetes API
- * emulator. The demo, the integration tests and the benchmarks all start one of these.
+ * clients at them. With a configuration each cluster is one Consul install: a datacenter's own
+ * (servers, Helm release, consul-k8s controllers, mesh gateway, admin API) or a partition install
+ * (consul-k8s for one admin partition, using its datacenter's servers), started after the servers
+ * it needs; with only a count each is a bare Kubernetes API emulator. The demo, the integration
+ * tests and the benchmarks all start one of these.
  */
 import { join, resolve } from 'node:path';
-import { type ClusterStack, startClusterStack } from './cluster-stack.ts';
+import { type ClusterStack, type StackSettings, startClusterStack } from './cluster-stack.ts';
+import { startPartitionStack } from './partition-stack.ts';
 import { SandboxCluster, type SandboxClusterOptions } from './sandbox-cluster.ts';
-import { clusterName, type SandboxConfig } from './sandbox-config.ts';
+import { clusterName, type SandboxClusterConfig, type SandboxConfig } from './sandbox-config.ts';
 import { renderKubeconfig, writeSandboxFiles } from './sandbox-files.ts';
 
 export { clusterName } from './sandbox-config.ts';
@@ -46,6 +49,58 @@ async function startAll<T>(
   return failed === undefined ? { ok } : { ok, failure: failed.reason };
 }
 
+/** A directory name for a cluster's state: kube context names may hold `/` or `:` (EKS ARNs). */
+function stateDirName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/**
+ * Installs Consul into every cluster: the datacenters' own installs first (in parallel), then the
+ * partition installs, which need their datacenter's servers running.
+ */
+async function installAll(
+  clusters: readonly SandboxCluster[],
+  config: SandboxConfig,
+  shared: StackSettings,
+  stacks: Map<string, ClusterStack>,
+): Promise<unknown> {
+  const cluster = (name: string) => clusters.find((c) => c.name === name) as SandboxCluster;
+  const byName = new Map(config.clusters.map((c) => [c.name, c]));
+  const named = (pick: (c: SandboxClusterConfig) => boolean) =>
+    config.clusters.filter(pick).map((c) => c.name);
+  const servers = await startAll(
+    named((c) => c.partitionOf === undefined),
+    async (name) => {
+      stacks.set(
+        name,
+        await startClusterStack(cluster(name), byName.get(name) as SandboxClusterConfig, shared),
+      );
+    },
+  );
+  if (servers.failure !== undefined) return servers.failure;
+  const partitions = await startAll(
+    named((c) => c.partitionOf !== undefined),
+    async (name) => {
+      const own = byName.get(name) as SandboxClusterConfig;
+      const serverName = own.partitionOf?.cluster ?? '';
+      const stack = stacks.get(serverName);
+      const serverConfig = byName.get(serverName);
+      if (stack === undefined || serverConfig === undefined)
+        throw new Error(`${name}: its datacenter's install ${serverName} runs no Consul`);
+      const servers = { cluster: cluster(serverName), stack, config: serverConfig };
+      stacks.set(name, await startPartitionStack(cluster(name), own, servers, shared));
+    },
+  );
+  return partitions.failure;
+}
+
+/** Stops partition installs before the servers they use, so their controllers never outlive them. */
+async function stopAll(clusters: readonly SandboxCluster[], stacks: ReadonlyMap<string, ClusterStack>) {
+  const isPartition = (c: SandboxCluster) => stacks.get(c.name)?.server !== undefined;
+  await Promise.all(clusters.filter(isPartition).map((c) => c.stop()));
+  await Promise.all(clusters.filter((c) => !isPartition(c)).map((c) => c.stop()));
+}
+
 /** A running set of simulated clusters. */
 export class Sandbox {
   private constructor(
@@ -63,25 +118,18 @@ export class Sandbox {
     const started = await startAll(names, (name) => {
       const clusterOptions: SandboxClusterOptions = { name };
       if (options.kube !== undefined) clusterOptions.kube = options.kube;
-      if (persist && dir !== undefined) clusterOptions.stateDir = join(dir, 'state', name);
+      if (persist && dir !== undefined) clusterOptions.stateDir = join(dir, 'state', stateDirName(name));
       return SandboxCluster.start(clusterOptions);
     });
     const clusters = started.ok;
     const stacks = new Map<string, ClusterStack>();
     let failure = started.failure;
     if (failure === undefined && options.config !== undefined) {
-      const config = options.config;
-      const shared = { ...config, ...(options.log !== undefined && { log: options.log }) };
-      const installed = await startAll(names, async (name) => {
-        const cluster = clusters.find((c) => c.name === name) as SandboxCluster;
-        const clusterConfig = config.clusters.find((c) => c.name === name);
-        if (clusterConfig === undefined) throw new Error(`no configuration for cluster ${name}`);
-        stacks.set(name, await startClusterStack(cluster, clusterConfig, shared));
-      });
-      failure = installed.failure;
+      const shared = { ...options.config, ...(options.log !== undefined && { log: options.log }) };
+      failure = await installAll(clusters, options.config, shared, stacks);
     }
     if (failure !== undefined) {
-      await Promise.all(clusters.map((c) => c.stop()));
+      await stopAll(clusters, stacks);
       throw failure;
     }
     const sandbox = new Sandbox(clusters, dir, stacks, options.config);
@@ -113,8 +161,8 @@ export class Sandbox {
     if (this.dir !== undefined) await writeSandboxFiles(this.dir, this.clusters);
   }
 
-  /** Stops every cluster. */
+  /** Stops every cluster (partition installs first). */
   async stop(): Promise<void> {
-    await Promise.all(this.clusters.map((c) => c.stop()));
+    await stopAll(this.clusters, this.stacks);
   }
 }

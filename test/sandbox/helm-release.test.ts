@@ -29,6 +29,7 @@ describe('Consul Helm release Secret', () => {
       caCert: { secret: 'consul-consul-ca-cert', key: 'tls.crt' },
       chartVersion: '1.6.2',
       consulVersion: '1.20.1',
+      partitionName: 'default',
       values: {
         peeringEnabled: true,
         tlsEnabled: true,
@@ -38,6 +39,7 @@ describe('Consul Helm release Secret', () => {
         adminPartitionsEnabled: false,
         httpsOnly: true,
         enableConsulNamespaces: false,
+        externalServersEnabled: false,
       },
     });
   });

@@ -174,7 +174,7 @@ describe('ExportedServices webhook', () => {
   it('wants default in the server cluster of a datacenter with partitions', () => {
     service.consulWebhooks = { partition: 'default', partitionsEnabled: true };
     expect(denial(() => create('ExportedServices', 'consul', 'finance', one)).message).toContain(
-      'exportedservices resource name must be the same name as the partition, \"default\"'.replace(/\\/g, ''),
+      'exportedservices resource name must be the same name as the partition, "default"',
     );
     create('ExportedServices', 'consul', 'default', one);
   });

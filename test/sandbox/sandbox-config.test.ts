@@ -88,18 +88,98 @@ describe('sandbox configuration', () => {
     );
   });
 
-  it('builds a sandbox from a topology: partitions, enterprise, ACLs and a service per export', async () => {
+  it('builds one cluster per install from a topology, named after its kube context', async () => {
     const partitions = await loadTopologyFile('desired-state-examples/admin-partitions/peerings.yaml');
     const acls = await loadTopologyFile('desired-state-examples/acls/peerings.yaml');
     if (!partitions.ok || !acls.ok) throw new Error('examples must be valid');
     const p = sandboxConfigFromTopology(partitions.topology);
-    expect(p.clusters[0]).toMatchObject({
-      enterprise: true,
-      partitions: ['default', 'finance', 'retail'],
-      services: [{ name: 'ledger', partition: 'finance', namespace: 'default' }],
+    expect(p.clusters.map((c) => [c.name, c.datacenter, c.partition, c.partitionOf?.cluster])).toEqual([
+      ['cluster-01', 'cluster-01', 'default', undefined],
+      ['cluster-01-finance', 'cluster-01', 'finance', 'cluster-01'],
+      ['cluster-01-retail', 'cluster-01', 'retail', 'cluster-01'],
+      ['cluster-02', 'cluster-02', 'default', undefined],
+      ['cluster-02-payments', 'cluster-02', 'payments', 'cluster-02'],
+    ]);
+    // The datacenter's own install: servers hosting every partition, consul-k8s serving default.
+    expect(p.clusters[0]).toMatchObject({ enterprise: true, partitions: ['default', 'finance', 'retail'] });
+    expect(p.clusters[0]?.services).toEqual([]);
+    expect(p.clusters[0]?.helm.values).toMatchObject({
+      global: { adminPartitions: { enabled: true, name: 'default' }, enableConsulNamespaces: true },
     });
-    expect(p.clusters[1]?.services).toEqual([{ name: 'checkout', partition: 'default' }]);
+    // Each install registers the services it exports, in its partition.
+    expect(p.clusters[1]?.services).toEqual([{ name: 'ledger', partition: 'finance', namespace: 'default' }]);
+    expect(p.clusters[3]?.services).toEqual([{ name: 'catalog', partition: 'default' }]);
+    expect(p.clusters[4]?.services).toEqual([{ name: 'checkout', partition: 'payments' }]);
     expect(sandboxConfigFromTopology(acls.topology).clusters.every((c) => c.acls.enabled)).toBe(true);
+  });
+
+  it('gives a partition install the values of a real one: its partition, externalServers, no servers', async () => {
+    const partitions = await loadTopologyFile('desired-state-examples/admin-partitions/peerings.yaml');
+    if (!partitions.ok) throw new Error('the example must be valid');
+    const [server, finance] = sandboxConfigFromTopology(partitions.topology).clusters;
+    if (server === undefined || finance === undefined) throw new Error('expected two installs');
+    expect(finance.helm.values).toMatchObject({
+      global: {
+        image: 'hashicorp/consul-enterprise:1.20.1-ent',
+        datacenter: 'cluster-01',
+        adminPartitions: { enabled: true, name: 'finance' },
+        enableConsulNamespaces: true,
+        tls: { enabled: true, caCert: { secretName: 'consul-ca-cert', secretKey: 'tls.crt' } },
+      },
+      server: { enabled: false },
+      externalServers: {
+        enabled: true,
+        hosts: ['consul-expose-servers.consul.svc'],
+        tlsServerName: 'server.cluster-01.consul',
+      },
+    });
+    const own = clusterInstall(server);
+    const install = clusterInstall(finance);
+    expect(install).toMatchObject({ fullname: 'consul', serverEnabled: false });
+    // The same switches as its cluster's install, from the same base values.
+    expect(install.switches).toEqual({ ...own.switches, externalServersEnabled: true });
+  });
+
+  it('checks partition installs against the datacenters they name', () => {
+    const config = (lines: string[]) => () => parseSandboxConfig(lines.join('\n'), 'p.yaml');
+    const east = '  - { name: east, enterprise: true }';
+    expect(
+      config(['clusters:', east, '  - { name: fin, partitionOf: { cluster: west, partition: finance } }']),
+    ).toThrow('sandbox config: fin: partitionOf names "west", which is not a cluster of this sandbox');
+    expect(
+      config([
+        'clusters:',
+        '  - { name: east }',
+        '  - { name: fin, partitionOf: { cluster: east, partition: finance } }',
+      ]),
+    ).toThrow('admin partitions need Consul Enterprise: set enterprise: true on east');
+    expect(
+      config([
+        'clusters:',
+        east,
+        '  - { name: a, partitionOf: { cluster: east, partition: finance } }',
+        '  - { name: b, partitionOf: { cluster: east, partition: finance } }',
+      ]),
+    ).toThrow('sandbox config: b: partition east/finance already has an install (one per partition)');
+    expect(
+      config(['clusters:', east, '  - { name: d, partitionOf: { cluster: east, partition: default } }']),
+    ).toThrow("the default partition is served by east's own install");
+    expect(
+      config([
+        'clusters:',
+        east,
+        '  - { name: fin, acls: true, partitionOf: { cluster: east, partition: finance } }',
+      ]),
+    ).toThrow('sandbox config: fin: managed ACLs for partition installs are not simulated yet');
+    const ok = parseSandboxConfig(
+      ['clusters:', east, '  - { name: fin, partitionOf: { cluster: east, partition: finance } }'].join('\n'),
+      'p.yaml',
+    );
+    // The servers host the partitions their partition installs serve.
+    expect(ok.clusters.map((c) => c.partitions)).toEqual([
+      ['default', 'finance'],
+      ['default', 'finance'],
+    ]);
   });
 
   it('takes one values file for every cluster over the chart defaults, like helm install -f', async () => {

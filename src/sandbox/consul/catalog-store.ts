@@ -83,15 +83,20 @@ export function makeInstance(options: {
 /** Local services by partition. */
 export class CatalogStore {
   private instances: Instance[] = [];
+  /** Services seeded so far: later seeds get addresses of their own. */
+  private seeded = 0;
 
   constructor(
     private readonly store: ConsulStore,
     private readonly datacenter: string,
   ) {}
 
-  /** Adds the configured services: instance i runs on node `node-<i>` at 10.0.<s>.<i+1>. */
+  /** Adds the configured services: instance i of the s-th service seeded runs on `node-<i>` at 10.0.<s>.<i+1>. */
   seed(specs: readonly CatalogServiceSpec[]): void {
-    specs.forEach((spec, s) => {
+    const first = this.seeded;
+    this.seeded += specs.length;
+    specs.forEach((spec, index) => {
+      const s = first + index;
       for (let i = 0; i < (spec.instances ?? 2); i += 1) {
         const id = `${spec.name}-${i}`;
         const node = makeInstance({

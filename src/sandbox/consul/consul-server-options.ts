@@ -72,8 +72,17 @@ export interface SimulatedConsul {
   readonly acl?: HelmAclTokens;
   /** The stream intervals in effect. */
   readonly intervals: { readonly heartbeatIntervalMs: number; readonly idleTimeoutMs: number };
-  /** The mesh gateway's address (`host:port`); tokens carry it when the mesh entry peers through gateways. */
-  setGatewayAddress(address: string | undefined): void;
+  /**
+   * Registers (or with undefined removes) a mesh gateway's address (`host:port`) as the
+   * `mesh-gateway` service of a partition (default `default`). Tokens carry only the default
+   * partition's gateways, when the mesh entry peers through gateways.
+   */
+  setGatewayAddress(address: string | undefined, partition?: string): void;
+  /**
+   * Registers catalog services, as a partition install's endpoints controller registers the
+   * services of its Kubernetes cluster in its partition; an unknown partition is refused.
+   */
+  addServices(services: readonly CatalogServiceSpec[]): void;
   readonly faults: ConsulFaults;
   stop(): Promise<void>;
 }

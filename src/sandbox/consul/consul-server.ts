@@ -176,7 +176,8 @@ export async function startConsulServer(options: ConsulServerOptions): Promise<S
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     },
-    setGatewayAddress: (address) => state.setGatewayAddress(address),
+    setGatewayAddress: (address, partition) => state.setGatewayAddress(address, partition),
+    addServices: (specs) => state.addServices(specs),
     faults,
     async stop() {
       await runtime.stop();

@@ -139,9 +139,16 @@ export class ServerState {
     };
   }
 
-  /** Sets (or clears) the mesh gateway and registers it as a `mesh-gateway` service with a WAN address. */
-  setGatewayAddress(address: string | undefined): void {
-    this.gateway = address;
+  /**
+   * Sets (or clears) a mesh gateway of a partition, registered as its `mesh-gateway` service with a
+   * WAN address. Only the default partition's gateways go into tokens: Consul lists
+   * `meshGatewayAdresses` with acl.DefaultEnterpriseMeta() and reads the mesh entry's
+   * PeerThroughMeshGateways in the default partition (agent/consul/peering_backend.go
+   * GetLocalServerAddresses); another partition's gateway carries data plane traffic only.
+   */
+  setGatewayAddress(address: string | undefined, partition = 'default'): void {
+    this.requirePartition(partition);
+    if (partition === 'default') this.gateway = address;
     const colon = address?.lastIndexOf(':') ?? -1;
     const nodes =
       address === undefined
@@ -158,7 +165,18 @@ export class ServerState {
               taggedAddresses: { wan: address },
             }),
           ];
-    this.catalog.replaceService('default', 'mesh-gateway', nodes);
+    this.catalog.replaceService(partition, 'mesh-gateway', nodes);
+  }
+
+  /** Adds catalog services in their partitions (which these servers must host). */
+  addServices(specs: readonly CatalogServiceSpec[]): void {
+    for (const spec of specs) this.requirePartition(spec.partition ?? 'default');
+    this.catalog.seed(specs);
+  }
+
+  private requirePartition(partition: string): void {
+    if (!this.partitions.has(partition))
+      throw new Error(`the servers of ${this.options.cluster} host no admin partition "${partition}"`);
   }
 
   /**

@@ -1,9 +1,12 @@
 /**
  * The mesh gateway of a sandbox cluster whose Helm values enable it: the chart's
  * `<fullname>-mesh-gateway` Deployment (made ready by the emulator's Deployment simulator), on
- * request its Service and ServiceAccount, and an SNI-routing TCP proxy that exposes the local
- * Consul servers under their peering server name. The gateway's address is registered with
- * Consul, which puts it into tokens when the mesh entry peers through gateways.
+ * request its Service and ServiceAccount, and an SNI-routing TCP proxy. The default partition's
+ * gateway exposes the local Consul servers under their peering server name and its address goes
+ * into tokens when the mesh entry peers through gateways. A non-default partition's gateway
+ * (a partition install's) is registered in its partition only and routes no peering control
+ * traffic: Consul honours peerThroughMeshGateways and lists token addresses only in the default
+ * partition (agent/consul/peering_backend.go), and the data plane is not simulated.
  */
 import { directTransport } from '../../consul/consul-transport.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
@@ -25,7 +28,7 @@ export interface GatewayConsul {
   /** Every server, read per connection (leadership and ports may change). */
   readonly servers: readonly { readonly peeringAddress: string }[];
   readonly serverName: string;
-  setGatewayAddress(address: string | undefined): void;
+  setGatewayAddress(address: string | undefined, partition?: string): void;
 }
 
 /** How to start a cluster's mesh gateway. */
@@ -47,6 +50,8 @@ export interface MeshGatewayOptions {
   aclToken?: string;
   /** How long a permission check result is reused (default 1 s). */
   aclCheckTtlMs?: number;
+  /** The admin partition the gateway is registered in (default `default`). */
+  partition?: string;
   host?: string;
 }
 
@@ -111,6 +116,7 @@ export class MeshGateway implements SandboxComponent {
   private constructor(
     private readonly gateway: SniGateway,
     private readonly consul: GatewayConsul,
+    private readonly partition: string,
   ) {}
 
   /** Renders the chart's objects, starts the proxy and registers its address with Consul. */
@@ -125,9 +131,10 @@ export class MeshGateway implements SandboxComponent {
       ...(guard !== undefined && { guard }),
     });
     const consul = options.consul;
-    gateway.setRoute(consul.serverName, roundRobin(consul));
-    consul.setGatewayAddress(gateway.address);
-    return new MeshGateway(gateway, consul);
+    const partition = options.partition ?? 'default';
+    if (partition === 'default') gateway.setRoute(consul.serverName, roundRobin(consul));
+    consul.setGatewayAddress(gateway.address, partition);
+    return new MeshGateway(gateway, consul, partition);
   }
 
   /** The gateway's `host:port` (its LAN and WAN address in the sandbox). */
@@ -147,13 +154,14 @@ export class MeshGateway implements SandboxComponent {
 
   /** What sandbox.json publishes. */
   endpoints(): Record<string, string> {
-    return { address: this.gateway.address, routes: this.consul.serverName };
+    const routes = this.partition === 'default' ? this.consul.serverName : '';
+    return { address: this.gateway.address, partition: this.partition, routes };
   }
 
   /** Deregisters the gateway from Consul and closes the proxy. */
   async stop(): Promise<void> {
     try {
-      this.consul.setGatewayAddress(undefined);
+      this.consul.setGatewayAddress(undefined, this.partition);
     } catch {
       // Consul may already be stopped; nothing to deregister then.
     }

@@ -1,16 +1,20 @@
 /**
  * The Kubernetes objects the consul chart renders for a sandbox cluster, as far as anything reads
- * them: the headless server Service with the ports the TLS settings give
- * (charts/consul/templates/server-service.yaml), the connect-injector Deployment whose command line
- * carries the chart's switches (connect-inject-deployment.yaml), the CA Secrets of tls-init-job.yaml
- * and the token Secrets server-acl-init writes (server-acl-init/command.go: the bootstrap token and
- * the few tokens it creates directly; components log in instead). Names follow
- * `consul.fullname`; labels are the chart's. The mesh gateway's objects come from the gateway itself.
+ * them: with servers (`server.enabled`), the headless server Service with the ports the TLS settings
+ * give (charts/consul/templates/server-service.yaml) and, with admin partitions, the
+ * `<fullname>-expose-servers` Service partition installs reach the servers through
+ * (expose-servers-service.yaml); the connect-injector Deployment whose command line and environment
+ * carry the chart's switches, its partition and its servers (connect-inject-deployment.yaml,
+ * `consul.consulK8sConsulServerEnvVars` in _helpers.tpl); the CA Secrets of tls-init-job.yaml and
+ * the token Secrets server-acl-init writes (server-acl-init/command.go: the bootstrap token and the
+ * few tokens it creates directly; components log in instead). Names follow `consul.fullname`;
+ * labels are the chart's. The mesh gateway's objects come from the gateway itself.
  * Simplified: no server StatefulSet or pods (the emulator has no StatefulSet kind; the Service's
  * endpoints are registered directly), and only the flags and variables meshpeer or a person reads.
  */
 import { type InstallValues, installNames, valueAt } from '../../kube/consul-chart.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
+import { exposeServersServiceName } from './partition-install-values.ts';
 
 /** What the objects are rendered from. */
 export interface ChartObjectsInput {
@@ -32,15 +36,29 @@ function labels(input: ChartObjectsInput, component: string): Record<string, str
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-/** The headless server Service: `http` only without TLS or with httpsOnly false, `https` with TLS. */
+type Port = { name: string; port: number; targetPort: number; protocol: 'TCP' };
+const port = (name: string, number: number): Port => ({
+  name,
+  port: number,
+  targetPort: number,
+  protocol: 'TCP',
+});
+
+/** `http` only without TLS or with httpsOnly false, `https` with TLS. */
+function apiPorts(switches: InstallValues): Port[] {
+  const { tlsEnabled, httpsOnly } = switches;
+  return [
+    ...(!tlsEnabled || !httpsOnly ? [port('http', 8500)] : []),
+    ...(tlsEnabled ? [port('https', 8501)] : []),
+  ];
+}
+
+function serverSelector(input: ChartObjectsInput) {
+  return { app: 'consul', release: input.release, component: 'server' };
+}
+
+/** The headless server Service. */
 function serverService(input: ChartObjectsInput): KubeObject {
-  const { tlsEnabled, httpsOnly } = input.switches;
-  const port = (name: string, number: number) => ({
-    name,
-    port: number,
-    targetPort: number,
-    protocol: 'TCP',
-  });
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -53,16 +71,44 @@ function serverService(input: ChartObjectsInput): KubeObject {
       clusterIP: 'None',
       publishNotReadyAddresses: true,
       ports: [
-        ...(!tlsEnabled || !httpsOnly ? [port('http', 8500)] : []),
-        ...(tlsEnabled ? [port('https', 8501)] : []),
+        ...apiPorts(input.switches),
         port('grpc', 8502),
         port('serflan-tcp', 8301),
         port('serfwan-tcp', 8302),
         port('server', 8300),
         port('dns-tcp', 8600),
       ],
-      selector: { app: 'consul', release: input.release, component: 'server' },
+      selector: serverSelector(input),
     },
+  };
+}
+
+/** The Service partition installs reach the servers through (`server.exposeService.type`, LoadBalancer). */
+function exposeServersService(input: ChartObjectsInput): KubeObject {
+  const type = valueAt(input.values, 'server.exposeService.type');
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: exposeServersServiceName(input.fullname),
+      namespace: input.namespace,
+      labels: labels(input, 'server'),
+    },
+    spec: {
+      type: typeof type === 'string' ? type : 'LoadBalancer',
+      ports: [...apiPorts(input.switches), port('serflan', 8301), port('rpc', 8300), port('grpc', 8502)],
+      selector: serverSelector(input),
+    },
+  };
+}
+
+/** Whether the install runs servers, and renders expose-servers (its "-" default follows adminPartitions). */
+export function serverServices(values: Readonly<Record<string, unknown>>, switches: InstallValues) {
+  const servers = valueAt(values, 'server.enabled') !== false;
+  const expose = valueAt(values, 'server.exposeService.enabled');
+  return {
+    server: servers,
+    exposeServers: servers && (typeof expose === 'boolean' ? expose : switches.adminPartitionsEnabled),
   };
 }
 
@@ -84,17 +130,53 @@ function injectorCommand(input: ChartObjectsInput): string {
   return `exec consul-k8s-control-plane inject-connect \\\n  ${flags.join(' \\\n  ')}\n`;
 }
 
-function injectorEnv(input: ChartObjectsInput): Array<{ name: string; value: string }> {
+type Env = { name: string; value: string };
+
+/** `consul.consulK8sConsulServerEnvVars`: the servers (its own or externalServers) and the partition. */
+function serverEnv(input: ChartObjectsInput): Env[] {
   const s = input.switches;
-  const datacenter = String(valueAt(input.values, 'global.datacenter') ?? 'dc1');
+  const external = s.externalServersEnabled;
+  const text = (path: string, fallback: string) => {
+    const v = valueAt(input.values, path);
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : fallback;
+  };
+  const hosts = valueAt(input.values, 'externalServers.hosts');
+  const firstHost = Array.isArray(hosts) && typeof hosts[0] === 'string' ? hosts[0] : '';
+  const partition = text('global.adminPartitions.name', 'default');
+  const tlsServerName = valueAt(input.values, 'externalServers.tlsServerName');
   return [
-    { name: 'CONSUL_ADDRESSES', value: `${installNames(input.fullname).server}.${input.namespace}.svc` },
-    { name: 'CONSUL_HTTP_PORT', value: s.tlsEnabled ? '8501' : '8500' },
-    { name: 'CONSUL_DATACENTER', value: datacenter },
-    ...(s.manageSystemACLs
+    {
+      name: 'CONSUL_ADDRESSES',
+      value: external ? firstHost : `${installNames(input.fullname).server}.${input.namespace}.svc`,
+    },
+    { name: 'CONSUL_GRPC_PORT', value: external ? text('externalServers.grpcPort', '8502') : '8502' },
+    {
+      name: 'CONSUL_HTTP_PORT',
+      value: external ? text('externalServers.httpsPort', '8501') : s.tlsEnabled ? '8501' : '8500',
+    },
+    { name: 'CONSUL_DATACENTER', value: text('global.datacenter', 'dc1') },
+    ...(s.adminPartitionsEnabled ? [{ name: 'CONSUL_PARTITION', value: partition }] : []),
+    ...(s.adminPartitionsEnabled && s.manageSystemACLs
+      ? [{ name: 'CONSUL_LOGIN_PARTITION', value: partition }]
+      : []),
+    ...(s.tlsEnabled
+      ? [
+          { name: 'CONSUL_USE_TLS', value: 'true' },
+          { name: 'CONSUL_CACERT_FILE', value: '/consul/tls/ca/tls.crt' },
+        ]
+      : []),
+    ...(s.tlsEnabled && external && typeof tlsServerName === 'string'
+      ? [{ name: 'CONSUL_TLS_SERVER_NAME', value: tlsServerName }]
+      : []),
+  ];
+}
+
+function injectorEnv(input: ChartObjectsInput): Env[] {
+  return [
+    ...serverEnv(input),
+    ...(input.switches.manageSystemACLs
       ? [{ name: 'CONSUL_LOGIN_AUTH_METHOD', value: installNames(input.fullname).componentAuthMethod }]
       : []),
-    ...(s.tlsEnabled ? [{ name: 'CONSUL_USE_TLS', value: 'true' }] : []),
   ];
 }
 
@@ -147,7 +229,11 @@ function secret(
 /** Every object the sandbox renders for one install, in apply order. */
 export function consulChartObjects(input: ChartObjectsInput): KubeObject[] {
   const names = installNames(input.fullname);
-  const objects = [serverService(input)];
+  const services = serverServices(input.values, input.switches);
+  const objects = [
+    ...(services.server ? [serverService(input)] : []),
+    ...(services.exposeServers ? [exposeServersService(input)] : []),
+  ];
   if (input.ca !== undefined) {
     objects.push(secret(input, names.caCert, 'tls-init', { 'tls.crt': input.ca.certPem }));
     objects.push(secret(input, `${input.fullname}-ca-key`, 'tls-init', { 'tls.key': input.ca.keyPem }));

@@ -38,7 +38,9 @@ export function consulChartDefaults(consulVersion: string): Values {
       adminPartitions: { enabled: false, name: 'default' },
       enableConsulNamespaces: false,
     },
-    server: { enabled: true, replicas: 1 },
+    // `server.enabled` is "-" in the chart (follow global.enabled); exposeService.enabled stays "-".
+    server: { enabled: true, replicas: 1, exposeService: { type: 'LoadBalancer' } },
+    externalServers: { enabled: false, hosts: [], httpsPort: 8501, grpcPort: 8502, tlsServerName: null },
     connectInject: { enabled: true },
     meshGateway: {
       enabled: false,

@@ -15,16 +15,18 @@ function condition(kind: string, name: string): Record<string, string> | undefin
   return (obj?.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions?.[0];
 }
 
-async function start(enterprise: boolean): Promise<void> {
+async function start(enterprise: boolean, partition?: string): Promise<void> {
   // Enterprise runs the peering controllers too, to check their partition handling.
   consul = await new FakeConsul().start();
   cluster = await SandboxCluster.start({ name: 'unit-config' });
+  if (partition !== undefined) cluster.kube.service.consulWebhooks = { partition };
   cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'consul' } });
   controllers = ConsulK8sControllers.start({
     objects: cluster.objects,
     consulUrl: () => consul.url,
     datacenter: 'dc1',
     enterprise,
+    ...(partition !== undefined && { partition }),
     peering: enterprise,
     maxBackoffMs: 100,
   });
@@ -125,36 +127,32 @@ describe('config-entry controllers', () => {
 });
 
 describe('config-entry controllers on Enterprise', () => {
-  beforeEach(() => start(true));
+  beforeEach(() => start(true, 'team-b'));
 
-  // The emulator's webhook (issue 4) only admits ExportedServices named "default" today, so the
-  // partition-named case is covered through the annotation on a PeeringAcceptor instead.
-  it("sends ?partition= from the name of ExportedServices and from meshpeer's partition annotation", async () => {
+  // consul-k8s serves one partition per install: every entry and peering call carries the
+  // install's partition (configentry_controller.go ConsulPartition), whatever the resource.
+  it("sends ?partition= of the install's partition for config entries and peerings", async () => {
     cluster.objects.create({
       apiVersion: api,
       kind: 'ExportedServices',
-      metadata: { name: 'default', namespace: 'consul' },
+      metadata: { name: 'team-b', namespace: 'consul' },
       spec: { services: [{ name: 'api', consumers: [{ peer: 'cluster-02-default' }] }] },
     });
     cluster.objects.create({
       apiVersion: api,
       kind: 'PeeringAcceptor',
-      metadata: {
-        name: 'cluster-02-team-b',
-        namespace: 'consul',
-        annotations: { 'meshpeer.dev/partition': 'team-b' },
-      },
+      metadata: { name: 'cluster-02', namespace: 'consul' },
       spec: { peer: { secret: { name: 'token', key: 'data', backend: 'kubernetes' } } },
     });
     await waitFor(
-      () => (condition('ExportedServices', 'default')?.status === 'True' ? true : undefined),
+      () => (condition('ExportedServices', 'team-b')?.status === 'True' ? true : undefined),
       'synced',
     );
     expect(consul.calls('PUT', '/v1/config')[0]).toMatchObject({
-      partition: 'default',
+      partition: 'team-b',
       body: {
         Kind: 'exported-services',
-        Name: 'default',
+        Name: 'team-b',
         Services: [{ Name: 'api', Consumers: [{ Peer: 'cluster-02-default' }] }],
       },
     });

@@ -94,8 +94,7 @@ function denial(
       );
     case 'ExportedServices':
       return (
-        (creating ? exportsSingletonDenial(rt, store) : undefined) ??
-        exportedServicesDenial(obj, install)
+        (creating ? exportsSingletonDenial(rt, store) : undefined) ?? exportedServicesDenial(obj, install)
       );
     default:
       return undefined;
