@@ -1,8 +1,9 @@
 /**
- * What the runbook walk checks, as anyone can check it through the Kubernetes API: per-cluster
+ * What the runbook walk checks, as anyone can check it through the Kubernetes API: per-install
  * client-node clients, the Consul read token from the chart's Secret, a peering's state and
  * whether it receives from its peer, and imported services through `?peer=`, all via the service
- * proxy.
+ * proxy. A partition install runs no servers: its Consul is read through its datacenter's own
+ * install's server Service with `?partition=`.
  */
 import type { ClusterSpec, Topology } from '../topology/index.ts';
 import { kubeConfigForContext, pollUntil, RunbookClient } from './runbook-client.ts';
@@ -19,7 +20,7 @@ export interface PeeringView {
   exportedServices: string[];
 }
 
-/** The per-cluster clients of a topology. */
+/** The clients of a topology's installs, keyed by install (each through its own kube context). */
 export function runbookClients(kubeconfig: string, topology: Topology): Map<string, RunbookClient> {
   return new Map(
     topology.clusters.map((c) => [
@@ -29,7 +30,20 @@ export function runbookClients(kubeconfig: string, topology: Topology): Map<stri
   );
 }
 
-/** The ACL token for Consul reads (the chart's bootstrap token Secret), when ACLs are on. */
+/** An install's spec by key; throws for a key the topology does not have. */
+export function installSpec(topology: Topology, install: string): ClusterSpec {
+  const spec = topology.clusters.find((c) => c.name === install);
+  if (spec === undefined) throw new Error(`install ${install} is not part of the topology`);
+  return spec;
+}
+
+/** The install whose servers answer for `install`: itself, or its datacenter's own install. */
+export function serversOf(topology: Topology, install: string): ClusterSpec {
+  const spec = installSpec(topology, install);
+  return spec.server === undefined ? spec : installSpec(topology, spec.server);
+}
+
+/** The ACL token for Consul reads (the chart's bootstrap token Secret of the servers' install). */
 export async function consulReadToken(
   client: RunbookClient,
   spec: ClusterSpec,
@@ -89,11 +103,18 @@ export async function waitForImport(
   client: RunbookClient,
   service: string,
   peer: string,
-  options: { token?: string; timeoutMs?: number } = {},
+  options: { token?: string; partition?: string; timeoutMs?: number } = {},
 ): Promise<number> {
+  const partition =
+    options.partition === undefined || options.partition === 'default'
+      ? ''
+      : `&partition=${options.partition}`;
   return pollUntil(
     async () => {
-      const res = await client.consul(`/v1/health/service/${service}?peer=${peer}`, options.token);
+      const res = await client.consul(
+        `/v1/health/service/${service}?peer=${peer}${partition}`,
+        options.token,
+      );
       return res.status === 200 && Array.isArray(res.json) && res.json.length > 0
         ? res.json.length
         : undefined;
@@ -103,17 +124,17 @@ export async function waitForImport(
   );
 }
 
-/** Where an export to `peer` from `cluster` is imported: the other cluster and its name for the exporter. */
+/** Where an export to `peer` from an install is imported: the other install, its partition and its name for the exporter. */
 export function importerOf(
   topology: Topology,
-  cluster: string,
+  install: string,
   peer: string,
-): { cluster: string; peer: string } | undefined {
+): { install: string; partition: string; peer: string } | undefined {
   for (const p of topology.peerings) {
-    if (p.dialer.cluster === cluster && p.acceptor.peerName === peer)
-      return { cluster: p.acceptor.cluster, peer: p.dialer.peerName };
-    if (p.acceptor.cluster === cluster && p.dialer.peerName === peer)
-      return { cluster: p.dialer.cluster, peer: p.acceptor.peerName };
+    if (p.dialer.install === install && p.acceptor.peerName === peer)
+      return { install: p.acceptor.install, partition: p.acceptor.partition, peer: p.dialer.peerName };
+    if (p.acceptor.install === install && p.dialer.peerName === peer)
+      return { install: p.dialer.install, partition: p.dialer.partition, peer: p.acceptor.peerName };
   }
   return undefined;
 }

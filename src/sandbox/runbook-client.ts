@@ -154,13 +154,28 @@ export class RunbookClient {
 
   private found: string | undefined;
 
-  /** The install's `consul.fullname`, read off its server Service (`<fullname>-server`). */
+  /**
+   * The install's `consul.fullname`, read off its server Service (`<fullname>-server`; the
+   * expose-servers Service carries the same labels), or on a partition install, which runs no
+   * servers, off its connect-injector Deployment (`<fullname>-connect-injector`).
+   */
   async fullname(): Promise<string> {
     if (this.found !== undefined) return this.found;
     const found = await this.proxyClient().list('v1', 'Service', 'consul', 'component=server');
-    const service = found[0];
-    if (service === undefined)
-      throw new Error(`${this.cluster}: no Consul server Service in namespace consul`);
+    const service = found.find((s) => s.metadata.name.endsWith('-server'));
+    if (service === undefined) {
+      const injectors = await this.proxyClient().list(
+        'apps/v1',
+        'Deployment',
+        'consul',
+        'component=connect-injector',
+      );
+      const injector = injectors[0]?.metadata.name;
+      if (injector === undefined)
+        throw new Error(`${this.cluster}: no Consul server Service or connect-injector in namespace consul`);
+      this.found = injector.replace(/-connect-injector$/, '');
+      return this.found;
+    }
     const ports = (service.spec?.ports as Array<{ name?: string }> | undefined) ?? [];
     const https = ports.some((p) => p.name === 'https');
     this.consulService ??= {
