@@ -97,12 +97,14 @@ export async function sandboxConfigFor(
 
 function clusterLines(sandbox: Sandbox): string[] {
   return sandbox.clusters.flatMap((cl) => {
-    const lines = [`  ${cl.name}  ${cl.kube.url}`];
+    const lines = [`  ${cl.name}  ${cl.kube.url}  (kube context ${cl.name})`];
     if (sandbox.config === undefined) return lines;
-    const { consul, gateway, install } = sandbox.stack(cl.name);
+    const { consul, gateway, install, partition, server } = sandbox.stack(cl.name);
     const servers = consul.servers.length === 1 ? '1 server' : `${consul.servers.length} servers`;
     lines.push(
-      `              consul ${consul.apiUrl} (Service ${install.fullname}-server, dc ${consul.datacenter}, ${servers}${consul.acl === undefined ? '' : ', managed ACLs'})`,
+      server === undefined
+        ? `              consul ${consul.apiUrl} (Service ${install.fullname}-server, dc ${consul.datacenter}, ${servers}${consul.acl === undefined ? '' : ', managed ACLs'})`
+        : `              partition ${partition}: consul-k8s using the servers of ${server} (externalServers, dc ${consul.datacenter})`,
     );
     if (gateway !== undefined) lines.push(`              mesh gateway ${gateway.address}`);
     return lines;
@@ -114,7 +116,11 @@ export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
   const c = paint(colorEnabled());
   const dir = sandbox.dir ?? '';
   const shown = relative(process.cwd(), dir) || '.';
-  const first = sandbox.clusters[0]?.name ?? 'cluster-01';
+  // A datacenter's own install: partition installs have no server Service to show.
+  const own = sandbox.clusters.find(
+    (c) => sandbox.config === undefined || sandbox.stack(c.name).server === undefined,
+  );
+  const first = own?.name ?? 'cluster-01';
   const install = sandbox.config === undefined ? undefined : sandbox.stack(first).install;
   const port = install?.switches.tlsEnabled === false ? 'http' : 'https';
   const server = `${port}:${install?.fullname ?? 'consul'}-server:${port}`;

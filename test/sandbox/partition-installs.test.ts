@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxSummary } from '../../src/cli/sandbox-command.ts';
 import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
 import { decodeToken } from '../../src/peering/index.ts';
 import { getPath, type KubeObject } from '../../src/sandbox/kube/kube-object.ts';
@@ -68,6 +69,9 @@ describe('a sandbox with partition installs', () => {
       datacenter: 'cluster-01',
     });
     expect(sandbox.stack('cluster-01-finance')).toMatchObject({ partition: 'finance', server: 'cluster-01' });
+    const summary = sandboxSummary(sandbox, false);
+    for (const context of contexts) expect(summary).toContain(`(kube context ${context})`);
+    expect(summary).toContain('partition finance: consul-k8s using the servers of cluster-01');
     // The partition install uses its datacenter's servers rather than running its own.
     expect(sandbox.stack('cluster-01-finance').consul).toBe(sandbox.stack('cluster-01').consul);
   });
