@@ -13,10 +13,14 @@ export interface StepJobData {
   readonly deadline: number;
 }
 
-/** The clusters a step reads or writes. */
+/**
+ * The installs a step reads or writes, with the server installs of partition installs among
+ * them: a partition's Consul calls go through its datacenter's server Service.
+ */
 export function clustersOf(step: Step, topology: Topology): ClusterSpec[] {
   const names = new Set<string>([step.lane]);
   if (step.kind === 'token-transfer') names.add(step.params.from.cluster).add(step.params.to.cluster);
-  if (step.kind === 'verify') names.add(step.params.acceptor.cluster).add(step.params.dialer.cluster);
+  if (step.kind === 'verify') names.add(step.params.acceptor.install).add(step.params.dialer.install);
+  for (const c of topology.clusters) if (names.has(c.name) && c.server !== undefined) names.add(c.server);
   return topology.clusters.filter((c) => names.has(c.name));
 }
