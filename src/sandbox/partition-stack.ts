@@ -77,6 +77,25 @@ function copyCaSecret(
   });
 }
 
+/** The partition's mesh gateway: its Deployment in this cluster, registered in the partition. */
+function startGateway(
+  cluster: SandboxCluster,
+  config: SandboxClusterConfig,
+  install: ClusterInstall,
+  consul: SimulatedConsul,
+): Promise<MeshGateway> {
+  return MeshGateway.start({
+    objects: cluster.objects,
+    consul,
+    partition: config.partition,
+    namespace: config.helm.namespace,
+    release: config.helm.release,
+    fullname: install.fullname,
+    replicas: install.meshGatewayReplicas,
+    service: { type: String(valueAt(install.values, 'meshGateway.service.type') ?? 'LoadBalancer') },
+  });
+}
+
 /** Where a partition install's servers run. */
 export interface PartitionServers {
   readonly cluster: SandboxCluster;
@@ -114,16 +133,7 @@ export async function startPartitionStack(
     : undefined;
   if (controllers !== undefined) cluster.attach(controllers);
   const gateway = switches.meshGatewayEnabled
-    ? await MeshGateway.start({
-        objects: cluster.objects,
-        consul,
-        partition: config.partition,
-        namespace: config.helm.namespace,
-        release: config.helm.release,
-        fullname: install.fullname,
-        replicas: install.meshGatewayReplicas,
-        service: { type: String(valueAt(install.values, 'meshGateway.service.type') ?? 'LoadBalancer') },
-      })
+    ? await startGateway(cluster, config, install, consul)
     : undefined;
   if (gateway !== undefined) cluster.attach(gateway);
   // Consul faults belong to the server cluster's admin API; this one reads the gateway only.
