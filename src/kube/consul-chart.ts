@@ -6,7 +6,7 @@
  * Pure: the same values always give the same names.
  */
 
-type Values = Readonly<Record<string, unknown>>;
+export type Values = Readonly<Record<string, unknown>>;
 
 /** Where an install's values came from. */
 export type InstallSource = 'helm-release' | 'declared' | 'inferred';

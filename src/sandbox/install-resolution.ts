@@ -7,7 +7,7 @@
  */
 import { valueAt } from '../kube/consul-chart.ts';
 import { mergeValues } from '../kube/helm-release.ts';
-import { partitionInstallValues, serverPartitionValues } from './helm/partition-install-values.ts';
+import { partitionInstallValues, serverEnterpriseValues } from './helm/partition-install-values.ts';
 import {
   clusterInstall,
   DEFAULT_CHART_VERSION,
@@ -43,13 +43,18 @@ export interface ClusterEntry {
 }
 
 /** What a cluster's place in the sandbox implies: its image, and the Enterprise and ACL switches. */
-function impliedValues(c: { enterprise: boolean; acls: boolean; consulVersion: string }): Values {
+function impliedValues(c: {
+  enterprise: boolean;
+  partitioned: boolean;
+  acls: boolean;
+  consulVersion: string;
+}): Values {
   const image = c.enterprise
     ? `hashicorp/consul-enterprise:${c.consulVersion}-ent`
     : `hashicorp/consul:${c.consulVersion}`;
   return mergeValues(
     { global: { image, ...(c.acls && { acls: { manageSystemACLs: true } }) } },
-    c.enterprise ? serverPartitionValues() : {},
+    c.enterprise ? serverEnterpriseValues(c.partitioned) : {},
   );
 }
 
@@ -57,11 +62,11 @@ function impliedValues(c: { enterprise: boolean; acls: boolean; consulVersion: s
 function resolveInstall(
   c: ClusterEntry,
   base: Values,
-  install: { datacenter: string; enterprise: boolean; partitionValues: Values },
+  install: { datacenter: string; enterprise: boolean; partitioned: boolean; partitionValues: Values },
 ): Omit<SandboxClusterConfig, 'name' | 'datacenter' | 'enterprise' | 'partitions' | 'partition'> {
   const acls = typeof c.acls === 'boolean' ? { enabled: c.acls } : (c.acls ?? { enabled: false });
   const consulVersion = c.helm?.consulVersion ?? DEFAULT_CONSUL_VERSION;
-  const implied = impliedValues({ enterprise: install.enterprise, acls: acls.enabled, consulVersion });
+  const implied = impliedValues({ ...install, acls: acls.enabled, consulVersion });
   // Each datacenter is its own, even when one values file serves every cluster of the sandbox.
   const shared = mergeValues(mergeValues(implied, base), install.partitionValues);
   const values = mergeValues(mergeValues(shared, c.helm?.values ?? {}), {
@@ -102,7 +107,12 @@ export function resolveServerInstall(
     enterprise,
     partitions,
     partition: 'default',
-    ...resolveInstall(c, base, { datacenter, enterprise, partitionValues: {} }),
+    ...resolveInstall(c, base, {
+      datacenter,
+      enterprise,
+      partitioned: partitions.length > 1,
+      partitionValues: {},
+    }),
   };
 }
 
@@ -147,6 +157,7 @@ export function resolvePartitionInstall(
   const resolved = resolveInstall(c, base, {
     datacenter: server.datacenter,
     enterprise: true,
+    partitioned: true,
     partitionValues,
   });
   if (resolved.acls.enabled)

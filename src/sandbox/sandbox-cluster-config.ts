@@ -4,6 +4,7 @@
  */
 import { consulFullname, type InstallValues, installValues, valueAt } from '../kube/consul-chart.ts';
 import { mergeValues } from '../kube/helm-release.ts';
+import { chartFailure } from './helm/chart-failures.ts';
 import { consulChartDefaults } from './helm/consul-helm-release.ts';
 
 /** Consul and chart versions of a default sandbox cluster. */
@@ -64,6 +65,9 @@ export interface ClusterInstall {
 /** The install a cluster's configuration describes. */
 export function clusterInstall(cluster: SandboxClusterConfig): ClusterInstall {
   const values = effectiveValues(cluster);
+  const failure = chartFailure(values);
+  if (failure !== undefined)
+    throw new Error(`sandbox config: ${cluster.name}: helm refuses these values: ${failure}`);
   const count = (path: string) => {
     const n = Number(valueAt(values, path) ?? 1);
     return Number.isInteger(n) && n > 0 ? n : 1;

@@ -122,9 +122,18 @@ describe('7. installs without a Helm release Secret', () => {
         },
       })),
     });
-    const fx = await installs.start('admin-partitions', {}, { adjust: withoutNamespaces });
+    // Enterprise without partitions: the chart refuses partitions without namespaces.
+    const enterpriseWithNamespace = (text: string) =>
+      text
+        .replace(/- name: (cluster-0\d)/g, '- name: $1\n    enterprise: true')
+        .replace('- name: static-server', '- name: static-server\n        namespace: default');
+    const fx = await installs.start(
+      'runbook',
+      {},
+      { edit: enterpriseWithNamespace, adjust: withoutNamespaces },
+    );
     const plan = await fx.plan();
-    expect(plan.errors.find((e) => e.cluster === 'cluster-01')).toMatchObject({
+    expect(plan.errors.find((e) => e.cluster === 'cluster-02')).toMatchObject({
       code: 'helm_values',
       message: 'Helm release consul lacks global.enableConsulNamespaces=true',
     });

@@ -28,9 +28,18 @@ export function exposeServersServiceName(fullname: string): string {
   return `${fullname}-expose-servers`;
 }
 
-/** The values of a datacenter's own install whose servers host admin partitions. */
-export function serverPartitionValues(): Values {
-  return { global: { adminPartitions: { enabled: true, name: 'default' }, enableConsulNamespaces: true } };
+/**
+ * The Enterprise values of a datacenter's own install: Consul namespaces, and admin partitions
+ * only when its servers host partitions besides `default` (the chart's default is off, and it
+ * refuses partitions without namespaces).
+ */
+export function serverEnterpriseValues(hostsPartitions: boolean): Values {
+  return {
+    global: {
+      enableConsulNamespaces: true,
+      ...(hostsPartitions && { adminPartitions: { enabled: true, name: 'default' } }),
+    },
+  };
 }
 
 /**
