@@ -80,7 +80,11 @@ export function inferInstall(
   fullnameOverride?: string,
 ): InstallFacts | undefined {
   const injector = labelled(objects.deployments, 'connect-injector');
-  const server = labelled(objects.services, 'server');
+  // With admin partitions the chart also labels `<fullname>-expose-servers` component=server
+  // (expose-servers-service.yaml), with other ports: the headless `<fullname>-server` carries TLS.
+  const server = objects.services.find(
+    (o) => o.metadata.labels?.component === 'server' && o.metadata.name.endsWith('-server'),
+  );
   if (injector === undefined && server === undefined) return undefined;
   const text = injector === undefined ? '' : commandText(injector);
   const fullname =
@@ -97,7 +101,8 @@ export function inferInstall(
     from('peering, partitions, namespaces and ACLs', `the flags of ${injectorName}`);
   const meshGateway = objects.deployments.some((d) => d.metadata.name === `${fullname}-mesh-gateway`);
   from('meshGateway.enabled', `Deployment ${fullname}-mesh-gateway ${meshGateway ? 'present' : 'absent'}`);
-  const tls = ports.has('https') || (injector !== undefined && envValue(injector, 'CONSUL_USE_TLS')?.value === 'true');
+  const tls =
+    ports.has('https') || (injector !== undefined && envValue(injector, 'CONSUL_USE_TLS')?.value === 'true');
   const addresses = injector === undefined ? undefined : envValue(injector, 'CONSUL_ADDRESSES')?.value;
   const partition = injector === undefined ? undefined : envValue(injector, 'CONSUL_PARTITION')?.value;
   const values: InstallValues = {
@@ -111,7 +116,8 @@ export function inferInstall(
     adminPartitionsEnabled: flagValue(text, 'enable-partitions') === 'true',
     enableConsulNamespaces: flagValue(text, 'enable-namespaces') === 'true',
     // The chart points CONSUL_ADDRESSES at its own server Service unless externalServers is on.
-    externalServersEnabled: addresses !== undefined && addresses !== `${fullname}-server.${injector?.metadata.namespace}.svc`,
+    externalServersEnabled:
+      addresses !== undefined && addresses !== `${fullname}-server.${injector?.metadata.namespace}.svc`,
   };
   const image = flagValue(text, 'consul-image');
   const version = image === undefined ? undefined : imageVersion({ global: { image } });

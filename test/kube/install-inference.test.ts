@@ -102,6 +102,20 @@ describe('an install made with helm template (no release Secret)', () => {
     });
   });
 
+  it('reads the headless server Service, not the expose-servers Service the chart adds for partitions', () => {
+    const expose = serverService(['https', 'serflan', 'rpc', 'grpc']);
+    const exposeServers = {
+      ...expose,
+      metadata: { ...expose.metadata, name: 'consul-consul-expose-servers' },
+    };
+    const facts = inferInstall('consul', {
+      services: [exposeServers, serverService(['https'])],
+      deployments: [],
+    });
+    expect(facts?.evidence?.[0]).toBe('TLS and httpsOnly from the ports of Service consul-consul-server');
+    expect(facts?.fullname).toBe('consul-consul');
+  });
+
   it('finds nothing when no object of the release exists', () => {
     expect(inferInstall('consul', { services: [], deployments: [] })).toBeUndefined();
   });
