@@ -16,10 +16,10 @@ import {
 
 const redisUrl = inject('redisUrl');
 /**
- * admin-partitions is not a default install: it needs Enterprise, and the sandbox still serves
- * several partitions from one install, whose connect-injector token server-acl-init scopes to one
- * partition (`partition "default"` in its rules), as real consul-k8s does. It runs in
- * test/integration/apply-examples.test.ts; one install per partition comes with issue 13.
+ * admin-partitions is not a default install: it needs Enterprise and a partition install per
+ * partition, and the sandbox does not simulate managed ACLs in partition installs (server-acl-init
+ * with -partition and the partition's own auth methods), which this install's values turn on. It
+ * runs without ACLs in test/integration/apply-examples.test.ts and partition-installs.test.ts.
  */
 const examples = readdirSync('desired-state-examples', { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== 'invalid' && d.name !== 'admin-partitions')
