@@ -14,7 +14,7 @@ import { formatDiagnostic, parseTopology, type Topology } from '../topology/inde
 import { applyThroughQueue } from './apply-queued.ts';
 import { addClusterOptions, type ClusterOptions, clusterOptions } from './cluster-options.ts';
 import { colorEnabled, err, out, outJson, paint, parseOutput } from './output.ts';
-import { runSummary, stepLine } from './run-progress.ts';
+import { laneWidth, runSummary, stepLine } from './run-progress.ts';
 
 interface ApplyFlags {
   file: string;
@@ -54,7 +54,7 @@ async function applyInline(topology: Topology, access: ClusterOptions, json: boo
               `pass ${e.pass}: plan ${e.plan.hash}, ${e.plan.steps.filter((s) => s.kind !== 'verify').length} steps to run, ${e.plan.summary.verify} to verify`,
             ),
           );
-        if (e.type === 'step') out(stepLine(e.result, c));
+        if (e.type === 'step') out(stepLine(e.result, c, laneWidth(topology)));
       },
     },
   );

@@ -8,7 +8,7 @@ import { startWorkers } from '../run/start-workers.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ClusterOptions } from './cluster-options.ts';
 import { colorEnabled, err, out, paint } from './output.ts';
-import { stepLine } from './run-progress.ts';
+import { laneWidth, stepLine } from './run-progress.ts';
 
 /** What a queued apply needs. */
 export interface QueuedApply {
@@ -56,7 +56,8 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
     let shown = 0;
     for (;;) {
       const record = await store.get(runId);
-      for (const step of record?.steps.slice(shown) ?? []) if (!a.json) out(stepLine(step, c));
+      for (const step of record?.steps.slice(shown) ?? [])
+        if (!a.json) out(stepLine(step, c, laneWidth(a.topology)));
       shown = record?.steps.length ?? shown;
       if (record !== undefined && record.status !== 'running') return record;
       const latest = await latestRequest(queues.redis, a.target, queues.prefix);

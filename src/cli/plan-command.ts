@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { clusterConnections } from '../app/cluster-connections.ts';
 import { planTopology } from '../app/plan-topology.ts';
 import { type Plan, renderJson, renderMarkdown, renderText } from '../plan/index.ts';
-import { formatDiagnostic, loadTopologyFile, TopologyReadError } from '../topology/index.ts';
+import { formatDiagnostic, installCount, loadTopologyFile, TopologyReadError } from '../topology/index.ts';
 import { addClusterOptions, clusterOptions } from './cluster-options.ts';
 import { colorEnabled, err, out, paint, parseOutput } from './output.ts';
 
@@ -38,7 +38,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
   }
   const { topology } = loaded;
   const c = paint(colorEnabled(process.stderr));
-  if (output === 'text') err(c.gray(`observing ${topology.clusters.length} clusters…`));
+  if (output === 'text') err(c.gray(`observing ${installCount(topology.clusters.map((i) => i.name))}…`));
   const { plan, observeMs } = await planTopology(
     topology,
     clusterConnections(topology, access.overrides, access.timeoutMs),

@@ -1,7 +1,7 @@
 /** Live progress lines for runs: one line per finished step, grouped by lane, with timing. */
 import type { RunRecord } from '../run/run-record.ts';
 import type { StepResult } from '../run/step-result.ts';
-import { placeLabel } from '../topology/index.ts';
+import { placeLabel, type Topology } from '../topology/index.ts';
 import type { Paint } from './output.ts';
 
 const symbols: Record<StepResult['status'], string> = {
@@ -17,8 +17,13 @@ function verifiedPair(id: string): string {
   return `${placeLabel(a, ap)} <-> ${placeLabel(d, dp)}`;
 }
 
+/** The width of the lane column: the longest install key (`cluster/partition` ones are long). */
+export function laneWidth(topology: Topology): number {
+  return Math.max(12, ...topology.clusters.map((c) => c.name.length));
+}
+
 /** One progress line for a finished step. */
-export function stepLine(r: StepResult, c: Paint): string {
+export function stepLine(r: StepResult, c: Paint, width = 12): string {
   const color =
     r.status === 'failed'
       ? c.red
@@ -29,7 +34,7 @@ export function stepLine(r: StepResult, c: Paint): string {
           : c.gray;
   const attempts = r.attempts > 1 ? ` after ${r.attempts} attempts` : '';
   const where = r.kind === 'verify' ? verifiedPair(r.id) : r.lane;
-  return `${color(symbols[r.status])} ${where.padEnd(12)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
+  return `${color(symbols[r.status])} ${where.padEnd(width)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
 }
 
 /** The closing lines of a run. */

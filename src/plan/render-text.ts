@@ -1,4 +1,5 @@
 /** Renders a plan for the terminal, like `terraform plan`: one block per cluster, then a summary. */
+import { installCount } from '../topology/index.ts';
 import type { Plan } from './plan.ts';
 import { actionSymbol, formatValue, stepsByLane, summaryLine, targetText } from './render-common.ts';
 import type { Step } from './step.ts';
@@ -36,12 +37,6 @@ function stepLines(step: Step, style: TextStyle): string[] {
     lines.push(`      ${change.path}: ${formatValue(change.from)} -> ${formatValue(change.to)}`);
   if (step.blockedBy !== undefined) lines.push(style.red(`      blocked by ${step.blockedBy}`));
   return lines;
-}
-
-/** `plan.clusters` holds install keys: a partition install is `cluster/partition`. */
-function installCount(installs: readonly string[]): string {
-  const clusters = new Set(installs.map((i) => i.split('/')[0])).size;
-  return clusters === installs.length ? `${clusters} clusters` : `${clusters} clusters, ${installs.length} installs`;
 }
 
 /** The plan as terminal text; `style` adds colors. */

@@ -46,3 +46,11 @@ export function installPath(install: { readonly cluster: string; readonly partit
     ? `clusters[${install.cluster}]`
     : `clusters[${install.cluster}].partitions[${install.partition}]`;
 }
+
+/** `2 clusters`, or `2 clusters, 5 installs` when partition installs are among the install keys. */
+export function installCount(installs: readonly string[]): string {
+  const clusters = new Set(installs.map((i) => i.split('/')[0])).size;
+  return clusters === installs.length
+    ? `${clusters} clusters`
+    : `${clusters} clusters, ${installs.length} installs`;
+}

@@ -4,7 +4,7 @@
  * clusters, queues or the network.
  */
 export { type Diagnostic, formatDiagnostic } from './diagnostic.ts';
-export { installPath, placeKey, placeLabel } from './endpoint.ts';
+export { installCount, installPath, placeKey, placeLabel } from './endpoint.ts';
 export { explainTopology } from './explain.ts';
 export { topologyJsonSchema } from './json-schema.ts';
 export { type LoadResult, loadTopologyFile, parseTopology, TopologyReadError } from './load.ts';
