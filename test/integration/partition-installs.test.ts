@@ -3,7 +3,9 @@
  * through that install's own kube context: the request counters of every sandbox API server show
  * who wrote what.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');
@@ -51,5 +53,62 @@ describe('admin partitions written through their own installs', () => {
     ]);
     expect(proxied('cluster-01')).toBeGreaterThan(0);
     expect(proxied('cluster-02')).toBeGreaterThan(0);
+  });
+
+  it('repairs drift and prunes a peering between partitions in the partition installs', async () => {
+    const fx = await startExampleSandbox('admin-partitions');
+    open.push(fx);
+    const q = await startQueue(redisUrl, fx.kubeconfig);
+    open.push(q);
+    expect((await q.finished(await q.request(fx.file, 'partitions-drift'))).status).toBe('succeeded');
+
+    // An operator drops the peer consumer from ExportedServices finance in the finance install.
+    const finance = fx.sandbox.cluster('cluster-01-finance').objects;
+    const ref = {
+      apiVersion: 'consul.hashicorp.com/v1alpha1',
+      kind: 'ExportedServices',
+      namespace: 'consul',
+      name: 'finance',
+    };
+    const drifted = finance.get(ref);
+    if (drifted === undefined) throw new Error('ExportedServices finance was not written');
+    finance.replace({
+      ...drifted,
+      spec: { services: [{ name: 'ledger', namespace: 'default', consumers: [{ partition: 'retail' }] }] },
+    });
+    for (const c of fx.sandbox.clusters) c.requests.reset();
+    const repair = await q.finished(await q.request(fx.file, 'partitions-drift'));
+    expect(repair.status).toBe('succeeded');
+    const changed = repair.steps.filter((s) => s.kind !== 'verify' && s.kind !== 'helm-values-check');
+    expect(changed.map((s) => [s.lane, s.kind, s.status])).toEqual([
+      ['cluster-01/finance', 'export', 'done'],
+    ]);
+    expect(writtenResources(fx)['cluster-01-finance']).toEqual(['exportedservices']);
+    expect(writtenResources(fx)['cluster-01']).toEqual([]);
+
+    // Drop the finance <-> payments peering and what it exports: meshpeer prunes in both partitions.
+    const doc = (await readFile(fx.file, 'utf8'))
+      .replace('  - acceptor: cluster-01/finance\n    dialer: cluster-02/payments\n', '')
+      .replace(/ {10}- peer: cluster-02-payments\n/, '')
+      .replace(/ {2}- cluster: cluster-02\n {4}partition: payments\n[\s\S]*?peer: cluster-01-finance\n/, '');
+    expect(doc).not.toContain('cluster-02/payments');
+    for (const c of fx.sandbox.clusters) c.requests.reset();
+    const pruned = await q.finished(await q.request(fx.file, 'partitions-drift', doc));
+    expect(pruned.status, pruned.failure).toBe('succeeded');
+    const lanes = new Set(pruned.steps.filter((s) => s.kind.startsWith('prune-')).map((s) => s.lane));
+    expect([...lanes].sort()).toEqual(['cluster-01/finance', 'cluster-02/payments']);
+    // Consul marks a deleted peering DELETING and its leader removes it shortly after.
+    const gone = async (server: string, name: string, partition: string) =>
+      (await sandboxConsulClient(fx.sandbox, server).readPeering(name, partition))?.State ?? 'gone';
+    await expect
+      .poll(() => gone('cluster-01', 'cluster-02-payments', 'finance'), { timeout: 10_000 })
+      .toBe('gone');
+    await expect
+      .poll(() => gone('cluster-02', 'cluster-01-finance', 'payments'), { timeout: 10_000 })
+      .toBe('gone');
+    const written = writtenResources(fx);
+    expect(written['cluster-01']).toEqual([]);
+    expect(written['cluster-02']).toEqual([]);
+    expect(written['cluster-01-retail']).toEqual([]);
   });
 });
