@@ -32,5 +32,12 @@ export function createStepContext(
     const token = acls.enabled && ref ? await readSecretValue(target.kube, ref) : undefined;
     return defaultConsulConnector(target, token);
   });
-  return { cluster: clients, spec: installs.spec, install: installs.install, consul, acls, now: () => Date.now() };
+  return {
+    cluster: clients,
+    spec: installs.spec,
+    install: installs.install,
+    consul,
+    acls,
+    now: () => Date.now(),
+  };
 }

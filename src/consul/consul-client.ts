@@ -233,7 +233,12 @@ export class ConsulClient {
 
   /** One ACL policy by name, or undefined when it does not exist. */
   readPolicyByName(name: string): Promise<AclPolicy | undefined> {
-    return this.call('GET', this.partition(`/v1/acl/policy/name/${encodeURIComponent(name)}`), undefined, true);
+    return this.call(
+      'GET',
+      this.partition(`/v1/acl/policy/name/${encodeURIComponent(name)}`),
+      undefined,
+      true,
+    );
   }
 
   /** Creates a policy and returns it with the ID Consul gave it (needs acl:write). */

@@ -9,9 +9,9 @@ import { fullnameOf, installNames } from '../kube/consul-chart.ts';
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
 import { type ConsulConnector, defaultConsulConnector, readSecretValue } from './consul-access.ts';
+import type { InstallDirectory } from './install-directory.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
 import type { ObservedCluster } from './observed-state.ts';
-import type { InstallDirectory } from './install-directory.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
 
 function namespacesOf(spec: ClusterSpec, topology: Topology): string[] {

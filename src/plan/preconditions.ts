@@ -35,7 +35,8 @@ function missingValues(install: InstallFacts, needs: InstallNeeds): string[] {
   const missing = requiredValues.filter(([key]) => !install.values[key]).map(([, path]) => path);
   if (needs.partition !== undefined && !install.values.adminPartitionsEnabled)
     missing.push('global.adminPartitions.enabled');
-  if (needs.externalServers && !install.values.externalServersEnabled) missing.push('externalServers.enabled');
+  if (needs.externalServers && !install.values.externalServersEnabled)
+    missing.push('externalServers.enabled');
   if (needs.namespaces && !install.values.enableConsulNamespaces)
     missing.push('global.enableConsulNamespaces');
   return missing;

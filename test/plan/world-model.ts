@@ -17,7 +17,10 @@ import { type ClusterSpec, placeLabel, type Topology } from '../../src/topology/
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
-type World = Record<string, Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; partition: string }>;
+type World = Record<
+  string,
+  Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; partition: string }
+>;
 
 /** A reachable install with a good Helm release (chart defaults: fullname consul-consul), a ready gateway and nothing peering-related. */
 export function healthyCluster(spec?: Pick<ClusterSpec, 'partition' | 'server'>): ObservedCluster {
@@ -380,7 +383,10 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
       problems.push(`${name}: proxy-defaults`);
   }
   for (const e of t.exports) {
-    const name = e.partition === 'default' && !t.clusters.some((c) => c.name === e.install && c.enterprise) ? 'default' : e.partition;
+    const name =
+      e.partition === 'default' && !t.clusters.some((c) => c.name === e.install && c.enterprise)
+        ? 'default'
+        : e.partition;
     const services = side(e.install)?.c.exports.find((x) => x.name === name)?.services ?? [];
     const want = e.services
       .map((s) => s.name)
