@@ -2,9 +2,11 @@
  * Wall time from an empty sandbox to verified peerings, through BullMQ workers, for 2, 10 and 20
  * clusters with 10 ms injected latency per Kubernetes API request; beside a sequential baseline
  * (the same executors, one step at a time) and the critical-path floor (the longest dependency
- * chain of the measured step durations). `npm run bench:converge [-- --sizes 2,10]`.
+ * chain of the measured step durations). `npm run bench:converge [-- --sizes=2,10]`; a name in
+ * the list instead of a size runs that example (`--sizes=2,admin-partitions`: five installs, a
+ * Kubernetes API per partition install).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterConnections } from '../src/app/cluster-connections.ts';
@@ -115,15 +117,21 @@ async function serialRun(t: Topology, kubeconfig: string): Promise<number> {
   return Date.now() - started;
 }
 
-const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '2,10,20')
-  .split(',')
-  .map(Number);
+const cases = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '2,10,20').split(',');
+
+async function caseTopology(name: string): Promise<{ topology: Topology; yaml: string }> {
+  if (/^\d+$/.test(name)) return topologyFor(Number(name));
+  const yaml = await readFile(`desired-state-examples/${name}/peerings.yaml`, 'utf8');
+  const parsed = parseTopology(yaml, 'converge.yaml');
+  if (!parsed.ok) throw new Error(parsed.diagnostics[0]?.message);
+  return { topology: parsed.topology, yaml };
+}
 const redis = await startLocalRedis();
 console.log(`machine: ${machine()}; 10 ms latency on every Kubernetes API request`);
 console.log(
-  'clusters  peerings  queued apply  sequential  critical path  sequential/queued  queued/critical',
+  'installs  peerings  queued apply  sequential  critical path  sequential/queued  queued/critical',
 );
-async function queuedRun(n: number, t: Topology, yaml: string): Promise<number> {
+async function queuedRun(n: string, t: Topology, yaml: string): Promise<number> {
   return onSandbox(t, async (kubeconfig) => {
     const q = await startQueue(redis.url, kubeconfig);
     try {
@@ -156,13 +164,13 @@ async function floorOf(t: Topology): Promise<number> {
   });
 }
 
-for (const n of sizes) {
-  const { topology: t, yaml } = topologyFor(n);
+for (const n of cases) {
+  const { topology: t, yaml } = await caseTopology(n);
   const queued = await queuedRun(n, t, yaml);
   const serial = await onSandbox(t, (kubeconfig) => serialRun(t, kubeconfig));
   const floor = await floorOf(t);
   const cells = [
-    String(n).padStart(8),
+    String(t.clusters.length).padStart(8),
     String(t.peerings.length).padStart(8),
     `${(queued / 1000).toFixed(1)} s`.padStart(12),
     `${(serial / 1000).toFixed(1)} s`.padStart(10),
@@ -170,7 +178,7 @@ for (const n of sizes) {
     (serial / queued).toFixed(1).padStart(17),
     (queued / floor).toFixed(2).padStart(15),
   ];
-  console.log(cells.join('  '));
+  console.log(cells.join('  ') + (/^\d+$/.test(n) ? '' : `  (${n})`));
 }
 await redis.stop();
 process.exit(0);

@@ -7,6 +7,7 @@ import { fullnameOf, type InstallFacts, type InstallValues, installNames } from 
 import type { ObservedCluster } from '../observe/observed-state.ts';
 import { type ClusterSpec, installPath, type Topology } from '../topology/index.ts';
 import { aclErrors } from './acl-preconditions.ts';
+import type { InstallNeeds } from './install-needs.ts';
 import type { PlanError } from './plan.ts';
 import { compareVersions } from './version.ts';
 
@@ -14,15 +15,6 @@ import { compareVersions } from './version.ts';
 export const MIN_CONSUL_VERSION = '1.14.0';
 /** consul-k8s 1.0 is the first chart with the peering CRDs as documented. */
 export const MIN_CHART_VERSION = '1.0.0';
-
-/** What an install's part of the topology asks of it beyond the runbook's four values. */
-export interface InstallNeeds {
-  /** With admin partitions: the partition the install must serve (`global.adminPartitions.name`). */
-  readonly partition?: string;
-  /** A partition install runs no servers: `externalServers` points it at its cluster's. */
-  readonly externalServers: boolean;
-  readonly namespaces: boolean;
-}
 
 const requiredValues: ReadonlyArray<readonly [keyof InstallValues, string]> = [
   ['peeringEnabled', 'global.peering.enabled'],

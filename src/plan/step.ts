@@ -97,7 +97,7 @@ export type Step = StepBase &
         readonly params: {
           readonly release: string;
           readonly namespace: string;
-          readonly needs: import('./preconditions.ts').InstallNeeds;
+          readonly needs: import('./install-needs.ts').InstallNeeds;
         };
       }
     | {
