@@ -11,10 +11,11 @@
 import { installNames, valueAt } from '../kube/consul-chart.ts';
 import { createCertificateAuthority } from '../tls/certificate-authority.ts';
 import { type SimulatedConsul, startConsulServer } from './consul/consul-server.ts';
-import { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';
+import type { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';
 import { serverServices } from './helm/consul-chart-objects.ts';
 import { exposeServersServiceName } from './helm/partition-install-values.ts';
+import { startInstallControllers } from './install-controllers.ts';
 import { installObjects } from './install-objects.ts';
 import { SANDBOX_ADMIN_SERVICE, SandboxAdmin } from './sandbox-admin.ts';
 import type { SandboxCluster, SandboxComponent } from './sandbox-cluster.ts';
@@ -163,21 +164,14 @@ export async function startClusterStack(
   });
   const publish = publisher(cluster, config, install, consul);
   publish();
-  const controllers = switches.connectInjectEnabled
-    ? ConsulK8sControllers.start({
-        objects: cluster.objects,
-        consulUrl: () => consul.apiUrl,
-        ...(consul.apiCaPem !== undefined && { consulCa: consul.apiCaPem }),
-        ...(consul.acl !== undefined && { token: consul.acl.injectorToken }),
-        datacenter: config.datacenter,
-        enterprise: config.enterprise,
-        partition: config.partition,
-        peering: switches.peeringEnabled,
-        resyncMs: shared.controllers.resyncMs,
-        ...(shared.log !== undefined && { log: shared.log }),
-      })
-    : undefined;
-  if (controllers !== undefined) cluster.attach(controllers);
+  const controllers = startInstallControllers(
+    cluster,
+    config,
+    install,
+    consul,
+    shared,
+    consul.acl?.injectorToken,
+  );
   const gateway = switches.meshGatewayEnabled
     ? await MeshGateway.start({
         objects: cluster.objects,

@@ -13,8 +13,8 @@
 import { caCertOf, valueAt } from '../kube/consul-chart.ts';
 import type { ClusterStack, StackSettings } from './cluster-stack.ts';
 import type { SimulatedConsul } from './consul/consul-server.ts';
-import { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';
+import { startInstallControllers } from './install-controllers.ts';
 import { installObjects, upsert } from './install-objects.ts';
 import { getPath, isRecord } from './kube/kube-object.ts';
 import { SANDBOX_ADMIN_SERVICE, SandboxAdmin } from './sandbox-admin.ts';
@@ -118,20 +118,7 @@ export async function startPartitionStack(
   if (switches.tlsEnabled)
     copyCaSecret(cluster, servers.cluster, config, install, servers.config.helm.namespace);
   consul.addServices(config.services.map((s) => ({ ...s, partition: s.partition ?? config.partition })));
-  const controllers = switches.connectInjectEnabled
-    ? ConsulK8sControllers.start({
-        objects: cluster.objects,
-        consulUrl: () => consul.apiUrl,
-        ...(consul.apiCaPem !== undefined && { consulCa: consul.apiCaPem }),
-        datacenter: config.datacenter,
-        enterprise: true,
-        partition: config.partition,
-        peering: switches.peeringEnabled,
-        resyncMs: shared.controllers.resyncMs,
-        ...(shared.log !== undefined && { log: shared.log }),
-      })
-    : undefined;
-  if (controllers !== undefined) cluster.attach(controllers);
+  const controllers = startInstallControllers(cluster, config, install, consul, shared);
   const gateway = switches.meshGatewayEnabled
     ? await startGateway(cluster, config, install, consul)
     : undefined;
