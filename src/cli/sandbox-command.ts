@@ -247,7 +247,10 @@ export function registerSandboxCommand(program: Command): void {
       '--config <file>',
       'a sandbox configuration (YAML: clusters, datacenters, Helm values, ACLs, services)',
     )
-    .option('--from <file>', 'a peerings.yaml: start the clusters, partitions and services it needs')
+    .option(
+      '--from <file>',
+      'a peerings.yaml: start its clusters, an install with its own kube context per admin partition, and the services it exports',
+    )
     .option(
       '--helm-values <file>',
       "Helm values for every cluster, over the chart's defaults (like helm install -f); default: the seed's example values",
