@@ -169,7 +169,13 @@ async function startApp(queues: Queues, prefix: string) {
     },
     metrics: createMetrics(async () => []),
     readiness: async () => ({ ready: true, checks: {} }),
-    status: async () => ({ generatedAt: new Date().toISOString(), tracked: [], runs: [], peerings: [] }),
+    status: async () => ({
+      generatedAt: new Date().toISOString(),
+      tracked: [],
+      runs: [],
+      peerings: [],
+      reconcile: { intervalMs: 0, selfHeal: false },
+    }),
     run: async () => undefined,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

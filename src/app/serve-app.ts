@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { applyStatusFor } from '../gitops/apply-status.ts';
 import { createGitSources, type GitSources } from '../gitops/git-source-loader.ts';
-import { peeringHealth } from '../gitops/peering-health.ts';
+import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import { planPullRequest } from '../gitops/plan-pull-request.ts';
 import { enqueuePlan, openPlansQueue, startPlanWorker } from '../gitops/plan-queue.ts';
 import { type Poller, removePollSchedulers, startPoller } from '../gitops/poller.ts';
@@ -118,7 +118,7 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
     sync: { redis: queues.redis, runs: queues.runs, revisions },
     plans: openPlansQueue(config.redisUrl, prefix),
     publisher,
-    metrics: createMetrics(async () => peeringHealth(await store.list(50))),
+    metrics: createMetrics(async () => peeringHealthFromRuns(await store.list(50))),
   };
 }
 

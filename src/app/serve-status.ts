@@ -5,13 +5,14 @@
  */
 import type { Redis } from 'ioredis';
 import type { GitSources } from '../gitops/git-source-loader.ts';
-import { peeringHealth } from '../gitops/peering-health.ts';
+import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import type { RevisionStore } from '../gitops/revision-store.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { RedisRunStore } from '../run/redis-run-store.ts';
 import { checkReadiness, type ReadinessReport } from '../server/readiness.ts';
 import { runSummary, type StatusSnapshot, type TopologyGraph } from '../server/status-snapshot.ts';
-import { parseTopology, placeLabel } from '../topology/index.ts';
+import { topologyGraph } from '../server/topology-graph.ts';
+import { parseTopology } from '../topology/index.ts';
 
 /** What the status functions read. */
 export interface ServeStatusDeps {
@@ -49,18 +50,7 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
         sha: revision,
       });
       const parsed = parseTopology(file.content, file.fileName);
-      graph = parsed.ok
-        ? {
-            name: parsed.topology.name,
-            revision,
-            clusters: parsed.topology.clusters.map((c) => c.name),
-            peerings: parsed.topology.peerings.map((p) => ({
-              id: p.id,
-              acceptor: placeLabel(p.acceptor.cluster, p.acceptor.partition),
-              dialer: placeLabel(p.dialer.cluster, p.dialer.partition),
-            })),
-          }
-        : undefined;
+      graph = parsed.ok ? topologyGraph(parsed.topology, revision) : undefined;
     } catch {
       return undefined; // not cached: the next request tries again
     }
@@ -88,7 +78,8 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
           },
         ],
         runs: runs.slice(0, 20).map(runSummary),
-        peerings: peeringHealth(runs),
+        peerings: peeringHealthFromRuns(runs),
+        reconcile: { intervalMs: 0, selfHeal: false },
         ...(topology !== undefined && { topology }),
       };
     },

@@ -6,7 +6,22 @@ export type RunTrigger =
   | { readonly kind: 'cli'; readonly user?: string }
   | { readonly kind: 'poll' }
   | { readonly kind: 'webhook'; readonly provider: 'github' | 'gitlab'; readonly deliveryId: string }
-  | { readonly kind: 'pull-request'; readonly provider: 'github' | 'gitlab'; readonly number: number };
+  | { readonly kind: 'pull-request'; readonly provider: 'github' | 'gitlab'; readonly number: number }
+  /** `meshpeer sync` or `POST /api/sync`: a run asked for now, at the tracked branch's head. */
+  | { readonly kind: 'sync'; readonly via: 'api' | 'cli' }
+  /** The periodic check found the clusters apart from the desired state (self-heal). */
+  | { readonly kind: 'drift'; readonly reasons: readonly string[] }
+  /** A failed run tried again after a backoff. */
+  | { readonly kind: 'retry'; readonly of: string; readonly attempt: number };
+
+/** A step dispatched and not finished yet, with what it waits on when it said so. */
+export interface ActiveStep {
+  readonly id: string;
+  readonly kind: string;
+  readonly lane: string;
+  readonly since: string;
+  readonly waiting?: string;
+}
 
 /** How a run ended (or that it is still going). */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'superseded';
@@ -26,6 +41,8 @@ export interface RunRecord {
   /** How often a crashed orchestrator's run was taken up again by another worker. */
   readonly resumes?: number;
   readonly steps: readonly StepResult[];
+  /** While running: the steps dispatched and not finished. */
+  readonly active?: readonly ActiveStep[];
   /** Why the run failed, naming the failing step. */
   readonly failure?: string;
   /** Failed preconditions of the last plan (unreachable clusters, Helm values...), with their fixes. */

@@ -73,7 +73,7 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
     async collect() {
       this.reset();
       for (const p of await peerings().catch(() => []))
-        this.set({ peering: p.id, acceptor: p.acceptor, dialer: p.dialer }, p.healthy ? 1 : 0);
+        this.set({ peering: p.id, acceptor: p.acceptor, dialer: p.dialer }, p.state === 'healthy' ? 1 : 0);
     },
   });
   return {

@@ -43,7 +43,7 @@ function graphSection(s: StatusSnapshot): string {
 function peeringsSection(s: StatusSnapshot): string {
   const rows = s.peerings.map(
     (p) =>
-      `<tr class="peering"><td>${e(p.acceptor)} → ${e(p.dialer)}</td><td class="${p.healthy ? 'healthy' : 'failing'}">${p.healthy ? 'healthy' : 'failing'}</td><td>${e(p.detail)}</td><td>${short(p.revision)}</td><td>${e(p.at)}</td></tr>`,
+      `<tr class="peering"><td>${e(p.acceptor)} → ${e(p.dialer)}</td><td class="${p.state === 'healthy' ? 'healthy' : 'failing'}">${p.state}</td><td>${e(p.detail)}</td><td>${short(p.revision)}</td><td>${e(p.observedAt)}</td></tr>`,
   );
   const body =
     rows.length === 0

@@ -16,7 +16,7 @@ const COLORS = { healthy: '#1a7f37', failing: '#cf222e', unknown: '#8c959f' } as
 function edgeState(health: readonly PeeringHealth[], acceptor: string, dialer: string): keyof typeof COLORS {
   const found = health.find((h) => h.acceptor === acceptor && h.dialer === dialer);
   if (found === undefined) return 'unknown';
-  return found.healthy ? 'healthy' : 'failing';
+  return found.state === 'healthy' ? 'healthy' : found.state === 'unknown' ? 'unknown' : 'failing';
 }
 
 /** The SVG markup of `graph` with edges colored from `health`. */

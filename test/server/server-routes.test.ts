@@ -31,7 +31,7 @@ const record: RunRecord = {
   passes: 1,
   steps: [
     {
-      id: 'verify/cluster-01/default/cluster-02/default',
+      id: 'cluster-01/default>cluster-02/default',
       kind: 'verify',
       lane: 'verify',
       action: 'verify',
@@ -50,22 +50,29 @@ const snapshot = (): StatusSnapshot => ({
   runs: [{ ...record, steps: { done: 1 } }],
   peerings: [
     {
-      id: 'verify/cluster-01/default/cluster-02/default',
+      id: 'cluster-01/default>cluster-02/default',
       acceptor: 'cluster-01',
       dialer: 'cluster-02',
-      healthy: true,
+      state: 'healthy',
       detail: 'ACTIVE',
+      source: 'run',
       run: 'run-1',
       revision: SHA,
-      at: '2026-01-01T00:00:02.000Z',
+      observedAt: '2026-01-01T00:00:02.000Z',
     },
   ],
   topology: {
     name: 'runbook',
     revision: SHA,
     clusters: ['cluster-01', 'cluster-02'],
+    installs: [
+      { name: 'cluster-01', cluster: 'cluster-01', partition: 'default', context: 'cluster-01' },
+      { name: 'cluster-02', cluster: 'cluster-02', partition: 'default', context: 'cluster-02' },
+    ],
     peerings: [{ id: 'p', acceptor: 'cluster-01', dialer: 'cluster-02' }],
+    exports: [],
   },
+  reconcile: { intervalMs: 0, selfHeal: false },
 });
 
 describe('the serve http routes', () => {
@@ -174,7 +181,7 @@ describe('the serve http routes', () => {
 
   it('serves the status JSON and run records without secrets', async () => {
     const status = await app.inject('/api/status');
-    expect(status.json()).toMatchObject({ peerings: [{ acceptor: 'cluster-01', healthy: true }] });
+    expect(status.json()).toMatchObject({ peerings: [{ acceptor: 'cluster-01', state: 'healthy' }] });
     expect(status.body).not.toContain(LEAK);
     const run = await app.inject('/api/runs/run-1');
     expect(run.json()).toMatchObject({ id: 'run-1', status: 'failed' });
@@ -203,7 +210,7 @@ describe('the serve http routes', () => {
     expect(text).toContain('meshpeer_runs_total{status="failed"} 1');
     expect(text).toContain('meshpeer_step_results_total{kind="verify",status="done"} 1');
     expect(text).toMatch(
-      /meshpeer_peering_healthy\{peering="verify\/cluster-01\/default\/cluster-02\/default",acceptor="cluster-01",dialer="cluster-02"\} 1/,
+      /meshpeer_peering_healthy\{peering="cluster-01\/default>cluster-02\/default",acceptor="cluster-01",dialer="cluster-02"\} 1/,
     );
     expect(text).toContain('meshpeer_run_duration_seconds_bucket');
   });

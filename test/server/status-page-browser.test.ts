@@ -28,19 +28,26 @@ const snapshot: StatusSnapshot = {
       id: 'v',
       acceptor: 'cluster-01',
       dialer: 'cluster-02',
-      healthy: true,
+      state: 'healthy',
       detail: 'ACTIVE',
+      source: 'run',
       run: 'r',
       revision: 'a'.repeat(40),
-      at: '',
+      observedAt: '2026-01-01T00:00:00.000Z',
     },
   ],
   topology: {
     name: 'runbook',
     revision: 'a'.repeat(40),
     clusters: ['cluster-01', 'cluster-02'],
+    installs: [
+      { name: 'cluster-01', cluster: 'cluster-01', partition: 'default', context: 'cluster-01' },
+      { name: 'cluster-02', cluster: 'cluster-02', partition: 'default', context: 'cluster-02' },
+    ],
     peerings: [{ id: 'p', acceptor: 'cluster-01', dialer: 'cluster-02' }],
+    exports: [],
   },
+  reconcile: { intervalMs: 0, selfHeal: false },
 };
 
 describe.runIf(chromium !== undefined)('the status page in headless chromium', () => {
