@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what meshpeer's demo and tests need on a fresh Debian/Ubuntu machine with Node 20:
 # the npm dependencies (npm ci), when REDIS_URL is unset and redis-server is missing, Debian's
-# redis-server, and when kubectl is missing, Debian's kubernetes-client (the kubectl tests need one).
+# redis-server, when kubectl is missing, Debian's kubernetes-client (the kubectl tests need one), and
+# when no Chromium or Chrome is found, Debian's chromium (the status page's browser tests drive it).
 # Safe to run again: each part is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,30 @@ if ! command -v kubectl >/dev/null 2>&1; then
   apt_install "kubectl 1.20 or newer" kubernetes-client
   if ! command -v kubectl >/dev/null 2>&1; then
     say "kubernetes-client was installed but kubectl is not on PATH: install kubectl 1.20 or newer"
+    exit 1
+  fi
+fi
+
+# The browser tests use $MESHPEER_CHROMIUM, else the first of these names on PATH
+# (test/browser/browser.ts looks the same way).
+find_chromium() {
+  if [ -n "${MESHPEER_CHROMIUM:-}" ]; then
+    [ -x "$MESHPEER_CHROMIUM" ] && printf '%s\n' "$MESHPEER_CHROMIUM"
+    return
+  fi
+  local name
+  for name in chromium chromium-browser google-chrome google-chrome-stable; do
+    if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
+  done
+}
+if [ -n "${MESHPEER_CHROMIUM:-}" ] && [ -z "$(find_chromium)" ]; then
+  say "MESHPEER_CHROMIUM=$MESHPEER_CHROMIUM is not an executable: point it at a Chromium or Chrome binary, or unset it"
+  exit 1
+fi
+if [ -z "$(find_chromium)" ]; then
+  apt_install "chromium (for the status page's browser tests)" chromium fonts-dejavu-core
+  if [ -z "$(find_chromium)" ]; then
+    say "chromium was installed but is not on PATH: install Chromium or set MESHPEER_CHROMIUM"
     exit 1
   fi
 fi
