@@ -8,76 +8,12 @@
  * Failures name the layer: gateway, tls, secret, stream or exports.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ConsulClient, ConsulPeering } from '../consul/consul-client.ts';
-import { checkPeerHandshake, decodeToken, type PeeringErrorCode, probe } from '../peering/index.ts';
+import type { ConsulClient } from '../consul/consul-client.ts';
+import { decodeToken, probe } from '../peering/index.ts';
 import type { StepOf } from '../plan/index.ts';
+import { checkPeering, layerOf } from './peering-check.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, waiting } from './step-outcome.ts';
-
-/** The layer a verification failure belongs to. */
-export type VerifyLayer = 'gateway' | 'tls' | 'secret' | 'stream' | 'exports';
-
-const layerOf: Partial<Record<PeeringErrorCode, VerifyLayer>> = {
-  connect: 'gateway',
-  timeout: 'gateway',
-  'tls-ca': 'tls',
-  'tls-sni': 'tls',
-  'secret-used': 'secret',
-  'invalid-token': 'secret',
-  'stream-refused': 'stream',
-  follower: 'stream',
-  'heartbeat-timeout': 'stream',
-  terminated: 'stream',
-  closed: 'stream',
-};
-
-function sideProblem(
-  side: string,
-  peering: ConsulPeering | undefined,
-  now: number,
-  maxAgeMs: number,
-): string | undefined {
-  if (peering === undefined) return `stream: the ${side} has no such peering in Consul`;
-  if (peering.State !== 'ACTIVE') return `stream: the ${side} side is ${peering.State}`;
-  // LastReceive covers data and heartbeats: fresh right after the stream opens, then every heartbeat.
-  const last = peering.StreamStatus?.LastReceive;
-  const age = last ? now - Date.parse(last) : Number.POSITIVE_INFINITY;
-  if (age > maxAgeMs)
-    return `stream: the ${side} ${Number.isFinite(age) ? `last heard from its peer ${Math.round(age / 1000)} s ago` : 'has received nothing from its peer yet'} (bound ${Math.round(maxAgeMs / 1000)} s)`;
-  return undefined;
-}
-
-/** The handshake through the acceptor's gateway, with what the dialer's Consul knows of its peer. */
-async function runHandshake(
-  dial: ConsulPeering | undefined,
-  step: StepOf<'verify'>,
-): Promise<{ problem?: string; data: Record<string, unknown> }> {
-  const addresses = dial?.PeerServerAddresses ?? [];
-  const serverName = dial?.PeerServerName ?? '';
-  if (addresses.length === 0 || serverName === '')
-    return { problem: "stream: the dialer does not know its peer's server addresses yet", data: {} };
-  const report = await checkPeerHandshake(
-    { addresses, serverName, caPems: dial?.PeerCAPems ?? [] },
-    { timeoutMs: Math.min(step.params.timeoutMs, 10_000) },
-  );
-  const stages = Object.fromEntries(report.stages.map((s) => [s.stage, Math.round(s.latencyMs * 10) / 10]));
-  if (report.ok) return { data: { handshakeMs: Math.round(report.totalMs), stages } };
-  const layer = (report.failure && layerOf[report.failure.code]) ?? 'gateway';
-  return {
-    problem: `${layer}: handshake through ${report.address ?? addresses.join(', ')} failed at ${report.failure?.stage ?? 'connect'}: ${report.failure?.message ?? 'unknown error'}`,
-    data: { stages },
-  };
-}
-
-function missingImports(
-  side: string,
-  peering: ConsulPeering | undefined,
-  want: readonly string[],
-): string | undefined {
-  const have = new Set(peering?.StreamStatus?.ImportedServices ?? []);
-  const missing = want.filter((s) => !have.has(s));
-  return missing.length === 0 ? undefined : `exports: the ${side} does not import ${missing.join(', ')} yet`;
-}
 
 const PROBE_NAME = /^meshpeer-probe-([0-9a-f]{8})-(?:([0-9a-z]{1,9})-)?[0-9a-f]{6,8}$/;
 /** The probe gives up after 20 s; a probe peering older than this is a leftover. */
@@ -159,31 +95,18 @@ async function runProbe(
 /** Verifies a peering; waits (to the step's deadline) while any layer is not there yet. */
 export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promise<StepOutcome> {
   const p = step.params;
-  const [a, d] = await Promise.all([ctx.consul(p.acceptor.install), ctx.consul(p.dialer.install)]);
-  const [acc, dial] = await Promise.all([
-    a.readPeering(p.dialer.peerName, p.acceptor.partition),
-    d.readPeering(p.acceptor.peerName, p.dialer.partition),
-  ]);
-  const now = ctx.now();
-  const problem =
-    sideProblem('acceptor', acc, now, p.heartbeatMaxAgeMs) ??
-    sideProblem('dialer', dial, now, p.heartbeatMaxAgeMs) ??
-    missingImports('dialer', dial, p.dialerImports) ??
-    missingImports('acceptor', acc, p.acceptorImports);
-  if (problem !== undefined) return waiting(problem, 500);
-  const handshake = p.handshake ? await runHandshake(dial, step) : { data: {} };
-  if (handshake.problem !== undefined) return waiting(handshake.problem, 1000);
-  const probed = p.probe ? await runProbe(a, step, now) : { data: {} };
+  const check = await checkPeering(p, ctx.consul, ctx.now());
+  if (check.condition.state !== 'healthy')
+    return waiting(check.condition.detail, check.layer === 'handshake' ? 1000 : 500);
+  const probed = p.probe
+    ? await runProbe(await ctx.consul(p.acceptor.install), step, ctx.now())
+    : { data: {} };
   if (probed.problem !== undefined) return waiting(probed.problem, 1000);
-  const imports = {
-    dialer: dial?.StreamStatus?.ImportedServices ?? [],
-    acceptor: acc?.StreamStatus?.ImportedServices ?? [],
-  };
   const checks = [
     'both sides ACTIVE and receiving',
     'imports match',
     ...(p.handshake ? ["handshake through the acceptor's gateway answered"] : []),
     ...(p.probe ? ['probe peering streamed'] : []),
   ];
-  return done(checks.join(', '), { ...handshake.data, ...probed.data, imports });
+  return done(checks.join(', '), { ...check.data, ...probed.data });
 }
