@@ -41,6 +41,12 @@ export function createBullmqDispatcher(
         const latest = job.id === undefined ? undefined : await Job.fromId(queues.steps, job.id);
         return Math.max(1, latest?.attemptsStarted ?? latest?.attemptsMade ?? 1);
       };
+      // The step worker reports each wait as job progress (job-outcome.ts).
+      const onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
+        const waiting = (data as { waiting?: unknown } | null)?.waiting;
+        if (jobId === job.id && typeof waiting === 'string') context.onWaiting?.(waiting);
+      };
+      if (context.onWaiting !== undefined) queues.stepEvents.on('progress', onProgress);
       try {
         const result = (await job.waitUntilFinished(queues.stepEvents)) as StepJobResult;
         return {
@@ -59,6 +65,8 @@ export function createBullmqDispatcher(
           attempts: await attempts(),
           durationMs: Date.now() - started,
         } satisfies StepResult;
+      } finally {
+        queues.stepEvents.off('progress', onProgress);
       }
     },
   };

@@ -25,7 +25,7 @@ export function createInlineDispatcher(
   onWaiting?: (step: Step, detail: string) => void,
 ): StepDispatcher {
   return {
-    async dispatch(step) {
+    async dispatch(step, context) {
       const started = Date.now();
       const deadline = stepDeadline(step, policy, started);
       const result = (
@@ -60,6 +60,7 @@ export function createInlineDispatcher(
             return result('failed', `gave up waiting: ${outcome.detail}`, attempts);
           wrote ||= outcome.wrote === true;
           onWaiting?.(step, outcome.detail);
+          context.onWaiting?.(outcome.detail);
           await sleep(recheckDelay(waits++, outcome.recheckMs));
         } catch (err) {
           const { transient, message } = classifyError(err);

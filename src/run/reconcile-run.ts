@@ -10,8 +10,11 @@ import type { Plan, Step } from '../plan/index.ts';
 import type { Topology } from '../topology/index.ts';
 import { executeDag } from './execute-dag.ts';
 import type { RunRecord, RunStore, RunTrigger } from './run-record.ts';
+import { type RunEvent, RunState } from './run-state.ts';
 import type { StepDispatcher } from './step-dispatcher.ts';
 import { type StepResult, skipped } from './step-result.ts';
+
+export type { RunEvent } from './run-state.ts';
 
 /** What to reconcile. */
 export interface RunInput {
@@ -21,12 +24,6 @@ export interface RunInput {
   readonly trigger: RunTrigger;
   readonly topology: Topology;
 }
-
-/** Progress events for live output. */
-export type RunEvent =
-  | { readonly type: 'plan'; readonly pass: number; readonly plan: Plan }
-  | { readonly type: 'step'; readonly result: StepResult }
-  | { readonly type: 'finished'; readonly record: RunRecord };
 
 /** What a run needs. */
 export interface RunDeps {
@@ -40,64 +37,6 @@ export interface RunDeps {
 }
 
 const ok = (r: StepResult) => r.status === 'done' || r.status === 'unchanged';
-
-class RunState {
-  readonly failedLanes = new Set<string>();
-  private saving: Promise<void> = Promise.resolve();
-
-  private constructor(
-    public record: RunRecord,
-    private readonly deps: RunDeps,
-  ) {
-    for (const r of record.steps) if (!ok(r) && r.lane !== 'verify') this.failedLanes.add(r.lane);
-  }
-
-  /**
-   * A new record, or the record of the same run that a crashed orchestrator left `running`: the run
-   * resumes in the pass it was in, so re-dispatched steps find their jobs instead of doubling them.
-   */
-  static async open(input: RunInput, deps: RunDeps): Promise<RunState> {
-    const previous = await deps.store.get(input.runId);
-    if (previous?.status === 'running')
-      return new RunState({ ...previous, resumes: (previous.resumes ?? 0) + 1 }, deps);
-    const record: RunRecord = {
-      id: input.runId,
-      target: input.target,
-      revision: input.revision,
-      trigger: input.trigger,
-      status: 'running',
-      startedAt: new Date().toISOString(),
-      passes: 0,
-      steps: [],
-    };
-    return new RunState(record, deps);
-  }
-
-  /**
-   * Records a step result. Saves are chained, so records land in order and a failed save (Redis
-   * away for a moment) is not an unhandled rejection: finish() saves the whole record again.
-   */
-  add(result: StepResult): void {
-    if (!ok(result) && result.lane !== 'verify') this.failedLanes.add(result.lane);
-    this.record = { ...this.record, steps: [...this.record.steps, result] };
-    this.deps.onEvent?.({ type: 'step', result });
-    const snapshot = this.record;
-    this.saving = this.saving.then(() => this.deps.store.save(snapshot)).catch(() => undefined);
-  }
-
-  async finish(status: RunRecord['status'], failure?: string): Promise<RunRecord> {
-    this.record = {
-      ...this.record,
-      status,
-      finishedAt: new Date().toISOString(),
-      ...(failure !== undefined && { failure }),
-    };
-    await this.saving;
-    await this.deps.store.save(this.record);
-    this.deps.onEvent?.({ type: 'finished', record: this.record });
-    return this.record;
-  }
-}
 
 async function plan(input: RunInput, deps: RunDeps, state: RunState, pass: number): Promise<Plan> {
   const { plan } = await planTopology(
@@ -131,8 +70,7 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
       return state.finish('superseded', 'a newer revision of the target arrived');
     const results = await executeDag(
       work,
-      (step) =>
-        deps.dispatcher.dispatch(step, { runId: input.runId, pass: String(pass), planHash: current.hash }),
+      (step) => state.dispatch(step, { runId: input.runId, pass: String(pass), planHash: current.hash }),
       (r) => state.add(r),
     );
     current = await plan(input, deps, state, pass + 1);
@@ -149,7 +87,7 @@ export async function reconcileRun(input: RunInput, deps: RunDeps): Promise<RunR
   const leftover = runnable(current, state, false);
   await executeDag(
     runnable(current, state, true),
-    (step) => deps.dispatcher.dispatch(step, { runId: input.runId, pass: 'verify', planHash: current.hash }),
+    (step) => state.dispatch(step, { runId: input.runId, pass: 'verify', planHash: current.hash }),
     (r) => state.add(r),
   );
   const errors = current.errors.map((e) => ({

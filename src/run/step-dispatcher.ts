@@ -8,6 +8,8 @@ export interface DispatchContext {
   /** The pass of the run (or `verify`): a step runs at most once per pass. */
   readonly pass: string;
   readonly planHash: string;
+  /** Told what the step waits on whenever it re-checks later (for live progress). */
+  readonly onWaiting?: (detail: string) => void;
 }
 
 /** Executes one step to its end (done, unchanged or failed), including waits and retries. */
