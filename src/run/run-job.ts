@@ -37,7 +37,12 @@ async function load(
 }
 
 /** Records a run that ended before touching any cluster (unreadable or invalid desired state). */
-async function saveFailure(store: RedisRunStore, request: RunRequest, failure: string): Promise<RunRecord> {
+async function saveFailure(
+  store: RedisRunStore,
+  request: RunRequest,
+  failure: string,
+  retryable = true,
+): Promise<RunRecord> {
   const now = new Date().toISOString();
   const record: RunRecord = {
     id: request.runId,
@@ -50,6 +55,7 @@ async function saveFailure(store: RedisRunStore, request: RunRequest, failure: s
     passes: 0,
     steps: [],
     failure,
+    ...(!retryable && { retryable: false as const }),
   };
   await store.save(record);
   return record;
@@ -78,7 +84,8 @@ export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunReco
   if (request === undefined) return undefined;
   const store = new RedisRunStore(deps.queues.redis, deps.queues.prefix);
   await closeInterruptedRuns(store, target, request.runId);
-  const failedBeforeStart = (failure: string) => saveFailure(store, request, failure);
+  const failedBeforeStart = (failure: string, retryable = true) =>
+    saveFailure(store, request, failure, retryable);
   let file: { fileName: string; content: string };
   try {
     file = await load(request.source, deps.loadSource);
@@ -90,6 +97,7 @@ export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunReco
   if (!parsed.ok)
     return failedBeforeStart(
       `invalid desired state, nothing was changed:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`,
+      false,
     );
   const topology: Topology = parsed.topology;
   return reconcileRun(

@@ -43,6 +43,8 @@ export interface RunRecord {
   readonly steps: readonly StepResult[];
   /** While running: the steps dispatched and not finished. */
   readonly active?: readonly ActiveStep[];
+  /** False when trying again cannot help (an invalid desired state): no automatic retry. */
+  readonly retryable?: false;
   /** Why the run failed, naming the failing step. */
   readonly failure?: string;
   /** Failed preconditions of the last plan (unreachable clusters, Helm values...), with their fixes. */
