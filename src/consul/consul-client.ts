@@ -1,7 +1,8 @@
 /**
  * The slice of Consul's HTTP API meshpeer uses: peerings, config entries, ACL tokens, roles and
- * policies, and health of imported services. Error bodies are plain text in Consul; they are kept
- * (they never contain token values) but the request's ACL token never enters a message.
+ * policies, the catalog's service names, and health of imported services. Error bodies are plain
+ * text in Consul; they are kept (they never contain token values) but the request's ACL token never
+ * enters a message.
  */
 import { retryTransient } from '../io/retry-transient.ts';
 import { registerSecret } from '../secrets/redact.ts';
@@ -159,6 +160,23 @@ export class ConsulClient {
   /** Every peering of a partition. */
   async listPeerings(partition?: string): Promise<ConsulPeering[]> {
     return (await this.call<ConsulPeering[]>('GET', this.partition('/v1/peerings', partition))) ?? [];
+  }
+
+  /**
+   * The services registered in a partition (the client's unless given) and, on Enterprise, a
+   * namespace: name to tags, as `GET /v1/catalog/services` answers (api/catalog.go Services).
+   * Consul leaves out the services the token may not read (service:read) instead of refusing.
+   */
+  async listServices(
+    options: { partition?: string; namespace?: string } = {},
+  ): Promise<Record<string, string[]>> {
+    const path = this.partition('/v1/catalog/services', options.partition);
+    // Consul CE answers 400 to any ?ns=, so it is sent only when asked for.
+    const ns =
+      options.namespace === undefined
+        ? ''
+        : `${path.includes('?') ? '&' : '?'}ns=${encodeURIComponent(options.namespace)}`;
+    return (await this.call<Record<string, string[]>>('GET', `${path}${ns}`)) ?? {};
   }
 
   /** One peering, or undefined when Consul has none by that name. */

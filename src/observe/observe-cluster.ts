@@ -2,7 +2,8 @@
  * Observes one cluster, read-only: the Consul install (release Secret, declared or inferred
  * values), the Mesh and ProxyDefaults singletons and the ExportedServices wherever they live, the
  * mesh gateway, peering resources, token Secrets (metadata and keyed fingerprints only), and
- * Consul's own view. Reads run in parallel once the install's names are known; nothing writes.
+ * Consul's own view (with the catalog's service names where the install exports). Reads run in
+ * parallel once the install's names are known; nothing writes.
  */
 import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
 import { fullnameOf, installNames } from '../kube/consul-chart.ts';
@@ -10,6 +11,7 @@ import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resource
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
 import { type ConsulConnector, defaultConsulConnector, readSecretValue } from './consul-access.ts';
 import type { InstallDirectory } from './install-directory.ts';
+import { exportNamespaces } from './observe-catalog.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
 import type { ObservedCluster } from './observed-state.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
@@ -91,7 +93,7 @@ export async function observeCluster(
     kube.list(CONSUL_API_VERSION, 'ExportedServices', ''),
     consulAccess(spec, topology, installs, connect),
   ]);
-  const consul = await observeConsul(spec, access.client, access.acl);
+  const consul = await observeConsul(spec, access.client, access.acl, exportNamespaces(spec, topology));
   const mesh = first(meshes);
   const proxy = first(proxyDefaults.filter((p) => p.metadata.name === 'global'));
   return {

@@ -1,8 +1,12 @@
-/** Reads what Consul itself reports for one cluster: peerings with stream status, and ACL facts. */
+/**
+ * Reads what Consul itself reports for one cluster: peerings with stream status, ACL facts, and the
+ * catalog's service names where the install exports.
+ */
 import { type ConsulClient, ConsulError, type ConsulPeering } from '../consul/consul-client.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import { observeAcls } from './observe-acls.ts';
+import { observeCatalog } from './observe-catalog.ts';
 import type { ConsulFacts, ConsulPeeringFacts, InstallFacts, PeeringState } from './observed-state.ts';
 
 const states = new Set(['PENDING', 'ESTABLISHING', 'ACTIVE', 'FAILING', 'DELETING', 'TERMINATED']);
@@ -29,17 +33,27 @@ export interface AclObservation {
   readonly gatewayToken?: { secret: string; token: string | undefined };
 }
 
-/** Consul facts for a cluster; `acl` is given when peerings.yaml enables ACLs. */
+/**
+ * Consul facts for a cluster; `acl` is given when peerings.yaml enables ACLs, `catalogNamespaces`
+ * names where the install's exports live (empty: it exports nothing, its catalog is not read).
+ */
 export async function observeConsul(
   spec: ClusterSpec,
   client: ConsulClient,
   acl: AclObservation | undefined,
+  catalogNamespaces: readonly string[] = [],
 ): Promise<ConsulFacts> {
   try {
     // consul-k8s serves one partition per install, so an install's peerings are its partition's.
     const peerings = (await client.listPeerings(spec.partition)).map((p) => peeringFacts(p, spec.partition));
-    if (acl === undefined) return { reachable: true, peerings };
-    return { reachable: true, peerings, acl: await observeAcls(client, acl.install, acl) };
+    const aclFacts = acl === undefined ? undefined : await observeAcls(client, acl.install, acl);
+    const catalog = await observeCatalog(spec, client, catalogNamespaces, aclFacts);
+    return {
+      reachable: true,
+      peerings,
+      ...(aclFacts !== undefined && { acl: aclFacts }),
+      ...(catalog !== undefined && { catalog }),
+    };
   } catch (err) {
     // A 403 on a plain read means Consul wants a token: an ACL mismatch, not an unreachable API.
     if (err instanceof ConsulError && err.status === 403 && acl === undefined)

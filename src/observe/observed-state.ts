@@ -109,11 +109,29 @@ export interface AclFacts {
   readonly meshGatewayPermissions?: readonly string[];
 }
 
+/**
+ * The services registered in an install's partition, read where its exports live: one list per
+ * namespace the exports name (`default` for entries that name none).
+ */
+export interface CatalogFacts {
+  /** Registered service names per namespace, sorted. */
+  readonly services: Readonly<Record<string, readonly string[]>>;
+  /** Namespaces whose list could not be read, with why (a sanitized Consul answer). */
+  readonly unreadable: Readonly<Record<string, string>>;
+  /**
+   * meshpeer's token lacks `service:read`: Consul leaves out the services a token may not read
+   * (agent/consul/acl.go filterServices) instead of refusing, so an absent name proves nothing.
+   */
+  readonly lacksServiceRead?: boolean;
+}
+
 /** What Consul reports for one cluster. */
 export type ConsulFacts =
   | {
       readonly reachable: true;
       readonly peerings: readonly ConsulPeeringFacts[];
+      /** Undefined when the install exports nothing or its peerings could not be read. */
+      readonly catalog?: CatalogFacts;
       /** Undefined when peerings.yaml does not enable ACLs. */
       readonly acl?: AclFacts;
       /** Consul refused meshpeer's calls with 403 although peerings.yaml does not enable ACLs. */
