@@ -4,8 +4,15 @@
  */
 
 export type { InstallNeeds } from './install-needs.ts';
-export { PLAN_FORMAT_VERSION, type Plan, type PlanEdge, type PlanError, type PlanNote } from './plan.ts';
-export { installNeeds, planFor } from './plan-for.ts';
+export {
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanEdge,
+  type PlanError,
+  type PlanNote,
+  type PlanWarning,
+} from './plan.ts';
+export { installNeeds, type PlanOptions, planFor } from './plan-for.ts';
 export { installErrors } from './preconditions.ts';
 export { renderJson } from './render-json.ts';
 export { MARKDOWN_LIMIT, renderMarkdown } from './render-markdown.ts';

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ObservedState } from '../observe/observed-state.ts';
 import type { Topology } from '../topology/index.ts';
+import { blockForCatalog, catalogErrors, catalogFindings, catalogWarnings } from './export-catalog-checks.ts';
 import { exportSteps } from './export-steps.ts';
 import type { InstallNeeds } from './install-needs.ts';
 import { meshAndAclSteps } from './mesh-steps.ts';
@@ -108,6 +109,9 @@ function pruneAllGuard(ctx: PlanContext, steps: readonly Step[]): PlanError[] {
   ];
 }
 
+/** Errors that block single steps (marked by their check) rather than an install's whole lane. */
+const stepErrors = new Set<PlanError['code']>(['export_service_missing']);
+
 /**
  * The error that blocks each install's lane. A partition install runs no Consul servers: its
  * datacenter's servers serve it, so whatever blocks the server install (peering off on the
@@ -115,7 +119,9 @@ function pruneAllGuard(ctx: PlanContext, steps: readonly Step[]): PlanError[] {
  */
 function laneBlocks(t: Topology, errors: readonly PlanError[]): Map<string, string> {
   const blocks = new Map<string, string>();
-  for (const e of errors) if (e.cluster !== undefined && !blocks.has(e.cluster)) blocks.set(e.cluster, e.id);
+  for (const e of errors)
+    if (e.cluster !== undefined && !stepErrors.has(e.code) && !blocks.has(e.cluster))
+      blocks.set(e.cluster, e.id);
   for (const c of t.clusters) {
     const serverBlock = c.server === undefined ? undefined : blocks.get(c.server);
     if (serverBlock !== undefined && !blocks.has(c.name)) blocks.set(c.name, serverBlock);
@@ -132,10 +138,18 @@ function planHash(steps: readonly Step[], errors: readonly PlanError[]): string 
   return createHash('sha256').update(material).digest('hex').slice(0, 16);
 }
 
+/** How to plan. */
+export interface PlanOptions {
+  /** An exported service missing from its partition's catalog is an error, not a warning. */
+  readonly strict?: boolean;
+}
+
 /** Computes the plan that takes the observed clusters to the topology. */
-export function planFor(topology: Topology, observed: ObservedState): Plan {
+export function planFor(topology: Topology, observed: ObservedState, options: PlanOptions = {}): Plan {
+  const strict = options.strict === true;
   const ctx = createPlanContext(topology, observed);
-  const errors = clusterErrors(ctx);
+  const findings = catalogFindings(ctx);
+  const errors = [...clusterErrors(ctx), ...catalogErrors(findings, strict)];
   const changes = [...meshAndAclSteps(ctx), ...peeringSteps(ctx), ...exportSteps(ctx), ...pruneSteps(ctx)];
   const guard = pruneAllGuard(ctx, changes);
   const guarded =
@@ -145,8 +159,9 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
   const verify = verifySteps(topology);
   const blocks = laneBlocks(topology, errors);
   const byPeering = new Map(topology.peerings.map((p) => [p.id, [p.acceptor.install, p.dialer.install]]));
+  const candidates = [...helmChecks(ctx, guarded), ...guarded, ...verify];
   const steps = orderSteps(
-    [...helmChecks(ctx, guarded), ...guarded, ...verify],
+    strict ? blockForCatalog(candidates, findings) : candidates,
     blocks,
     (s) => byPeering.get(s.peering ?? '') ?? [],
   );
@@ -159,6 +174,7 @@ export function planFor(topology: Topology, observed: ObservedState): Plan {
     steps,
     errors: allErrors,
     notes: planNotes(ctx),
+    warnings: catalogWarnings(findings, strict),
     edges: planEdges(topology, steps),
     summary: summarize(steps),
     converged: allErrors.length === 0 && steps.every((s) => s.kind === 'verify'),

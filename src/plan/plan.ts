@@ -21,6 +21,7 @@ export interface PlanError {
     | 'unreachable'
     | 'consul_unreachable'
     | 'consul_http_disabled'
+    | 'export_service_missing'
     | 'prune_all_refused';
   readonly cluster?: string;
   readonly message: string;
@@ -31,6 +32,22 @@ export interface PlanError {
 /** Something the plan assumed or could not check, worth reading before apply (never a secret). */
 export interface PlanNote {
   readonly cluster: string;
+  readonly message: string;
+}
+
+/**
+ * Something apply will do that may not have the effect asked for, worth reading before apply; it
+ * blocks nothing (under `--strict` a missing exported service is an error instead).
+ */
+export interface PlanWarning {
+  /** `export_service_missing`: not registered; `export_service_unchecked`: could not be checked. */
+  readonly code: 'export_service_missing' | 'export_service_unchecked';
+  /** The install the warning is about. */
+  readonly cluster: string;
+  readonly service: string;
+  readonly partition: string;
+  /** Set when the export names a namespace. */
+  readonly namespace?: string;
   readonly message: string;
 }
 
@@ -62,6 +79,8 @@ export interface Plan {
   readonly errors: readonly PlanError[];
   /** Where values were inferred or declared instead of read from a Helm release, and similar. */
   readonly notes: readonly PlanNote[];
+  /** Exported services not registered in their partition's catalog, or that could not be checked. */
+  readonly warnings: readonly PlanWarning[];
   readonly edges: readonly PlanEdge[];
   readonly summary: PlanSummary;
   /** True when the plan holds nothing but verification. */

@@ -54,6 +54,11 @@ function errorsBlock(plan: Plan): string[] {
   ];
 }
 
+function warningsBlock(plan: Plan): string[] {
+  if (plan.warnings.length === 0) return [];
+  return ['#### ⚠️ Warnings', '', ...plan.warnings.map((w) => `- **${w.cluster}**: ${w.message}`), ''];
+}
+
 function notesBlock(plan: Plan): string[] {
   if (plan.notes.length === 0) return [];
   return ['#### Notes', '', ...plan.notes.map((n) => `- **${n.cluster}**: ${n.message}`), ''];
@@ -67,6 +72,7 @@ export function renderMarkdown(plan: Plan): string {
     `**${summaryLine(plan)}** Plan \`${plan.hash}\`.`,
     '',
     ...errorsBlock(plan),
+    ...warningsBlock(plan),
     ...notesBlock(plan),
     summaryTable(plan),
     '',

@@ -56,6 +56,11 @@ export function renderText(plan: Plan, style: TextStyle = plainStyle): string {
       lines.push(style.red(`  x ${e.cluster ?? 'plan'}: ${e.message}`), `      fix: ${e.fix}`);
     lines.push('');
   }
+  if (plan.warnings.length > 0) {
+    lines.push(style.yellow(style.bold('Warnings (they block nothing):')));
+    for (const w of plan.warnings) lines.push(style.yellow(`  ! ${w.cluster}: ${w.message}`));
+    lines.push('');
+  }
   if (plan.notes.length > 0) {
     lines.push(style.bold('Notes:'));
     for (const n of plan.notes) lines.push(style.gray(`  ${n.cluster}: ${n.message}`));

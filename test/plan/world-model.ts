@@ -6,6 +6,7 @@
 
 import { mergeExports } from '../../src/kube/exported-services-merge.ts';
 import type {
+  CatalogFacts,
   ConsulPeeringFacts,
   ObservedCluster,
   ObservedState,
@@ -22,8 +23,26 @@ type World = Record<
   Mutable<ObservedCluster> & { consulPeerings: MutablePeering[]; partition: string }
 >;
 
-/** A reachable install with a good Helm release (chart defaults: fullname consul-consul), a ready gateway and nothing peering-related. */
-export function healthyCluster(spec?: Pick<ClusterSpec, 'partition' | 'server'>): ObservedCluster {
+/** The catalog of an install that has every service the topology exports from it registered. */
+function registeredExports(t: Topology, install: string): CatalogFacts | undefined {
+  const services: Record<string, string[]> = {};
+  for (const e of t.exports.filter((x) => x.install === install))
+    for (const s of e.services) {
+      const ns = s.namespace ?? 'default';
+      services[ns] = [...new Set([...(services[ns] ?? []), s.name])].sort();
+    }
+  return Object.keys(services).length === 0 ? undefined : { services, unreadable: {} };
+}
+
+/**
+ * A reachable install with a good Helm release (chart defaults: fullname consul-consul), a ready
+ * gateway and nothing peering-related; given the topology, the services it exports are registered.
+ */
+export function healthyCluster(
+  spec?: Pick<ClusterSpec, 'name' | 'partition' | 'server'>,
+  t?: Topology,
+): ObservedCluster {
+  const catalog = spec !== undefined && t !== undefined ? registeredExports(t, spec.name) : undefined;
   return {
     reachable: true,
     install: {
@@ -59,13 +78,14 @@ export function healthyCluster(spec?: Pick<ClusterSpec, 'partition' | 'server'>)
         meshGateway: { via: 'role', role: 'consul-consul-mesh-gateway-acl-role' },
         meshGatewayPermissions: ['service:write', 'service:read', 'mesh:write', 'peering:read'],
       },
+      ...(catalog !== undefined && { catalog }),
     },
   };
 }
 
-/** Every cluster of the topology empty and healthy. */
+/** Every cluster of the topology empty and healthy, with the services it exports registered. */
 export function emptyObserved(t: Topology): ObservedState {
-  return { clusters: Object.fromEntries(t.clusters.map((c) => [c.name, healthyCluster(c)])) };
+  return { clusters: Object.fromEntries(t.clusters.map((c) => [c.name, healthyCluster(c, t)])) };
 }
 
 function toWorld(t: Topology, observed: ObservedState): World {
