@@ -64,7 +64,9 @@ function isCrossOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== request.host;
+    const from = new URL(origin);
+    // Parsing the Host header with the origin's scheme drops a default port the same way.
+    return from.host !== new URL(`${from.protocol}//${request.host}`).host;
   } catch {
     return true;
   }
