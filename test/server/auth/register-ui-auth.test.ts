@@ -1,4 +1,6 @@
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { registerUiAuth } from '../../../src/server/auth/register-ui-auth.ts';
 import type { UiAuth } from '../../../src/server/auth/ui-auth.ts';
 import {
   type AuthApp,
@@ -186,5 +188,24 @@ describe('no auth', () => {
     expect((await app.inject({ url: '/login' })).statusCode).toBe(404);
     await expectOpenRoutes(running);
     expect(denied).toEqual([]);
+  });
+});
+
+describe('registration order', () => {
+  it('also protects routes added after the hook, in plugins included', async () => {
+    const app = Fastify({ logger: false });
+    try {
+      await registerUiAuth(app, tokenAuth);
+      app.get('/api/late', async () => ({ late: true }));
+      await app.register(async (scope) => {
+        scope.get('/api/scoped', async () => ({ scoped: true }));
+      });
+      for (const url of ['/api/late', '/api/scoped']) {
+        expect((await app.inject({ url })).statusCode, url).toBe(401);
+        expect((await app.inject({ url, headers: bearer() })).statusCode, url).toBe(200);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
