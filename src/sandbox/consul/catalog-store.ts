@@ -155,11 +155,12 @@ export class CatalogStore {
       .map((i) => i.node);
   }
 
-  /** Service names with their tags, as `/v1/catalog/services` lists them. */
-  services(partition: string): Map<string, string[]> {
+  /** Service names with their tags, as `/v1/catalog/services` lists them (of one namespace when given). */
+  services(partition: string, namespace?: string): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const i of this.instances) {
       if (i.partition !== partition || i.node.Service === undefined) continue;
+      if (namespace !== undefined && i.namespace !== namespace) continue;
       const tags = new Set([...(out.get(i.node.Service.Service) ?? []), ...i.node.Service.Tags]);
       out.set(i.node.Service.Service, [...tags].sort());
     }

@@ -1,9 +1,11 @@
 /**
  * Catalog and health endpoints: local services, and with `?peer=<name>` the instances imported
  * from that peering. Like Consul, results the token may not read (`service:read`) are filtered out
- * and flagged with X-Consul-Results-Filtered-By-ACLs rather than refused.
+ * and flagged with X-Consul-Results-Filtered-By-ACLs rather than refused; the flag is left off for
+ * requests without a token, as agent/consul/rpc.go setQueryMeta (maskResultsFilteredByACLs) does.
  */
 import type { CheckServiceNode } from '../../../peering/index.ts';
+import { ANONYMOUS_ACCESSOR_ID, type Authorizer } from '../acl/acl-authorizer.ts';
 import { catalogEntry, healthEntry, isPassing } from '../catalog-json.ts';
 import { ConsulHttpError } from '../consul-http-error.ts';
 import type { ApiContext } from './api-context.ts';
@@ -22,18 +24,28 @@ function instances(
   return [...(api.store.imports(record.id).snapshot().services.get(service) ?? [])];
 }
 
-function importedNames(api: ApiContext, partition: string, peer: string): Map<string, string[]> {
-  const record = api.store.peeringByName(partition, peer);
-  const out = new Map<string, string[]>();
-  if (record === undefined) return out;
-  for (const [name, nodes] of api.store.imports(record.id).snapshot().services) {
-    out.set(name, [...new Set(nodes.flatMap((n) => n.Service?.Tags ?? []))].sort());
+/**
+ * The namespace of a request, as agent/http_ce.go parseEntMeta reads it: CE refuses `?ns=` and
+ * X-Consul-Namespace outright. Simplified for Enterprise (its source is not public): no namespace
+ * means `default` rather than the token's own namespace, and any name is accepted.
+ */
+function namespaceOf(api: ApiContext, req: RouteRequest): string {
+  const query = req.url.searchParams.get('ns') ?? '';
+  const header = req.raw.headers['x-consul-namespace'];
+  const fromHeader = typeof header === 'string' ? header : '';
+  if (!api.enterprise) {
+    const reason = 'Namespaces are a Consul Enterprise feature';
+    if (fromHeader !== '') throw new ConsulHttpError(400, `Invalid header: "X-Consul-Namespace" - ${reason}`);
+    if (query !== '') throw new ConsulHttpError(400, `Invalid query parameter: "ns" - ${reason}`);
+    return 'default';
   }
-  return out;
+  return query || fromHeader || 'default';
 }
 
-function filtered(reply: Reply, removed: boolean): Reply {
-  return removed ? { ...reply, headers: { 'X-Consul-Results-Filtered-By-ACLs': 'true' } } : reply;
+/** Marks a reply filtered by ACLs, unless the request carried no token (Consul masks it then). */
+function filtered(reply: Reply, removed: boolean, authz: Authorizer): Reply {
+  const flagged = removed && authz.accessorID !== ANONYMOUS_ACCESSOR_ID;
+  return flagged ? { ...reply, headers: { 'X-Consul-Results-Filtered-By-ACLs': 'true' } } : reply;
 }
 
 function serviceList(
@@ -50,7 +62,7 @@ function serviceList(
     if (health && req.url.searchParams.has('passing')) nodes = nodes.filter(isPassing);
     const allowed = authz.allowed('service', 'read', partition, service);
     const json = allowed ? nodes.map((n) => render(n, api.enterprise, partition)) : [];
-    return filtered({ json, index: api.store.tableIndex('catalog') }, !allowed && nodes.length > 0);
+    return filtered({ json, index: api.store.tableIndex('catalog') }, !allowed && nodes.length > 0, authz);
   });
 }
 
@@ -58,19 +70,22 @@ function serviceList(
 export function catalogRoutes(api: ApiContext): Route[] {
   return [
     {
+      // agent/catalog_endpoint.go CatalogServices: local services of one partition and namespace,
+      // name to tags. It reads no `?peer=` (agent/http.go parsePeerName takes service requests
+      // only, and agent/consul/catalog_endpoint.go ListServices refuses to list imported names).
       method: 'GET',
       path: /^\/v1\/catalog\/services$/,
       async handle(req) {
         const partition = req.partition();
+        const namespace = namespaceOf(api, req);
         const authz = req.authz();
         await req.block('catalog');
-        const peer = req.url.searchParams.get('peer') ?? '';
-        const all = peer === '' ? api.catalog.services(partition) : importedNames(api, partition, peer);
+        const all = api.catalog.services(partition, namespace);
         const visible = [...all.entries()].filter(([name]) =>
           authz.allowed('service', 'read', partition, name),
         );
         const json = Object.fromEntries(visible);
-        return filtered({ json, index: api.store.tableIndex('catalog') }, visible.length !== all.size);
+        return filtered({ json, index: api.store.tableIndex('catalog') }, visible.length !== all.size, authz);
       },
     },
     {
