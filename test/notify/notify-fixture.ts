@@ -20,12 +20,15 @@ export const runFailed = (runId = 'run-1', failure = 'step acceptor/dc1 failed: 
   failure,
 });
 
-export const drift = (reasons: readonly string[] = ['peering dc1>dc2 is missing in dc2']): NotifyEvent => ({
+export const drift = (
+  reasons: readonly string[] = ['peering dc1>dc2 is missing in dc2'],
+  selfHeal = false,
+): NotifyEvent => ({
   kind: 'drift-detected',
   target: 'acme/mesh@main',
   revision: '0123456789abcdef0123456789abcdef01234567',
   reasons,
-  selfHeal: false,
+  selfHeal,
 });
 
 export const inSync: NotifyEvent = { kind: 'in-sync', target: 'acme/mesh@main', revision: 'abc' };
