@@ -137,6 +137,10 @@ async function sample(clusters: number, redisUrl: string, steady: number): Promi
     stepConcurrency: 16,
     cacheDir: join(root, 'cache'),
     observeTimeoutMs: 20_000,
+    // The periodic check would compete with the measured runs.
+    reconcileIntervalMs: 0,
+    selfHeal: true,
+    retry: { limit: 0, baseMs: 30_000, maxMs: 600_000 },
   };
   // The default retry policy, as `meshpeer serve` runs it.
   const serve = await startServe(config, () => {}, { pollJitterMs: 0 });

@@ -7,12 +7,16 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { applyStatusFor } from '../gitops/apply-status.ts';
 import { createGitSources, type GitSources } from '../gitops/git-source-loader.ts';
+import { HealthStore, type HealthTransition } from '../gitops/health-store.ts';
 import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import { planPullRequest } from '../gitops/plan-pull-request.ts';
 import { enqueuePlan, openPlansQueue, startPlanWorker } from '../gitops/plan-queue.ts';
 import { type Poller, removePollSchedulers, startPoller } from '../gitops/poller.ts';
+import { ReconcileState } from '../gitops/reconcile-state.ts';
+import { type CheckOutcome, type Reconciler, startReconciler } from '../gitops/reconciler.ts';
 import { RevisionStore } from '../gitops/revision-store.ts';
 import { followRunCompletions } from '../gitops/run-completions.ts';
+import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
 import { requestSync, type SyncDeps } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
@@ -29,9 +33,11 @@ import { createServer } from '../server/create-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
 import type { PlanPrEvent, SyncEvent } from '../server/webhooks/webhook-outcome.ts';
+import type { Topology } from '../topology/index.ts';
 import { clusterConnections } from './cluster-connections.ts';
 import type { ServeConfig } from './serve-config.ts';
-import { createServeStatus } from './serve-status.ts';
+import { createServeStatus, type ServeStatus } from './serve-status.ts';
+import { createStepContext } from './step-context.ts';
 
 /** A running serve process. */
 export interface RunningServe {
@@ -41,6 +47,7 @@ export interface RunningServe {
   readonly repo: TrackedRepo;
   readonly metrics: Metrics;
   readonly poller?: Poller;
+  readonly reconciler: Reconciler;
   /** Stops the server, poller, plan worker, run workers and queues, finishing active jobs. */
   close(): Promise<void>;
 }
@@ -88,6 +95,9 @@ interface ServeContext {
   readonly plans: Queue;
   readonly publisher: ScmPublisher | undefined;
   readonly metrics: Metrics;
+  readonly health: HealthStore;
+  readonly reconcile: ReconcileState;
+  readonly status: ServeStatus;
 }
 
 async function openContext(config: ServeConfig, log: (line: string) => void): Promise<ServeContext> {
@@ -103,6 +113,18 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
   const store = new RedisRunStore(queues.redis, prefix);
   const publisher = publisherFor(config);
   if (publisher === undefined) log('no token configured: pull-request comments and commit statuses are off');
+  const health = new HealthStore(queues.redis, prefix);
+  const reconcile = new ReconcileState(queues.redis, prefix);
+  const status = createServeStatus({
+    repo,
+    redis: queues.redis,
+    sources,
+    revisions,
+    store,
+    health,
+    reconcile,
+    settings: { intervalMs: config.reconcileIntervalMs, selfHeal: config.selfHeal },
+  });
   return {
     config,
     log,
@@ -118,8 +140,29 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
     sync: { redis: queues.redis, runs: queues.runs, revisions },
     plans: openPlansQueue(config.redisUrl, prefix),
     publisher,
-    metrics: createMetrics(async () => peeringHealthFromRuns(await store.list(50))),
+    metrics: createMetrics(() => health.get(repo.target)),
+    health,
+    reconcile,
+    status,
   };
+}
+
+/** Cluster access for a topology, as the run workers build it. */
+function topologyAccess(ctx: ServeContext, topology: Topology) {
+  const clients = clusterConnections(topology, ctx.overrides, ctx.config.observeTimeoutMs);
+  return { clients, consul: createStepContext(topology.clusters, topology.acls, clients).consul };
+}
+
+/** A finished run's verifications are the newest health of the peerings it verified. */
+async function recordRunHealth(ctx: ServeContext, record: RunRecord): Promise<readonly HealthTransition[]> {
+  const topology = await ctx.status.topologyAt(record.revision);
+  if (topology === undefined) return [];
+  const observed = peeringHealthFromRuns([record]);
+  return ctx.health.record(
+    record.target,
+    observed,
+    topology.peerings.map((p) => p.id),
+  );
 }
 
 function planWorker(ctx: ServeContext) {
@@ -146,11 +189,19 @@ function planWorker(ctx: ServeContext) {
   });
 }
 
-function followRuns(ctx: ServeContext) {
+function followRuns(ctx: ServeContext, retries: RunRetries) {
   const onRecord = async (record: RunRecord): Promise<void> => {
     ctx.metrics.recordRun(record);
     if (record.target !== ctx.repo.target) return;
     if (record.status === 'succeeded') await ctx.revisions.markApplied(ctx.repo.target, record.revision);
+    await recordRunHealth(ctx, record);
+    const retry = await retries.onRunFinished(record);
+    if (retry.kind === 'scheduled')
+      ctx.log(`run ${record.id} failed: retry ${retry.attempt} of ${ctx.config.retry.limit} at ${retry.at}`);
+    if (retry.kind === 'exhausted')
+      ctx.log(
+        `run ${record.id} failed after ${retry.attempts} retries: no more automatic retries until a new commit, a sync or drift`,
+      );
     const applyStatus = applyStatusFor(record, ctx.config.publicUrl);
     if (applyStatus !== undefined && ctx.publisher !== undefined)
       await ctx.publisher.setStatus(record.revision, applyStatus);
@@ -181,15 +232,37 @@ async function poll(ctx: ServeContext, jitterMs?: number): Promise<Poller | unde
   });
 }
 
-function server(ctx: ServeContext): Promise<FastifyInstance> {
-  const { config, repo, publisher, queues } = ctx;
-  const status = createServeStatus({
-    repo,
-    redis: queues.redis,
+function reconcileLoop(ctx: ServeContext, jitterMs?: number): Promise<Reconciler> {
+  const { config } = ctx;
+  return startReconciler({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    repo: ctx.repo,
     sources: ctx.sources,
+    sync: ctx.sync,
     revisions: ctx.revisions,
-    store: ctx.store,
+    runs: ctx.store,
+    health: ctx.health,
+    state: ctx.reconcile,
+    connect: (topology) => topologyAccess(ctx, topology),
+    intervalMs: config.reconcileIntervalMs,
+    selfHeal: config.selfHeal,
+    observeTimeoutMs: config.observeTimeoutMs,
+    ...(jitterMs !== undefined && { jitterMs }),
+    onCheck: (outcome: CheckOutcome) => {
+      ctx.metrics.recordCheck(outcome.result);
+      if (outcome.result === 'drift')
+        ctx.log(
+          `drift in ${outcome.target}: ${outcome.reasons.slice(0, 3).join('; ')}${outcome.runId ? `; self-heal requested run ${outcome.runId}` : config.selfHeal ? '' : ' (self-heal off: reported only)'}`,
+        );
+      if (outcome.result === 'error')
+        ctx.log(`check of ${outcome.target} failed: ${outcome.reasons.join('; ')}`);
+    },
   });
+}
+
+function server(ctx: ServeContext): Promise<FastifyInstance> {
+  const { config, repo, publisher, queues, status } = ctx;
   return createServer({
     webhooks: {
       secrets: { [config.provider]: config.webhookSecrets },
@@ -214,6 +287,7 @@ export interface ServeTuning {
   readonly policy?: RetryPolicy;
   readonly lockDurationMs?: number;
   readonly pollJitterMs?: number;
+  readonly checkJitterMs?: number;
 }
 
 /** Starts every part of the service and listens; `log` receives redacted one-line messages. */
@@ -236,8 +310,22 @@ export async function startServe(
       })
     : undefined;
   const plans = await planWorker(ctx);
-  const completions = await followRuns(ctx);
+  const retries = await startRunRetries({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    sync: ctx.sync,
+    state: ctx.reconcile,
+    settings: config.retry,
+    onRetry: (job, result) =>
+      log(
+        result.runId === undefined
+          ? `retry ${job.attempt} of run ${job.of} dropped: ${result.skipped}`
+          : `retry ${job.attempt} of run ${job.of}: requested run ${result.runId}`,
+      ),
+  });
+  const completions = await followRuns(ctx, retries);
   const poller = await poll(ctx, tuning.pollJitterMs);
+  const reconciler = await reconcileLoop(ctx, tuning.checkJitterMs);
   const app = await server(ctx);
   const address = await app.listen({ host: config.host, port: config.port });
   return {
@@ -246,10 +334,13 @@ export async function startServe(
     repo: ctx.repo,
     metrics: ctx.metrics,
     ...(poller !== undefined && { poller }),
+    reconciler,
     async close() {
       // Stop taking requests first, then the producers, then the workers, then the connections.
       await app.close();
       await poller?.close();
+      await reconciler.close();
+      await retries.close();
       await plans.close();
       await workers?.close();
       await completions.close();

@@ -37,6 +37,10 @@ export interface ServeFlags {
   publicUrl?: string;
   cacheDir?: string;
   timeout?: string;
+  reconcileInterval?: string;
+  selfHeal?: boolean;
+  retryLimit?: string;
+  retryBackoff?: string;
 }
 
 const httpUrl = z
@@ -71,6 +75,10 @@ const schema = z.object({
   publicUrl: httpUrl.optional(),
   cacheDir: z.string().min(1),
   timeout: duration,
+  reconcileInterval: duration,
+  selfHeal: z.enum(['true', 'false'], { message: 'must be true or false' }),
+  retryLimit: z.coerce.number().int().min(0).max(100),
+  retryBackoff: duration,
 });
 
 /** Where each setting comes from, for error messages. */
@@ -91,6 +99,10 @@ const SOURCES: Record<string, string> = {
   publicUrl: '--public-url (MESHPEER_PUBLIC_URL)',
   cacheDir: '--cache-dir (MESHPEER_CACHE_DIR)',
   timeout: '--timeout',
+  reconcileInterval: '--reconcile-interval (MESHPEER_RECONCILE_INTERVAL)',
+  selfHeal: '--no-self-heal (MESHPEER_SELF_HEAL)',
+  retryLimit: '--retry-limit (MESHPEER_RETRY_LIMIT)',
+  retryBackoff: '--retry-backoff (MESHPEER_RETRY_BACKOFF)',
 };
 
 /** The checked configuration of a serve process. */
@@ -119,6 +131,12 @@ export interface ServeConfig {
   readonly publicUrl?: string;
   readonly cacheDir: string;
   readonly observeTimeoutMs: number;
+  /** How often the clusters are checked against the desired revision; 0 turns the check off. */
+  readonly reconcileIntervalMs: number;
+  /** Drift starts a run; off, it is only reported. */
+  readonly selfHeal: boolean;
+  /** Failed runs: how often to retry, and the first delay (doubling up to 10 minutes). */
+  readonly retry: { readonly limit: number; readonly baseMs: number; readonly maxMs: number };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -184,6 +202,11 @@ function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
     publicUrl: flags.publicUrl ?? env.MESHPEER_PUBLIC_URL,
     cacheDir: flags.cacheDir ?? env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
     timeout: flags.timeout ?? '20s',
+    // Argo CD compares every 3 minutes (timeout.reconciliation); Flux's default interval is similar.
+    reconcileInterval: flags.reconcileInterval ?? env.MESHPEER_RECONCILE_INTERVAL ?? '3m',
+    selfHeal: flags.selfHeal === false ? 'false' : (env.MESHPEER_SELF_HEAL ?? 'true'),
+    retryLimit: flags.retryLimit ?? env.MESHPEER_RETRY_LIMIT ?? '5',
+    retryBackoff: flags.retryBackoff ?? env.MESHPEER_RETRY_BACKOFF ?? '30s',
   };
 }
 
@@ -235,6 +258,9 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     ...(c.publicUrl !== undefined && { publicUrl: c.publicUrl }),
     cacheDir: c.cacheDir,
     observeTimeoutMs: durationMs(c.timeout),
+    reconcileIntervalMs: durationMs(c.reconcileInterval),
+    selfHeal: c.selfHeal === 'true',
+    retry: { limit: c.retryLimit, baseMs: durationMs(c.retryBackoff), maxMs: 600_000 },
   };
 }
 

@@ -1,18 +1,20 @@
 /**
  * What the serve process reports about itself: the status snapshot (tracked branch, revisions,
- * last runs, peering health, the topology graph at the applied commit) and readiness (Redis and
- * the Git server). The Git check lists refs only and is cached, so probes do not load the server.
+ * last runs, live peering health, the topology at the applied commit, the periodic check) and
+ * readiness (Redis and the Git server). The Git check lists refs only and is cached, so probes do
+ * not load the server; the topology of a revision is parsed once.
  */
 import type { Redis } from 'ioredis';
 import type { GitSources } from '../gitops/git-source-loader.ts';
-import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
+import type { HealthStore } from '../gitops/health-store.ts';
+import type { ReconcileState } from '../gitops/reconcile-state.ts';
 import type { RevisionStore } from '../gitops/revision-store.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { RedisRunStore } from '../run/redis-run-store.ts';
 import { checkReadiness, type ReadinessReport } from '../server/readiness.ts';
-import { runSummary, type StatusSnapshot, type TopologyGraph } from '../server/status-snapshot.ts';
+import { runSummary, type StatusSnapshot } from '../server/status-snapshot.ts';
 import { topologyGraph } from '../server/topology-graph.ts';
-import { parseTopology } from '../topology/index.ts';
+import { parseTopology, type Topology } from '../topology/index.ts';
 
 /** What the status functions read. */
 export interface ServeStatusDeps {
@@ -21,6 +23,9 @@ export interface ServeStatusDeps {
   readonly sources: GitSources;
   readonly revisions: RevisionStore;
   readonly store: RedisRunStore;
+  readonly health: HealthStore;
+  readonly reconcile: ReconcileState;
+  readonly settings: { readonly intervalMs: number; readonly selfHeal: boolean };
   /** How long a successful Git reachability check is trusted. */
   readonly gitCheckTtlMs?: number;
 }
@@ -29,18 +34,19 @@ export interface ServeStatusDeps {
 export interface ServeStatus {
   snapshot(): Promise<StatusSnapshot>;
   readiness(): Promise<ReadinessReport>;
+  /** The desired topology at a revision of the tracked branch, or undefined when unreadable or invalid. */
+  topologyAt(revision: string): Promise<Topology | undefined>;
 }
 
-/** Creates the status functions, with small caches for the graph and the Git check. */
+/** Creates the status functions, with small caches for the topology and the Git check. */
 export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
-  const graphs = new Map<string, TopologyGraph | undefined>();
+  const topologies = new Map<string, Topology | undefined>();
   let gitOkUntil = 0;
 
-  const graphAt = async (revision: string | undefined): Promise<TopologyGraph | undefined> => {
-    if (revision === undefined) return undefined;
-    if (graphs.has(revision)) return graphs.get(revision);
+  const topologyAt = async (revision: string): Promise<Topology | undefined> => {
+    if (topologies.has(revision)) return topologies.get(revision);
     const { repo } = deps;
-    let graph: TopologyGraph | undefined;
+    let topology: Topology | undefined;
     try {
       const file = await deps.sources.load({
         kind: 'git',
@@ -50,20 +56,27 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
         sha: revision,
       });
       const parsed = parseTopology(file.content, file.fileName);
-      graph = parsed.ok ? topologyGraph(parsed.topology, revision) : undefined;
+      topology = parsed.ok ? parsed.topology : undefined;
     } catch {
       return undefined; // not cached: the next request tries again
     }
-    graphs.clear(); // only the newest revision is worth keeping
-    graphs.set(revision, graph);
-    return graph;
+    if (topologies.size >= 4) topologies.delete(topologies.keys().next().value as string);
+    topologies.set(revision, topology);
+    return topology;
   };
 
   return {
+    topologyAt,
     async snapshot() {
       const { repo } = deps;
-      const [runs, revisions] = await Promise.all([deps.store.list(50), deps.revisions.get(repo.target)]);
-      const topology = await graphAt(revisions.applied ?? revisions.seen);
+      const [runs, revisions, peerings, reconcile] = await Promise.all([
+        deps.store.list(20),
+        deps.revisions.get(repo.target),
+        deps.health.get(repo.target),
+        deps.reconcile.status(repo.target, deps.settings),
+      ]);
+      const revision = revisions.applied ?? revisions.seen;
+      const topology = revision === undefined ? undefined : await topologyAt(revision);
       return {
         generatedAt: new Date().toISOString(),
         tracked: [
@@ -77,10 +90,11 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
             revisions,
           },
         ],
-        runs: runs.slice(0, 20).map(runSummary),
-        peerings: peeringHealthFromRuns(runs),
-        reconcile: { intervalMs: 0, selfHeal: false },
-        ...(topology !== undefined && { topology }),
+        runs: runs.map(runSummary),
+        peerings,
+        ...(topology !== undefined &&
+          revision !== undefined && { topology: topologyGraph(topology, revision) }),
+        reconcile,
       };
     },
     readiness: () =>

@@ -14,6 +14,7 @@ export interface Metrics {
   recordWebhook(provider: string, reason: string): void;
   recordPoll(result: string): void;
   recordPlan(result: string): void;
+  recordCheck(result: string): void;
 }
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
@@ -65,15 +66,46 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
     labelNames: ['result'],
     registers: [registry],
   });
+  const checks = new Counter({
+    name: 'meshpeer_checks_total',
+    help: 'Periodic checks of the clusters against the desired state by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  // Counters with labels appear only once incremented; known results start at 0 so dashboards and
+  // alerts see the series from the first scrape.
+  for (const result of ['planned', 'invalid', 'error']) plans.inc({ result }, 0);
+  for (const result of ['in-sync', 'drift', 'error', 'skipped']) checks.inc({ result }, 0);
+  for (const status of ['succeeded', 'failed', 'superseded']) runs.inc({ status }, 0);
+  // Read once per scrape for both health gauges (a scrape collects them within milliseconds).
+  let latest: { at: number; health: Promise<readonly PeeringHealth[]> } | undefined;
+  const current = () => {
+    if (latest === undefined || Date.now() - latest.at > 1000)
+      latest = { at: Date.now(), health: peerings().catch(() => []) };
+    return latest.health;
+  };
   new Gauge({
     name: 'meshpeer_peering_healthy',
-    help: '1 when the latest verification of the peering passed, else 0.',
-    labelNames: ['peering', 'acceptor', 'dialer'],
+    help: '1 when the latest observation of the peering (periodic check or run) found it healthy, else 0.',
+    labelNames: ['peering', 'acceptor', 'dialer', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const p of await peerings().catch(() => []))
-        this.set({ peering: p.id, acceptor: p.acceptor, dialer: p.dialer }, p.state === 'healthy' ? 1 : 0);
+      for (const p of await current())
+        this.set(
+          { peering: p.id, acceptor: p.acceptor, dialer: p.dialer, state: p.state },
+          p.state === 'healthy' ? 1 : 0,
+        );
+    },
+  });
+  new Gauge({
+    name: 'meshpeer_peering_observed_timestamp_seconds',
+    help: 'When the peering was last observed (Unix seconds): alert when it grows old.',
+    labelNames: ['peering'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const p of await current()) this.set({ peering: p.id }, Date.parse(p.observedAt) / 1000);
     },
   });
   return {
@@ -93,5 +125,6 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
     recordWebhook: (provider, reason) => webhooks.inc({ provider, reason }),
     recordPoll: (result) => polls.inc({ result }),
     recordPlan: (result) => plans.inc({ result }),
+    recordCheck: (result) => checks.inc({ result }),
   };
 }

@@ -126,6 +126,10 @@ export function worldConfig(
     publicUrl: 'http://meshpeer.example/status',
     cacheDir: join(world.dir, 'git-cache'),
     observeTimeoutMs: 10_000,
+    // Off unless a test turns it on: a check must not race the runs a test asserts on.
+    reconcileIntervalMs: 0,
+    selfHeal: true,
+    retry: { limit: 0, baseMs: 1000, maxMs: 10_000 },
   };
 }
 

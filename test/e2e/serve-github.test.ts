@@ -138,7 +138,7 @@ describe('meshpeer serve with GitHub, end to end', () => {
     expect(apply).toMatchObject({ state: 'success', targetUrl: 'http://meshpeer.example/status' });
     const status = (await serve.server.inject('/api/status')).json();
     expect(status.tracked[0].revisions).toMatchObject({ seen: merged, applied: merged });
-    expect(status.peerings).toMatchObject([{ acceptor: 'cluster-01', dialer: 'cluster-02', healthy: true }]);
+    expect(status.peerings).toMatchObject([{ acceptor: 'cluster-01', dialer: 'cluster-02', state: 'healthy', source: 'run' }]);
     const page = (await serve.server.inject('/')).body;
     expect(page).toContain('<line class="edge healthy"');
   });

@@ -1,0 +1,202 @@
+/**
+ * Continuous reconciliation: a BullMQ Job Scheduler per target (one pending check at a time,
+ * idempotent across restarts and replicas) whose worker checks the clusters against the desired
+ * revision on an interval, records live peering health and the result, and with self-heal asks
+ * for a run when a run would repair something (reason `drift`). A check is skipped while a run of
+ * the target is in flight or a failed run's retry is waiting: those re-verify anyway.
+ */
+import { type Job, Queue, Worker } from 'bullmq';
+import type { ClusterClient } from '../kube/cluster-client.ts';
+import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
+import type { RunStore } from '../run/run-record.ts';
+import { latestRequest } from '../run/run-requests.ts';
+import { safeErrorMessage } from '../secrets/redact.ts';
+import type { StepContext } from '../steps/step-context.ts';
+import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
+import { checkDrift } from './drift-check.ts';
+import type { GitSources } from './git-source-loader.ts';
+import type { HealthStore, HealthTransition } from './health-store.ts';
+import type { ReconcileState } from './reconcile-state.ts';
+import type { RevisionStore } from './revision-store.ts';
+import { requestSync, type SyncDeps } from './sync-request.ts';
+import type { TrackedRepo } from './tracked-repo.ts';
+
+/** The BullMQ queue of periodic checks. */
+export const CHECKS_QUEUE = 'checks';
+
+/** How one check ended. */
+export interface CheckOutcome {
+  readonly target: string;
+  readonly result: 'in-sync' | 'drift' | 'error' | 'skipped';
+  readonly revision?: string;
+  readonly reasons: readonly string[];
+  /** The run self-heal requested. */
+  readonly runId?: string;
+  readonly transitions: readonly HealthTransition[];
+  readonly durationMs: number;
+}
+
+/** Cluster access for one topology. */
+export interface TopologyAccess {
+  readonly clients: (install: string) => ClusterClient;
+  readonly consul: StepContext['consul'];
+}
+
+/** What the reconciler reads and writes. */
+export interface ReconcilerOptions {
+  readonly redisUrl: string;
+  readonly prefix?: string;
+  readonly repo: TrackedRepo;
+  readonly sources: GitSources;
+  readonly sync: SyncDeps;
+  readonly revisions: RevisionStore;
+  readonly runs: RunStore;
+  readonly health: HealthStore;
+  readonly state: ReconcileState;
+  readonly connect: (topology: Topology) => TopologyAccess;
+  readonly intervalMs: number;
+  /** Upper bound of the random delay before each check (default: a tenth of the interval, at most 30 s). */
+  readonly jitterMs?: number;
+  readonly selfHeal: boolean;
+  readonly observeTimeoutMs?: number;
+  readonly onCheck?: (outcome: CheckOutcome) => void;
+}
+
+/** A running reconciler. */
+export interface Reconciler {
+  /** Checks now, outside the schedule (tests, `POST /api/refresh`-style use). */
+  checkNow(): Promise<CheckOutcome>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function runInFlight(options: ReconcilerOptions): Promise<boolean> {
+  const prefix = options.prefix ?? QUEUE_PREFIX;
+  const request = await latestRequest(options.sync.redis, options.repo.target, prefix);
+  if (request === undefined) return false;
+  const record = await options.runs.get(request.runId);
+  // No record yet: the request waits in the queue.
+  return record === undefined || record.status === 'running';
+}
+
+async function desiredTopology(
+  options: ReconcilerOptions,
+  revision: string,
+): Promise<{ topology: Topology } | { error: string }> {
+  const { repo } = options;
+  try {
+    const file = await options.sources.load({
+      kind: 'git',
+      url: repo.url,
+      branch: repo.branch,
+      path: repo.path,
+      sha: revision,
+    });
+    const parsed = parseTopology(file.content, file.fileName);
+    if (!parsed.ok)
+      return { error: `invalid desired state: ${parsed.diagnostics.map(formatDiagnostic).join('; ')}` };
+    return { topology: parsed.topology };
+  } catch (err) {
+    return { error: `cannot read the desired state at ${revision.slice(0, 12)}: ${safeErrorMessage(err)}` };
+  }
+}
+
+/** One check of the tracked target. */
+async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
+  const started = Date.now();
+  const target = options.repo.target;
+  const end = (
+    o: Omit<CheckOutcome, 'target' | 'durationMs' | 'transitions'> & {
+      transitions?: readonly HealthTransition[];
+    },
+  ) => ({ target, transitions: [], ...o, durationMs: Date.now() - started }) satisfies CheckOutcome;
+  const revisions = await options.revisions.get(target);
+  const revision = revisions.seen ?? revisions.applied;
+  if (revision === undefined) return end({ result: 'skipped', reasons: ['no commit seen yet'] });
+  if (await runInFlight(options))
+    return end({ result: 'skipped', revision, reasons: ['a run is in progress'] });
+  const next = options.intervalMs > 0 ? new Date(Date.now() + options.intervalMs).toISOString() : undefined;
+  const desired = await desiredTopology(options, revision);
+  if ('error' in desired) {
+    await options.state.recordCheck(
+      target,
+      { at: new Date().toISOString(), result: 'error', reasons: [desired.error] },
+      next,
+    );
+    return end({ result: 'error', revision, reasons: [desired.error] });
+  }
+  const access = options.connect(desired.topology);
+  const report = await checkDrift(desired.topology, {
+    clients: access.clients,
+    consul: access.consul,
+    ...(options.observeTimeoutMs !== undefined && { observeTimeoutMs: options.observeTimeoutMs }),
+  });
+  const ids = desired.topology.peerings.map((p) => p.id);
+  const transitions = await options.health.record(
+    target,
+    report.health.map((h) => ({ ...h, revision })),
+    ids,
+  );
+  await options.state.recordCheck(
+    target,
+    { at: new Date().toISOString(), result: report.result, reasons: report.reasons },
+    next,
+  );
+  if (report.result === 'in-sync') return end({ result: 'in-sync', revision, reasons: [], transitions });
+  const heal = options.selfHeal && report.repairable && !(await options.state.retryPending(target));
+  const runId = heal
+    ? await requestSync(options.sync, options.repo, revision, {
+        kind: 'drift',
+        reasons: report.reasons.slice(0, 20),
+      })
+    : undefined;
+  return end({
+    result: 'drift',
+    revision,
+    reasons: report.reasons,
+    transitions,
+    ...(runId !== undefined && { runId }),
+  });
+}
+
+/** Upserts the target's check scheduler (or removes it when the interval is 0) and starts the worker. */
+export async function startReconciler(options: ReconcilerOptions): Promise<Reconciler> {
+  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const prefix = options.prefix ?? QUEUE_PREFIX;
+  const queue = new Queue(CHECKS_QUEUE, { connection, prefix });
+  const schedulerId = safeJobId('check', options.repo.target);
+  const jitter = options.jitterMs ?? Math.min(30_000, Math.floor(options.intervalMs / 10));
+  const run = async (): Promise<CheckOutcome> => {
+    const outcome = await check(options);
+    options.onCheck?.(outcome);
+    return outcome;
+  };
+  if (options.intervalMs > 0)
+    await queue.upsertJobScheduler(
+      schedulerId,
+      { every: options.intervalMs },
+      {
+        name: 'check',
+        data: { target: options.repo.target },
+        opts: { removeOnComplete: 100, removeOnFail: 100 },
+      },
+    );
+  else await queue.removeJobScheduler(schedulerId);
+  const worker = new Worker(
+    CHECKS_QUEUE,
+    async (_job: Job) => {
+      if (jitter > 0) await sleep(Math.floor(Math.random() * jitter));
+      return run();
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  await worker.waitUntilReady();
+  return {
+    checkNow: run,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
