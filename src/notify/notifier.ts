@@ -17,6 +17,8 @@ export interface NotifierOptions {
   readonly prefix: string;
   readonly sinks: readonly NotifySink[];
   readonly log: (line: string) => void;
+  /** Where failed deliveries and Redis errors go (e.g. pino's warn); default `log`. */
+  readonly warn?: (line: string) => void;
   readonly publicUrl?: string;
   /** How long a subject's state outlives its last report (refreshed by each report); default 7 days. */
   readonly stateTtlMs?: number;
@@ -40,58 +42,24 @@ const ABORT_GRACE_MS = 1000;
 
 /** Creates a notifier over `sinks`; sink names must be unique since they key the state. */
 export function createNotifier(opts: NotifierOptions): Notifier {
-  const names = new Set<string>();
-  for (const sink of opts.sinks) {
-    if (names.has(sink.name))
-      throw new Error(`two notification sinks are named ${sink.name}; name each uniquely`);
-    names.add(sink.name);
-  }
-  const log = (line: string) => opts.log(redact(`notify: ${line}`));
-  const ttlMs = opts.stateTtlMs ?? WEEK_MS;
-  const closing = new AbortController();
-  const inFlight = new Set<Promise<void>>();
-  let closed = false;
-
-  const handle = async (sink: NotifySink, event: NotifyEvent): Promise<void> => {
-    const move = stateMove(opts.prefix, sink.name, event);
-    let claim: Claim;
-    try {
-      claim = await claimMove(opts.redis, move, ttlMs);
-    } catch (err) {
-      log(
-        `${describe(event)} not sent to ${sink.name}: its state could not be read from Redis: ${safeErrorMessage(err)}`,
-      );
-      return;
-    }
-    if (!claim.claimed || event.kind === 'in-sync') return;
-    const ctx: DeliveryContext = {
-      deliveryId: randomUUID(),
-      sentAt: new Date().toISOString(),
-      signal: closing.signal,
-      ...(opts.publicUrl !== undefined && opts.publicUrl !== '' && { publicUrl: opts.publicUrl }),
-    };
-    try {
-      await sink.deliver(event, ctx);
-      log(`sent ${describe(event)} to ${sink.name} (delivery ${ctx.deliveryId})`);
-    } catch (err) {
-      log(`${sink.name} delivery ${ctx.deliveryId} of ${describe(event)} failed: ${safeErrorMessage(err)}`);
-      // Released, the next report of the same state tries again instead of staying silent forever.
-      await releaseMove(opts.redis, move, claim, ttlMs).catch(() => undefined);
-    }
+  assertUniqueNames(opts.sinks);
+  const deps: Deps = {
+    ...opts,
+    log: (line) => opts.log(redact(`notify: ${line}`)),
+    warn: (line) => (opts.warn ?? opts.log)(redact(`notify: ${line}`)),
+    ttlMs: opts.stateTtlMs ?? WEEK_MS,
+    closing: new AbortController(),
   };
-
+  const inFlight = new Set<Promise<void>>();
   const settleAll = () => Promise.allSettled([...inFlight]).then(() => undefined);
-
+  let closed = false;
   return {
     async notify(event) {
-      if (closed) {
-        log(`${describe(redactValue(event))} dropped: the notifier is closed`);
-        return;
-      }
+      if (closed) return deps.log(`${describe(event)} dropped: the notifier is closed`);
       const safe = redactValue(event);
       for (const sink of opts.sinks) {
-        const task = handle(sink, safe).catch((err: unknown) =>
-          log(`unexpected error: ${safeErrorMessage(err)}`),
+        const task = handle(deps, sink, safe).catch((err: unknown) =>
+          deps.warn(`unexpected error: ${safeErrorMessage(err)}`),
         );
         inFlight.add(task);
         void task.then(() => inFlight.delete(task));
@@ -105,11 +73,57 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       if (inFlight.size === 0) return;
       const timeoutMs = opts.closeTimeoutMs ?? 10_000;
       if (await settlesWithin(settleAll(), timeoutMs)) return;
-      log(`${inFlight.size} deliveries still in flight after ${timeoutMs / 1000} s; aborting them`);
-      closing.abort();
+      deps.warn(`${inFlight.size} deliveries still in flight after ${timeoutMs / 1000} s; aborting them`);
+      deps.closing.abort();
       await settlesWithin(settleAll(), ABORT_GRACE_MS);
     },
   };
+}
+
+interface Deps extends NotifierOptions {
+  readonly warn: (line: string) => void;
+  readonly ttlMs: number;
+  readonly closing: AbortController;
+}
+
+function assertUniqueNames(sinks: readonly NotifySink[]): void {
+  const names = new Set<string>();
+  for (const sink of sinks) {
+    if (names.has(sink.name))
+      throw new Error(`two notification sinks are named ${sink.name}; name each uniquely`);
+    names.add(sink.name);
+  }
+}
+
+/** Moves the sink's state for `event`; delivers when this process claimed a change of state. */
+async function handle(deps: Deps, sink: NotifySink, event: NotifyEvent): Promise<void> {
+  const move = stateMove(deps.prefix, sink.name, event);
+  let claim: Claim;
+  try {
+    claim = await claimMove(deps.redis, move, deps.ttlMs);
+  } catch (err) {
+    deps.warn(
+      `${describe(event)} not sent to ${sink.name}: its state could not be read from Redis: ${safeErrorMessage(err)}`,
+    );
+    return;
+  }
+  if (!claim.claimed || event.kind === 'in-sync') return;
+  const ctx: DeliveryContext = {
+    deliveryId: randomUUID(),
+    sentAt: new Date().toISOString(),
+    signal: deps.closing.signal,
+    ...(deps.publicUrl !== undefined && deps.publicUrl !== '' && { publicUrl: deps.publicUrl }),
+  };
+  try {
+    await sink.deliver(event, ctx);
+    deps.log(`sent ${describe(event)} to ${sink.name} (delivery ${ctx.deliveryId})`);
+  } catch (err) {
+    deps.warn(
+      `${sink.name} delivery ${ctx.deliveryId} of ${describe(event)} failed: ${safeErrorMessage(err)}`,
+    );
+    // Released, the next report of the same state tries again instead of staying silent forever.
+    await releaseMove(deps.redis, move, claim, deps.ttlMs).catch(() => undefined);
+  }
 }
 
 /** True when `work` settles within `ms`. */

@@ -105,6 +105,29 @@ describe('delivery', () => {
     expect(lines).toEqual([expect.stringMatching(/^notify: sent run-failed/)]);
   });
 
+  it('sends nothing and warns once when its state cannot be kept in Redis', async () => {
+    const dead = new Redis({ lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const warnings: string[] = [];
+    const sinks = [createWebhookSink({ url: receiver.url, policy: FAST })];
+    notifier = createNotifier({
+      redis: dead,
+      prefix: uniquePrefix(),
+      sinks,
+      log: (l) => lines.push(l),
+      warn: (l) => warnings.push(l),
+    });
+    await notifier.notify(runFailed());
+    await notifier.drain();
+    dead.disconnect();
+    expect(receiver.requests).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^notify: run-failed of .* not sent to webhook: its state could not be read from Redis: /,
+      ),
+    ]);
+  });
+
   it('reads Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(retryAfterMs('7', now)).toBe(7000);
