@@ -17,9 +17,16 @@ export interface PlannedTopology {
 export async function planTopology(
   topology: Topology,
   clients: (cluster: string) => ClusterClient,
-  options: { timeoutMs?: number; onCluster?: (cluster: string, ok: boolean, ms: number) => void } = {},
+  options: {
+    timeoutMs?: number;
+    onCluster?: (cluster: string, ok: boolean, ms: number) => void;
+    /** An exported service missing from its partition's catalog is an error (`--strict`). */
+    strict?: boolean;
+  } = {},
 ): Promise<PlannedTopology> {
   const started = Date.now();
-  const observed = await observeAll(topology, { reader: clients, ...options });
-  return { plan: planFor(topology, observed), observed, observeMs: Date.now() - started };
+  const { strict, ...observeOptions } = options;
+  const observed = await observeAll(topology, { reader: clients, ...observeOptions });
+  const plan = planFor(topology, observed, { strict: strict === true });
+  return { plan, observed, observeMs: Date.now() - started };
 }

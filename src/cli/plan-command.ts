@@ -19,6 +19,7 @@ interface PlanFlags {
   kubeconfig?: string;
   context?: string[];
   timeout: string;
+  strict?: boolean;
 }
 
 async function runPlan(flags: PlanFlags): Promise<number> {
@@ -44,6 +45,7 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     clusterConnections(topology, access.overrides, access.timeoutMs),
     {
       timeoutMs: access.timeoutMs,
+      strict: flags.strict === true,
       onCluster: (cluster, ok, ms) => {
         if (output === 'text')
           err(c.gray(`  ${cluster} ${ok ? 'observed' : c.red('unreachable')} in ${ms} ms`));
@@ -64,7 +66,11 @@ export function planCommand(): Command {
   const command = new Command('plan')
     .description('observe the clusters (read-only) and show what apply would change')
     .option('-f, --file <path>', 'the desired-state file', 'peerings.yaml')
-    .addOption(new Option('-o, --output <format>', 'text, markdown or json').default('text'));
+    .addOption(new Option('-o, --output <format>', 'text, markdown or json').default('text'))
+    .option(
+      '--strict',
+      "fail (exit 1) when an exported service is not registered in its partition's catalog",
+    );
   return addClusterOptions(command)
     .addHelpText(
       'after',

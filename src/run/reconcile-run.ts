@@ -23,6 +23,8 @@ export interface RunInput {
   readonly revision: string;
   readonly trigger: RunTrigger;
   readonly topology: Topology;
+  /** An exported service missing from its partition's catalog fails the run (`--strict`). */
+  readonly strict?: boolean;
 }
 
 /** What a run needs. */
@@ -39,11 +41,10 @@ export interface RunDeps {
 const ok = (r: StepResult) => r.status === 'done' || r.status === 'unchanged';
 
 async function plan(input: RunInput, deps: RunDeps, state: RunState, pass: number): Promise<Plan> {
-  const { plan } = await planTopology(
-    input.topology,
-    deps.clients,
-    deps.observeTimeoutMs === undefined ? {} : { timeoutMs: deps.observeTimeoutMs },
-  );
+  const { plan } = await planTopology(input.topology, deps.clients, {
+    ...(deps.observeTimeoutMs !== undefined && { timeoutMs: deps.observeTimeoutMs }),
+    strict: input.strict === true,
+  });
   if (state.record.planHash === undefined) state.record = { ...state.record, planHash: plan.hash };
   state.record = { ...state.record, passes: pass };
   deps.onEvent?.({ type: 'plan', pass, plan });

@@ -101,7 +101,14 @@ export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunReco
     );
   const topology: Topology = parsed.topology;
   return reconcileRun(
-    { runId: request.runId, target, revision: request.revision, trigger: request.trigger, topology },
+    {
+      runId: request.runId,
+      target,
+      revision: request.revision,
+      trigger: request.trigger,
+      topology,
+      strict: request.strict === true,
+    },
     {
       clients: clusterConnections(topology, deps.overrides),
       dispatcher: createBullmqDispatcher(deps.queues, topology, deps.policy),

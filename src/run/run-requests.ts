@@ -27,6 +27,8 @@ export interface RunRequest {
   readonly trigger: RunTrigger;
   readonly source: DesiredSource;
   readonly requestedAt: string;
+  /** An exported service missing from its partition's catalog fails the run (`--strict`). */
+  readonly strict?: boolean;
 }
 
 const requestKey = (prefix: string, target: string) => `${prefix}:target:${target}:request`;
