@@ -27,9 +27,15 @@ interface ApplyFlags {
   kubeconfig?: string;
   context?: string[];
   timeout: string;
+  strict?: boolean;
 }
 
-async function applyInline(topology: Topology, access: ClusterOptions, json: boolean): Promise<RunRecord> {
+async function applyInline(
+  topology: Topology,
+  access: ClusterOptions,
+  json: boolean,
+  strict: boolean,
+): Promise<RunRecord> {
   const c = paint(colorEnabled());
   const clients = clusterConnections(topology, access.overrides, access.timeoutMs);
   const ctx = createStepContext(topology.clusters, topology.acls, clients);
@@ -40,6 +46,7 @@ async function applyInline(topology: Topology, access: ClusterOptions, json: boo
       revision: 'working-tree',
       trigger: { kind: 'cli' },
       topology,
+      strict,
     },
     {
       clients,
@@ -78,9 +85,10 @@ async function runApply(flags: ApplyFlags): Promise<number> {
     return 1;
   }
   const record = flags.inline
-    ? await applyInline(parsed.topology, access, json)
+    ? await applyInline(parsed.topology, access, json, flags.strict === true)
     : await applyThroughQueue({
         topology: parsed.topology,
+        strict: flags.strict === true,
         fileName: flags.file,
         content,
         access,
@@ -106,7 +114,8 @@ export function applyCommand(): Command {
     .option('--no-wait', 'enqueue the run and return at once')
     .option('--no-local-worker', 'do not start workers in this process (others share the queue)')
     .option('--redis-url <url>', 'Redis for the queues and run history (default: REDIS_URL)')
-    .option('--target <name>', 'the name runs are grouped and coalesced by (default: metadata.name)');
+    .option('--target <name>', 'the name runs are grouped and coalesced by (default: metadata.name)')
+    .option('--strict', "fail the run when an exported service is not registered in its partition's catalog");
   return addClusterOptions(command)
     .addHelpText(
       'after',

@@ -21,6 +21,8 @@ export interface QueuedApply {
   readonly localWorker: boolean;
   readonly target: string;
   readonly redisUrl: string | undefined;
+  /** The run fails on exported services missing from their partition's catalog (`--strict`). */
+  readonly strict?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,6 +46,7 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
       trigger: { kind: 'cli' },
       source: { kind: 'inline', fileName: a.fileName, content: a.content },
       requestedAt: new Date().toISOString(),
+      ...(a.strict === true && { strict: true }),
     });
     if (!a.json)
       err(
