@@ -1,14 +1,15 @@
 /**
  * The fastify app of `meshpeer serve`: webhooks, `/healthz`, `/readyz`, `/metrics`, `/api/status`,
- * `/api/runs/:id` and the status page. Every JSON answer passes through the redaction helper.
+ * `/api/runs`, `/api/runs/:id` and the status page. Every JSON answer passes through the redaction helper.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RunRecord } from '../run/run-record.ts';
 import { redactValue } from '../secrets/redact.ts';
 import type { Metrics } from './metrics.ts';
 import type { ReadinessReport } from './readiness.ts';
-import { statusPage, statusPageBody } from './status-page.ts';
-import type { StatusSnapshot } from './status-snapshot.ts';
+import { statusPageRoutes } from './status-page.ts';
+import { filterRuns, parseRunListQuery, type RunListOptions } from './status-page-api.ts';
+import type { RunSummary, StatusSnapshot } from './status-snapshot.ts';
 import { type WebhookRoutesOptions, webhookRoutes } from './webhook-routes.ts';
 
 /** What the server shows and where accepted webhooks go. */
@@ -18,6 +19,8 @@ export interface ServerOptions {
   readonly readiness: () => Promise<ReadinessReport>;
   readonly status: () => Promise<StatusSnapshot>;
   readonly run: (id: string) => Promise<RunRecord | undefined>;
+  /** Runs newest first for `GET /api/runs`; without it, the runs of `status()` are filtered. */
+  readonly runs?: (options: RunListOptions) => Promise<readonly RunSummary[]>;
   /** Receives one line per request error (already redacted by the caller's logger). */
   readonly log?: (line: string) => void;
 }
@@ -35,26 +38,28 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const text = await options.metrics.registry.metrics();
     return reply.type(options.metrics.registry.contentType).send(text);
   });
-  app.get('/api/status', async () => redactValue(await options.status()));
-  app.get('/api/runs/:id', async (req, reply) => {
-    const record = await options.run((req.params as { id: string }).id);
-    if (record === undefined) return reply.code(404).send({ error: 'no such run' });
-    return redactValue(record);
-  });
-  app.get('/', async (req, reply) => {
-    const snapshot = await options.status();
-    const partial = (req.query as { partial?: string }).partial === '1';
-    return reply
-      .type('text/html; charset=utf-8')
-      .header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
-      )
-      .send(partial ? statusPageBody(snapshot) : statusPage(snapshot));
-  });
+  // Set before the scope below: a child scope keeps the error handler it was created with.
   app.setErrorHandler((error: { message?: string; statusCode?: number }, _req, reply) => {
     options.log?.(`request failed: ${error.message ?? 'unknown error'}`);
     return reply.code(error.statusCode ?? 500).send({ error: 'internal error; see the server log' });
+  });
+  // The status page and the API it reads share one scope, so a single hook can guard them all.
+  await app.register(async (ui) => {
+    ui.get('/api/status', async () => redactValue(await options.status()));
+    ui.get('/api/runs', async (req, reply) => {
+      const parsed = parseRunListQuery(req.query as Record<string, unknown>);
+      if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
+      const runs = options.runs
+        ? await options.runs(parsed.options)
+        : filterRuns((await options.status()).runs, parsed.options);
+      return redactValue(runs);
+    });
+    ui.get('/api/runs/:id', async (req, reply) => {
+      const record = await options.run((req.params as { id: string }).id);
+      if (record === undefined) return reply.code(404).send({ error: 'no such run' });
+      return redactValue(record);
+    });
+    await statusPageRoutes(ui);
   });
   return app;
 }
