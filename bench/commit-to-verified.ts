@@ -140,6 +140,7 @@ async function sample(clusters: number, redisUrl: string, steady: number): Promi
     // The periodic check would compete with the measured runs.
     reconcileIntervalMs: 0,
     selfHeal: true,
+    uiAuth: { mode: 'none', explicit: false },
     retry: { limit: 0, baseMs: 30_000, maxMs: 600_000 },
   };
   // The default retry policy, as `meshpeer serve` runs it.

@@ -11,6 +11,8 @@ import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
 import { registerSecret } from '../secrets/redact.ts';
+import { checkExposure } from '../server/auth/check-exposure.ts';
+import { parseUiAuthMode, type UiAuth, uiAuthFromEnv } from '../server/auth/ui-auth.ts';
 import { durationMs } from '../topology/duration.ts';
 
 /** Flags of `meshpeer serve` as commander parses them (all optional strings). */
@@ -41,6 +43,8 @@ export interface ServeFlags {
   selfHeal?: boolean;
   retryLimit?: string;
   retryBackoff?: string;
+  uiAuth?: string;
+  metricsPort?: string;
 }
 
 const httpUrl = z
@@ -79,6 +83,7 @@ const schema = z.object({
   selfHeal: z.enum(['true', 'false'], { message: 'must be true or false' }),
   retryLimit: z.coerce.number().int().min(0).max(100),
   retryBackoff: duration,
+  metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 /** Where each setting comes from, for error messages. */
@@ -103,6 +108,7 @@ const SOURCES: Record<string, string> = {
   selfHeal: '--no-self-heal (MESHPEER_SELF_HEAL)',
   retryLimit: '--retry-limit (MESHPEER_RETRY_LIMIT)',
   retryBackoff: '--retry-backoff (MESHPEER_RETRY_BACKOFF)',
+  metricsPort: '--metrics-port (MESHPEER_METRICS_PORT)',
 };
 
 /** The checked configuration of a serve process. */
@@ -137,6 +143,12 @@ export interface ServeConfig {
   readonly selfHeal: boolean;
   /** Failed runs: how often to retry, and the first delay (doubling up to 10 minutes). */
   readonly retry: { readonly limit: number; readonly baseMs: number; readonly maxMs: number };
+  /** How the status page and the API authenticate (webhooks keep their HMAC). */
+  readonly uiAuth: UiAuth;
+  /** Serve /metrics on this port only, without credentials (for Prometheus), instead of behind the UI auth. */
+  readonly metricsPort?: number;
+  /** Said once at startup: the page runs open on a non-loopback address on purpose. */
+  readonly exposureWarning?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -207,6 +219,7 @@ function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
     selfHeal: flags.selfHeal === false ? 'false' : (env.MESHPEER_SELF_HEAL ?? 'true'),
     retryLimit: flags.retryLimit ?? env.MESHPEER_RETRY_LIMIT ?? '5',
     retryBackoff: flags.retryBackoff ?? env.MESHPEER_RETRY_BACKOFF ?? '30s',
+    metricsPort: flags.metricsPort ?? env.MESHPEER_METRICS_PORT,
   };
 }
 
@@ -232,6 +245,9 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     .filter((s) => s !== '');
   for (const s of webhookSecrets) registerSecret(s);
   const kubeconfig = flags.kubeconfig ?? env.KUBECONFIG;
+  const uiAuth = uiAuthFromEnv(parseUiAuthMode(flags.uiAuth, env), env);
+  const exposure = checkExposure(c.host, uiAuth);
+  if (!exposure.ok) throw new Error(exposure.error);
   return {
     repoUrl: c.repoUrl,
     branch: c.branch,
@@ -261,6 +277,9 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     reconcileIntervalMs: durationMs(c.reconcileInterval),
     selfHeal: c.selfHeal === 'true',
     retry: { limit: c.retryLimit, baseMs: durationMs(c.retryBackoff), maxMs: 600_000 },
+    uiAuth,
+    ...(c.metricsPort !== undefined && { metricsPort: c.metricsPort }),
+    ...(exposure.warning !== undefined && { exposureWarning: exposure.warning }),
   };
 }
 

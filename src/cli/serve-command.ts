@@ -14,12 +14,20 @@ const ENVIRONMENT = `
 Environment (flags win):
   MESHPEER_REPO_URL, MESHPEER_BRANCH, MESHPEER_PATH, MESHPEER_PROVIDER, MESHPEER_REPO, MESHPEER_TARGET,
   MESHPEER_SCM_API_URL, MESHPEER_POLL_INTERVAL, REDIS_URL, MESHPEER_QUEUE_PREFIX, KUBECONFIG,
-  MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME
+  MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME,
+  MESHPEER_RECONCILE_INTERVAL, MESHPEER_SELF_HEAL, MESHPEER_RETRY_LIMIT, MESHPEER_RETRY_BACKOFF,
+  MESHPEER_UI_AUTH, MESHPEER_METRICS_PORT
 Secrets (environment only, never flags):
   MESHPEER_TOKEN            Git and API token (another variable with --token-env)
   MESHPEER_WEBHOOK_SECRET   webhook secret; several, comma-separated, during rotation (--webhook-secret-env)
+  MESHPEER_UI_TOKEN         bearer token for the status page and API (or MESHPEER_UI_USERNAME and
+                            MESHPEER_UI_PASSWORD for HTTP Basic); required beyond 127.0.0.1
+  MESHPEER_SLACK_WEBHOOK_URL, MESHPEER_NOTIFY_WEBHOOK_URL, MESHPEER_NOTIFY_WEBHOOK_SECRET
+                            notifications (docs/notifications.md)
 
-Endpoints: POST /webhooks/github, POST /webhooks/gitlab, GET /healthz, /readyz, /metrics, /api/status, /
+Endpoints: POST /webhooks/github, POST /webhooks/gitlab and GET /healthz, /readyz stay open; GET /,
+/api/status, /api/runs, /api/runs/:id, POST /api/sync and /metrics need the UI credentials
+(/metrics moves to --metrics-port without credentials when that is set).
 
 Example:
   MESHPEER_TOKEN=... MESHPEER_WEBHOOK_SECRET=... REDIS_URL=redis://localhost:6379 \\
@@ -51,16 +59,26 @@ export function serveCommand(): Command {
     .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own (default: KUBECONFIG)')
     .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option('--timeout <duration>', 'deadline for observing each cluster (default: 20s)')
-    .option('--host <address>', 'listen address (default: 0.0.0.0)')
+    .option('--host <address>', 'listen address (default: 0.0.0.0; needs UI credentials unless loopback)')
     .option('--port <port>', 'listen port (default: 8080)')
     .option('--public-url <url>', 'URL of this service, linked from commit statuses')
     .option('--cache-dir <dir>', 'where Git objects are cached (default: a temp directory)')
     .option('--concurrency <n>', 'steps executed at once by the workers in this process', '16')
     .option('--no-workers', 'run no workers here; separate `meshpeer worker` processes do the runs')
+    .option(
+      '--reconcile-interval <duration>',
+      're-observe and re-verify every peering this often, repairing drift; 0s turns it off (default: 3m)',
+    )
+    .option('--no-self-heal', 'report drift (status, metrics, notifications) without starting a run')
+    .option('--retry-limit <n>', 'retries of a failed run, backing off from --retry-backoff (default: 5)')
+    .option('--retry-backoff <duration>', 'first retry delay, doubling up to 10m (default: 30s)')
+    .option('--ui-auth <mode>', 'auto, token, basic or none for the page and API (default: auto)')
+    .option('--metrics-port <port>', 'serve /metrics on this port without credentials, and not on --port')
     .addHelpText('after', ENVIRONMENT)
     .action(async (flags: ServeFlags) => {
       const config = serveConfig(flags);
       const log = createServiceLogger('serve').info;
+      if (config.exposureWarning !== undefined) log(config.exposureWarning);
       const serve = await startServe(config, log);
       log(
         `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}`,

@@ -129,6 +129,7 @@ export function worldConfig(
     // Off unless a test turns it on: a check must not race the runs a test asserts on.
     reconcileIntervalMs: 0,
     selfHeal: true,
+    uiAuth: { mode: 'none', explicit: false },
     retry: { limit: 0, baseMs: 1000, maxMs: 10_000 },
   };
 }

@@ -55,6 +55,7 @@ describe('docker-compose.yml', () => {
       MESHPEER_REPO_URL: 'https://github.com/acme/mesh-config.git',
       MESHPEER_TOKEN: 'ghp_composeToken0000111122223333',
       MESHPEER_WEBHOOK_SECRET: 'compose-webhook-secret',
+      MESHPEER_UI_TOKEN: 'compose-ui-token-0123456789',
     };
     const serveEnv = resolved(services.serve?.environment ?? {}, vars);
     const config = serveConfig({ workers: false }, serveEnv);

@@ -7,6 +7,7 @@ const env = {
   REDIS_URL: 'redis://localhost:6379',
   MESHPEER_TOKEN: 'ghp_configTestToken000111222333',
   MESHPEER_WEBHOOK_SECRET: 'secret-one-aaaa, secret-two-bbbb',
+  MESHPEER_UI_TOKEN: 'ui-token-0123456789abcdef',
 };
 
 describe('serve configuration', () => {
@@ -63,6 +64,28 @@ describe('serve configuration', () => {
     ).toThrow(
       /invalid serve configuration:\n.*--repo-url \(MESHPEER_REPO_URL\): must not contain credentials[\s\S]*--poll-interval[\s\S]*--redis-url \(REDIS_URL\): is required[\s\S]*--port/,
     );
+  });
+});
+
+describe('serve configuration: reconcile and exposure', () => {
+  it('checks every 3 minutes with self-heal and 5 retries from 30 s by default', () => {
+    expect(serveConfig({}, env)).toMatchObject({
+      reconcileIntervalMs: 180_000,
+      selfHeal: true,
+      retry: { limit: 5, baseMs: 30_000, maxMs: 600_000 },
+      uiAuth: { mode: 'token' },
+    });
+    expect(
+      serveConfig({ reconcileInterval: '0s', selfHeal: false, retryLimit: '0', metricsPort: '9090' }, env),
+    ).toMatchObject({ reconcileIntervalMs: 0, selfHeal: false, retry: { limit: 0 }, metricsPort: 9090 });
+    expect(serveConfig({}, { ...env, MESHPEER_SELF_HEAL: 'false' }).selfHeal).toBe(false);
+  });
+
+  it('refuses an open status page and API beyond loopback unless chosen on purpose', () => {
+    const { MESHPEER_UI_TOKEN: _none, ...open } = env;
+    expect(() => serveConfig({}, open)).toThrow(/^refusing to serve the status page and API on 0.0.0.0/);
+    expect(serveConfig({ host: '127.0.0.1' }, open).uiAuth).toEqual({ mode: 'none', explicit: false });
+    expect(serveConfig({ uiAuth: 'none' }, open).exposureWarning).toContain('need no credentials');
   });
 });
 
