@@ -37,15 +37,21 @@ export function stepLine(r: StepResult, c: Paint, width = 12): string {
   return `${color(symbols[r.status])} ${where.padEnd(width)} ${r.kind.padEnd(18)} ${color(r.status.padEnd(9))} ${r.detail} ${c.gray(`(${r.durationMs} ms${attempts})`)}`;
 }
 
-/** The closing lines of a run. */
+/**
+ * The closing lines of a run. `changed` and `unchanged` count the steps that write; `failed` and
+ * `skipped` count every step, a failed verification included, so a run that only failed to verify
+ * never reads "0 failed".
+ */
 export function runSummary(record: RunRecord, c: Paint): string {
   const took = record.finishedAt ? Date.parse(record.finishedAt) - Date.parse(record.startedAt) : 0;
-  const counts = (s: StepResult['status']) =>
-    record.steps.filter((r) => r.status === s && r.kind !== 'verify').length;
-  const verified = record.steps.filter(
-    (r) => r.kind === 'verify' && r.status !== 'failed' && r.status !== 'skipped',
-  ).length;
-  const line = `run ${record.id} ${record.status} in ${(took / 1000).toFixed(1)} s: ${counts('done')} changed, ${counts('unchanged')} unchanged, ${counts('failed')} failed, ${counts('skipped')} skipped; ${verified} peering${verified === 1 ? '' : 's'} verified`;
+  const count = (f: (r: StepResult) => boolean) => record.steps.filter(f).length;
+  const writes = (s: StepResult['status']) => count((r) => r.status === s && r.kind !== 'verify');
+  const failed = count((r) => r.status === 'failed');
+  const skipped = count((r) => r.status === 'skipped');
+  const verified = count((r) => r.kind === 'verify' && (r.status === 'done' || r.status === 'unchanged'));
+  const unverified = count((r) => r.kind === 'verify' && r.status === 'failed');
+  const peerings = `${verified} peering${verified === 1 ? '' : 's'} verified${unverified > 0 ? `, ${unverified} failed verification` : ''}`;
+  const line = `run ${record.id} ${record.status} in ${(took / 1000).toFixed(1)} s: ${writes('done')} changed, ${writes('unchanged')} unchanged, ${failed} failed, ${skipped} skipped; ${peerings}`;
   if (record.status === 'succeeded') return c.green(line);
   return `${c.red(line)}${record.failure ? `\n${c.red(`  failing step ${record.failure}`)}` : ''}`;
 }

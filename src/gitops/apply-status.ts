@@ -15,14 +15,21 @@ export function applyStatusFor(record: RunRecord, targetUrl?: string): CommitSta
     };
   if (record.status === 'failed') {
     const first = (record.failure ?? 'failed').split('\n').filter((l) => l.trim() !== '');
+    // The failure names one step; a run whose peerings failed to verify says how many up front.
+    const unverified = record.steps.filter((s) => s.kind === 'verify' && s.status === 'failed').length;
+    const peerings =
+      unverified === 0 ? '' : ` (${unverified} peering${unverified === 1 ? '' : 's'} failed verification)`;
     return {
       context: 'meshpeer/apply',
       state: 'failure',
-      description: `run ${record.id} failed: ${first.slice(0, 2).join(' ')}`,
+      description: `run ${record.id} failed${peerings}: ${first.slice(0, 2).join(' ')}`,
       ...link,
     };
   }
-  const verified = record.steps.filter((s) => s.kind === 'verify' && s.status !== 'failed').length;
+  // Only a verification that passed counts: a skipped one proved nothing.
+  const verified = record.steps.filter(
+    (s) => s.kind === 'verify' && (s.status === 'done' || s.status === 'unchanged'),
+  ).length;
   const changed = record.steps.filter((s) => s.kind !== 'verify' && s.status === 'done').length;
   return {
     context: 'meshpeer/apply',
