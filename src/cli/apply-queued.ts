@@ -1,6 +1,8 @@
 /** `apply` through Redis: request a run, optionally run workers here, and follow the run record. */
 
-import { openQueues } from '../run/queues.ts';
+import { isRedisConnectionError, RedisUnavailableError, redisLost } from '../io/redis-error.ts';
+import { displayRedisUrl, redisUrlFrom } from '../io/redis-url.ts';
+import { openQueues, QUEUE_PREFIX, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { latestRequest, newRunId, requestRun } from '../run/run-requests.ts';
@@ -29,50 +31,71 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Requests the run and, when waiting, follows it to the end (a newer request's run if superseded). */
 export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | undefined> {
-  if (a.redisUrl === undefined)
-    throw new Error('apply needs Redis: set REDIS_URL or pass --redis-url, or run with --inline');
-  const queues = await openQueues(a.redisUrl);
-  const workers =
-    a.wait && a.localWorker
-      ? await startWorkers({ redisUrl: a.redisUrl, overrides: a.access.overrides, queues })
-      : undefined;
-  const c = paint(colorEnabled());
+  // An empty REDIS_URL counts as unset (docs/running.md), never as localhost.
+  const url = redisUrlFrom(a.redisUrl, {});
+  if (url === undefined)
+    throw new RedisUnavailableError(
+      'unset',
+      'apply needs Redis: set REDIS_URL or pass --redis-url, or run with --inline',
+    );
+  // A command, not a service: connections give up after a few reconnects so apply ends.
+  const queues = await openQueues(url, QUEUE_PREFIX, { role: 'command' });
+  let failed = false;
   try {
-    let runId = newRunId();
-    await requestRun(queues.redis, queues.runs, {
-      runId,
-      target: a.target,
-      revision: 'working-tree',
-      trigger: { kind: 'cli' },
-      source: { kind: 'inline', fileName: a.fileName, content: a.content },
-      requestedAt: new Date().toISOString(),
-      ...(a.strict === true && { strict: true }),
-    });
-    if (!a.json)
-      err(
-        c.gray(
-          `requested run ${runId} for target ${a.target}${workers ? ' (workers running in this process)' : ''}`,
-        ),
-      );
-    if (!a.wait) return undefined;
-    const store = new RedisRunStore(queues.redis, queues.prefix);
-    let shown = 0;
-    for (;;) {
-      const record = await store.get(runId);
-      for (const step of record?.steps.slice(shown) ?? [])
-        if (!a.json) out(stepLine(step, c, laneWidth(a.topology)));
-      shown = record?.steps.length ?? shown;
-      if (record !== undefined && record.status !== 'running') return record;
-      const latest = await latestRequest(queues.redis, a.target, queues.prefix);
-      if (record === undefined && latest !== undefined && latest.runId !== runId) {
-        if (!a.json) err(c.yellow(`run ${runId} was coalesced into newer run ${latest.runId}; following it`));
-        runId = latest.runId;
-        shown = 0;
-      }
-      await sleep(200);
+    const workers =
+      a.wait && a.localWorker
+        ? await startWorkers({ redisUrl: url, overrides: a.access.overrides, queues, role: 'command' })
+        : undefined;
+    try {
+      return await requestAndFollow(a, queues, workers !== undefined);
+    } catch (err) {
+      failed = true;
+      throw isRedisConnectionError(err) ? redisLost(displayRedisUrl(url), 'applying') : err;
+    } finally {
+      // With Redis gone the active run job can never finish, so do not wait for it.
+      await workers?.close(failed);
     }
   } finally {
-    await workers?.close();
     await queues.close();
+  }
+}
+
+async function requestAndFollow(
+  a: QueuedApply,
+  queues: Queues,
+  localWorkers: boolean,
+): Promise<RunRecord | undefined> {
+  const c = paint(colorEnabled());
+  let runId = newRunId();
+  await requestRun(queues.redis, queues.runs, {
+    runId,
+    target: a.target,
+    revision: 'working-tree',
+    trigger: { kind: 'cli' },
+    source: { kind: 'inline', fileName: a.fileName, content: a.content },
+    requestedAt: new Date().toISOString(),
+  });
+  if (!a.json)
+    err(
+      c.gray(
+        `requested run ${runId} for target ${a.target}${localWorkers ? ' (workers running in this process)' : ''}`,
+      ),
+    );
+  if (!a.wait) return undefined;
+  const store = new RedisRunStore(queues.redis, queues.prefix);
+  let shown = 0;
+  for (;;) {
+    const record = await store.get(runId);
+    for (const step of record?.steps.slice(shown) ?? [])
+      if (!a.json) out(stepLine(step, c, laneWidth(a.topology)));
+    shown = record?.steps.length ?? shown;
+    if (record !== undefined && record.status !== 'running') return record;
+    const latest = await latestRequest(queues.redis, a.target, queues.prefix);
+    if (record === undefined && latest !== undefined && latest.runId !== runId) {
+      if (!a.json) err(c.yellow(`run ${runId} was coalesced into newer run ${latest.runId}; following it`));
+      runId = latest.runId;
+      shown = 0;
+    }
+    await sleep(200);
   }
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
+import { requireRedisUrl } from '../io/redis-url.ts';
 import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { clusterOptions } from './cluster-options.ts';
@@ -35,8 +36,8 @@ export function workerCommand(): Command {
       '\nRun several workers on several machines against one Redis to share the work.\nSIGTERM or SIGINT stops taking jobs and waits for the active ones (a second signal exits at once).',
     )
     .action(async (flags: WorkerFlags) => {
-      const redisUrl = flags.redisUrl ?? process.env.REDIS_URL;
-      if (redisUrl === undefined) throw new Error('worker needs Redis: set REDIS_URL or pass --redis-url');
+      // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
+      const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
       const access = clusterOptions({ ...flags, timeout: '20s' });
       // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
       const git = workerGitSourcesFromEnv(process.env);

@@ -5,7 +5,9 @@
  */
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
+import { redact } from '../secrets/redact.ts';
 import { coalesceKey, type PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
 import type { PlanOutcome } from './plan-pull-request.ts';
 
@@ -36,9 +38,17 @@ export async function enqueuePlan(redis: Redis, plans: Queue, event: PlanPrEvent
   );
 }
 
-/** Opens the plans queue for producers. */
-export function openPlansQueue(redisUrl: string, prefix = QUEUE_PREFIX): Queue {
-  return new Queue(PLANS_QUEUE, { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix });
+const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(line)}\n`);
+
+/** Opens the plans queue for producers; Redis being away is not reported here (openQueues watches it). */
+export function openPlansQueue(
+  redisUrl: string,
+  prefix = QUEUE_PREFIX,
+  onError: (line: string) => void = stderrLine,
+): Queue {
+  const queue = new Queue(PLANS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+  quietRedisErrors([queue], (err) => onError(`plans queue: ${err.message.split('\n')[0]}`));
+  return queue;
 }
 
 /** Plan worker settings; `plan` does the work for the newest event of the job's pull request. */
@@ -48,6 +58,8 @@ export interface PlanWorkerOptions {
   readonly redis: Redis;
   readonly plan: (event: PlanPrEvent) => Promise<PlanOutcome>;
   readonly concurrency?: number;
+  /** Where errors other than Redis being away are reported (default: one line on stderr). */
+  readonly onError?: (line: string) => void;
 }
 
 /** Starts the plan worker. */
@@ -63,10 +75,13 @@ export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ clo
       return outcome;
     },
     {
-      connection: { url: options.redisUrl, maxRetriesPerRequest: null },
+      connection: bullConnection(options.redisUrl),
       prefix,
       concurrency: options.concurrency ?? 2,
     },
+  );
+  quietRedisErrors([worker], (err) =>
+    (options.onError ?? stderrLine)(`plan worker: ${err.message.split('\n')[0]}`),
   );
   await worker.waitUntilReady();
   return { close: () => worker.close() };

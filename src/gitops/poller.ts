@@ -4,7 +4,9 @@
  * ref listing spreads many meshpeer instances' requests over time, so the Git server sees no herd.
  */
 import { type Job, Queue, Worker } from 'bullmq';
+import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
+import { redact } from '../secrets/redact.ts';
 import type { GitSources } from './git-source-loader.ts';
 import { type PollOutcome, pollRepo } from './poll-repo.ts';
 import type { SyncDeps } from './sync-request.ts';
@@ -25,6 +27,8 @@ export interface PollerOptions {
   /** Upper bound of the random delay before each ref listing (default: a tenth of the interval, at most 10 s). */
   readonly jitterMs?: number;
   readonly onPoll?: (repo: TrackedRepo, outcome: PollOutcome) => void;
+  /** Where errors other than Redis being away are reported (default: one line on stderr). */
+  readonly onError?: (line: string) => void;
 }
 
 /** A running poller. */
@@ -36,12 +40,15 @@ export interface Poller {
 
 const schedulerId = (repo: TrackedRepo) => safeJobId('poll', repo.target);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(line)}\n`);
 
 /** Upserts the schedulers and starts the poll worker. */
 export async function startPoller(options: PollerOptions): Promise<Poller> {
-  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const connection = bullConnection(options.redisUrl);
   const prefix = options.prefix ?? QUEUE_PREFIX;
+  const report = (err: Error) => (options.onError ?? stderrLine)(`poller: ${err.message.split('\n')[0]}`);
   const queue = new Queue(POLLS_QUEUE, { connection, prefix });
+  quietRedisErrors([queue], report);
   const jitter = options.jitterMs ?? Math.min(10_000, Math.floor(options.intervalMs / 10));
   const poll = async (target: string): Promise<PollOutcome> => {
     const repo = options.repos.find((r) => r.target === target);
@@ -64,6 +71,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
     },
     { connection, prefix, concurrency: 4 },
   );
+  quietRedisErrors([worker], report);
   await worker.waitUntilReady();
   return {
     pollNow: poll,
@@ -80,7 +88,8 @@ export async function removePollSchedulers(
   repos: readonly TrackedRepo[],
   prefix = QUEUE_PREFIX,
 ): Promise<void> {
-  const queue = new Queue(POLLS_QUEUE, { connection: { url: redisUrl }, prefix });
+  const queue = new Queue(POLLS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+  quietRedisErrors([queue], (err) => stderrLine(`poller: ${err.message.split('\n')[0]}`));
   try {
     for (const repo of repos) await queue.removeJobScheduler(schedulerId(repo));
   } finally {

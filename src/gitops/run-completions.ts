@@ -4,6 +4,7 @@
  * carries it. Used for `meshpeer/apply` statuses, applied revisions and metrics.
  */
 import { QueueEvents } from 'bullmq';
+import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
 import { RUNS_QUEUE } from '../run/queues.ts';
 import type { RunRecord } from '../run/run-record.ts';
 
@@ -17,21 +18,21 @@ function isRunRecord(value: unknown): value is RunRecord {
   return typeof v?.id === 'string' && typeof v.target === 'string' && typeof v.status === 'string';
 }
 
-/** Calls `onRecord` with every finished run's record; errors in the callback are reported, not thrown. */
+/**
+ * Calls `onRecord` with every finished run's record; errors in the callback are reported, not
+ * thrown. Redis being away is not reported here (openQueues watches it); the stream resumes.
+ */
 export async function followRunCompletions(
   redisUrl: string,
   prefix: string,
   onRecord: (record: RunRecord) => Promise<void>,
   onError: (err: unknown) => void = () => {},
 ): Promise<RunCompletions> {
-  const events = new QueueEvents(RUNS_QUEUE, {
-    connection: { url: redisUrl, maxRetriesPerRequest: null },
-    prefix,
-  });
+  const events = new QueueEvents(RUNS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+  quietRedisErrors([events], onError);
   events.on('completed', ({ returnvalue }) => {
     if (isRunRecord(returnvalue)) onRecord(returnvalue).catch(onError);
   });
-  events.on('error', onError);
   await events.waitUntilReady();
   return { close: () => events.close() };
 }

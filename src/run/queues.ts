@@ -3,7 +3,18 @@
  * time, coalesced) and `steps` (the executors). Job ids never contain `:`.
  */
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { RedisCheckOptions } from '../io/redis-check.ts';
+import { checkRedis } from '../io/redis-check.ts';
+import {
+  bullConnection,
+  quietRedisErrors,
+  type RedisRole,
+  redisClient,
+  watchRedisHealth,
+} from '../io/redis-connection.ts';
+import { displayRedisUrl } from '../io/redis-url.ts';
+import { redact } from '../secrets/redact.ts';
 
 /** The BullMQ key prefix meshpeer uses. */
 export const QUEUE_PREFIX = 'meshpeer';
@@ -12,9 +23,9 @@ export const RUNS_QUEUE = 'runs';
 /** Queue of step executions. */
 export const STEPS_QUEUE = 'steps';
 
-/** A Redis connection for producers and stores: fail fast instead of queueing commands offline. */
+/** A Redis connection for a CLI command's reads: fails after a few reconnects instead of waiting for ever. */
 export function clientConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  return redisClient(url, 'command');
 }
 
 /** A BullMQ-safe job id: no `:` and never all digits. */
@@ -36,13 +47,55 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** Opens the queues on a Redis URL; separate prefixes keep separate installations (or tests) apart. */
-export async function openQueues(url: string, prefix = QUEUE_PREFIX): Promise<Queues> {
-  const redis = clientConnection(url);
-  const connection = { url, maxRetriesPerRequest: null };
+/** How `openQueues` connects. */
+export interface OpenQueuesOptions {
+  /** `command` (apply): connections give up after a few reconnects; `service` (default): they never do. */
+  readonly role?: RedisRole;
+  /** The start-up check's deadline and attempts (see checkRedis). */
+  readonly check?: RedisCheckOptions;
+  /** Where a service reports Redis going away and coming back (default: one line on stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** How long closing may wait for BullMQ before its connections are cut (Redis may be gone). */
+const CLOSE_DEADLINE_MS = 5000;
+
+/** Closes BullMQ objects, then disconnects them if Redis does not let them close in time. */
+export async function closeWithin(
+  closables: ReadonlyArray<{ close(): Promise<void>; disconnect(): Promise<void> }>,
+  ms = CLOSE_DEADLINE_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const closed = await Promise.race([Promise.allSettled(closables.map((c) => c.close())), late]);
+  clearTimeout(timer);
+  if (closed === 'late') await Promise.allSettled(closables.map((c) => c.disconnect()));
+}
+
+const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(line)}\n`);
+
+/**
+ * Opens the queues on a Redis URL; separate prefixes keep separate installations (or tests)
+ * apart. Checks Redis first (checkRedis), so a dead Redis is one RedisUnavailableError.
+ */
+export async function openQueues(
+  url: string,
+  prefix = QUEUE_PREFIX,
+  options: OpenQueuesOptions = {},
+): Promise<Queues> {
+  const role = options.role ?? 'service';
+  await checkRedis(url, options.check);
+  const redis = redisClient(url, role);
+  if (role === 'service') watchRedisHealth(redis, displayRedisUrl(url), options.log ?? stderrLine);
+  const connection = bullConnection(url, role);
   const runs = new Queue(RUNS_QUEUE, { connection, prefix });
   const steps = new Queue(STEPS_QUEUE, { connection, prefix });
   const stepEvents = new QueueEvents(STEPS_QUEUE, { connection, prefix });
+  quietRedisErrors([runs, steps, stepEvents], (err) =>
+    (options.log ?? stderrLine)(`queue error: ${err.message}`),
+  );
   // Every in-flight dispatch listens on these until its job ends; a large plan has hundreds at once.
   for (const emitter of [runs, steps, stepEvents]) emitter.setMaxListeners(1000);
   await Promise.all([runs.waitUntilReady(), steps.waitUntilReady(), stepEvents.waitUntilReady()]);
@@ -53,7 +106,7 @@ export async function openQueues(url: string, prefix = QUEUE_PREFIX): Promise<Qu
     stepEvents,
     redis,
     async close() {
-      await Promise.allSettled([stepEvents.close(), steps.close(), runs.close()]);
+      await closeWithin([stepEvents, steps, runs]);
       redis.disconnect();
     },
   };

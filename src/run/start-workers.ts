@@ -3,10 +3,19 @@
  * worker (orchestrators). Several processes on several machines sharing one Redis share the work;
  * a killed worker's job is taken up again by another once its lock expires.
  */
-import type { EventEmitter } from 'node:events';
 import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { connectCluster } from '../app/cluster-connections.ts';
 import { createStepContext } from '../app/step-context.ts';
+import { checkRedis } from '../io/redis-check.ts';
+import {
+  bullConnection,
+  quietRedisErrors,
+  type RedisRole,
+  redisClient,
+  watchRedisHealth,
+} from '../io/redis-connection.ts';
+import { displayRedisUrl } from '../io/redis-url.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { redact } from '../secrets/redact.ts';
@@ -33,19 +42,35 @@ export interface WorkerOptions {
   readonly prefix?: string;
   /** Queues this process already opened on the same Redis and prefix, to share instead of opening again. */
   readonly queues?: Queues;
-  /** Where connection errors are reported (default: one redacted line on stderr). */
+  /** Where errors other than Redis being away are reported (default: one redacted line on stderr). */
   readonly onError?: (line: string) => void;
+  /** `command` (apply): connections give up after a few reconnects; `service` (default): they never do. */
+  readonly role?: RedisRole;
 }
 
 /** Running workers. */
 export interface RunningWorkers {
-  /** Stops taking jobs and waits for active ones to finish. */
-  close(): Promise<void>;
+  /** Stops taking jobs and waits for active ones to finish; `force` does not wait (Redis is gone). */
+  close(force?: boolean): Promise<void>;
+}
+
+/** A client that only watches Redis, for a step-only worker that opens no queues. */
+function watchedClient(options: WorkerOptions): Redis {
+  const client = redisClient(options.redisUrl, 'service');
+  watchRedisHealth(
+    client,
+    displayRedisUrl(options.redisUrl),
+    options.onError ?? ((line) => process.stderr.write(`meshpeer: ${redact(line)}\n`)),
+  );
+  return client;
 }
 
 /** Starts the step worker and (unless disabled) the run worker. */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
-  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  // Queues passed in were opened, and so checked, on this Redis already.
+  if (options.queues === undefined) await checkRedis(options.redisUrl);
+  const role = options.role ?? 'service';
+  const connection = bullConnection(options.redisUrl, role);
   const lockDuration = options.lockDurationMs ?? 30_000;
   const common = {
     connection,
@@ -53,6 +78,11 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     lockDuration,
     stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
   };
+  // Redis going away is expected (restarts, failovers): the connections reconnect by themselves
+  // and one watcher says once that Redis went away and once that it is back, so only other errors
+  // are reported here, one line each, instead of an unhandled 'error' event's stack trace.
+  const sink = options.onError ?? ((line: string) => process.stderr.write(`${redact(line)}\n`));
+  const report = (name: string, err: Error) => sink(`meshpeer ${name}: ${err.message.split('\n')[0]}`);
   const clients = new Map<string, ClusterClient>();
   const stepWorker = new Worker(
     STEPS_QUEUE,
@@ -76,10 +106,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     },
     { ...common, concurrency: options.stepConcurrency ?? 16, maxStalledCount: 3 },
   );
+  quietRedisErrors([stepWorker], (err) => report('step worker', err));
   const queues =
     options.runs === false
       ? undefined
-      : (options.queues ?? (await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX)));
+      : (options.queues ??
+        (await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX, {
+          ...(options.role !== undefined && { role: options.role }),
+          ...(options.onError !== undefined && { log: options.onError }),
+        })));
   const runWorker =
     queues === undefined
       ? undefined
@@ -99,26 +134,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
             maxStalledCount: 10,
           },
         );
-  // Redis going away is expected (restarts, failovers): BullMQ reconnects by itself, so report one
-  // line per failure instead of letting an unhandled 'error' event print a stack trace.
-  const report = options.onError ?? ((line: string) => process.stderr.write(`${redact(line)}\n`));
-  const emitters: Array<[string, EventEmitter | undefined]> = [
-    ['step worker', stepWorker],
-    ['run worker', runWorker],
-    ['queue events', queues?.stepEvents],
-    ['runs queue', queues?.runs],
-    ['steps queue', queues?.steps],
-    ['redis client', queues?.redis],
-  ];
-  for (const [name, emitter] of emitters) {
-    emitter?.on('error', (err: Error) => report(`meshpeer ${name}: ${err.message} (retrying)`));
-  }
+  if (runWorker !== undefined) quietRedisErrors([runWorker], (err) => report('run worker', err));
+  const monitor = queues === undefined && role === 'service' ? watchedClient(options) : undefined;
   await Promise.all([stepWorker.waitUntilReady(), runWorker?.waitUntilReady()]);
   return {
-    async close() {
-      await Promise.all([runWorker?.close(), stepWorker.close()]);
+    async close(force = false) {
+      await Promise.all([runWorker?.close(force), stepWorker.close(force)]);
       // Queues the caller passed in are the caller's to close.
       if (options.queues === undefined) await queues?.close();
+      monitor?.disconnect();
     },
   };
 }
