@@ -8,8 +8,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleSandbox, shortIntervals, startExampleSandbox } from './sandbox-fixture.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { newRunId, requestRun } from '../../src/run/run-requests.ts';
+import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 let fx: ExampleSandbox;
 let dir: string;
@@ -92,5 +93,32 @@ describe('meshpeer plan: exported services missing from the catalog (sandbox)', 
     expect(run.stdout).toContain(
       'failing step export/cluster-02/default: blocked by export-service/cluster-02',
     );
+  });
+
+  it('fails a queued strict run the same way: the flag travels in the run request', {
+    timeout: 120_000,
+  }, async () => {
+    const q = await startQueue(inject('redisUrl'), fx.kubeconfig);
+    try {
+      const runId = newRunId();
+      await requestRun(q.queues.redis, q.queues.runs, {
+        runId,
+        target: 'catalog-strict',
+        revision: 'working-tree',
+        trigger: { kind: 'cli' },
+        source: { kind: 'inline', fileName: file, content: await readFile(file, 'utf8') },
+        requestedAt: new Date().toISOString(),
+        strict: true,
+      });
+      const record = await q.finished(runId);
+      expect(record.status).toBe('failed');
+      expect(record.errors?.map((e) => e.id)).toEqual(['export-service/cluster-02']);
+      expect(record.steps.find((r) => r.id === 'export/cluster-02/default')).toMatchObject({
+        status: 'failed',
+        detail: expect.stringContaining('blocked by export-service/cluster-02'),
+      });
+    } finally {
+      await q.close();
+    }
   });
 });
