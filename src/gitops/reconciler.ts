@@ -144,7 +144,12 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
     next,
   );
   if (report.result === 'in-sync') return end({ result: 'in-sync', revision, reasons: [], transitions });
-  const heal = options.selfHeal && report.repairable && !(await options.state.retryPending(target));
+  // Looked at again after the check: a run or a retry may have been requested meanwhile.
+  const heal =
+    options.selfHeal &&
+    report.repairable &&
+    !(await options.state.retryPending(target)) &&
+    !(await runInFlight(options));
   const runId = heal
     ? await requestSync(options.sync, options.repo, revision, {
         kind: 'drift',

@@ -63,8 +63,10 @@ export async function startRunRetries(options: {
   const queue = new Queue(RETRIES_QUEUE, { connection, prefix });
   const fire = async (data: RetryJob): Promise<{ runId?: string; skipped?: string }> => {
     const latest = await latestRequest(options.sync.redis, data.target, prefix);
-    await options.state.clearRetry(data.target, data.of);
-    if (latest === undefined || latest.runId !== data.of) return { skipped: 'a newer run was requested' };
+    if (latest === undefined || latest.runId !== data.of) {
+      await options.state.clearRetry(data.target, data.of);
+      return { skipped: 'a newer run was requested' };
+    }
     const runId = newRunId();
     await requestRun(options.sync.redis, options.sync.runs, {
       ...latest,
@@ -72,6 +74,8 @@ export async function startRunRetries(options: {
       trigger: { kind: 'retry', of: data.of, attempt: data.attempt },
       requestedAt: new Date().toISOString(),
     });
+    // Cleared only now: until the retry's run is requested, self-heal leaves the repair to it.
+    await options.state.clearRetry(data.target, data.of);
     return { runId };
   };
   const worker = new Worker(
