@@ -49,8 +49,8 @@ export async function observeCatalog(
         const listed = await client.listServices(spec.enterprise ? { namespace: ns } : {});
         return [ns, Object.keys(listed).sort()];
       } catch (err) {
-        if (err instanceof ConsulError) return [ns, unreadableWhy(err)];
-        throw err;
+        // Even an answer that is not JSON only leaves this check undone.
+        return [ns, err instanceof ConsulError ? unreadableWhy(err) : safeErrorMessage(err)];
       }
     }),
   );
