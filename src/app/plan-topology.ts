@@ -19,7 +19,8 @@ export async function planTopology(
   clients: (cluster: string) => ClusterClient,
   options: {
     timeoutMs?: number;
-    onCluster?: (cluster: string, ok: boolean, ms: number) => void;
+    /** Called as each cluster finishes; `error` says why a cluster is unreachable. */
+    onCluster?: (cluster: string, ok: boolean, ms: number, error?: string) => void;
     /** An exported service missing from its partition's catalog is an error (`--strict`). */
     strict?: boolean;
   } = {},

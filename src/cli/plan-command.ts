@@ -46,9 +46,11 @@ async function runPlan(flags: PlanFlags): Promise<number> {
     {
       timeoutMs: access.timeoutMs,
       strict: flags.strict === true,
-      onCluster: (cluster, ok, ms) => {
+      onCluster: (cluster, ok, ms, error) => {
+        // The reason is the one line that says what to check (which API server, which deadline).
+        const why = error === undefined ? '' : `: ${error.replace(`${cluster}: `, '')}`;
         if (output === 'text')
-          err(c.gray(`  ${cluster} ${ok ? 'observed' : c.red('unreachable')} in ${ms} ms`));
+          err(c.gray(`  ${cluster} ${ok ? 'observed' : c.red('unreachable')} in ${ms} ms${why}`));
       },
     },
   );

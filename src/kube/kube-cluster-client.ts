@@ -18,21 +18,34 @@ import type {
   ProxyResponse,
 } from './cluster-client.ts';
 import { KubeError } from './cluster-client.ts';
-import { toKubeError } from './kube-error.ts';
-import { reuseConnections } from './reuse-connections.ts';
+import { type KubeEndpoint, kubeTimeout, toKubeError } from './kube-error.ts';
+import { reuseConnections, withRequestSignal } from './reuse-connections.ts';
 
 /** The field manager of every server-side apply meshpeer makes; load-bearing for ownership. */
 export const FIELD_MANAGER = 'meshpeer';
 
-function withTimeout<T>(promise: Promise<T>, ms: number, cluster: string, what: string): Promise<T> {
+/**
+ * Runs one API call under a deadline that aborts its request (closing the socket), so a server
+ * that accepts the connection and never answers fails the call instead of holding it for ever.
+ * The race also covers what ignores the signal, such as an exec credential plugin.
+ */
+async function withDeadline<T>(fn: () => Promise<T>, ms: number, timeoutError: () => KubeError): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new KubeError('timeout', `${cluster}: ${what} timed out after ${ms} ms`)),
-      ms,
-    );
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(timeoutError());
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  const work = withRequestSignal(controller.signal, fn);
+  // Once the deadline has won, the aborted request's own rejection is expected.
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function header(key: ObjectKey) {
@@ -50,6 +63,13 @@ const live = (value: unknown) => value as LiveObject;
 const retryRead = <T>(read: () => Promise<T>): Promise<T> =>
   retryTransient(read, (err) => err instanceof KubeError && err.transient && err.code !== 'timeout');
 
+/** The API server and context of a one-context KubeConfig, for error messages. */
+function endpointOf(kc: KubeConfig): KubeEndpoint {
+  const server = kc.getCurrentCluster()?.server;
+  const context = kc.getCurrentContext();
+  return { ...(server !== undefined && { server }), ...(context !== '' && { context }) };
+}
+
 /** Creates the client of one cluster from its own KubeConfig. */
 export function createKubeClusterClient(
   cluster: string,
@@ -58,11 +78,12 @@ export function createKubeClusterClient(
 ): ClusterClient {
   const api = KubernetesObjectApi.makeApiClient(reuseConnections(kc));
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const endpoint = endpointOf(kc);
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(fn(), timeoutMs, cluster, what);
+      return await withDeadline(fn, timeoutMs, () => kubeTimeout(cluster, what, timeoutMs, endpoint));
     } catch (err) {
-      throw toKubeError(err, cluster, what);
+      throw toKubeError(err, cluster, what, endpoint);
     }
   };
   const describe = (key: ObjectKey) => `${key.kind} ${key.namespace}/${key.name}`;
@@ -145,31 +166,29 @@ export function createKubeClusterClient(
       }
     },
     proxyRequest: (namespace, service, path, init) =>
-      proxyRequest(kc, cluster, namespace, service, path, init),
+      proxyRequest(kc, { cluster, ...endpoint }, namespace, service, path, init),
   };
 }
 
 /** A raw request through `/api/v1/namespaces/NS/services/NAME/proxy/PATH`, authenticated like the client. */
 async function proxyRequest(
   kc: KubeConfig,
-  cluster: string,
+  where: KubeEndpoint & { readonly cluster: string },
   namespace: string,
   service: string,
   path: string,
   init: ProxyRequestInit,
 ): Promise<ProxyResponse> {
-  const server = kc.getCurrentCluster()?.server;
-  if (server === undefined) throw new KubeError('unreachable', `${cluster}: the kube context has no server`);
+  const { cluster } = where;
+  if (where.server === undefined)
+    throw new KubeError('unreachable', `${cluster}: the kube context has no server`);
   const url = new URL(
     `/api/v1/namespaces/${namespace}/services/${service}/proxy${path.startsWith('/') ? path : `/${path}`}`,
-    server,
+    where.server,
   );
-  const options: import('node:https').RequestOptions = {
-    method: init.method,
-    headers: { ...init.headers },
-    timeout: init.timeoutMs,
-  };
+  const options: import('node:https').RequestOptions = { method: init.method, headers: { ...init.headers } };
   await kc.applyToHTTPSOptions(options);
+  const what = `service proxy ${namespace}/${service}`;
   return await new Promise<ProxyResponse>((resolve, reject) => {
     const req = httpsRequest(url, options, (res) => {
       const chunks: Buffer[] = [];
@@ -179,10 +198,14 @@ async function proxyRequest(
       );
       res.on('error', reject);
     });
-    req.on('timeout', () =>
-      req.destroy(new KubeError('timeout', `${cluster}: service proxy ${namespace}/${service} timed out`)),
+    // A deadline for the whole exchange (a socket timeout would let a trickling answer run on);
+    // destroying the request closes its socket.
+    const timer = setTimeout(
+      () => req.destroy(kubeTimeout(cluster, what, init.timeoutMs, where)),
+      init.timeoutMs,
     );
-    req.on('error', (err) => reject(toKubeError(err, cluster, `service proxy ${namespace}/${service}`)));
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', (err) => reject(toKubeError(err, cluster, what, where)));
     if (init.body !== undefined) req.end(init.body);
     else req.end();
   });

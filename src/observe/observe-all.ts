@@ -2,6 +2,7 @@
  * Observes every cluster of a topology in parallel, each under its own deadline. A cluster that
  * fails or times out is reported as unreachable; it never fails the others.
  */
+import { formatDuration } from '../io/format-duration.ts';
 import type { ClusterReader } from '../kube/cluster-client.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { Topology } from '../topology/index.ts';
@@ -15,14 +16,29 @@ export interface ObserveOptions {
   readonly reader: (cluster: string) => ClusterReader;
   readonly timeoutMs?: number;
   readonly connect?: ConsulConnector;
-  /** Called as each cluster finishes, for progress output. */
-  readonly onCluster?: (cluster: string, ok: boolean, ms: number) => void;
+  /** Called as each cluster finishes, for progress output; `error` says why a cluster is unreachable. */
+  readonly onCluster?: (cluster: string, ok: boolean, ms: number, error?: string) => void;
 }
+
+/**
+ * A little after the per-call deadline of the cluster clients (the same `--timeout`), so a stalled
+ * API server is reported by the call that stalled, which names its URL; this backstop catches
+ * observations that answer call by call but take too long in all.
+ */
+const BACKSTOP_GRACE_MS = 250;
 
 function deadline<T>(promise: Promise<T>, ms: number, cluster: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`observation of ${cluster} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${cluster}: observation did not finish within ${formatDuration(ms)}; raise --timeout or check the cluster's API server`,
+          ),
+        ),
+      ms + BACKSTOP_GRACE_MS,
+    );
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
@@ -43,8 +59,9 @@ export async function observeAll(topology: Topology, options: ObserveOptions): P
         options.onCluster?.(spec.name, true, Date.now() - started);
         return [spec.name, observed] as const;
       } catch (err) {
-        options.onCluster?.(spec.name, false, Date.now() - started);
-        return [spec.name, { reachable: false as const, error: safeErrorMessage(err) }] as const;
+        const error = safeErrorMessage(err);
+        options.onCluster?.(spec.name, false, Date.now() - started, error);
+        return [spec.name, { reachable: false as const, error }] as const;
       }
     }),
   );
