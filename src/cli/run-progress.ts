@@ -53,5 +53,7 @@ export function runSummary(record: RunRecord, c: Paint): string {
   const peerings = `${verified} peering${verified === 1 ? '' : 's'} verified${unverified > 0 ? `, ${unverified} failed verification` : ''}`;
   const line = `run ${record.id} ${record.status} in ${(took / 1000).toFixed(1)} s: ${writes('done')} changed, ${writes('unchanged')} unchanged, ${failed} failed, ${skipped} skipped; ${peerings}`;
   if (record.status === 'succeeded') return c.green(line);
-  return `${c.red(line)}${record.failure ? `\n${c.red(`  failing step ${record.failure}`)}` : ''}`;
+  // Failed preconditions say why (an unreachable cluster names its API server and deadline).
+  const errors = (record.errors ?? []).map((e) => `\n${c.red(`  x ${e.message}`)}`).join('');
+  return `${c.red(line)}${record.failure ? `\n${c.red(`  failing step ${record.failure}`)}` : ''}${errors}`;
 }
