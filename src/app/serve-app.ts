@@ -20,6 +20,7 @@ import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
 import { requestSync, type SyncDeps } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import { createNotifier, type Notifier } from '../notify/index.ts';
 import { openQueues, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { RetryPolicy } from '../run/retry-policy.ts';
@@ -36,6 +37,7 @@ import type { PlanPrEvent, SyncEvent } from '../server/webhooks/webhook-outcome.
 import type { Topology } from '../topology/index.ts';
 import { clusterConnections } from './cluster-connections.ts';
 import type { ServeConfig } from './serve-config.ts';
+import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
 import { createStepContext } from './step-context.ts';
 
@@ -98,6 +100,7 @@ interface ServeContext {
   readonly health: HealthStore;
   readonly reconcile: ReconcileState;
   readonly status: ServeStatus;
+  readonly notifier: Notifier | undefined;
 }
 
 async function openContext(config: ServeConfig, log: (line: string) => void): Promise<ServeContext> {
@@ -144,6 +147,16 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
     health,
     reconcile,
     status,
+    notifier:
+      config.notifySinks === undefined
+        ? undefined
+        : createNotifier({
+            redis: queues.redis,
+            prefix,
+            sinks: config.notifySinks,
+            log,
+            ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
+          }),
   };
 }
 
@@ -194,7 +207,10 @@ function followRuns(ctx: ServeContext, retries: RunRetries) {
     ctx.metrics.recordRun(record);
     if (record.target !== ctx.repo.target) return;
     if (record.status === 'succeeded') await ctx.revisions.markApplied(ctx.repo.target, record.revision);
-    await recordRunHealth(ctx, record);
+    send(ctx.notifier, [
+      ...runEvents(record),
+      ...healthEvents(record.target, await recordRunHealth(ctx, record)),
+    ]);
     const retry = await retries.onRunFinished(record);
     if (retry.kind === 'scheduled')
       ctx.log(`run ${record.id} failed: retry ${retry.attempt} of ${ctx.config.retry.limit} at ${retry.at}`);
@@ -251,6 +267,10 @@ function reconcileLoop(ctx: ServeContext, jitterMs?: number): Promise<Reconciler
     ...(jitterMs !== undefined && { jitterMs }),
     onCheck: (outcome: CheckOutcome) => {
       ctx.metrics.recordCheck(outcome.result);
+      send(ctx.notifier, [
+        ...healthEvents(outcome.target, outcome.transitions),
+        ...checkEvents(outcome, config.selfHeal),
+      ]);
       if (outcome.result === 'drift')
         ctx.log(
           `drift in ${outcome.target}: ${outcome.reasons.slice(0, 3).join('; ')}${outcome.runId ? `; self-heal requested run ${outcome.runId}` : config.selfHeal ? '' : ' (self-heal off: reported only)'}`,
@@ -344,6 +364,7 @@ export async function startServe(
       await plans.close();
       await workers?.close();
       await completions.close();
+      await ctx.notifier?.close();
       await ctx.plans.close();
       await ctx.queues.close();
     },

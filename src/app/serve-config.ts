@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
+import { type NotifySink, notifySinksFromEnv } from '../notify/index.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { checkExposure } from '../server/auth/check-exposure.ts';
 import { parseUiAuthMode, type UiAuth, uiAuthFromEnv } from '../server/auth/ui-auth.ts';
@@ -149,6 +150,8 @@ export interface ServeConfig {
   readonly metricsPort?: number;
   /** Said once at startup: the page runs open on a non-loopback address on purpose. */
   readonly exposureWarning?: string;
+  /** Where notifications go (Slack, signed webhooks); none when unset. */
+  readonly notifySinks?: readonly NotifySink[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -248,6 +251,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
   const uiAuth = uiAuthFromEnv(parseUiAuthMode(flags.uiAuth, env), env);
   const exposure = checkExposure(c.host, uiAuth);
   if (!exposure.ok) throw new Error(exposure.error);
+  const notifySinks = notifySinksFromEnv(env);
   return {
     repoUrl: c.repoUrl,
     branch: c.branch,
@@ -280,6 +284,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     uiAuth,
     ...(c.metricsPort !== undefined && { metricsPort: c.metricsPort }),
     ...(exposure.warning !== undefined && { exposureWarning: exposure.warning }),
+    ...(notifySinks.length > 0 && { notifySinks }),
   };
 }
 

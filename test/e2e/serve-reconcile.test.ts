@@ -8,13 +8,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
 import { HealthStore } from '../../src/gitops/health-store.ts';
+import { createWebhookSink, verifyNotifySignature } from '../../src/notify/index.ts';
 import { clientConnection } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
+import { type RecordingReceiver, startReceiver } from '../notify/recording-receiver.ts';
 import { type E2eWorld, FAST_POLICY, RUNBOOK, startWorld, waitFor, worldConfig } from './e2e-fixture.ts';
 
 const TOKEN = 'ghp_e2eReconcileToken0011223344556677';
 const PEERING = 'cluster-01/default>cluster-02/default';
+const HOOK_SECRET = 'e2e-notify-hmac-secret-0123';
 
 describe('meshpeer serve keeps the clusters in sync', () => {
   let world: E2eWorld;
@@ -23,7 +26,15 @@ describe('meshpeer serve keeps the clusters in sync', () => {
   let store: RedisRunStore;
   let health: HealthStore;
   let redis: ReturnType<typeof clientConnection>;
+  let receiver: RecordingReceiver;
   const logs: string[] = [];
+  const events = () =>
+    receiver.requests.map((r) => {
+      expect(verifyNotifySignature(r.body, r.headers['x-meshpeer-signature'] as string, HOOK_SECRET)).toBe(
+        true,
+      );
+      return JSON.parse(r.body) as { event: string; peering?: string; state?: string };
+    });
   const start = async (overrides: Partial<ServeConfig>) => {
     serve = await startServe({ ...config, ...overrides }, (l) => logs.push(l), {
       // Few attempts, so a step that keeps failing fails the run in well under a second.
@@ -44,6 +55,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
 
   beforeAll(async () => {
     world = await startWorld({ token: TOKEN, provider: 'github', initial: RUNBOOK });
+    receiver = await startReceiver();
     config = {
       ...worldConfig(world, {
         redisUrl: inject('redisUrl'),
@@ -54,6 +66,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
       }),
       reconcileIntervalMs: 2000,
       retry: { limit: 3, baseMs: 3000, maxMs: 6000 },
+      notifySinks: [createWebhookSink({ url: receiver.url, secret: HOOK_SECRET })],
     };
     redis = clientConnection(inject('redisUrl'));
     store = new RedisRunStore(redis, config.queuePrefix);
@@ -68,6 +81,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
     await serve?.close();
     redis?.disconnect();
     await world?.stop();
+    await receiver?.close();
   }, 60_000);
 
   it('checks on its interval and records live health from the check', async () => {
@@ -101,6 +115,17 @@ describe('meshpeer serve keeps the clusters in sync', () => {
     expect(repair.trigger.kind === 'drift' && repair.trigger.reasons.join(' ')).toContain('cluster-01');
     expect(repair.steps.map((s) => s.kind)).toContain('rotate');
     await waitFor(async () => ((await peering())?.state === 'healthy' ? true : undefined), 'healthy again');
+    // One signed notification per change of state, however many checks saw it.
+    await waitFor(
+      () => (events().some((e) => e.event === 'peering-recovered') ? true : undefined),
+      'the recovery notification',
+    );
+    expect(events().map((e) => e.event)).toEqual([
+      'peering-unhealthy',
+      'drift-detected',
+      'peering-recovered',
+    ]);
+    expect(events()[0]).toMatchObject({ peering: PEERING, state: expect.stringMatching(/missing|failing/) });
   });
 
   it('only reports drift with self-heal off', async () => {
