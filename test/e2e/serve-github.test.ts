@@ -138,9 +138,12 @@ describe('meshpeer serve with GitHub, end to end', () => {
     expect(apply).toMatchObject({ state: 'success', targetUrl: 'http://meshpeer.example/status' });
     const status = (await serve.server.inject('/api/status')).json();
     expect(status.tracked[0].revisions).toMatchObject({ seen: merged, applied: merged });
-    expect(status.peerings).toMatchObject([{ acceptor: 'cluster-01', dialer: 'cluster-02', state: 'healthy', source: 'run' }]);
+    expect(status.peerings).toMatchObject([
+      { acceptor: 'cluster-01', dialer: 'cluster-02', state: 'healthy', source: 'run' },
+    ]);
+    // The page draws that state in the browser (test/browser); here it is served with its script.
     const page = (await serve.server.inject('/')).body;
-    expect(page).toContain('<line class="edge healthy"');
+    expect(page).toContain('<script type="module" src="page/app.js"></script>');
   });
 
   it('fails the plan of an invalid file with file:line:col and writes nothing to any cluster', async () => {

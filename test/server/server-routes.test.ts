@@ -207,7 +207,9 @@ describe('the serve http routes', () => {
     expect(text).toMatch(
       /meshpeer_peering_healthy\{peering="cluster-01\/default>cluster-02\/default",acceptor="cluster-01",dialer="cluster-02",state="healthy"\} 1/,
     );
-    expect(text).toContain('meshpeer_peering_observed_timestamp_seconds{peering="cluster-01/default>cluster-02/default"} 1767225602');
+    expect(text).toContain(
+      'meshpeer_peering_observed_timestamp_seconds{peering="cluster-01/default>cluster-02/default"} 1767225602',
+    );
     // Series with no event yet are there from the first scrape, at 0.
     expect(text).toContain('meshpeer_plans_total{result="planned"} 0');
     expect(text).toContain('meshpeer_checks_total{result="drift"} 0');

@@ -73,18 +73,12 @@ function clusterGroups(graph) {
   }));
 }
 
+/** An install row's labels; `full` is the uncut text (shown as a tooltip when the label had to be cut). */
 function rowLabels(install, exports) {
-  const labels = [
-    { text: fitLabel(install.partition), full: `partition ${install.partition}`, cls: 'partition' },
-  ];
-  if (install.context)
-    labels.push({
-      text: fitLabel(`ctx ${install.context}`),
-      full: `kube context ${install.context}`,
-      cls: 'context',
-    });
-  if (exports > 0)
-    labels.push({ text: `${exports} ${exports === 1 ? 'export' : 'exports'}`, full: '', cls: 'exports' });
+  const label = (full, cls) => ({ text: fitLabel(full), full, cls });
+  const labels = [label(install.partition, 'partition')];
+  if (install.context) labels.push(label(`ctx ${install.context}`, 'context'));
+  if (exports > 0) labels.push(label(`${exports} ${exports === 1 ? 'export' : 'exports'}`, 'exports'));
   return labels;
 }
 

@@ -69,7 +69,7 @@ export function renderRunDetail(record, onClose) {
     h(
       'div',
       { class: 'detail-head' },
-      h('h3', { id: 'run-detail-h', tabindex: '-1' }, `Run ${record.id}`),
+      h('h3', { id: 'run-detail-h', tabindex: '-1', 'data-key': 'detail-heading' }, `Run ${record.id}`),
       h(
         'button',
         {
@@ -119,7 +119,7 @@ export function renderRunPlaceholder(id, message, onClose) {
     h(
       'div',
       { class: 'detail-head' },
-      h('h3', { id: 'run-detail-h', tabindex: '-1' }, `Run ${id}`),
+      h('h3', { id: 'run-detail-h', tabindex: '-1', 'data-key': 'detail-heading' }, `Run ${id}`),
       h(
         'button',
         {
