@@ -17,7 +17,7 @@ import { type CheckOutcome, type Reconciler, startReconciler } from '../gitops/r
 import { RevisionStore } from '../gitops/revision-store.ts';
 import { followRunCompletions } from '../gitops/run-completions.ts';
 import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
-import { requestSync, type SyncDeps } from '../gitops/sync-request.ts';
+import { requestSyncAt, requestSyncAtHead, type SyncDeps } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { createNotifier, type Notifier } from '../notify/index.ts';
@@ -30,10 +30,11 @@ import { createGithubPublisher } from '../scm/github-publisher.ts';
 import { createGitlabPublisher } from '../scm/gitlab-publisher.ts';
 import type { ScmPublisher } from '../scm/scm-publisher.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
+import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
 import { createServer } from '../server/create-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
-import type { PlanPrEvent, SyncEvent } from '../server/webhooks/webhook-outcome.ts';
+import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
 import type { Topology } from '../topology/index.ts';
 import { clusterConnections } from './cluster-connections.ts';
 import type { ServeConfig } from './serve-config.ts';
@@ -48,6 +49,8 @@ export interface RunningServe {
   readonly server: FastifyInstance;
   readonly repo: TrackedRepo;
   readonly metrics: Metrics;
+  /** The base URL of the metrics port, when `--metrics-port` is set. */
+  readonly metricsUrl?: string;
   readonly poller?: Poller;
   readonly reconciler: Reconciler;
   /** Stops the server, poller, plan worker, run workers and queues, finishing active jobs. */
@@ -65,22 +68,6 @@ function publisherFor(config: ServeConfig): ScmPublisher | undefined {
   if (config.provider === 'gitlab')
     return createGitlabPublisher({ token: config.token, project: config.repo, baseUrl: config.scmApiUrl });
   return createGithubPublisher({ token: config.token, repo: config.repo, baseUrl: config.scmApiUrl });
-}
-
-/** Sync events request a run at the pushed commit; seen is restored if the request cannot be queued. */
-async function onSync(deps: SyncDeps, repo: TrackedRepo, event: SyncEvent): Promise<void> {
-  const previous = (await deps.revisions.get(repo.target)).seen ?? '';
-  await deps.revisions.markSeen(repo.target, event.sha);
-  try {
-    await requestSync(deps, repo, event.sha, {
-      kind: 'webhook',
-      provider: event.provider,
-      deliveryId: event.deliveryId,
-    });
-  } catch (err) {
-    await deps.revisions.markSeenIf(repo.target, event.sha, previous).catch(() => {});
-    throw err;
-  }
 }
 
 /** The shared parts every piece of a serve process uses. */
@@ -140,7 +127,7 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
     queues,
     revisions,
     store,
-    sync: { redis: queues.redis, runs: queues.runs, revisions },
+    sync: { redis: queues.redis, runs: queues.runs, revisions, strict: config.strict === true },
     plans: openPlansQueue(config.redisUrl, prefix),
     publisher,
     metrics: createMetrics(() => health.get(repo.target)),
@@ -192,6 +179,7 @@ function planWorker(ctx: ServeContext) {
         publisher,
         clients: (topology) => clusterConnections(topology, ctx.overrides, config.observeTimeoutMs),
         observeTimeoutMs: config.observeTimeoutMs,
+        ...(config.strict === true && { strict: true }),
         ...(config.publicUrl !== undefined && { targetUrl: config.publicUrl }),
       });
       metrics.recordPlan(outcome.result);
@@ -289,7 +277,12 @@ function server(ctx: ServeContext): Promise<FastifyInstance> {
       targets: [{ repo: repo.repo, branch: repo.branch }],
       deliveries: createRedisDeliveryLog(queues.redis, { prefix: `${config.queuePrefix}:webhook-delivery:` }),
       enqueue: async (event) => {
-        if (event.kind === 'sync') await onSync(ctx.sync, repo, event);
+        if (event.kind === 'sync')
+          await requestSyncAt(ctx.sync, repo, event.sha, {
+            kind: 'webhook',
+            provider: event.provider,
+            deliveryId: event.deliveryId,
+          });
         else if (publisher !== undefined) await enqueuePlan(queues.redis, ctx.plans, event);
       },
       onOutcome: (provider, reason) => ctx.metrics.recordWebhook(provider, reason),
@@ -298,9 +291,29 @@ function server(ctx: ServeContext): Promise<FastifyInstance> {
     readiness: status.readiness,
     status: status.snapshot,
     run: (id) => ctx.store.get(id),
+    sync: (via) =>
+      requestSyncAtHead(ctx.sync, repo, ctx.sources.source(repo.url, repo.branch), { kind: 'sync', via }),
+    auth: {
+      config: config.uiAuth,
+      options: {
+        onDenied: (reason) => ctx.metrics.recordUiAuthDenied(reason),
+        serveMetrics: config.metricsPort === undefined,
+      },
+    },
     log: ctx.log,
   });
 }
+
+/** `/metrics` on its own port without credentials, when `--metrics-port` is set. */
+async function metricsServer(ctx: ServeContext): Promise<{ app: FastifyInstance; url: string } | undefined> {
+  const { metricsPort, host } = ctx.config;
+  if (metricsPort === undefined) return undefined;
+  const app = await createMetricsServer(ctx.metrics, { log: ctx.log });
+  return { app, url: loopbackUrl(await app.listen({ host, port: metricsPort })) };
+}
+
+/** A listen address a local client can use (tests and the startup line). */
+const loopbackUrl = (address: string) => address.replace('0.0.0.0', '127.0.0.1');
 
 /** Tuning that is not user configuration: tests and benchmarks shorten retries and jitter. */
 export interface ServeTuning {
@@ -348,16 +361,19 @@ export async function startServe(
   const reconciler = await reconcileLoop(ctx, tuning.checkJitterMs);
   const app = await server(ctx);
   const address = await app.listen({ host: config.host, port: config.port });
+  const metricsPort = await metricsServer(ctx);
   return {
-    url: address.replace('0.0.0.0', '127.0.0.1'),
+    url: loopbackUrl(address),
     server: app,
     repo: ctx.repo,
     metrics: ctx.metrics,
+    ...(metricsPort !== undefined && { metricsUrl: metricsPort.url }),
     ...(poller !== undefined && { poller }),
     reconciler,
     async close() {
       // Stop taking requests first, then the producers, then the workers, then the connections.
       await app.close();
+      await metricsPort?.app.close();
       await poller?.close();
       await reconciler.close();
       await retries.close();

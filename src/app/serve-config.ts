@@ -46,6 +46,7 @@ export interface ServeFlags {
   retryBackoff?: string;
   uiAuth?: string;
   metricsPort?: string;
+  strict?: boolean;
 }
 
 const httpUrl = z
@@ -150,6 +151,8 @@ export interface ServeConfig {
   readonly metricsPort?: number;
   /** Said once at startup: the page runs open on a non-loopback address on purpose. */
   readonly exposureWarning?: string;
+  /** An exported service missing from its partition's catalog is an error, not a warning, in every plan and run. */
+  readonly strict?: boolean;
   /** Where notifications go (Slack, signed webhooks); none when unset. */
   readonly notifySinks?: readonly NotifySink[];
 }
@@ -284,6 +287,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     uiAuth,
     ...(c.metricsPort !== undefined && { metricsPort: c.metricsPort }),
     ...(exposure.warning !== undefined && { exposureWarning: exposure.warning }),
+    ...((flags.strict === true || env.MESHPEER_STRICT === 'true') && { strict: true }),
     ...(notifySinks.length > 0 && { notifySinks }),
   };
 }

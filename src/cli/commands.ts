@@ -8,6 +8,7 @@ import { registerSandboxCommand } from './sandbox-command.ts';
 import { schemaCommand } from './schema-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { statusCommand } from './status-command.ts';
+import { syncCommand } from './sync-command.ts';
 import { registerTokenCommand } from './token-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { workerCommand } from './worker-command.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   program.addCommand(planCommand());
   program.addCommand(applyCommand());
   program.addCommand(statusCommand());
+  program.addCommand(syncCommand());
   program.addCommand(workerCommand());
   program.addCommand(serveCommand());
   program.addCommand(demoCommand());

@@ -16,7 +16,7 @@ Environment (flags win):
   MESHPEER_SCM_API_URL, MESHPEER_POLL_INTERVAL, REDIS_URL, MESHPEER_QUEUE_PREFIX, KUBECONFIG,
   MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME,
   MESHPEER_RECONCILE_INTERVAL, MESHPEER_SELF_HEAL, MESHPEER_RETRY_LIMIT, MESHPEER_RETRY_BACKOFF,
-  MESHPEER_UI_AUTH, MESHPEER_METRICS_PORT
+  MESHPEER_UI_AUTH, MESHPEER_METRICS_PORT, MESHPEER_STRICT
 Secrets (environment only, never flags):
   MESHPEER_TOKEN            Git and API token (another variable with --token-env)
   MESHPEER_WEBHOOK_SECRET   webhook secret; several, comma-separated, during rotation (--webhook-secret-env)
@@ -70,6 +70,10 @@ export function serveCommand(): Command {
       're-observe and re-verify every peering this often, repairing drift; 0s turns it off (default: 3m)',
     )
     .option('--no-self-heal', 'report drift (status, metrics, notifications) without starting a run')
+    .option(
+      '--strict',
+      "an exported service missing from its partition's catalog fails pull-request plans, checks and runs",
+    )
     .option('--retry-limit <n>', 'retries of a failed run, backing off from --retry-backoff (default: 5)')
     .option('--retry-backoff <duration>', 'first retry delay, doubling up to 10m (default: 30s)')
     .option('--ui-auth <mode>', 'auto, token, basic or none for the page and API (default: auto)')

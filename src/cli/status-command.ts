@@ -1,68 +1,138 @@
-/** `meshpeer status`: the last runs and each peering's health from its latest verification. */
-import { Command, Option } from 'commander';
-import { clientConnection } from '../run/queues.ts';
-import { RedisRunStore } from '../run/redis-run-store.ts';
-import type { RunRecord } from '../run/run-record.ts';
-import { colorEnabled, out, outJson, paint, parseOutput } from './output.ts';
+/**
+ * `meshpeer status`: each peering's live health (the latest periodic check or run, with its age
+ * and a fix), the periodic check and retry state, and the last runs with what a running one waits
+ * on. Reads a running serve (`--server`) or the Redis it writes; `--watch` keeps it on screen.
+ */
 
-/** The newest verification result per peering across the given runs (newest first). */
-export function peeringHealth(
-  runs: readonly RunRecord[],
-): Array<{ peering: string; healthy: boolean; detail: string; run: string; at: string }> {
-  const seen = new Map<
-    string,
-    { peering: string; healthy: boolean; detail: string; run: string; at: string }
-  >();
-  for (const run of runs) {
-    for (const step of run.steps) {
-      if (step.kind !== 'verify' || seen.has(step.id)) continue;
-      const peering = step.id
-        .replace(/^verify\//, '')
-        .replace(/\/default/g, '')
-        .replace('/', ' <-> ');
-      seen.set(step.id, {
-        peering,
-        healthy: step.status === 'done' || step.status === 'unchanged',
-        detail: step.detail,
-        run: run.id,
-        at: run.finishedAt ?? run.startedAt,
+import { Command, Option } from 'commander';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../io/redis-connection.ts';
+import { requireRedisUrl } from '../io/redis-url.ts';
+import { QUEUE_PREFIX } from '../run/queues.ts';
+import type { StatusSnapshot } from '../server/status-snapshot.ts';
+import { durationMs } from '../topology/duration.ts';
+import { colorEnabled, out, paint, parseOutput } from './output.ts';
+import { serveEndpoint, serveRequest } from './serve-client.ts';
+import { renderStatus, type StatusView, viewFromRedis, viewOfSnapshot } from './status-view.ts';
+
+interface StatusFlags {
+  server?: string;
+  redisUrl?: string;
+  queuePrefix: string;
+  limit: string;
+  output: string;
+  watch?: boolean;
+  interval: string;
+}
+
+/** Where the view comes from; `close` lets go of the connection. */
+interface ViewSource {
+  read(): Promise<StatusView>;
+  close(): void;
+}
+
+async function openSource(flags: StatusFlags, limit: number): Promise<ViewSource> {
+  if (flags.server !== undefined || (flags.redisUrl === undefined && process.env.MESHPEER_SERVER)) {
+    const endpoint = serveEndpoint(flags.server);
+    return {
+      read: async () => {
+        const snapshot = await serveRequest<StatusSnapshot>(endpoint, '/api/status');
+        if (snapshot === undefined) throw new Error(`${endpoint.url} has no /api/status`);
+        return viewOfSnapshot(snapshot, limit);
+      },
+      close: () => {},
+    };
+  }
+  const url = requireRedisUrl(
+    flags.redisUrl,
+    'status reads the run history and health from Redis (or a serve with --server)',
+  );
+  const redis: Redis = await connectRedis(url);
+  return { read: () => viewFromRedis(redis, flags.queuePrefix, limit), close: () => redis.disconnect() };
+}
+
+/** Prints the view again whenever it changes, until SIGINT or SIGTERM; a failed read ends it (exit 1). */
+async function watch(
+  source: ViewSource,
+  intervalMs: number,
+  print: (view: StatusView) => void,
+): Promise<void> {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    let last = '';
+    while (!stopped) {
+      const view = await source.read();
+      const key = JSON.stringify(view);
+      // On a terminal the ages move on every tick; elsewhere print only what changed.
+      if (key !== last || process.stdout.isTTY) print(view);
+      last = key;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, intervalMs).unref();
       });
     }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
-  return [...seen.values()].sort((a, b) => a.peering.localeCompare(b.peering));
 }
 
 /** Adds `status` to the program. */
 export function statusCommand(): Command {
   return new Command('status')
-    .description('show the last runs and the health of each peering')
-    .option('--redis-url <url>', 'Redis holding the run history (default: REDIS_URL)')
+    .description('show live peering health, the periodic check and the last runs')
+    .option('--server <url>', 'read a running meshpeer serve (default: MESHPEER_SERVER) instead of Redis')
+    .option('--redis-url <url>', 'Redis that serve and the workers write (default: REDIS_URL)')
+    .option('--queue-prefix <prefix>', 'Redis key prefix serve runs with', QUEUE_PREFIX)
     .option('--limit <n>', 'how many runs to show', '10')
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text'))
-    .action(async (flags: { redisUrl?: string; limit: string; output: string }) => {
+    .option('-w, --watch', 'keep showing the status, redrawn as it changes, until Ctrl-C')
+    .option('--interval <duration>', 'with --watch: how often to read', '2s')
+    .addOption(
+      new Option('-o, --output <format>', 'text or json (with --watch: one JSON line per change)').default(
+        'text',
+      ),
+    )
+    .addHelpText(
+      'after',
+      `
+Health is the latest observation of each peering, by the periodic check of meshpeer serve or by a
+run's verification, with its age: healthy, stale (ACTIVE but no heartbeat within Consul's
+timeout, or imports behind), failing, missing (deleted in Consul) or unknown (not observable).
+
+With --server, credentials come from MESHPEER_UI_TOKEN (or MESHPEER_UI_USERNAME and
+MESHPEER_UI_PASSWORD), as for meshpeer sync.
+
+Exit codes: 0 shown; 1 when Redis or serve cannot be read (one line says why).`,
+    )
+    .action(async (flags: StatusFlags) => {
       const json = parseOutput(flags.output, ['text', 'json']) === 'json';
-      const url = flags.redisUrl ?? process.env.REDIS_URL;
-      if (url === undefined)
-        throw new Error('status reads the run history from Redis: set REDIS_URL or pass --redis-url');
-      const redis = clientConnection(url);
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new Error(`--limit ${flags.limit} must be a positive whole number`);
+      const source = await openSource(flags, limit);
+      const c = paint(colorEnabled());
       try {
-        const runs = await new RedisRunStore(redis).list(Number(flags.limit));
-        const health = peeringHealth(runs);
-        if (json) return outJson({ runs, peerings: health });
-        const c = paint(colorEnabled());
-        out(c.bold('runs'));
-        if (runs.length === 0) out('  none yet: run meshpeer apply');
-        for (const r of runs) {
-          const color = r.status === 'succeeded' ? c.green : r.status === 'running' ? c.yellow : c.red;
-          out(
-            `  ${r.id}  ${r.target}  ${r.revision.slice(0, 12)}  ${r.trigger.kind}  ${color(r.status)}  ${r.startedAt}${r.failure ? `\n      ${c.red(r.failure.split('\n')[0] ?? '')}` : ''}`,
-          );
+        if (!flags.watch) {
+          const view = await source.read();
+          out(json ? JSON.stringify(view, null, 2) : renderStatus(view, Date.now(), c));
+          return;
         }
-        out(c.bold('\npeerings'));
-        for (const h of health)
-          out(`  ${h.healthy ? c.green('healthy') : c.red('failing')}  ${h.peering}  ${c.gray(h.detail)}`);
+        const clear = process.stdout.isTTY && !json;
+        await watch(source, durationMs(flags.interval), (view) => {
+          if (json) return out(JSON.stringify(view));
+          out(
+            `${clear ? '\x1b[2J\x1b[H' : `${c.gray(`--- ${new Date().toISOString()}`)}\n`}${renderStatus(view, Date.now(), c)}`,
+          );
+        });
       } finally {
-        redis.disconnect();
+        source.close();
       }
     });
 }

@@ -33,6 +33,8 @@ export interface DriftCheckDeps {
   readonly clients: (install: string) => ClusterClient;
   readonly consul: StepContext['consul'];
   readonly observeTimeoutMs?: number;
+  /** An exported service missing from its partition's catalog is drift (`serve --strict`). */
+  readonly strict?: boolean;
   readonly now?: () => number;
 }
 
@@ -71,11 +73,10 @@ async function peeringHealth(
 /** Checks a target's topology once; writes nothing. */
 export async function checkDrift(topology: Topology, deps: DriftCheckDeps): Promise<DriftReport> {
   const at = new Date(deps.now?.() ?? Date.now()).toISOString();
-  const { plan } = await planTopology(
-    topology,
-    deps.clients,
-    deps.observeTimeoutMs === undefined ? {} : { timeoutMs: deps.observeTimeoutMs },
-  );
+  const { plan } = await planTopology(topology, deps.clients, {
+    ...(deps.observeTimeoutMs !== undefined && { timeoutMs: deps.observeTimeoutMs }),
+    strict: deps.strict === true,
+  });
   const verifies = plan.steps.filter((s): s is StepOf<'verify'> => s.kind === 'verify');
   const health = await Promise.all(verifies.map((s) => peeringHealth(s, deps, at)));
   const unhealthy = health

@@ -21,6 +21,8 @@ export interface PlanDeps {
   /** Cluster clients for a topology; only called for a valid file. */
   readonly clients: (topology: Topology) => (cluster: string) => ClusterClient;
   readonly observeTimeoutMs?: number;
+  /** An exported service missing from its partition's catalog is an error (`serve --strict`). */
+  readonly strict?: boolean;
   /** Link shown with the commit status (the status page). */
   readonly targetUrl?: string;
 }
@@ -80,8 +82,10 @@ export async function planPullRequest(event: PlanPrEvent, deps: PlanDeps): Promi
       await status('failure', invalidDescription(parsed.diagnostics));
       return { result: 'invalid', sha, comment };
     }
-    const timeout = deps.observeTimeoutMs === undefined ? {} : { timeoutMs: deps.observeTimeoutMs };
-    const { plan } = await planTopology(parsed.topology, deps.clients(parsed.topology), timeout);
+    const { plan } = await planTopology(parsed.topology, deps.clients(parsed.topology), {
+      ...(deps.observeTimeoutMs !== undefined && { timeoutMs: deps.observeTimeoutMs }),
+      strict: deps.strict === true,
+    });
     const comment = await deps.publisher.upsertPlanComment(event.number, renderMarkdown(plan));
     await status('success', summaryLine(plan));
     return { result: 'planned', sha, comment, plan };

@@ -25,15 +25,10 @@ export class ReconcileState {
     return `${this.prefix}:gitops:target:${target}:reconcile`;
   }
 
-  /** The status of a target under the given settings. */
-  async status(
-    target: string,
-    settings: { intervalMs: number; selfHeal: boolean },
-  ): Promise<ReconcileStatus> {
+  /** What the checks and retries recorded for a target (what any process can read back). */
+  async observed(target: string): Promise<Omit<ReconcileStatus, 'intervalMs' | 'selfHeal'>> {
     const h = await this.redis.hgetall(this.key(target));
     return {
-      intervalMs: settings.intervalMs,
-      selfHeal: settings.selfHeal,
       ...(h.checkAt !== undefined && {
         lastCheck: {
           at: h.checkAt,
@@ -41,11 +36,25 @@ export class ReconcileState {
           reasons: JSON.parse(h.checkReasons ?? '[]') as string[],
         },
       }),
-      ...(h.nextCheckAt !== undefined && settings.intervalMs > 0 && { nextCheckAt: h.nextCheckAt }),
+      ...(h.nextCheckAt !== undefined && { nextCheckAt: h.nextCheckAt }),
       ...(h.retryOf !== undefined &&
         h.retryAt !== undefined && {
           retry: { of: h.retryOf, attempt: Number(h.retryAttempt ?? 1), at: h.retryAt },
         }),
+    };
+  }
+
+  /** The status of a target under the given settings. */
+  async status(
+    target: string,
+    settings: { intervalMs: number; selfHeal: boolean },
+  ): Promise<ReconcileStatus> {
+    const { nextCheckAt, ...observed } = await this.observed(target);
+    return {
+      intervalMs: settings.intervalMs,
+      selfHeal: settings.selfHeal,
+      ...observed,
+      ...(nextCheckAt !== undefined && settings.intervalMs > 0 && { nextCheckAt }),
     };
   }
 

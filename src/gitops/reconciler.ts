@@ -131,6 +131,8 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
     clients: access.clients,
     consul: access.consul,
     ...(options.observeTimeoutMs !== undefined && { observeTimeoutMs: options.observeTimeoutMs }),
+    // The check plans the way this service's runs do.
+    strict: options.sync.strict === true,
   });
   const ids = desired.topology.peerings.map((p) => p.id);
   const transitions = await options.health.record(

@@ -1,10 +1,15 @@
 /**
  * The fastify app of `meshpeer serve`: webhooks, `/healthz`, `/readyz`, `/metrics`, `/api/status`,
- * `/api/runs`, `/api/runs/:id` and the status page. Every JSON answer passes through the redaction helper.
+ * `/api/runs`, `/api/runs/:id`, `POST /api/sync` and the status page, behind the UI authentication.
+ * Every JSON answer passes through the redaction helper.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SyncRequested } from '../gitops/sync-request.ts';
 import type { RunRecord } from '../run/run-record.ts';
-import { redactValue } from '../secrets/redact.ts';
+import { redactValue, safeErrorMessage } from '../secrets/redact.ts';
+import { registerMetricsRoute } from './auth/create-metrics-server.ts';
+import { registerUiAuth, type UiAuthOptions } from './auth/register-ui-auth.ts';
+import type { UiAuth } from './auth/ui-auth.ts';
 import type { Metrics } from './metrics.ts';
 import type { ReadinessReport } from './readiness.ts';
 import { statusPageRoutes } from './status-page.ts';
@@ -21,6 +26,10 @@ export interface ServerOptions {
   readonly run: (id: string) => Promise<RunRecord | undefined>;
   /** Runs newest first for `GET /api/runs`; without it, the runs of `status()` are filtered. */
   readonly runs?: (options: RunListOptions) => Promise<readonly RunSummary[]>;
+  /** Requests a run at the branch head now (`POST /api/sync`); without it the route answers 404. */
+  readonly sync?: (via: 'api' | 'cli') => Promise<SyncRequested>;
+  /** Who may read the page, the API and `/metrics`; open without it (tests of the routes alone). */
+  readonly auth?: { readonly config: UiAuth; readonly options?: UiAuthOptions };
   /** Receives one line per request error (already redacted by the caller's logger). */
   readonly log?: (line: string) => void;
 }
@@ -28,16 +37,14 @@ export interface ServerOptions {
 /** Builds the app; call `listen` or use `inject` in tests. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  if (options.auth !== undefined) await registerUiAuth(app, options.auth.config, options.auth.options);
   await app.register(webhookRoutes(options.webhooks));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const report = await options.readiness();
     return reply.code(report.ready ? 200 : 503).send(redactValue(report));
   });
-  app.get('/metrics', async (_req, reply) => {
-    const text = await options.metrics.registry.metrics();
-    return reply.type(options.metrics.registry.contentType).send(text);
-  });
+  registerMetricsRoute(app, options.metrics);
   // Set before the scope below: a child scope keeps the error handler it was created with.
   app.setErrorHandler((error: { message?: string; statusCode?: number }, _req, reply) => {
     options.log?.(`request failed: ${error.message ?? 'unknown error'}`);
@@ -59,6 +66,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       if (record === undefined) return reply.code(404).send({ error: 'no such run' });
       return redactValue(record);
     });
+    const sync = options.sync;
+    if (sync !== undefined)
+      ui.post('/api/sync', async (req, reply) => {
+        // `meshpeer sync` says so in the body, so the run's trigger tells a person's CLI from a script.
+        const via = (req.body as { via?: unknown } | undefined)?.via === 'cli' ? 'cli' : 'api';
+        try {
+          const requested = await sync(via);
+          options.metrics.recordSync('requested');
+          return reply.code(202).send(requested);
+        } catch (err) {
+          options.metrics.recordSync('error');
+          const reason = safeErrorMessage(err);
+          options.log?.(`sync failed: ${reason}`);
+          return reply.code(502).send({ error: `could not request a sync: ${reason}` });
+        }
+      });
     await statusPageRoutes(ui);
   });
   return app;

@@ -15,6 +15,8 @@ export interface Metrics {
   recordPoll(result: string): void;
   recordPlan(result: string): void;
   recordCheck(result: string): void;
+  recordUiAuthDenied(reason: string): void;
+  recordSync(result: string): void;
 }
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
@@ -72,11 +74,24 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
     labelNames: ['result'],
     registers: [registry],
   });
+  const denied = new Counter({
+    name: 'meshpeer_ui_auth_denied_total',
+    help: 'Requests to the status page, API or /metrics refused for their credentials, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const syncs = new Counter({
+    name: 'meshpeer_syncs_total',
+    help: 'Syncs asked for through POST /api/sync (and meshpeer sync) by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   // Counters with labels appear only once incremented; known results start at 0 so dashboards and
   // alerts see the series from the first scrape.
   for (const result of ['planned', 'invalid', 'error']) plans.inc({ result }, 0);
   for (const result of ['in-sync', 'drift', 'error', 'skipped']) checks.inc({ result }, 0);
   for (const status of ['succeeded', 'failed', 'superseded']) runs.inc({ status }, 0);
+  for (const result of ['requested', 'error']) syncs.inc({ result }, 0);
   // Read once per scrape for both health gauges (a scrape collects them within milliseconds).
   let latest: { at: number; health: Promise<readonly PeeringHealth[]> } | undefined;
   const current = () => {
@@ -126,5 +141,7 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
     recordPoll: (result) => polls.inc({ result }),
     recordPlan: (result) => plans.inc({ result }),
     recordCheck: (result) => checks.inc({ result }),
+    recordUiAuthDenied: (reason) => denied.inc({ reason }),
+    recordSync: (result) => syncs.inc({ result }),
   };
 }
