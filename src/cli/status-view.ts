@@ -72,10 +72,11 @@ export async function viewFromRedis(redis: Redis, prefix: string, limit: number)
   };
 }
 
-/** "12s ago" / "in 40s" from an ISO time. */
+/** "12s ago", "in 40s" or "just now" from an ISO time. */
 export function relative(iso: string, now: number): string {
   const ms = Date.parse(iso) - now;
   if (Number.isNaN(ms)) return iso;
+  if (Math.abs(ms) < 1000) return 'just now';
   const text = formatDuration(Math.abs(Math.round(ms / 1000) * 1000));
   return ms > 0 ? `in ${text}` : `${text} ago`;
 }
