@@ -4,6 +4,8 @@
  * cluster) or observe the clusters read-only, plan, and upsert the one plan comment.
  */
 import { planTopology } from '../app/plan-topology.ts';
+import { classifyError } from '../run/error-class.ts';
+import { ScmError } from '../scm/scm-error.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import { type Plan, renderMarkdown } from '../plan/index.ts';
 import { summaryLine } from '../plan/render-common.ts';
@@ -37,6 +39,8 @@ export interface PlanOutcome {
   readonly comment?: CommentResult;
   readonly plan?: Plan;
   readonly error?: string;
+  /** For an error: whether planning again later may succeed (Git or the SCM API unreachable, 5xx). */
+  readonly transient?: boolean;
 }
 
 const MAX_LISTED_ERRORS = 50;
@@ -92,6 +96,7 @@ export async function planPullRequest(event: PlanPrEvent, deps: PlanDeps): Promi
   } catch (err) {
     const message = safeErrorMessage(err);
     await status('error', `plan failed: ${message}`).catch(() => {});
-    return { result: 'error', sha, error: message };
+    const transient = err instanceof ScmError ? err.transient : classifyError(err).transient;
+    return { result: 'error', sha, error: message, transient };
   }
 }

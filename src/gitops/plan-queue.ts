@@ -16,9 +16,21 @@ export const PLANS_QUEUE = 'plans';
 
 const latestKey = (prefix: string, key: string) => `${prefix}:gitops:plan:${key}:latest`;
 const WEEK_SECONDS = 7 * 86_400;
+/** A plan that failed on Git or the SCM API being away is tried again: 4 attempts, 10 s doubling. */
+export const PLAN_RETRY = { attempts: 4, backoffMs: 10_000 } as const;
+
+/** Thrown by a plan job so BullMQ tries it again after its backoff. */
+class TransientPlanFailure extends Error {
+  override readonly name = 'TransientPlanFailure';
+}
 
 /** Stores `event` as its pull request's latest and adds a coalesced plan job. */
-export async function enqueuePlan(redis: Redis, plans: Queue, event: PlanPrEvent): Promise<void> {
+export async function enqueuePlan(
+  redis: Redis,
+  plans: Queue,
+  event: PlanPrEvent,
+  retry: { readonly attempts: number; readonly backoffMs: number } = PLAN_RETRY,
+): Promise<void> {
   const key = coalesceKey(event);
   await redis.set(
     latestKey(plans.opts.prefix ?? QUEUE_PREFIX, key),
@@ -32,6 +44,8 @@ export async function enqueuePlan(redis: Redis, plans: Queue, event: PlanPrEvent
     {
       jobId: safeJobId('plan', event.provider, event.deliveryId),
       deduplication: { id: safeJobId('plan', key), keepLastIfActive: true },
+      attempts: retry.attempts,
+      backoff: { type: 'exponential', delay: retry.backoffMs },
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 86_400, count: 1000 },
     },
@@ -72,6 +86,9 @@ export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ clo
       if (raw === null) return undefined;
       // The plan itself stays out of the job's return value, which BullMQ stores in Redis.
       const { plan: _plan, ...outcome } = await options.plan(JSON.parse(raw) as PlanPrEvent);
+      const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
+      if (outcome.result === 'error' && outcome.transient === true && attemptsLeft > 0)
+        throw new TransientPlanFailure(outcome.error ?? 'plan failed');
       return outcome;
     },
     {

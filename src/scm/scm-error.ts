@@ -19,6 +19,16 @@ export class ScmError extends Error {
     this.code = code;
     this.status = status;
   }
+
+  /** Whether trying again later may succeed: the network, a timeout, throttling or a 5xx. */
+  get transient(): boolean {
+    return (
+      this.code === 'network' ||
+      this.code === 'timeout' ||
+      this.code === 'rate_limited' ||
+      this.code === 'server_error'
+    );
+  }
 }
 
 function causeChain(err: unknown): unknown[] {
@@ -54,11 +64,11 @@ export function statusErrorCode(status: number, rateLimited: boolean): ScmErrorC
 const HINTS: Record<ScmErrorCode, string> = {
   auth_failed: 'check the api token and its permissions (comments and commit statuses)',
   not_found: 'check the repository or project, the pull request number and the api base url',
-  rate_limited: 'the api rate limit is exhausted; the next run will retry',
+  rate_limited: 'the api rate limit is exhausted; retried with backoff',
   rejected: 'the api refused the request body',
   timeout: 'the api did not answer in time',
   network: 'the api is unreachable; check the base url and network',
-  server_error: 'the api failed; the next run will retry',
+  server_error: 'the api failed; retried with backoff',
 };
 
 /** Builds the error for `operation` with the standard hint for `code`. */
