@@ -4,11 +4,11 @@
  * cluster) or observe the clusters read-only, plan, and upsert the one plan comment.
  */
 import { planTopology } from '../app/plan-topology.ts';
-import { classifyError } from '../run/error-class.ts';
-import { ScmError } from '../scm/scm-error.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import { type Plan, renderMarkdown } from '../plan/index.ts';
 import { summaryLine } from '../plan/render-common.ts';
+import { classifyError } from '../run/error-class.ts';
+import { ScmError } from '../scm/scm-error.ts';
 import type { CommentResult, ScmPublisher } from '../scm/scm-publisher.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
