@@ -5,6 +5,7 @@
  * not load the server; the topology of a revision is parsed once.
  */
 import type { Redis } from 'ioredis';
+import { desiredTopologyAt } from '../gitops/desired-topology.ts';
 import type { GitSources } from '../gitops/git-source-loader.ts';
 import type { HealthStore } from '../gitops/health-store.ts';
 import type { ReconcileState } from '../gitops/reconcile-state.ts';
@@ -14,7 +15,7 @@ import type { RedisRunStore } from '../run/redis-run-store.ts';
 import { checkReadiness, type ReadinessReport } from '../server/readiness.ts';
 import { runSummary, type StatusSnapshot } from '../server/status-snapshot.ts';
 import { topologyGraph } from '../server/topology-graph.ts';
-import { parseTopology, type Topology } from '../topology/index.ts';
+import type { Topology } from '../topology/index.ts';
 
 /** What the status functions read. */
 export interface ServeStatusDeps {
@@ -45,21 +46,10 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
 
   const topologyAt = async (revision: string): Promise<Topology | undefined> => {
     if (topologies.has(revision)) return topologies.get(revision);
-    const { repo } = deps;
-    let topology: Topology | undefined;
-    try {
-      const file = await deps.sources.load({
-        kind: 'git',
-        url: repo.url,
-        branch: repo.branch,
-        path: repo.path,
-        sha: revision,
-      });
-      const parsed = parseTopology(file.content, file.fileName);
-      topology = parsed.ok ? parsed.topology : undefined;
-    } catch {
-      return undefined; // not cached: the next request tries again
-    }
+    const desired = await desiredTopologyAt(deps.sources, deps.repo, revision);
+    // A commit that could not be read is not cached: the next request tries again.
+    if ('error' in desired && !desired.invalid) return undefined;
+    const topology = 'topology' in desired ? desired.topology : undefined;
     if (topologies.size >= 4) topologies.delete(topologies.keys().next().value as string);
     topologies.set(revision, topology);
     return topology;

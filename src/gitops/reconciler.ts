@@ -10,9 +10,9 @@ import type { ClusterClient } from '../kube/cluster-client.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import type { RunStore } from '../run/run-record.ts';
 import { latestRequest } from '../run/run-requests.ts';
-import { safeErrorMessage } from '../secrets/redact.ts';
 import type { StepContext } from '../steps/step-context.ts';
-import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
+import type { Topology } from '../topology/index.ts';
+import { desiredTopologyAt } from './desired-topology.ts';
 import { checkDrift } from './drift-check.ts';
 import type { GitSources } from './git-source-loader.ts';
 import type { HealthStore, HealthTransition } from './health-store.ts';
@@ -80,28 +80,6 @@ async function runInFlight(options: ReconcilerOptions): Promise<boolean> {
   return record === undefined || record.status === 'running';
 }
 
-async function desiredTopology(
-  options: ReconcilerOptions,
-  revision: string,
-): Promise<{ topology: Topology } | { error: string }> {
-  const { repo } = options;
-  try {
-    const file = await options.sources.load({
-      kind: 'git',
-      url: repo.url,
-      branch: repo.branch,
-      path: repo.path,
-      sha: revision,
-    });
-    const parsed = parseTopology(file.content, file.fileName);
-    if (!parsed.ok)
-      return { error: `invalid desired state: ${parsed.diagnostics.map(formatDiagnostic).join('; ')}` };
-    return { topology: parsed.topology };
-  } catch (err) {
-    return { error: `cannot read the desired state at ${revision.slice(0, 12)}: ${safeErrorMessage(err)}` };
-  }
-}
-
 /** One check of the tracked target. */
 async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
   const started = Date.now();
@@ -117,7 +95,7 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
   if (await runInFlight(options))
     return end({ result: 'skipped', revision, reasons: ['a run is in progress'] });
   const next = options.intervalMs > 0 ? new Date(Date.now() + options.intervalMs).toISOString() : undefined;
-  const desired = await desiredTopology(options, revision);
+  const desired = await desiredTopologyAt(options.sources, options.repo, revision);
   if ('error' in desired) {
     await options.state.recordCheck(
       target,
