@@ -256,9 +256,9 @@ export const defaultsSchema = z.strictObject({
   verify: z
     .strictObject({
       heartbeatMaxAge: duration
-        .default('45s')
+        .default('2m')
         .describe(
-          "a side counts as receiving when its last message from the peer (data or heartbeat) is younger; Consul's first heartbeat comes 15 s after the stream opens",
+          "a side counts as receiving when its last message from the peer (data or heartbeat) is younger; the default is Consul's own incoming heartbeat timeout (peerstream defaultIncomingHeartbeatTimeout), so ACTIVE with an older message is a stream Consul failed to notice",
         ),
       handshake: z
         .boolean()
@@ -274,7 +274,7 @@ export const defaultsSchema = z.strictObject({
         ),
       timeout: duration.default('30s').describe('how long verification may wait for ACTIVE'),
     })
-    .default({ heartbeatMaxAge: '45s', handshake: true, probe: false, timeout: '30s' }),
+    .default({ heartbeatMaxAge: '2m', handshake: true, probe: false, timeout: '30s' }),
 });
 
 /** What meshpeer may delete. */
