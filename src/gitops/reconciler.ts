@@ -2,8 +2,10 @@
  * Continuous reconciliation: a BullMQ Job Scheduler per target (one pending check at a time,
  * idempotent across restarts and replicas) whose worker checks the clusters against the desired
  * revision on an interval, records live peering health and the result, and with self-heal asks
- * for a run when a run would repair something (reason `drift`). A check is skipped while a run of
- * the target is in flight or a failed run's retry is waiting: those re-verify anyway.
+ * for a run when a run would repair something (reason `drift`). The desired revision is the newest
+ * commit seen on the branch (the applied one until a commit is seen). A check is skipped while a
+ * run of the target is queued or running, which re-verifies anyway; while a failed run's retry
+ * waits, the check still records health but leaves the repair to the retry.
  */
 import { type Job, Queue, Worker } from 'bullmq';
 import type { ClusterClient } from '../kube/cluster-client.ts';
