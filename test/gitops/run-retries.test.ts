@@ -37,6 +37,7 @@ const failed = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
   status: 'failed',
   startedAt: '2026-12-03T12:00:00.000Z',
   finishedAt: '2026-12-03T12:00:01.000Z',
+  passes: 1,
   steps: [],
   ...extra,
 });
