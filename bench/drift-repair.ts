@@ -1,0 +1,320 @@
+/**
+ * Continuous reconciliation of `meshpeer serve` on the sandbox: (a) what one periodic check costs
+ * (re-observe every install, re-plan, re-verify every peering) on a ring of N clusters, and (b)
+ * with a short interval and self-heal on, how long a peering deleted in Consul behind meshpeer's
+ * back takes to show as unhealthy, to get a `drift` run, and to be healthy again.
+ * Run with `npm run bench:drift` (BENCH_CLUSTERS, default "2,10,30"; BENCH_SAMPLES, default 5;
+ * BENCH_INTERVAL in ms, default 2000; BENCH_DRIFT_CLUSTERS, default "2,10"; REDIS_URL optional).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningServe, startServe } from '../src/app/serve-app.ts';
+import type { ServeConfig } from '../src/app/serve-config.ts';
+import { HealthStore } from '../src/gitops/health-store.ts';
+import { clientConnection } from '../src/run/queues.ts';
+import { RedisRunStore } from '../src/run/redis-run-store.ts';
+import type { RunRecord } from '../src/run/run-record.ts';
+import { Sandbox } from '../src/sandbox/sandbox.ts';
+import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
+import { startGitHttpServer } from '../src/testing/git-http-server.ts';
+import { startLocalRedis } from '../src/testing/local-redis.ts';
+import { startScmStandIn } from '../src/testing/scm-stand-in.ts';
+import { parseTopology } from '../src/topology/index.ts';
+import { machine, median, percentile } from './stats.ts';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
+const SIZES = (process.env.BENCH_CLUSTERS ?? '2,10,30').split(',').map(Number);
+const DRIFT_SIZES = (process.env.BENCH_DRIFT_CLUSTERS ?? '2,10').split(',').map(Number);
+const INTERVAL = Number(process.env.BENCH_INTERVAL ?? 2000);
+// The serve default: a tenth of the interval, at most 30 s (src/gitops/reconciler.ts).
+const JITTER = Math.min(30_000, Math.floor(INTERVAL / 10));
+const TOKEN = 'ghp_benchDriftToken00112233445566';
+const REPO = 'acme/mesh';
+// The ring's first peering: cluster-02 dials cluster-01, for every N.
+const PEERING = 'cluster-01/default>cluster-02/default';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const peeringCount = (clusters: number) => (clusters === 2 ? 1 : clusters);
+
+/** A ring of peerings over N clusters (2 clusters: the runbook's one peering). */
+function ringYaml(clusters: number): string {
+  const name = (i: number) => `cluster-${String((i % clusters) + 1).padStart(2, '0')}`;
+  const lines = ['apiVersion: meshpeer.dev/v1alpha1', 'kind: PeeringTopology', 'metadata:', '  name: bench'];
+  lines.push('clusters:', ...Array.from({ length: clusters }, (_, i) => `  - name: ${name(i)}`), 'peerings:');
+  for (let i = 0; i < peeringCount(clusters); i++)
+    lines.push(`  - acceptor: ${name(i)}`, `    dialer: ${name(i + 1)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A bare repository whose main holds `content` as peerings.yaml. */
+async function gitRepo(root: string, content: string): Promise<void> {
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  const ident = ['-c', 'user.name=b', '-c', 'user.email=b@example.invalid'];
+  const work = join(root, 'work');
+  const git = (...args: string[]) => execFileSync('git', [...ident, ...args], { cwd: work, env });
+  execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', join(root, 'mesh.git')], { env });
+  execFileSync('git', ['init', '-q', '--initial-branch=main', work], { env });
+  await writeFile(join(work, 'peerings.yaml'), content);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'ring');
+  git('push', '-q', join(root, 'mesh.git'), 'HEAD:refs/heads/main');
+}
+
+/** One world: a sandbox of the ring, Git, the SCM stand-in, and the topology applied once. */
+interface World {
+  readonly sandbox: Sandbox;
+  readonly config: ServeConfig;
+  readonly runs: RedisRunStore;
+  readonly health: HealthStore;
+  serve: RunningServe;
+  restart(overrides: Partial<ServeConfig>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 120_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function startBenchWorld(clusters: number, redisUrl: string): Promise<World> {
+  const root = await mkdtemp(join(tmpdir(), 'meshpeer-bench-drift-'));
+  const parsed = parseTopology(ringYaml(clusters), 'peerings.yaml');
+  if (!parsed.ok) throw new Error('bench topology must be valid');
+  const base = sandboxConfigFromTopology(parsed.topology);
+  // Short heartbeats and controller resyncs, as the e2e world uses (test/e2e/e2e-fixture.ts).
+  const sandbox = await Sandbox.start({
+    config: { ...base, consul: { ...base.consul, heartbeatIntervalMs: 200 }, controllers: { resyncMs: 500 } },
+    dir: join(root, 'sandbox'),
+    persist: false,
+  });
+  await gitRepo(root, ringYaml(clusters));
+  const git = await startGitHttpServer({ projectRoot: root, auth: { password: TOKEN } });
+  const api = await startScmStandIn({ githubToken: TOKEN });
+  const config: ServeConfig = {
+    repoUrl: git.repoUrl('mesh'),
+    branch: 'main',
+    path: 'peerings.yaml',
+    provider: 'github',
+    repo: REPO,
+    target: `${REPO}@main`,
+    token: TOKEN,
+    gitUsername: 'x-access-token',
+    webhookSecrets: ['bench-drift-secret'],
+    scmApiUrl: api.url,
+    pollIntervalMs: 3_600_000,
+    redisUrl,
+    queuePrefix: `bench-drift-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    kubeconfig: join(root, 'sandbox', 'kubeconfig'),
+    contexts: {},
+    host: '127.0.0.1',
+    port: 0,
+    workers: true,
+    stepConcurrency: 16,
+    cacheDir: join(root, 'cache'),
+    observeTimeoutMs: 20_000,
+    // Checked by hand in part (a); part (b) restarts with the interval on.
+    reconcileIntervalMs: 0,
+    selfHeal: true,
+    uiAuth: { mode: 'none', explicit: false },
+    retry: { limit: 0, baseMs: 30_000, maxMs: 600_000 },
+  };
+  const redis = clientConnection(redisUrl);
+  const world: World = {
+    sandbox,
+    config,
+    runs: new RedisRunStore(redis, config.queuePrefix),
+    health: new HealthStore(redis, config.queuePrefix),
+    // The default retry policy and check jitter, as `meshpeer serve` runs them.
+    serve: await startServe(config, () => {}, { pollJitterMs: 0 }),
+    async restart(overrides) {
+      await world.serve.close();
+      world.serve = await startServe({ ...config, ...overrides }, () => {}, { pollJitterMs: 0 });
+    },
+    async stop() {
+      await world.serve.close();
+      redis.disconnect();
+      await Promise.allSettled([sandbox.stop(), git.stop(), api.stop()]);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  await world.serve.poller?.pollNow(config.target);
+  const first = await waitFor(
+    async () => (await world.runs.list(5)).find((r) => r.status !== 'running'),
+    'run',
+  );
+  if (first.status !== 'succeeded') throw new Error(`the first run ${first.status}: ${first.failure}`);
+  return world;
+}
+
+/** Part (a): [first check ms, timed check ms list]; every check must find the clusters in sync. */
+async function checkCost(world: World): Promise<[number, number[]]> {
+  const once = async () => {
+    const started = performance.now();
+    const outcome = await world.serve.reconciler.checkNow();
+    const elapsed = performance.now() - started;
+    if (outcome.result !== 'in-sync')
+      throw new Error(`check ${outcome.result}: ${outcome.reasons.join('; ')}`);
+    return elapsed;
+  };
+  const first = await once();
+  const timed: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) timed.push(await once());
+  return [first, timed];
+}
+
+/** Part (b), one sample: ms from the deletion to unhealthy, to the drift run recorded, to healthy. */
+interface DriftSample {
+  readonly unhealthy: number;
+  readonly recorded: number;
+  readonly healthy: number;
+  readonly repairRun: number;
+}
+
+/**
+ * Deletes the peering and times the repair; `undefined` when two checks after the deletion saw it
+ * healthy first (the sandbox's dialer controller re-established it on its own, as consul-k8s
+ * control-plane/connect-inject/controllers/peering/peering_dialer_controller.go does when Consul
+ * has no such peering).
+ */
+async function driftSample(world: World): Promise<DriftSample | undefined> {
+  const { health, runs, config } = world;
+  const peering = async () => (await health.get(config.target)).find((h) => h.id === PEERING);
+  await waitFor(async () => {
+    const busy = (await runs.list(5)).some((r) => r.status === 'running');
+    return !busy && (await peering())?.state === 'healthy' ? true : undefined;
+  }, 'a healthy peering and no run');
+  // A random phase against the check schedule, as a real deletion would have.
+  await sleep(Math.random() * INTERVAL);
+  const before = Date.now();
+  const t0 = performance.now();
+  await world.sandbox.stack('cluster-02').consul.faults.deletePeering('cluster-01');
+  let unhealthy: number | undefined;
+  let recorded: number | undefined;
+  let run: RunRecord | undefined;
+  const healthyChecks = new Set<string>();
+  const outcome = await waitFor(async () => {
+    const h = await peering();
+    const fresh = h !== undefined && Date.parse(h.observedAt) >= before;
+    if (unhealthy === undefined && fresh && h.state !== 'healthy') unhealthy = performance.now() - t0;
+    if (unhealthy === undefined && fresh && h.source === 'check') healthyChecks.add(h.observedAt);
+    if (healthyChecks.size >= 2) return 'healed by the sandbox';
+    if (recorded === undefined) {
+      run = (await runs.list(5)).find((r) => r.trigger.kind === 'drift' && Date.parse(r.startedAt) >= before);
+      if (run !== undefined) recorded = performance.now() - t0;
+    }
+    if (unhealthy === undefined || recorded === undefined || run === undefined) return undefined;
+    if (!(fresh && h?.state === 'healthy' && Date.parse(h.observedAt) > Date.parse(run.startedAt))) return;
+    return { run, unhealthy, recorded, healthy: performance.now() - t0 };
+  }, 'the peering repaired');
+  if (typeof outcome === 'string') return undefined;
+  const done = await waitFor(async () => {
+    const r = await runs.get(outcome.run.id);
+    return r !== undefined && r.status !== 'running' ? r : undefined;
+  }, 'the drift run to finish');
+  if (done.status !== 'succeeded') throw new Error(`drift run ${done.status}: ${done.failure}`);
+  const repairRun = Date.parse(done.finishedAt ?? done.startedAt) - Date.parse(done.startedAt);
+  return { unhealthy: outcome.unhealthy, recorded: outcome.recorded, healthy: outcome.healthy, repairRun };
+}
+
+/** SAMPLES repairs, and how many deletions the sandbox healed before a check saw them. */
+async function driftSamples(world: World): Promise<[DriftSample[], number]> {
+  const samples: DriftSample[] = [];
+  let healed = 0;
+  while (samples.length < SAMPLES) {
+    const sample = await driftSample(world);
+    if (sample !== undefined) samples.push(sample);
+    else if (++healed > 3 * SAMPLES) throw new Error('the sandbox keeps re-establishing the deleted peering');
+  }
+  return [samples, healed];
+}
+
+const fmt = (ms: number) => `${Math.round(ms)} ms`;
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+const mp = (xs: readonly number[]) => `${fmt(median(xs))} / ${fmt(percentile(xs, 95))}`;
+
+async function main(): Promise<void> {
+  const local = process.env.REDIS_URL ? undefined : await startLocalRedis();
+  const redisUrl = process.env.REDIS_URL ?? (local?.url as string);
+  console.log(`meshpeer serve continuous reconciliation; ${machine()}`);
+  console.log(
+    'Sandbox Consul heartbeats every 200 ms and controller resyncs every 500 ms (as the e2e world).',
+  );
+  const checks: string[] = [];
+  const drifts: string[] = [];
+  try {
+    for (const clusters of [...new Set([...SIZES, ...DRIFT_SIZES])].sort((a, b) => a - b)) {
+      const world = await startBenchWorld(clusters, redisUrl);
+      try {
+        const peerings = peeringCount(clusters);
+        const [first, timed] = await checkCost(world);
+        if (SIZES.includes(clusters))
+          checks.push(
+            row([
+              clusters,
+              peerings,
+              fmt(first),
+              mp(timed),
+              fmt(median(timed) / peerings),
+              fmt(Math.max(...timed)),
+            ]),
+          );
+        if (!DRIFT_SIZES.includes(clusters)) continue;
+        await world.restart({ reconcileIntervalMs: INTERVAL });
+        const [samples, healed] = await driftSamples(world);
+        const pick = (k: keyof DriftSample) => samples.map((s) => s[k]);
+        const check = median(timed);
+        const expected = INTERVAL / 2 + JITTER / 2 + check;
+        const detect = median(pick('unhealthy'));
+        drifts.push(
+          row([
+            clusters,
+            peerings,
+            mp(pick('unhealthy')),
+            mp(pick('recorded')),
+            mp(pick('healthy')),
+            mp(pick('repairRun')),
+            (detect / INTERVAL).toFixed(2),
+            `${fmt(expected)} (${(detect / expected).toFixed(2)})`,
+            healed,
+          ]),
+        );
+      } finally {
+        await world.stop();
+      }
+    }
+  } finally {
+    await local?.stop();
+  }
+  console.log(`\n(a) one periodic check (checkNow), ${SAMPLES} timed checks after one untimed first check`);
+  console.log(row(['clusters', 'peerings', 'first check', 'check: median / p95', 'per peering', 'max']));
+  console.log(row(['---', '---', '---', '---', '---', '---']));
+  for (const line of checks) console.log(line);
+  console.log(
+    `\n(b) peering deleted on the dialer side; interval ${INTERVAL} ms, jitter up to ${JITTER} ms, self-heal on, ${SAMPLES} samples; times from the deletion (median / p95)`,
+  );
+  console.log(
+    row([
+      'clusters',
+      'peerings',
+      'unhealthy',
+      'drift run recorded',
+      'healthy again',
+      'drift run duration',
+      'detection / interval',
+      'expected detection (measured / expected)',
+      'deletions the sandbox re-established first',
+    ]),
+  );
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
+  for (const line of drifts) console.log(line);
+  console.log('expected detection = interval / 2 + jitter / 2 + one check (median of (a))');
+}
+
+await main();
