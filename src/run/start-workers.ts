@@ -6,6 +6,7 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { connectCluster } from '../app/cluster-connections.ts';
+import type { LogEvent } from '../app/service-logger.ts';
 import { createStepContext } from '../app/step-context.ts';
 import { checkRedis } from '../io/redis-check.ts';
 import {
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   readonly onError?: (line: string) => void;
   /** `command` (apply): connections give up after a few reconnects; `service` (default): they never do. */
   readonly role?: RedisRole;
+  /** Structured log sink of the run worker: `run.start` and `run.end` per run it runs. */
+  readonly events?: LogEvent;
 }
 
 /** Running workers. */
@@ -126,6 +129,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
               policy: options.policy ?? defaultRetryPolicy,
               overrides: options.overrides ?? {},
               ...(options.loadSource && { loadSource: options.loadSource }),
+              ...(options.events !== undefined && { events: options.events }),
             }),
           {
             ...common,
@@ -139,7 +143,10 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   await Promise.all([stepWorker.waitUntilReady(), runWorker?.waitUntilReady()]);
   return {
     async close(force = false) {
-      await Promise.all([runWorker?.close(force), stepWorker.close(force)]);
+      // The run worker first: its active run waits on step jobs, which this step worker may be
+      // the only one to take, so closing both at once leaves that run waiting until its deadline.
+      await runWorker?.close(force);
+      await stepWorker.close(force);
       // Queues the caller passed in are the caller's to close.
       if (options.queues === undefined) await queues?.close();
       monitor?.disconnect();
