@@ -37,9 +37,18 @@ import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts
 import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
 import type { Topology } from '../topology/index.ts';
 import { clusterConnections } from './cluster-connections.ts';
+import { runEndLog } from './run-log-fields.ts';
 import type { ServeConfig } from './serve-config.ts';
+import { planPrLog, webhookLog } from './serve-log-fields.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
+import {
+  emitLog,
+  type LogEvent,
+  type LogLine,
+  type ServiceLogger,
+  toServiceLogger,
+} from './service-logger.ts';
 import { createStepContext } from './step-context.ts';
 
 /** A running serve process. */
@@ -74,6 +83,8 @@ function publisherFor(config: ServeConfig): ScmPublisher | undefined {
 interface ServeContext {
   readonly config: ServeConfig;
   readonly log: (line: string) => void;
+  /** Structured lines: `run.start`/`run.end` (in-process workers), `run.end` (no workers), `plan.pr`, `webhook`. */
+  readonly event: LogEvent;
   readonly repo: TrackedRepo;
   readonly overrides: KubeconfigOverrides;
   readonly sources: GitSources;
@@ -90,7 +101,8 @@ interface ServeContext {
   readonly notifier: Notifier | undefined;
 }
 
-async function openContext(config: ServeConfig, log: (line: string) => void): Promise<ServeContext> {
+async function openContext(config: ServeConfig, logger: ServiceLogger): Promise<ServeContext> {
+  const log = logger.info;
   const repo = trackedRepo(config);
   const prefix = config.queuePrefix;
   const sources = createGitSources({
@@ -118,6 +130,7 @@ async function openContext(config: ServeConfig, log: (line: string) => void): Pr
   return {
     config,
     log,
+    event: logger.event,
     repo,
     overrides: {
       ...(config.kubeconfig !== undefined && { kubeconfig: config.kubeconfig }),
@@ -172,7 +185,12 @@ function planWorker(ctx: ServeContext) {
     prefix: config.queuePrefix,
     redis: ctx.queues.redis,
     plan: async (event: PlanPrEvent) => {
-      if (publisher === undefined) return { result: 'error', sha: event.headSha, error: 'no token' };
+      const started = Date.now();
+      if (publisher === undefined) {
+        const outcome = { result: 'error' as const, sha: event.headSha, error: 'no token' };
+        emitLog(ctx.event, planPrLog(event, outcome, Date.now() - started));
+        return outcome;
+      }
       const outcome = await planPullRequest(event, {
         source: ctx.sources.source(repo.url, repo.branch),
         path: repo.path,
@@ -183,8 +201,7 @@ function planWorker(ctx: ServeContext) {
         ...(config.publicUrl !== undefined && { targetUrl: config.publicUrl }),
       });
       metrics.recordPlan(outcome.result);
-      if (outcome.error !== undefined)
-        ctx.log(`plan of ${event.provider} #${event.number} failed: ${outcome.error}`);
+      emitLog(ctx.event, planPrLog(event, outcome, Date.now() - started));
       return outcome;
     },
   });
@@ -194,6 +211,8 @@ function followRuns(ctx: ServeContext, retries: RunRetries) {
   const onRecord = async (record: RunRecord): Promise<void> => {
     ctx.metrics.recordRun(record);
     if (record.target !== ctx.repo.target) return;
+    // In-process workers log their runs' ends; without them, this is the serve log's only record.
+    if (!ctx.config.workers) emitLog(ctx.event, runEndLog(record));
     if (record.status === 'succeeded') await ctx.revisions.markApplied(ctx.repo.target, record.revision);
     send(ctx.notifier, [
       ...runEvents(record),
@@ -286,6 +305,7 @@ function server(ctx: ServeContext): Promise<FastifyInstance> {
         else if (publisher !== undefined) await enqueuePlan(queues.redis, ctx.plans, event);
       },
       onOutcome: (provider, reason) => ctx.metrics.recordWebhook(provider, reason),
+      onDecision: (decision) => emitLog(ctx.event, webhookLog(decision)),
     },
     metrics: ctx.metrics,
     readiness: status.readiness,
@@ -323,13 +343,16 @@ export interface ServeTuning {
   readonly checkJitterMs?: number;
 }
 
-/** Starts every part of the service and listens; `log` receives redacted one-line messages. */
+/**
+ * Starts every part of the service and listens. `log` is the service logger (structured events
+ * become JSON lines), or a plain line sink that also receives events as `name {json}` lines.
+ */
 export async function startServe(
   config: ServeConfig,
-  log: (line: string) => void,
+  log: LogLine | ServiceLogger,
   tuning: ServeTuning = {},
 ): Promise<RunningServe> {
-  const ctx = await openContext(config, log);
+  const ctx = await openContext(config, toServiceLogger(log));
   const workers = config.workers
     ? await startWorkers({
         redisUrl: config.redisUrl,
@@ -338,6 +361,7 @@ export async function startServe(
         overrides: ctx.overrides,
         loadSource: ctx.sources.load,
         stepConcurrency: config.stepConcurrency,
+        events: ctx.event,
         ...(tuning.policy !== undefined && { policy: tuning.policy }),
         ...(tuning.lockDurationMs !== undefined && { lockDurationMs: tuning.lockDurationMs }),
       })
@@ -350,7 +374,7 @@ export async function startServe(
     state: ctx.reconcile,
     settings: config.retry,
     onRetry: (job, result) =>
-      log(
+      ctx.log(
         result.runId === undefined
           ? `retry ${job.attempt} of run ${job.of} dropped: ${result.skipped}`
           : `retry ${job.attempt} of run ${job.of}: requested run ${result.runId}`,

@@ -81,9 +81,10 @@ export function serveCommand(): Command {
     .addHelpText('after', ENVIRONMENT)
     .action(async (flags: ServeFlags) => {
       const config = serveConfig(flags);
-      const log = createServiceLogger('serve').info;
+      const logger = createServiceLogger('serve');
+      const log = logger.info;
       if (config.exposureWarning !== undefined) log(config.exposureWarning);
-      const serve = await startServe(config, log);
+      const serve = await startServe(config, logger);
       log(
         `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}`,
       );

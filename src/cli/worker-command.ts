@@ -1,12 +1,12 @@
 /** `meshpeer worker`: runs BullMQ workers until SIGTERM or SIGINT, then finishes active jobs. */
 import { Command } from 'commander';
 import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
+import { createServiceLogger } from '../app/service-logger.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { clusterOptions } from './cluster-options.ts';
-import { err } from './output.ts';
 
 interface WorkerFlags {
   redisUrl?: string;
@@ -41,6 +41,8 @@ export function workerCommand(): Command {
       const access = clusterOptions({ ...flags, timeout: '20s' });
       // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
       const git = workerGitSourcesFromEnv(process.env);
+      // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
+      const logger = createServiceLogger('worker');
       const workers = await startWorkers({
         ...(git !== undefined && { loadSource: createGitSources(git).load }),
         ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
@@ -49,17 +51,19 @@ export function workerCommand(): Command {
         stepConcurrency: Number(flags.concurrency),
         runs: flags.runs,
         lockDurationMs: Number(flags.lockDuration),
+        events: logger.event,
+        onError: logger.warn,
       });
-      err(`meshpeer worker: processing jobs (pid ${process.pid}); Ctrl-C to stop`);
+      logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
-          err(`meshpeer worker: ${signal}: finishing active jobs…`);
+          logger.info(`${signal}: finishing active jobs…`);
           process.once(signal, () => process.exit(130));
           void workers.close().then(resolve);
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
-      err('meshpeer worker: stopped');
+      logger.info('stopped');
     });
 }

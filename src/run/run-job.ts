@@ -5,6 +5,8 @@
  */
 import type { Job } from 'bullmq';
 import { clusterConnections } from '../app/cluster-connections.ts';
+import { runEndLog, runInterruptedLog, runStartLog } from '../app/run-log-fields.ts';
+import { emitLog as emit, type LogEvent } from '../app/service-logger.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
@@ -25,6 +27,8 @@ export interface RunJobDeps {
   readonly policy: RetryPolicy;
   readonly overrides: KubeconfigOverrides;
   readonly loadSource?: SourceLoader;
+  /** Structured log sink: one `run.start` and one `run.end` line per run this worker runs. */
+  readonly events?: LogEvent;
 }
 
 async function load(
@@ -64,26 +68,55 @@ async function saveFailure(
 /**
  * Only one run per target is ever active, so another `running` record of the target was left by a
  * crashed worker and replaced by a newer request: close it, so no record stays incomplete.
+ * Returns the closed records (their `run.end` line was never written by the crashed worker).
  */
-async function closeInterruptedRuns(store: RedisRunStore, target: string, current: string): Promise<void> {
+async function closeInterruptedRuns(
+  store: RedisRunStore,
+  target: string,
+  current: string,
+): Promise<RunRecord[]> {
+  const closed: RunRecord[] = [];
   for (const record of await store.list(50)) {
     if (record.target !== target || record.status !== 'running' || record.id === current) continue;
-    await store.save({
+    const done: RunRecord = {
       ...record,
       status: 'superseded',
       finishedAt: new Date().toISOString(),
       failure: `interrupted by a worker crash; superseded by ${current}`,
-    });
+    };
+    await store.save(done);
+    closed.push(done);
   }
+  return closed;
 }
 
-/** Processes one run job; returns the run record (also stored in Redis). */
+/**
+ * Processes one run job; returns the run record (also stored in Redis). Logs the run's start (or
+ * its resumption after a crashed worker) and its end; a throw (Redis away) is logged as
+ * `run.interrupted`, and BullMQ gives the job, and so the run, to a worker again.
+ */
 export async function processRunJob(job: Job, deps: RunJobDeps): Promise<RunRecord | undefined> {
   const target = (job.data as { target: string }).target;
   const request = await latestRequest(deps.queues.redis, target, deps.queues.prefix);
   if (request === undefined) return undefined;
   const store = new RedisRunStore(deps.queues.redis, deps.queues.prefix);
-  await closeInterruptedRuns(store, target, request.runId);
+  for (const closed of await closeInterruptedRuns(store, target, request.runId))
+    emit(deps.events, runEndLog(closed));
+  const resumed = deps.events !== undefined && (await store.get(request.runId))?.status === 'running';
+  emit(deps.events, runStartLog(request, resumed));
+  try {
+    const record = await runRequest(request, store, deps);
+    emit(deps.events, runEndLog(record));
+    return record;
+  } catch (err) {
+    emit(deps.events, runInterruptedLog(request, err));
+    throw err;
+  }
+}
+
+/** Loads and parses the request's desired state and runs it. */
+async function runRequest(request: RunRequest, store: RedisRunStore, deps: RunJobDeps): Promise<RunRecord> {
+  const target = request.target;
   const failedBeforeStart = (failure: string, retryable = true) =>
     saveFailure(store, request, failure, retryable);
   let file: { fileName: string; content: string };
