@@ -6,8 +6,9 @@
 
 import { Command } from 'commander';
 import { startServe } from '../app/serve-app.ts';
-import { type ServeFlags, serveConfig } from '../app/serve-config.ts';
+import { type ServeConfig, type ServeFlags, serveConfig } from '../app/serve-config.ts';
 import { createServiceLogger } from '../app/service-logger.ts';
+import { formatDuration } from '../io/format-duration.ts';
 import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
 
 const ENVIRONMENT = `
@@ -32,6 +33,21 @@ Endpoints: POST /webhooks/github, POST /webhooks/gitlab and GET /healthz, /ready
 Example:
   MESHPEER_TOKEN=... MESHPEER_WEBHOOK_SECRET=... REDIS_URL=redis://localhost:6379 \\
     meshpeer serve --repo-url https://github.com/acme/mesh-config.git --kubeconfig ~/.kube/config`;
+
+/** What an operator checks first in the log: who may read the page, where metrics are, how drift is handled. */
+function startupSettings(config: ServeConfig, metricsUrl: string | undefined): string {
+  const check =
+    config.reconcileIntervalMs > 0
+      ? `checking every ${formatDuration(config.reconcileIntervalMs)}${config.selfHeal ? ' with self-heal' : ', drift only reported'}`
+      : 'periodic check off';
+  return [
+    `ui auth ${config.uiAuth.mode}`,
+    metricsUrl === undefined ? 'metrics behind the ui auth' : `metrics on ${metricsUrl}`,
+    check,
+    `${config.retry.limit} retries of a failed run`,
+    ...(config.strict === true ? ['strict'] : []),
+  ].join(', ');
+}
 
 /** Adds `serve` to the program. */
 export function serveCommand(): Command {
@@ -86,7 +102,7 @@ export function serveCommand(): Command {
       if (config.exposureWarning !== undefined) log(config.exposureWarning);
       const serve = await startServe(config, logger);
       log(
-        `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}`,
+        `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
       );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
