@@ -72,7 +72,12 @@ describe('desired-state examples', () => {
         services: [{ name: 'static-server', consumers: [{ peer: 'cluster-01' }] }],
       },
     ]);
-    expect(t.verify).toEqual({ heartbeatMaxAgeMs: 120_000, handshake: true, probe: false, timeoutMs: 30_000 });
+    expect(t.verify).toEqual({
+      heartbeatMaxAgeMs: 120_000,
+      handshake: true,
+      probe: false,
+      timeoutMs: 30_000,
+    });
     expect(t.prune).toEqual({ enabled: true, allowAll: false });
   });
 
