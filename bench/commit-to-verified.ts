@@ -14,7 +14,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe } from '../src/app/serve-app.ts';
-import type { ServeConfig } from '../src/app/serve-config.ts';
 import { clientConnection } from '../src/run/queues.ts';
 import { RedisRunStore } from '../src/run/redis-run-store.ts';
 import type { RunRecord } from '../src/run/run-record.ts';
@@ -24,6 +23,7 @@ import { startGitHttpServer } from '../src/testing/git-http-server.ts';
 import { startLocalRedis } from '../src/testing/local-redis.ts';
 import { startScmStandIn } from '../src/testing/scm-stand-in.ts';
 import { parseTopology } from '../src/topology/index.ts';
+import { benchServeConfig } from './bench-serve-config.ts';
 import { machine, median, percentile } from './stats.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
@@ -115,34 +115,16 @@ async function sample(clusters: number, redisUrl: string, steady: number): Promi
   const baseSha = await commit(topologyYaml(clusters, false));
   const git = await startGitHttpServer({ projectRoot: root, auth: { password: TOKEN } });
   const api = await startScmStandIn({ githubToken: TOKEN });
-  const config: ServeConfig = {
+  const config = benchServeConfig({
     repoUrl: git.repoUrl('mesh'),
-    branch: 'main',
-    path: 'peerings.yaml',
-    provider: 'github',
-    repo: REPO,
-    target: `${REPO}@main`,
-    token: TOKEN,
-    gitUsername: 'x-access-token',
-    webhookSecrets: [SECRET],
     scmApiUrl: api.url,
-    pollIntervalMs: 3_600_000,
     redisUrl,
-    queuePrefix: `bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    kubeconfig: join(root, 'sandbox', 'kubeconfig'),
-    contexts: {},
-    host: '127.0.0.1',
-    port: 0,
-    workers: true,
-    stepConcurrency: 16,
-    cacheDir: join(root, 'cache'),
-    observeTimeoutMs: 20_000,
-    // The periodic check would compete with the measured runs.
-    reconcileIntervalMs: 0,
-    selfHeal: true,
-    uiAuth: { mode: 'none', explicit: false },
-    retry: { limit: 0, baseMs: 30_000, maxMs: 600_000 },
-  };
+    root,
+    repo: REPO,
+    token: TOKEN,
+    webhookSecret: SECRET,
+    queuePrefix: 'bench',
+  });
   // The default retry policy, as `meshpeer serve` runs it.
   const serve = await startServe(config, () => {}, { pollJitterMs: 0 });
   const redis = clientConnection(redisUrl);

@@ -23,6 +23,7 @@ import { startGitHttpServer } from '../src/testing/git-http-server.ts';
 import { startLocalRedis } from '../src/testing/local-redis.ts';
 import { startScmStandIn } from '../src/testing/scm-stand-in.ts';
 import { parseTopology } from '../src/topology/index.ts';
+import { benchServeConfig } from './bench-serve-config.ts';
 import { machine, median, percentile } from './stats.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
@@ -98,34 +99,16 @@ async function startBenchWorld(clusters: number, redisUrl: string): Promise<Worl
   await gitRepo(root, ringYaml(clusters));
   const git = await startGitHttpServer({ projectRoot: root, auth: { password: TOKEN } });
   const api = await startScmStandIn({ githubToken: TOKEN });
-  const config: ServeConfig = {
+  const config = benchServeConfig({
     repoUrl: git.repoUrl('mesh'),
-    branch: 'main',
-    path: 'peerings.yaml',
-    provider: 'github',
-    repo: REPO,
-    target: `${REPO}@main`,
-    token: TOKEN,
-    gitUsername: 'x-access-token',
-    webhookSecrets: ['bench-drift-secret'],
     scmApiUrl: api.url,
-    pollIntervalMs: 3_600_000,
     redisUrl,
-    queuePrefix: `bench-drift-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    kubeconfig: join(root, 'sandbox', 'kubeconfig'),
-    contexts: {},
-    host: '127.0.0.1',
-    port: 0,
-    workers: true,
-    stepConcurrency: 16,
-    cacheDir: join(root, 'cache'),
-    observeTimeoutMs: 20_000,
-    // Checked by hand in part (a); part (b) restarts with the interval on.
-    reconcileIntervalMs: 0,
-    selfHeal: true,
-    uiAuth: { mode: 'none', explicit: false },
-    retry: { limit: 0, baseMs: 30_000, maxMs: 600_000 },
-  };
+    root,
+    repo: REPO,
+    token: TOKEN,
+    webhookSecret: 'bench-drift-secret',
+    queuePrefix: 'bench-drift',
+  });
   const redis = clientConnection(redisUrl);
   const world: World = {
     sandbox,
