@@ -150,4 +150,13 @@ describe('the status page in headless chromium against meshpeer serve on the san
     expect(opened.errors).toEqual([expect.stringMatching(/^console: .*status of 401/)]);
     expect(opened.requests.filter((r) => !r.startsWith(`${live.serve.url}/`))).toEqual([]);
   });
+
+  it('offers Sign out to the signed-in browser, which ends its session', async () => {
+    await waitForSelector('#signout:not([hidden]) button', 'the sign-out button');
+    await Promise.all([page.waitForNavigation(), page.click('#signout button')]);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    // The cookie is gone: the page itself sends the browser back to the form.
+    await page.goto(`${live.serve.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  }, 60_000);
 });

@@ -19,6 +19,9 @@ import type { UiAuth } from './ui-auth.ts';
 /** Routes that never need UI credentials: probes and HMAC-signed webhooks (see webhook-routes.ts). */
 export const OPEN_PATHS: readonly string[] = ['/healthz', '/readyz', '/webhooks/github', '/webhooks/gitlab'];
 
+/** Set on answers to requests authenticated by the session cookie (the page reads it; the cookie is HttpOnly). */
+export const SESSION_HEADER = 'x-meshpeer-session';
+
 /** Tuning of the hook; everything has a default. */
 export interface UiAuthOptions {
   /** Called once per refused request with a closed-set reason (for a metric) and the client address. */
@@ -94,7 +97,11 @@ async function guard(ctx: AuthContext, request: FastifyRequest, reply: FastifyRe
   const check: CredentialCheck = checkCredentials(request.headers, ctx.verifier, now);
   // A valid session cookie cannot be a guess, so it passes even while the address is blocked.
   if (check.ok && check.via === 'cookie') {
-    if (!isCrossOrigin(request)) return;
+    if (!isCrossOrigin(request)) {
+      // The page offers "Sign out" only to a browser that has a session to end.
+      reply.header(SESSION_HEADER, 'cookie');
+      return;
+    }
     ctx.onDenied('cross_origin', client);
     return reply.code(403).send({ error: MESSAGES.cross_origin });
   }

@@ -2,6 +2,14 @@
 
 const TIMEOUT_MS = 8000;
 
+/** Whether the last answer said this browser is signed in with a session cookie (which can be ended). */
+let cookieSession = false;
+
+/** True when the browser holds a session a "Sign out" can end (not with a bearer token or HTTP Basic). */
+export function hasCookieSession() {
+  return cookieSession;
+}
+
 /** An API answer other than 2xx; `status` 0 means the server could not be reached or did not answer. */
 export class ApiError extends Error {
   constructor(status, message) {
@@ -31,6 +39,7 @@ export async function getJson(path, { missingOk = false } = {}) {
       headers: { accept: 'application/json' },
       signal: abort.signal,
     });
+    cookieSession = res.headers.get('x-meshpeer-session') === 'cookie';
     return await read(res, missingOk);
   } catch (err) {
     if (err instanceof ApiError) throw err;

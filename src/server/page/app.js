@@ -4,7 +4,7 @@
  * in the URL fragment, so a refresh, a reload or a shared link keeps it; sections whose data did
  * not change keep their DOM, so scroll and focus stay where they were.
  */
-import { ApiError, getJson } from './api.js';
+import { ApiError, getJson, hasCookieSession } from './api.js';
 import { clock, h, renderInto, tickTimes, timeEl } from './dom.js';
 import { TRIGGER_KINDS } from './format.js';
 import { renderPeerings } from './render-peerings.js';
@@ -124,6 +124,7 @@ function handleAuth(err) {
   );
   byId('signin').hidden = false;
   byId('conn').replaceChildren('signed out');
+  byId('signout').hidden = true;
   return true;
 }
 
@@ -163,6 +164,7 @@ async function refresh() {
     lastOkAt = clock.now();
     renderAll();
     showConnection();
+    byId('signout').hidden = !hasCookieSession();
     await loadDetail();
   } catch (err) {
     if (!handleAuth(err)) showConnection(err);
