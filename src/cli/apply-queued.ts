@@ -29,6 +29,24 @@ export interface QueuedApply {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How long apply lets its queues close once Redis is gone. BullMQ's event stream may never close
+ * then (disconnecting an ioredis client between reconnect attempts emits no 'end'), and with no
+ * timer left the process would exit 13 without printing why.
+ */
+const LOST_CLOSE_MS = 2000;
+
+/** Closes the queues, giving up on them after LOST_CLOSE_MS when Redis was lost. */
+async function closeQueues(queues: Queues, lost: boolean): Promise<void> {
+  if (!lost) return queues.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, LOST_CLOSE_MS);
+  });
+  await Promise.race([queues.close().catch(() => {}), late]);
+  clearTimeout(timer);
+}
+
 /** Requests the run and, when waiting, follows it to the end (a newer request's run if superseded). */
 export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | undefined> {
   // An empty REDIS_URL counts as unset (docs/running.md), never as localhost.
@@ -41,6 +59,7 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
   // A command, not a service: connections give up after a few reconnects so apply ends.
   const queues = await openQueues(url, QUEUE_PREFIX, { role: 'command' });
   let failed = false;
+  let lost = false;
   try {
     const workers =
       a.wait && a.localWorker
@@ -50,13 +69,14 @@ export async function applyThroughQueue(a: QueuedApply): Promise<RunRecord | und
       return await requestAndFollow(a, queues, workers !== undefined);
     } catch (err) {
       failed = true;
-      throw isRedisConnectionError(err) ? redisLost(displayRedisUrl(url), 'applying') : err;
+      lost = isRedisConnectionError(err);
+      throw lost ? redisLost(displayRedisUrl(url), 'applying') : err;
     } finally {
       // With Redis gone the active run job can never finish, so do not wait for it.
       await workers?.close(failed);
     }
   } finally {
-    await queues.close();
+    await closeQueues(queues, lost);
   }
 }
 
