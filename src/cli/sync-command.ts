@@ -8,7 +8,6 @@ import type { SyncRequested } from '../gitops/sync-request.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { durationMs } from '../topology/duration.ts';
 import { colorEnabled, err, out, outJson, paint, parseOutput } from './output.ts';
-import { runSummary } from './run-progress.ts';
 import { type ServeEndpoint, serveEndpoint, serveRequest } from './serve-client.ts';
 
 const POLL_MS = 1000;
@@ -97,6 +96,8 @@ Example:
       const record = await followRun(endpoint, requested.runId, durationMs(flags.timeout), (line) => {
         if (!json) err(c.gray(`  ${line}`));
       });
+      // run-progress loads the topology model (zod): only when a summary is printed, not for --help.
+      const { runSummary } = await import('./run-progress.ts');
       if (json) outJson(record);
       else out(runSummary(record, c));
       if (record.status !== 'succeeded') process.exitCode = 1;
