@@ -48,6 +48,15 @@ export async function followRun(
   }
 }
 
+/** The --timeout in milliseconds; read before the run is requested, so a typo requests nothing. */
+function timeoutMsOf(text: string): number {
+  try {
+    return durationMs(text);
+  } catch {
+    throw new Error(`--timeout takes a duration like 30s or 10m, got "${text}"`);
+  }
+}
+
 interface SyncFlags {
   server?: string;
   wait?: boolean;
@@ -80,6 +89,7 @@ Example:
     .action(async (flags: SyncFlags) => {
       const json = parseOutput(flags.output, ['text', 'json']) === 'json';
       const endpoint = serveEndpoint(flags.server);
+      const timeoutMs = timeoutMsOf(flags.timeout);
       const requested = await serveRequest<SyncRequested>(endpoint, '/api/sync', {
         method: 'POST',
         body: { via: 'cli' },
@@ -93,7 +103,7 @@ Example:
         return;
       }
       if (!json) err(`sync requested: run ${requested.runId} at ${requested.revision.slice(0, 12)}`);
-      const record = await followRun(endpoint, requested.runId, durationMs(flags.timeout), (line) => {
+      const record = await followRun(endpoint, requested.runId, timeoutMs, (line) => {
         if (!json) err(c.gray(`  ${line}`));
       });
       // run-progress loads the topology model (zod): only when a summary is printed, not for --help.
