@@ -1,7 +1,13 @@
 /** The options every command that talks to clusters shares: kubeconfig, context overrides, timeout. */
 import type { Command } from 'commander';
-import { CONTEXT_OPTION_HELP, contextOverrides, type KubeconfigOverrides } from '../kube/kube-config.ts';
-import { durationMs } from '../topology/duration.ts';
+import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+
+/**
+ * The `--context` help, the same for every command that talks to clusters. Kept here, not beside
+ * the kubeconfig loader, so that defining a command does not load the Kubernetes client.
+ */
+export const CONTEXT_OPTION_HELP =
+  'use another kube context for a cluster or partition install: CLUSTER=CONTEXT or CLUSTER/PARTITION=CONTEXT (repeatable)';
 
 /** Parsed cluster-access options. */
 export interface ClusterOptions {
@@ -18,21 +24,4 @@ export function addClusterOptions(command: Command): Command {
     )
     .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option('--timeout <duration>', 'deadline for observing each cluster', '20s');
-}
-
-/** Reads the shared options from a command's parsed values. */
-export function clusterOptions(opts: {
-  kubeconfig?: string;
-  context?: string[];
-  timeout: string;
-}): ClusterOptions {
-  const contexts = contextOverrides(opts.context ?? []);
-  const kubeconfig = opts.kubeconfig;
-  let timeoutMs: number;
-  try {
-    timeoutMs = durationMs(opts.timeout);
-  } catch {
-    throw new Error(`--timeout takes a duration like 20s or 2m, got "${opts.timeout}"`);
-  }
-  return { overrides: { ...(kubeconfig ? { kubeconfig } : {}), contexts }, timeoutMs };
 }

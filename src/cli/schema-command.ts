@@ -1,6 +1,5 @@
 /** `meshpeer schema`: prints the JSON Schema of peerings.yaml for editors. */
 import { Command } from 'commander';
-import { topologyJsonSchema } from '../topology/index.ts';
 import { outJson } from './output.ts';
 
 /** Adds `schema` to the program. */
@@ -11,5 +10,9 @@ export function schemaCommand(): Command {
       'after',
       '\nSave it and point your editor at it, for example:\n  meshpeer schema > peerings.schema.json\n  # yaml-language-server: $schema=./peerings.schema.json',
     )
-    .action(() => outJson(topologyJsonSchema()));
+    .action(async () => {
+      // The schema comes from zod: loaded only for this command, not for every --help.
+      const { topologyJsonSchema } = await import('../topology/index.ts');
+      outJson(topologyJsonSchema());
+    });
 }

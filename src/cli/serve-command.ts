@@ -5,11 +5,8 @@
  */
 
 import { Command } from 'commander';
-import { startServe } from '../app/serve-app.ts';
-import { type ServeConfig, type ServeFlags, serveConfig } from '../app/serve-config.ts';
-import { createServiceLogger } from '../app/service-logger.ts';
-import { formatDuration } from '../io/format-duration.ts';
-import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
+import type { ServeFlags } from '../app/serve-config.ts';
+import { CONTEXT_OPTION_HELP } from './cluster-options.ts';
 
 const ENVIRONMENT = `
 Environment (flags win):
@@ -33,21 +30,6 @@ Endpoints: POST /webhooks/github, POST /webhooks/gitlab and GET /healthz, /ready
 Example:
   MESHPEER_TOKEN=... MESHPEER_WEBHOOK_SECRET=... REDIS_URL=redis://localhost:6379 \\
     meshpeer serve --repo-url https://github.com/acme/mesh-config.git --kubeconfig ~/.kube/config`;
-
-/** What an operator checks first in the log: who may read the page, where metrics are, how drift is handled. */
-function startupSettings(config: ServeConfig, metricsUrl: string | undefined): string {
-  const check =
-    config.reconcileIntervalMs > 0
-      ? `checking every ${formatDuration(config.reconcileIntervalMs)}${config.selfHeal ? ' with self-heal' : ', drift only reported'}`
-      : 'periodic check off';
-  return [
-    `ui auth ${config.uiAuth.mode}`,
-    metricsUrl === undefined ? 'metrics behind the ui auth' : `metrics on ${metricsUrl}`,
-    check,
-    `${config.retry.limit} retries of a failed run`,
-    ...(config.strict === true ? ['strict'] : []),
-  ].join(', ');
-}
 
 /** Adds `serve` to the program. */
 export function serveCommand(): Command {
@@ -96,26 +78,7 @@ export function serveCommand(): Command {
     .option('--metrics-port <port>', 'serve /metrics on this port without credentials, and not on --port')
     .addHelpText('after', ENVIRONMENT)
     .action(async (flags: ServeFlags) => {
-      const config = serveConfig(flags);
-      const logger = createServiceLogger('serve');
-      const log = logger.info;
-      if (config.exposureWarning !== undefined) log(config.exposureWarning);
-      const serve = await startServe(config, logger);
-      log(
-        `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          log(`${signal}: closing the server and finishing active jobs…`);
-          process.once(signal, () => process.exit(130));
-          serve.close().then(resolve, (e: unknown) => {
-            log(`shutdown failed: ${(e as Error).message}`);
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
-      log('stopped');
+      const { runServe } = await import('./serve-run.ts');
+      await runServe(flags);
     });
 }

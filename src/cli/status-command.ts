@@ -5,84 +5,13 @@
  */
 
 import { Command, Option } from 'commander';
-import type { Redis } from 'ioredis';
-import { connectRedis } from '../io/redis-connection.ts';
-import { requireRedisUrl } from '../io/redis-url.ts';
-import { QUEUE_PREFIX } from '../run/queues.ts';
-import type { StatusSnapshot } from '../server/status-snapshot.ts';
-import { durationMs } from '../topology/duration.ts';
-import { colorEnabled, out, paint, parseOutput } from './output.ts';
-import { serveEndpoint, serveRequest } from './serve-client.ts';
-import { renderStatus, type StatusView, viewFromRedis, viewOfSnapshot } from './status-view.ts';
+import type { StatusFlags } from './status-run.ts';
 
-interface StatusFlags {
-  server?: string;
-  redisUrl?: string;
-  queuePrefix: string;
-  limit: string;
-  output: string;
-  watch?: boolean;
-  interval: string;
-}
-
-/** Where the view comes from; `close` lets go of the connection. */
-interface ViewSource {
-  read(): Promise<StatusView>;
-  close(): void;
-}
-
-async function openSource(flags: StatusFlags, limit: number): Promise<ViewSource> {
-  if (flags.server !== undefined || (flags.redisUrl === undefined && process.env.MESHPEER_SERVER)) {
-    const endpoint = serveEndpoint(flags.server);
-    return {
-      read: async () => {
-        const snapshot = await serveRequest<StatusSnapshot>(endpoint, '/api/status');
-        if (snapshot === undefined) throw new Error(`${endpoint.url} has no /api/status`);
-        return viewOfSnapshot(snapshot, limit);
-      },
-      close: () => {},
-    };
-  }
-  const url = requireRedisUrl(
-    flags.redisUrl,
-    'status reads the run history and health from Redis (or a serve with --server)',
-  );
-  const redis: Redis = await connectRedis(url);
-  return { read: () => viewFromRedis(redis, flags.queuePrefix, limit), close: () => redis.disconnect() };
-}
-
-/** Prints the view again whenever it changes, until SIGINT or SIGTERM; a failed read ends it (exit 1). */
-async function watch(
-  source: ViewSource,
-  intervalMs: number,
-  print: (view: StatusView) => void,
-): Promise<void> {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const stop = () => {
-    stopped = true;
-    wake?.();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    let last = '';
-    while (!stopped) {
-      const view = await source.read();
-      const key = JSON.stringify(view);
-      // On a terminal the ages move on every tick; elsewhere print only what changed.
-      if (key !== last || process.stdout.isTTY) print(view);
-      last = key;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, intervalMs).unref();
-      });
-    }
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-}
+/**
+ * QUEUE_PREFIX of run/queues.ts, which loads BullMQ: repeated so that `--help` does not load it
+ * (test/cli/command-modules.test.ts checks that the two agree).
+ */
+export const DEFAULT_QUEUE_PREFIX = 'meshpeer';
 
 /** Adds `status` to the program. */
 export function statusCommand(): Command {
@@ -90,7 +19,7 @@ export function statusCommand(): Command {
     .description('show live peering health, the periodic check and the last runs')
     .option('--server <url>', 'read a running meshpeer serve (default: MESHPEER_SERVER) instead of Redis')
     .option('--redis-url <url>', 'Redis that serve and the workers write (default: REDIS_URL)')
-    .option('--queue-prefix <prefix>', 'Redis key prefix serve runs with', QUEUE_PREFIX)
+    .option('--queue-prefix <prefix>', 'Redis key prefix serve runs with', DEFAULT_QUEUE_PREFIX)
     .option('--limit <n>', 'how many runs to show', '10')
     .option('-w, --watch', 'keep showing the status, redrawn as it changes, until Ctrl-C')
     .option('--interval <duration>', 'with --watch: how often to read', '2s')
@@ -112,27 +41,7 @@ MESHPEER_UI_PASSWORD), as for meshpeer sync.
 Exit codes: 0 shown; 1 when Redis or serve cannot be read (one line says why).`,
     )
     .action(async (flags: StatusFlags) => {
-      const json = parseOutput(flags.output, ['text', 'json']) === 'json';
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new Error(`--limit ${flags.limit} must be a positive whole number`);
-      const source = await openSource(flags, limit);
-      const c = paint(colorEnabled());
-      try {
-        if (!flags.watch) {
-          const view = await source.read();
-          out(json ? JSON.stringify(view, null, 2) : renderStatus(view, Date.now(), c));
-          return;
-        }
-        const clear = process.stdout.isTTY && !json;
-        await watch(source, durationMs(flags.interval), (view) => {
-          if (json) return out(JSON.stringify(view));
-          out(
-            `${clear ? '\x1b[2J\x1b[H' : `${c.gray(`--- ${new Date().toISOString()}`)}\n`}${renderStatus(view, Date.now(), c)}`,
-          );
-        });
-      } finally {
-        source.close();
-      }
+      const { runStatus } = await import('./status-run.ts');
+      await runStatus(flags);
     });
 }

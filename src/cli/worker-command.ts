@@ -1,21 +1,7 @@
 /** `meshpeer worker`: runs BullMQ workers until SIGTERM or SIGINT, then finishes active jobs. */
 import { Command } from 'commander';
-import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
-import { createServiceLogger } from '../app/service-logger.ts';
-import { createGitSources } from '../gitops/git-source-loader.ts';
-import { requireRedisUrl } from '../io/redis-url.ts';
-import { CONTEXT_OPTION_HELP } from '../kube/kube-config.ts';
-import { startWorkers } from '../run/start-workers.ts';
-import { clusterOptions } from './cluster-options.ts';
-
-interface WorkerFlags {
-  redisUrl?: string;
-  concurrency: string;
-  runs: boolean;
-  kubeconfig?: string;
-  context?: string[];
-  lockDuration: string;
-}
+import { CONTEXT_OPTION_HELP } from './cluster-options.ts';
+import type { WorkerFlags } from './worker-run.ts';
 
 /** Adds `worker` to the program. */
 export function workerCommand(): Command {
@@ -36,34 +22,7 @@ export function workerCommand(): Command {
       '\nRun several workers on several machines against one Redis to share the work.\nSIGTERM or SIGINT stops taking jobs and waits for the active ones (a second signal exits at once).',
     )
     .action(async (flags: WorkerFlags) => {
-      // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
-      const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
-      const access = clusterOptions({ ...flags, timeout: '20s' });
-      // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
-      const git = workerGitSourcesFromEnv(process.env);
-      // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
-      const logger = createServiceLogger('worker');
-      const workers = await startWorkers({
-        ...(git !== undefined && { loadSource: createGitSources(git).load }),
-        ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
-        redisUrl,
-        overrides: access.overrides,
-        stepConcurrency: Number(flags.concurrency),
-        runs: flags.runs,
-        lockDurationMs: Number(flags.lockDuration),
-        events: logger.event,
-        onError: logger.warn,
-      });
-      logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info(`${signal}: finishing active jobs…`);
-          process.once(signal, () => process.exit(130));
-          void workers.close().then(resolve);
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
-      logger.info('stopped');
+      const { runWorker } = await import('./worker-run.ts');
+      await runWorker(flags);
     });
 }

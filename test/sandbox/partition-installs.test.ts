@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxSummary } from '../../src/cli/sandbox-command.ts';
+import { sandboxSummary } from '../../src/cli/sandbox-run.ts';
 import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
 import { decodeToken } from '../../src/peering/index.ts';
 import { getPath, type KubeObject } from '../../src/sandbox/kube/kube-object.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSandboxUp, sandboxConfigFor } from '../../src/cli/sandbox-command.ts';
+import { runSandboxUp, sandboxConfigFor } from '../../src/cli/sandbox-run.ts';
 import { waitFor } from './sandbox-test-helpers.ts';
 
 describe('meshpeer sandbox up with Consul', () => {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSandboxFault } from '../../src/cli/sandbox-command.ts';
+import { runSandboxFault } from '../../src/cli/sandbox-run.ts';
 import type { LiveObject } from '../../src/kube/cluster-client.ts';
 import { CONSUL_API_VERSION, meshResource } from '../../src/kube/consul-resources.ts';
 import { installFromRelease, latestDeployed } from '../../src/kube/helm-release.ts';

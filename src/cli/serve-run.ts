@@ -1,0 +1,45 @@
+/** The work of `meshpeer serve`, loaded only when it runs: the GitOps service until a signal. */
+import { startServe } from '../app/serve-app.ts';
+import { type ServeConfig, type ServeFlags, serveConfig } from '../app/serve-config.ts';
+import { createServiceLogger } from '../app/service-logger.ts';
+import { formatDuration } from '../io/format-duration.ts';
+
+/** What an operator checks first in the log: who may read the page, where metrics are, how drift is handled. */
+function startupSettings(config: ServeConfig, metricsUrl: string | undefined): string {
+  const check =
+    config.reconcileIntervalMs > 0
+      ? `checking every ${formatDuration(config.reconcileIntervalMs)}${config.selfHeal ? ' with self-heal' : ', drift only reported'}`
+      : 'periodic check off';
+  return [
+    `ui auth ${config.uiAuth.mode}`,
+    metricsUrl === undefined ? 'metrics behind the ui auth' : `metrics on ${metricsUrl}`,
+    check,
+    `${config.retry.limit} retries of a failed run`,
+    ...(config.strict === true ? ['strict'] : []),
+  ].join(', ');
+}
+
+/** Starts the service and runs it until SIGTERM or SIGINT, then closes it. */
+export async function runServe(flags: ServeFlags): Promise<void> {
+  const config = serveConfig(flags);
+  const logger = createServiceLogger('serve');
+  const log = logger.info;
+  if (config.exposureWarning !== undefined) log(config.exposureWarning);
+  const serve = await startServe(config, logger);
+  log(
+    `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: closing the server and finishing active jobs…`);
+      process.once(signal, () => process.exit(130));
+      serve.close().then(resolve, (e: unknown) => {
+        log(`shutdown failed: ${(e as Error).message}`);
+        resolve();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  log('stopped');
+}

@@ -1,0 +1,50 @@
+/** The work of `meshpeer worker`, loaded only when it runs: BullMQ workers until a signal. */
+import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
+import { createServiceLogger } from '../app/service-logger.ts';
+import { createGitSources } from '../gitops/git-source-loader.ts';
+import { requireRedisUrl } from '../io/redis-url.ts';
+import { startWorkers } from '../run/start-workers.ts';
+import { readClusterOptions } from './read-cluster-options.ts';
+
+/** The parsed flags of `meshpeer worker`. */
+export interface WorkerFlags {
+  redisUrl?: string;
+  concurrency: string;
+  runs: boolean;
+  kubeconfig?: string;
+  context?: string[];
+  lockDuration: string;
+}
+
+/** Runs the workers until SIGTERM or SIGINT, then lets the active jobs finish. */
+export async function runWorker(flags: WorkerFlags): Promise<void> {
+  // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
+  const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
+  const access = readClusterOptions({ ...flags, timeout: '20s' });
+  // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
+  const git = workerGitSourcesFromEnv(process.env);
+  // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
+  const logger = createServiceLogger('worker');
+  const workers = await startWorkers({
+    ...(git !== undefined && { loadSource: createGitSources(git).load }),
+    ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
+    redisUrl,
+    overrides: access.overrides,
+    stepConcurrency: Number(flags.concurrency),
+    runs: flags.runs,
+    lockDurationMs: Number(flags.lockDuration),
+    events: logger.event,
+    onError: logger.warn,
+  });
+  logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info(`${signal}: finishing active jobs…`);
+      process.once(signal, () => process.exit(130));
+      void workers.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  logger.info('stopped');
+}
