@@ -1,6 +1,17 @@
 # meshpeer: `meshpeer serve` by default; `meshpeer worker` with the same image (see docker-compose.yml).
-# The CLI runs its TypeScript sources through tsx, which is a runtime dependency, so no build step
-# is needed and `npm ci --omit=dev` is enough. Git is spoken over HTTPS by isomorphic-git: no git binary.
+# The image runs compiled JavaScript (dist/, built in the first stage with the dev dependencies), not
+# tsx: it holds no TypeScript sources, so bin/meshpeer.js runs dist/ without a staleness check.
+# Git is spoken over HTTPS by isomorphic-git: no git binary.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
+COPY src ./src
+COPY workers ./workers
+RUN node scripts/build.mjs
+
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -12,8 +23,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 COPY bin ./bin
-COPY src ./src
-COPY workers ./workers
+COPY --from=build /app/dist ./dist
 
 USER node
 RUN mkdir -p /home/node/.cache/meshpeer
