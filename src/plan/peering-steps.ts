@@ -77,6 +77,9 @@ function resourceStep(
 function dialerMustEstablish(p: PeeringSpec, sides: Sides, dialerStep: Step | undefined): string | undefined {
   const dial = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition);
   if (dialerStep !== undefined) return dialerStep.reason;
+  // A Consul that could not be read says nothing about its peerings: rotating a token then would
+  // only break a peering that may well stand (and a self-heal run would do it on every check).
+  if (!sides.d.consul.reachable || !sides.a.consul.reachable) return undefined;
   if (dial === undefined)
     return `peering ${p.acceptor.peerName} does not exist in Consul on ${p.dialer.install}`;
   if (['TERMINATED', 'FAILING', 'DELETING'].includes(dial.state))
@@ -134,8 +137,11 @@ function copyReason(p: PeeringSpec, sides: Sides, upstream: readonly Step[]): st
   if (source === undefined) return `waiting for the acceptor to write token Secret ${name}`;
   if (copy.fingerprints[key] !== source.fingerprints[key])
     return `token Secret ${name} in ${p.dialer.install} holds another token than the acceptor's`;
-  // Adding the label is a write too: only safe while the dialer has not established with this token.
-  const established = consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition) !== undefined;
+  // Adding the label is a write too: only safe while the dialer has not established with this token
+  // (unknown while its Consul cannot be read, so then it is left alone).
+  const established =
+    !sides.d.consul.reachable ||
+    consulPeering(sides.d, p.acceptor.peerName, p.dialer.partition) !== undefined;
   if (!copy.peeringTokenLabel && !established)
     return `token Secret ${name} in ${p.dialer.install} lacks the peering-token label`;
   return undefined;

@@ -79,6 +79,10 @@ describe('the periodic drift check on the runbook sandbox', () => {
     expect(report.reasons).toContainEqual(
       expect.stringMatching(/^peering cluster-01 <-> cluster-02 is unknown: could not observe: /),
     );
+    // Nothing to repair while the dialer's Consul cannot be read: a self-heal run would rotate the
+    // acceptor's token and break a peering that may well stand.
+    expect(report.plan.steps.filter((s) => s.kind === 'rotate' || s.kind === 'token-transfer')).toEqual([]);
+    expect(report.repairable).toBe(false);
     expect(peering(await check())).toMatchObject({ state: 'healthy' });
   });
 
@@ -96,5 +100,6 @@ describe('the periodic drift check on the runbook sandbox', () => {
     expect(peering(report)).toMatchObject(UNOBSERVABLE);
     expect(report.health.filter((h) => h.state === 'healthy')).toEqual([]);
     expect(report.result).toBe('drift');
+    expect(report.repairable).toBe(false);
   });
 });
