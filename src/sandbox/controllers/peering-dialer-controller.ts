@@ -4,6 +4,14 @@
  * spec's Secret or its resourceVersion differs from the status, or the peering-version annotation
  * was raised. Any edit of the Secret therefore re-establishes, and a used token then fails with
  * Consul's 403. Deletion removes the Consul peering and the finalizer, never the Secret.
+ *
+ * A dialer-side peering deleted in Consul behind our back is re-established with the Secret's
+ * token, which fails like the real thing: its establishment secret was consumed by the first
+ * ExchangeSecret (agent/consul/state/peering.go peeringSecretsWriteTxn), and a heard Terminated
+ * also dropped the acceptor's secrets (PeeringWrite of a TERMINATED peering). The failed Establish
+ * leaves a PENDING dialer peering (agent/rpc/peering/service.go writes it before the exchange), so
+ * later passes do not retry; only a new token copied into the Secret brings it back. See
+ * test/sandbox/dialer-side-deleted.test.ts.
  */
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../kube/consul-resources.ts';
 import type { ObjectRef } from '../kube/in-process-kube.ts';
