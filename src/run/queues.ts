@@ -60,18 +60,30 @@ export interface OpenQueuesOptions {
 /** How long closing may wait for BullMQ before its connections are cut (Redis may be gone). */
 const CLOSE_DEADLINE_MS = 5000;
 
-/** Closes BullMQ objects, then disconnects them if Redis does not let them close in time. */
-export async function closeWithin(
-  closables: ReadonlyArray<{ close(): Promise<void>; disconnect(): Promise<void> }>,
-  ms = CLOSE_DEADLINE_MS,
-): Promise<void> {
+/** Resolves when `work` settles or `ms` passed, whichever is first; says which. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), ms);
   });
-  const closed = await Promise.race([Promise.allSettled(closables.map((c) => c.close())), late]);
-  clearTimeout(timer);
-  if (closed === 'late') await Promise.allSettled(closables.map((c) => c.disconnect()));
+  try {
+    return await Promise.race([work.then(() => 'settled' as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Closes BullMQ objects, then disconnects them if Redis does not let them close in time. The
+ * disconnect is bounded too: an ioredis client between reconnect attempts never emits 'end', and
+ * a promise nothing will settle would let Node exit 13 with the caller's last words unsaid.
+ */
+export async function closeWithin(
+  closables: ReadonlyArray<{ close(): Promise<void>; disconnect(): Promise<void> }>,
+  ms = CLOSE_DEADLINE_MS,
+): Promise<void> {
+  const closed = await settledWithin(Promise.allSettled(closables.map((c) => c.close())), ms);
+  if (closed === 'late') await settledWithin(Promise.allSettled(closables.map((c) => c.disconnect())), ms);
 }
 
 const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(line)}\n`);
