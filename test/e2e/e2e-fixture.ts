@@ -205,27 +205,3 @@ export const githubPullRequest = (repo: string, number: number, action: string, 
   pull_request: { head: { sha, ref: `feature-${number}` }, base: { ref: 'main' }, merged: false },
   repository: { full_name: repo },
 });
-
-/**
- * Deletes a peering behind meshpeer's back until `noticed` sees it, at most 3 times. The
- * sandbox's dialer controller re-establishes a dialer whose peering Consul lost (as consul-k8s's
- * peering_dialer_controller.go does), and now and then it wins the race and the peering is healthy
- * again before any check saw it gone; then there is no drift to see, so the deletion is repeated.
- */
-export async function deleteUntilNoticed<T>(
-  remove: () => Promise<void>,
-  noticed: () => Promise<T | undefined>,
-  what: string,
-  perTryMs = 15_000,
-): Promise<T> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await remove();
-    try {
-      return await waitFor(noticed, what, perTryMs);
-    } catch (err) {
-      last = err;
-    }
-  }
-  throw last;
-}

@@ -13,15 +13,7 @@ import { clientConnection } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { type RecordingReceiver, startReceiver } from '../notify/recording-receiver.ts';
-import {
-  deleteUntilNoticed,
-  type E2eWorld,
-  FAST_POLICY,
-  RUNBOOK,
-  startWorld,
-  waitFor,
-  worldConfig,
-} from './e2e-fixture.ts';
+import { type E2eWorld, FAST_POLICY, RUNBOOK, startWorld, waitFor, worldConfig } from './e2e-fixture.ts';
 
 const TOKEN = 'ghp_e2eReconcileToken0011223344556677';
 const PEERING = 'cluster-01/default>cluster-02/default';
@@ -108,14 +100,16 @@ describe('meshpeer serve keeps the clusters in sync', () => {
 
   it('sees a peering deleted behind its back within an interval and repairs it with a drift run', async () => {
     const before = Date.now();
-    const unhealthy = await deleteUntilNoticed(
-      deleteDialerSide,
-      async () => {
-        const h = await peering();
-        return h !== undefined && h.state !== 'healthy' && Date.parse(h.observedAt) >= before ? h : undefined;
-      },
-      'the deleted peering reported unhealthy',
-    );
+    // A check records the time it started as observedAt, so one that began just before the deletion
+    // may be the one that sees it: any unhealthy entry newer than the last healthy one counts.
+    const healthySince = Date.parse((await peering())?.observedAt ?? '');
+    await deleteDialerSide();
+    const unhealthy = await waitFor(async () => {
+      const h = await peering();
+      return h !== undefined && h.state !== 'healthy' && Date.parse(h.observedAt) > healthySince
+        ? h
+        : undefined;
+    }, 'the deleted peering reported unhealthy');
     expect(['missing', 'failing']).toContain(unhealthy.state);
     expect(unhealthy.fix).toBeDefined();
     const repair = await runWhere(
@@ -143,14 +137,11 @@ describe('meshpeer serve keeps the clusters in sync', () => {
     await serve.close();
     await start({ selfHeal: false, reconcileIntervalMs: 3_600_000 });
     const before = Date.now();
-    const outcome = await deleteUntilNoticed(
-      deleteDialerSide,
-      async () => {
-        const o = await serve.reconciler.checkNow();
-        return o.result === 'drift' ? o : undefined;
-      },
-      'a check that reports the drift',
-    );
+    await deleteDialerSide();
+    const outcome = await waitFor(async () => {
+      const o = await serve.reconciler.checkNow();
+      return o.result === 'drift' ? o : undefined;
+    }, 'a check that reports the drift');
     expect(outcome.runId).toBeUndefined();
     expect(outcome.reasons.join('\n')).toMatch(/peering cluster-01 <-> cluster-02 is (missing|failing)/);
     expect((await store.list(50)).filter((r) => Date.parse(r.startedAt) >= before)).toEqual([]);
