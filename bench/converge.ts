@@ -9,8 +9,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterConnections } from '../src/app/cluster-connections.ts';
-import { createStepContext } from '../src/app/step-context.ts';
+import { clusterConnections } from '../src/kube/cluster-connections.ts';
 import type { Plan } from '../src/plan/index.ts';
 import { createInlineDispatcher } from '../src/run/inline-dispatcher.ts';
 import { reconcileRun } from '../src/run/reconcile-run.ts';
@@ -18,6 +17,7 @@ import { MemoryRunStore, type RunRecord } from '../src/run/run-record.ts';
 import type { StepDispatcher } from '../src/run/step-dispatcher.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
 import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
+import { createStepContext } from '../src/steps/create-step-context.ts';
 import { startLocalRedis } from '../src/testing/local-redis.ts';
 import { parseTopology, type Topology } from '../src/topology/index.ts';
 import { startQueue, testPolicy } from '../test/integration/sandbox-fixture.ts';

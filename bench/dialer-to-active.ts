@@ -9,7 +9,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONSUL_API_VERSION, meshResource, proxyDefaultsResource } from '../src/kube/consul-resources.ts';
+import {
+  CONSUL_API_VERSION,
+  meshResource,
+  proxyDefaultsResource,
+} from '../src/resources/consul-resources.ts';
 import { kubeConfigForContext, pollUntil, RunbookClient } from '../src/sandbox/runbook-client.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
 import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';

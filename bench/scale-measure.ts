@@ -4,8 +4,8 @@
  * Prints `SCALE-RESULT {...}` with medians in ms and memory in MiB.
  */
 import { writeFile } from 'node:fs/promises';
-import { clusterConnections } from '../src/app/cluster-connections.ts';
 import { main } from '../src/cli/main.ts';
+import { clusterConnections } from '../src/kube/cluster-connections.ts';
 import { observeAll } from '../src/observe/index.ts';
 import type { ObservedState } from '../src/observe/observed-state.ts';
 import { planFor } from '../src/plan/index.ts';

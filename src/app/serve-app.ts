@@ -17,13 +17,23 @@ import { type CheckOutcome, type Reconciler, startReconciler } from '../gitops/r
 import { RevisionStore } from '../gitops/revision-store.ts';
 import { followRunCompletions } from '../gitops/run-completions.ts';
 import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
+import type { PlanPrEvent } from '../gitops/sync-event.ts';
 import { requestSyncAt, requestSyncAtHead, type SyncDeps } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
+import {
+  emitLog,
+  type LogEvent,
+  type LogLine,
+  type ServiceLogger,
+  toServiceLogger,
+} from '../io/service-logger.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { createNotifier, type Notifier } from '../notify/index.ts';
 import { openQueues, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { RetryPolicy } from '../run/retry-policy.ts';
+import { runEndLog } from '../run/run-log-fields.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { createGithubPublisher } from '../scm/github-publisher.ts';
@@ -34,22 +44,12 @@ import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
 import { createServer } from '../server/create-server.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
-import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
+import { createStepContext } from '../steps/create-step-context.ts';
 import type { Topology } from '../topology/index.ts';
-import { clusterConnections } from './cluster-connections.ts';
-import { runEndLog } from './run-log-fields.ts';
 import type { ServeConfig } from './serve-config.ts';
 import { planPrLog, webhookLog } from './serve-log-fields.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
-import {
-  emitLog,
-  type LogEvent,
-  type LogLine,
-  type ServiceLogger,
-  toServiceLogger,
-} from './service-logger.ts';
-import { createStepContext } from './step-context.ts';
 
 /** A running serve process. */
 export interface RunningServe {

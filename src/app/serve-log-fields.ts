@@ -1,9 +1,9 @@
 /** The fields of the structured `plan.pr` and `webhook` log lines of the GitOps side of serve. */
 import type { PlanOutcome } from '../gitops/plan-pull-request.ts';
+import type { PlanPrEvent } from '../gitops/sync-event.ts';
+import type { LogRecord } from '../io/service-logger.ts';
+import { classifyFailureText } from '../run/error-kind.ts';
 import type { WebhookDecision } from '../server/webhooks/webhook-decision.ts';
-import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
-import { classifyFailureText } from './error-kind.ts';
-import type { LogRecord } from './service-logger.ts';
 
 /** The `plan.pr` line: provider, PR, head commit, result, plan counts, duration and any error. */
 export function planPrLog(event: PlanPrEvent, outcome: PlanOutcome, durationMs: number): LogRecord {

@@ -10,10 +10,10 @@ import type { GitSources } from '../gitops/git-source-loader.ts';
 import type { HealthStore } from '../gitops/health-store.ts';
 import type { ReconcileState } from '../gitops/reconcile-state.ts';
 import type { RevisionStore } from '../gitops/revision-store.ts';
+import { runSummary, type StatusSnapshot } from '../gitops/status-snapshot.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import type { RedisRunStore } from '../run/redis-run-store.ts';
 import { checkReadiness, type ReadinessReport } from '../server/readiness.ts';
-import { runSummary, type StatusSnapshot } from '../server/status-snapshot.ts';
 import { topologyGraph } from '../server/topology-graph.ts';
 import type { Topology } from '../topology/index.ts';
 

@@ -1,10 +1,10 @@
 /** The work of `meshpeer apply`, loaded only when it runs: reconcile inline or through the queues. */
 import { readFile } from 'node:fs/promises';
-import { clusterConnections } from '../app/cluster-connections.ts';
-import { createStepContext } from '../app/step-context.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
 import { createInlineDispatcher } from '../run/inline-dispatcher.ts';
 import { reconcileRun } from '../run/reconcile-run.ts';
 import { MemoryRunStore, type RunRecord } from '../run/run-record.ts';
+import { createStepContext } from '../steps/create-step-context.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
 import { applyThroughQueue } from './apply-queued.ts';
 import type { ClusterOptions } from './cluster-options.ts';

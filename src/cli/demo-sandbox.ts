@@ -5,9 +5,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterConnections } from '../app/cluster-connections.ts';
-import { planTopology } from '../app/plan-topology.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
 import { renderText } from '../plan/index.ts';
+import { planTopology } from '../run/plan-topology.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 import { sandboxConfigFromTopology } from '../sandbox/sandbox-config.ts';
 import { type LocalRedis, startLocalRedis } from '../testing/local-redis.ts';

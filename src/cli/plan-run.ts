@@ -1,7 +1,7 @@
 /** The work of `meshpeer plan`, loaded only when it runs: observe every cluster and print the plan. */
-import { clusterConnections } from '../app/cluster-connections.ts';
-import { planTopology } from '../app/plan-topology.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
 import { type Plan, renderJson, renderMarkdown, renderText } from '../plan/index.ts';
+import { planTopology } from '../run/plan-topology.ts';
 import { formatDiagnostic, installCount, loadTopologyFile, TopologyReadError } from '../topology/index.ts';
 import { colorEnabled, err, out, paint, parseOutput } from './output.ts';
 import { readClusterOptions } from './read-cluster-options.ts';

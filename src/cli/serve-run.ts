@@ -1,8 +1,8 @@
 /** The work of `meshpeer serve`, loaded only when it runs: the GitOps service until a signal. */
 import { startServe } from '../app/serve-app.ts';
 import { type ServeConfig, type ServeFlags, serveConfig } from '../app/serve-config.ts';
-import { createServiceLogger } from '../app/service-logger.ts';
 import { formatDuration } from '../io/format-duration.ts';
+import { createServiceLogger } from '../io/service-logger.ts';
 
 /** What an operator checks first in the log: who may read the page, where metrics are, how drift is handled. */
 function startupSettings(config: ServeConfig, metricsUrl: string | undefined): string {

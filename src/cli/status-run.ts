@@ -1,8 +1,8 @@
 /** The work of `meshpeer status`, loaded only when it runs: read serve or Redis and print the view. */
 import type { Redis } from 'ioredis';
+import type { StatusSnapshot } from '../gitops/status-snapshot.ts';
 import { connectRedis } from '../io/redis-connection.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
-import type { StatusSnapshot } from '../server/status-snapshot.ts';
 import { durationMs } from '../topology/duration.ts';
 import { colorEnabled, out, paint, parseOutput } from './output.ts';
 import { serveEndpoint, serveRequest } from './serve-client.ts';

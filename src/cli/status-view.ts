@@ -8,10 +8,10 @@ import type { Redis } from 'ioredis';
 import { HealthStore } from '../gitops/health-store.ts';
 import { type PeeringHealth, peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import { ReconcileState } from '../gitops/reconcile-state.ts';
+import type { ReconcileStatus, RunSummary, StatusSnapshot } from '../gitops/status-snapshot.ts';
+import { runSummary } from '../gitops/status-snapshot.ts';
 import { formatDuration } from '../io/format-duration.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
-import type { ReconcileStatus, RunSummary, StatusSnapshot } from '../server/status-snapshot.ts';
-import { runSummary } from '../server/status-snapshot.ts';
 import type { Paint } from './output.ts';
 
 /** One target (repository branch) and the live state of its peerings. */

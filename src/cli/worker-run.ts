@@ -1,8 +1,8 @@
 /** The work of `meshpeer worker`, loaded only when it runs: BullMQ workers until a signal. */
 import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
-import { createServiceLogger } from '../app/service-logger.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
+import { createServiceLogger } from '../io/service-logger.ts';
 import { startWorkers } from '../run/start-workers.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
 

@@ -4,9 +4,10 @@
  * changed or deleted by hand, an export missing), and look at every peering without changing
  * anything (a peering deleted or FAILING in Consul behind meshpeer's back, a stale stream).
  */
-import { planTopology } from '../app/plan-topology.ts';
+
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import type { Plan, StepOf } from '../plan/index.ts';
+import { planTopology } from '../run/plan-topology.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { checkPeering } from '../steps/peering-check.ts';
 import type { StepContext } from '../steps/step-context.ts';

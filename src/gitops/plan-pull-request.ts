@@ -3,17 +3,18 @@
  * head commit, and either report the positioned errors of an invalid file (without contacting any
  * cluster) or observe the clusters read-only, plan, and upsert the one plan comment.
  */
-import { planTopology } from '../app/plan-topology.ts';
+
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import { type Plan, renderMarkdown } from '../plan/index.ts';
 import { summaryLine } from '../plan/render-common.ts';
 import { classifyError } from '../run/error-class.ts';
+import { planTopology } from '../run/plan-topology.ts';
 import { ScmError } from '../scm/scm-error.ts';
 import type { CommentResult, ScmPublisher } from '../scm/scm-publisher.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
-import type { PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
 import { type GitSource, pullRequestHeadRef } from '../source/git-source.ts';
 import { type Diagnostic, formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
+import type { PlanPrEvent } from './sync-event.ts';
 
 /** What planning a pull request needs. */
 export interface PlanDeps {

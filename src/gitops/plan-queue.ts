@@ -8,8 +8,8 @@ import type { Redis } from 'ioredis';
 import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import { redact } from '../secrets/redact.ts';
-import { coalesceKey, type PlanPrEvent } from '../server/webhooks/webhook-outcome.ts';
 import type { PlanOutcome } from './plan-pull-request.ts';
+import { coalesceKey, type PlanPrEvent } from './sync-event.ts';
 
 /** The BullMQ queue of pull-request plans. */
 export const PLANS_QUEUE = 'plans';

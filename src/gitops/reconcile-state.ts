@@ -5,7 +5,7 @@
  * replica agree.
  */
 import type { Redis } from 'ioredis';
-import type { ReconcileStatus } from '../server/status-snapshot.ts';
+import type { ReconcileStatus } from './status-snapshot.ts';
 
 /** The outcome of one periodic check. */
 export interface CheckResult {

@@ -1,5 +1,5 @@
 /** A repository and branch meshpeer follows: where its desired state lives and how runs are grouped. */
-import type { WebhookProvider } from '../server/webhooks/webhook-outcome.ts';
+import type { WebhookProvider } from './sync-event.ts';
 
 /** One followed repository+branch; holds no credentials. */
 export interface TrackedRepo {

@@ -4,7 +4,6 @@
  * defaults overlaid with the user's config, as Helm computes them.
  */
 import { gunzipSync } from 'node:zlib';
-import type { LiveObject } from './cluster-client.ts';
 import {
   caCertOf,
   consulFullname,
@@ -12,7 +11,8 @@ import {
   imageVersion,
   installValues,
   partitionNameOf,
-} from './consul-chart.ts';
+} from '../resources/consul-chart.ts';
+import type { LiveObject } from './cluster-client.ts';
 
 type Values = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  * `-enable-partitions`, `-enable-namespaces`, `CONSUL_LOGIN_AUTH_METHOD` with managed ACLs) and the
  * server Service's ports carry the TLS settings (server-service.yaml).
  */
-import type { LiveObject } from './cluster-client.ts';
+
 import {
   caCertOf,
   consulFullname,
@@ -15,7 +15,8 @@ import {
   imageVersion,
   installValues,
   partitionNameOf,
-} from './consul-chart.ts';
+} from '../resources/consul-chart.ts';
+import type { LiveObject } from './cluster-client.ts';
 
 interface Container {
   readonly command?: readonly string[];

@@ -8,7 +8,7 @@
  */
 import { permissionsOf } from '../consul/acl-rules.ts';
 import { type AclLinks, type ConsulClient, ConsulError } from '../consul/consul-client.ts';
-import { installNames } from '../kube/consul-chart.ts';
+import { installNames } from '../resources/consul-chart.ts';
 import type { AclFacts, GatewayAclSource, InstallFacts } from './observed-state.ts';
 
 /** The permissions granted by a token's or a role's links, resolving roles to their policies. */

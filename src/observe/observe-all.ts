@@ -2,12 +2,13 @@
  * Observes every cluster of a topology in parallel, each under its own deadline. A cluster that
  * fails or times out is reported as unreachable; it never fails the others.
  */
+
+import { type ConsulConnector, defaultConsulConnector } from '../consul/consul-access.ts';
+import { installDirectory } from '../consul/install-directory.ts';
 import { formatDuration } from '../io/format-duration.ts';
 import type { ClusterReader } from '../kube/cluster-client.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { Topology } from '../topology/index.ts';
-import { type ConsulConnector, defaultConsulConnector } from './consul-access.ts';
-import { installDirectory } from './install-directory.ts';
 import { observeCluster } from './observe-cluster.ts';
 import type { ObservedState } from './observed-state.ts';
 

@@ -5,12 +5,13 @@
  * Consul's own view (with the catalog's service names where the install exports). Reads run in
  * parallel once the install's names are known; nothing writes.
  */
+
+import { type ConsulConnector, defaultConsulConnector, readSecretValue } from '../consul/consul-access.ts';
+import type { InstallDirectory } from '../consul/install-directory.ts';
 import type { ClusterReader, LiveObject } from '../kube/cluster-client.ts';
-import { fullnameOf, installNames } from '../kube/consul-chart.ts';
-import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../kube/consul-resources.ts';
+import { fullnameOf, installNames } from '../resources/consul-chart.ts';
+import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../resources/consul-resources.ts';
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
-import { type ConsulConnector, defaultConsulConnector, readSecretValue } from './consul-access.ts';
-import type { InstallDirectory } from './install-directory.ts';
 import { exportNamespaces } from './observe-catalog.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
 import type { ObservedCluster } from './observed-state.ts';

@@ -2,8 +2,8 @@
  * What meshpeer saw in the clusters: a read-only snapshot the planner diffs against. It holds
  * metadata and specs only; token values are never read into it.
  */
-import type { InstallFacts } from '../kube/consul-chart.ts';
-import type { ExportedService } from '../kube/exported-services-merge.ts';
+import type { InstallFacts } from '../resources/consul-chart.ts';
+import type { ExportedService } from '../resources/exported-services-merge.ts';
 
 /** Consul peering states as the HTTP API reports them. */
 export type PeeringState =
@@ -16,7 +16,7 @@ export type PeeringState =
   | 'UNDEFINED';
 
 /** The Consul install: its names and chart switches, from the release Secret, peerings.yaml or its objects. */
-export type { InstallFacts, InstallSource, InstallValues } from '../kube/consul-chart.ts';
+export type { InstallFacts, InstallSource, InstallValues } from '../resources/consul-chart.ts';
 
 /** Common facts of a consul-k8s custom resource. */
 export interface ResourceFacts {

@@ -7,8 +7,8 @@ import {
   PEERING_ANNOTATION,
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
-} from '../kube/consul-resources.ts';
-import { ownedExports } from '../kube/exported-services-merge.ts';
+} from '../resources/consul-resources.ts';
+import { ownedExports } from '../resources/exported-services-merge.ts';
 import { fingerprint } from '../secrets/fingerprint.ts';
 import type { ExportFacts, PeeringResourceFacts, ResourceFacts, TokenSecretFacts } from './observed-state.ts';
 

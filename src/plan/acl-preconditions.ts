@@ -2,8 +2,9 @@
  * ACL preconditions: peerings.yaml and the install must agree on ACLs, and meshpeer's own token
  * must hold what it needs. Each mismatch is named as such, never as an unreachable API.
  */
-import { fullnameOf, installNames } from '../kube/consul-chart.ts';
+
 import type { ObservedCluster } from '../observe/observed-state.ts';
+import { fullnameOf, installNames } from '../resources/consul-chart.ts';
 import { type ClusterSpec, installPath, type Topology } from '../topology/index.ts';
 import type { PlanError } from './plan.ts';
 

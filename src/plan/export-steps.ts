@@ -3,9 +3,10 @@
  * merged with entries it does not own (another team's exports survive), and `prune-export` when an
  * ExportedServices meshpeer created is left with nothing in it.
  */
-import { exportedServicesName, exportedServicesResource } from '../kube/consul-resources.ts';
-import { exportEntryKeys, mergeExports, sameExports } from '../kube/exported-services-merge.ts';
+
 import type { ExportFacts, ObservedCluster } from '../observe/observed-state.ts';
+import { exportedServicesName, exportedServicesResource } from '../resources/consul-resources.ts';
+import { exportEntryKeys, mergeExports, sameExports } from '../resources/exported-services-merge.ts';
 import type { ClusterSpec, ExportSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { Step } from './step.ts';

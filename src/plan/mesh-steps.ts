@@ -5,8 +5,9 @@
  * and only meshpeer's fields are compared and written. ProxyDefaults is left alone unless
  * peerings.yaml declares a mode (Consul's own default is remote).
  */
-import { type KubeObject, meshResource, proxyDefaultsResource } from '../kube/consul-resources.ts';
+
 import type { ObservedCluster, ResourceFacts } from '../observe/observed-state.ts';
+import { type KubeObject, meshResource, proxyDefaultsResource } from '../resources/consul-resources.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';

@@ -3,8 +3,13 @@
  * and a rotation (a raised peering-version) whenever the dialer must establish again with a token
  * that was already used, since establishment secrets are single use.
  */
-import { acceptorResource, dialerResource, PEERING_VERSION_ANNOTATION } from '../kube/consul-resources.ts';
+
 import type { ConsulPeeringFacts, ObservedCluster, PeeringResourceFacts } from '../observe/observed-state.ts';
+import {
+  acceptorResource,
+  dialerResource,
+  PEERING_VERSION_ANNOTATION,
+} from '../resources/consul-resources.ts';
 import type { PeeringSpec } from '../topology/index.ts';
 import { findFirst } from './find-first.ts';
 import type { PlanContext } from './plan-context.ts';

@@ -3,8 +3,14 @@
  * gateway, how Consul is reached, ACL tokens). Each failure is a PlanError that names the fix; it
  * blocks that cluster's steps.
  */
-import { fullnameOf, type InstallFacts, type InstallValues, installNames } from '../kube/consul-chart.ts';
+
 import type { ObservedCluster } from '../observe/observed-state.ts';
+import {
+  fullnameOf,
+  type InstallFacts,
+  type InstallValues,
+  installNames,
+} from '../resources/consul-chart.ts';
 import { type ClusterSpec, installPath, type Topology } from '../topology/index.ts';
 import { aclErrors } from './acl-preconditions.ts';
 import type { InstallNeeds } from './install-needs.ts';

@@ -59,7 +59,7 @@ interface StepBase {
 
 /** A desired object's full body, for create and update steps. */
 export interface ObjectParams {
-  readonly object: import('../kube/consul-resources.ts').KubeObject;
+  readonly object: import('../resources/consul-resources.ts').KubeObject;
 }
 
 /** Where a token Secret is copied from and to. */

@@ -4,11 +4,12 @@
  * finally verify every peering. A lane whose step failed is left alone for the rest of the run;
  * the other clusters go on. Between passes a newer revision for the same target supersedes it.
  */
-import { planTopology } from '../app/plan-topology.ts';
+
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import type { Plan, Step } from '../plan/index.ts';
 import type { Topology } from '../topology/index.ts';
 import { executeDag } from './execute-dag.ts';
+import { planTopology } from './plan-topology.ts';
 import type { RunRecord, RunStore, RunTrigger } from './run-record.ts';
 import { type RunEvent, RunState } from './run-state.ts';
 import type { StepDispatcher } from './step-dispatcher.ts';

@@ -4,9 +4,8 @@
  * touched, with the positioned errors in the record.
  */
 import type { Job } from 'bullmq';
-import { clusterConnections } from '../app/cluster-connections.ts';
-import { runEndLog, runInterruptedLog, runStartLog } from '../app/run-log-fields.ts';
-import { emitLog as emit, type LogEvent } from '../app/service-logger.ts';
+import { emitLog as emit, type LogEvent } from '../io/service-logger.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
@@ -15,6 +14,7 @@ import type { Queues } from './queues.ts';
 import { reconcileRun } from './reconcile-run.ts';
 import { RedisRunStore } from './redis-run-store.ts';
 import type { RetryPolicy } from './retry-policy.ts';
+import { runEndLog, runInterruptedLog, runStartLog } from './run-log-fields.ts';
 import type { RunRecord } from './run-record.ts';
 import { type DesiredSource, latestRequest, type RunRequest } from './run-requests.ts';
 

@@ -5,9 +5,6 @@
  */
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectCluster } from '../app/cluster-connections.ts';
-import type { LogEvent } from '../app/service-logger.ts';
-import { createStepContext } from '../app/step-context.ts';
 import { checkRedis } from '../io/redis-check.ts';
 import {
   bullConnection,
@@ -17,9 +14,12 @@ import {
   watchRedisHealth,
 } from '../io/redis-connection.ts';
 import { displayRedisUrl } from '../io/redis-url.ts';
+import type { LogEvent } from '../io/service-logger.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
+import { connectCluster } from '../kube/cluster-connections.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { redact } from '../secrets/redact.ts';
+import { createStepContext } from '../steps/create-step-context.ts';
 import { execute } from '../steps/executors.ts';
 import type { StepOutcome } from '../steps/step-outcome.ts';
 import { settleError, settleOutcome } from './job-outcome.ts';

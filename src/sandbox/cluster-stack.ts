@@ -8,7 +8,7 @@
  * the default partition, the mesh gateway, and the admin API for Consul faults. Components log in
  * through the ACL auth method, as on a real install. Partition installs: partition-stack.ts.
  */
-import { installNames, valueAt } from '../kube/consul-chart.ts';
+import { installNames, valueAt } from '../resources/consul-chart.ts';
 import { createCertificateAuthority } from '../tls/certificate-authority.ts';
 import { type SimulatedConsul, startConsulServer } from './consul/consul-server.ts';
 import type { ConsulK8sControllers } from './controllers/consul-k8s-controllers.ts';

@@ -5,8 +5,9 @@
  * with Helm values as the chart takes them: the implied image and switches, the values every
  * install of the sandbox shares, the partition values, then the cluster's own.
  */
-import { valueAt } from '../kube/consul-chart.ts';
+
 import { mergeValues } from '../kube/helm-release.ts';
+import { valueAt } from '../resources/consul-chart.ts';
 import { partitionInstallValues, serverEnterpriseValues } from './helm/partition-install-values.ts';
 import {
   clusterInstall,

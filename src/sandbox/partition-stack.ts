@@ -10,7 +10,7 @@
  * servers' URL instead of reading `externalServers.hosts`; partition-init (which creates the
  * partition) is not run, as the servers already host every partition of the datacenter.
  */
-import { caCertOf, valueAt } from '../kube/consul-chart.ts';
+import { caCertOf, valueAt } from '../resources/consul-chart.ts';
 import type { ClusterStack, StackSettings } from './cluster-stack.ts';
 import type { SimulatedConsul } from './consul/consul-server.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';

@@ -18,7 +18,7 @@ import {
   meshResource,
   PEERING_TOKEN_LABEL,
   proxyDefaultsResource,
-} from '../kube/consul-resources.ts';
+} from '../resources/consul-resources.ts';
 import type { ClusterSpec, ExportSpec, PeeringSpec, Topology } from '../topology/index.ts';
 import {
   consulReadToken,

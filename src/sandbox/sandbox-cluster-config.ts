@@ -2,8 +2,9 @@
  * One resolved sandbox cluster (one Consul install in its own Kubernetes cluster) and what the
  * consul chart makes of its values: fullname, switches and replica counts.
  */
-import { consulFullname, type InstallValues, installValues, valueAt } from '../kube/consul-chart.ts';
+
 import { mergeValues } from '../kube/helm-release.ts';
+import { consulFullname, type InstallValues, installValues, valueAt } from '../resources/consul-chart.ts';
 import { chartFailure } from './helm/chart-failures.ts';
 import { consulChartDefaults } from './helm/consul-helm-release.ts';
 

@@ -4,6 +4,7 @@
  * Every JSON answer passes through the redaction helper.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { RunSummary, StatusSnapshot } from '../gitops/status-snapshot.ts';
 import type { SyncRequested } from '../gitops/sync-request.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { redactValue, safeErrorMessage } from '../secrets/redact.ts';
@@ -14,7 +15,6 @@ import type { Metrics } from './metrics.ts';
 import type { ReadinessReport } from './readiness.ts';
 import { statusPageRoutes } from './status-page.ts';
 import { filterRuns, parseRunListQuery, type RunListOptions } from './status-page-api.ts';
-import type { RunSummary, StatusSnapshot } from './status-snapshot.ts';
 import { type WebhookRoutesOptions, webhookRoutes } from './webhook-routes.ts';
 
 /** What the server shows and where accepted webhooks go. */

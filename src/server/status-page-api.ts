@@ -1,6 +1,7 @@
 /** The run list the status page reads: `GET /api/runs?limit=N&trigger=KIND`, newest first. */
+
+import type { RunSummary } from '../gitops/status-snapshot.ts';
 import type { RunTrigger } from '../run/run-record.ts';
-import type { RunSummary } from './status-snapshot.ts';
 
 /** Every trigger kind, as the history filter offers them. */
 export const RUN_TRIGGER_KINDS: readonly RunTrigger['kind'][] = [

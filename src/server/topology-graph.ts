@@ -1,6 +1,7 @@
 /** The status page's view of a topology: installs, peerings between installs, and exports. */
+
+import type { TopologyGraph } from '../gitops/status-snapshot.ts';
 import type { Consumer, Topology } from '../topology/index.ts';
-import type { TopologyGraph } from './status-snapshot.ts';
 
 function consumerText(c: Consumer): string {
   if ('peer' in c) return `peer:${c.peer}`;

@@ -4,6 +4,7 @@
  * is only enqueued here; planning and applying happen in the queues, so the answer comes at once.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PlanPrEvent, SyncEvent, TrackedTarget, WebhookProvider } from '../gitops/sync-event.ts';
 import { redact } from '../secrets/redact.ts';
 import { type DeliveryLog, deliveryKey } from './webhooks/delivery-log.ts';
 import { handleGithubWebhook } from './webhooks/github-webhook.ts';
@@ -11,12 +12,8 @@ import { handleGitlabWebhook } from './webhooks/gitlab-webhook.ts';
 import { type WebhookDecision, webhookDecision } from './webhooks/webhook-decision.ts';
 import {
   MAX_WEBHOOK_BODY_BYTES,
-  type PlanPrEvent,
-  type SyncEvent,
-  type TrackedTarget,
   type WebhookHeaders,
   type WebhookOutcome,
-  type WebhookProvider,
 } from './webhooks/webhook-outcome.ts';
 
 /** Webhook settings and the enqueue callback. */

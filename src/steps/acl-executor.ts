@@ -5,8 +5,9 @@
  * control-plane/subcommand/server-acl-init/create_or_update.go). meshpeer therefore keeps its own
  * policy, `meshpeer-mesh-gateway`, and links it to the role (or to a static gateway token).
  */
+
+import { readSecretValue } from '../consul/consul-access.ts';
 import { type ConsulClient, ConsulError } from '../consul/consul-client.ts';
-import { readSecretValue } from '../observe/index.ts';
 import type { StepOf } from '../plan/index.ts';
 import { meshGatewayTokenRef } from '../topology/index.ts';
 import type { StepContext } from './step-context.ts';

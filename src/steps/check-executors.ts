@@ -1,7 +1,8 @@
 /** Executors that check and prune: the install guard before changes, and deletes of meshpeer's objects. */
-import { CONSUL_API_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/consul-resources.ts';
-import { readInstall } from '../observe/index.ts';
+
+import { readInstall } from '../kube/read-install.ts';
 import { installErrors, type StepOf } from '../plan/index.ts';
+import { CONSUL_API_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../resources/consul-resources.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged } from './step-outcome.ts';
 

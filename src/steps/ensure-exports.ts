@@ -5,14 +5,14 @@
  * on fresh data instead of overwriting it.
  */
 import type { ClusterClient, LiveObject } from '../kube/cluster-client.ts';
-import { type KubeObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/consul-resources.ts';
+import { type KubeObject, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../resources/consul-resources.ts';
 import {
   type ExportedService,
   mergeExports,
   OWNED_EXPORTS_ANNOTATION,
   ownedExports,
   sameExports,
-} from '../kube/exported-services-merge.ts';
+} from '../resources/exported-services-merge.ts';
 
 /** What the write did. */
 export type ExportsWrite =

@@ -3,7 +3,7 @@
  * the desired one, so a matching cluster sees zero writes (BullMQ delivers at least once).
  */
 import type { ClusterClient, LiveObject } from '../kube/cluster-client.ts';
-import type { KubeObject } from '../kube/consul-resources.ts';
+import type { KubeObject } from '../resources/consul-resources.ts';
 
 function contains(live: unknown, want: unknown): boolean {
   if (want === null || typeof want !== 'object') return live === want;

@@ -3,14 +3,15 @@
  * token-transfer (copy the Secret between clusters, in memory only) and dialer (apply, then wait
  * until Consul is past PENDING).
  */
+
+import type { StepOf } from '../plan/index.ts';
 import {
   CONSUL_API_VERSION,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
-} from '../kube/consul-resources.ts';
-import type { StepOf } from '../plan/index.ts';
+} from '../resources/consul-resources.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { ensureObject, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';

@@ -3,8 +3,8 @@
  * (Mesh and ProxyDefaults), acceptor (until its token Secret exists), export (until synced).
  */
 import type { LiveObject } from '../kube/cluster-client.ts';
-import { CONSUL_API_VERSION, type KubeObject } from '../kube/consul-resources.ts';
 import type { StepOf } from '../plan/index.ts';
+import { CONSUL_API_VERSION, type KubeObject } from '../resources/consul-resources.ts';
 import { ensureExports } from './ensure-exports.ts';
 import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';

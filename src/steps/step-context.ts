@@ -1,7 +1,7 @@
 /** What executors may use: cluster clients, Consul clients, cluster specs and a clock; nothing else. */
 import type { ConsulClient } from '../consul/consul-client.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
-import type { InstallFacts } from '../kube/consul-chart.ts';
+import type { InstallFacts } from '../resources/consul-chart.ts';
 import type { AclSpec, ClusterSpec } from '../topology/index.ts';
 
 /** Ports an executor runs against. */

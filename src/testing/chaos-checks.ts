@@ -12,7 +12,7 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   PEERING_TOKEN_LABEL,
-} from '../kube/consul-resources.ts';
+} from '../resources/consul-resources.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { Topology } from '../topology/index.ts';
 import { sandboxConsulClient } from './sandbox-consul-client.ts';

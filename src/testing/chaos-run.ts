@@ -4,8 +4,8 @@
  * peering is deleted behind meshpeer's back; then the faults stop, the last commit is requested
  * once more, and the end state is checked. Used by `npm run chaos` and the chaos smoke test.
  */
-import { clusterConnections } from '../app/cluster-connections.ts';
-import { planTopology } from '../app/plan-topology.ts';
+import { clusterConnections } from '../kube/cluster-connections.ts';
+import { planTopology } from '../run/plan-topology.ts';
 import { checkState, type StateReport } from './chaos-checks.ts';
 import { type ChaosEnv, chaosTopology, startChaosEnv } from './chaos-env.ts';
 import { FaultInjector, type FaultKind } from './chaos-faults.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServe } from '../../src/app/serve-app.ts';
-import { createServiceLogger } from '../../src/app/service-logger.ts';
+import { createServiceLogger } from '../../src/io/service-logger.ts';
 import { startWorkers } from '../../src/run/start-workers.ts';
 import {
   type E2eWorld,

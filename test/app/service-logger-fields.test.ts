@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, classifyFailureText } from '../../src/app/error-kind.ts';
 import { planPrLog } from '../../src/app/serve-log-fields.ts';
-import { createServiceLogger, emitLog, type LogRecord } from '../../src/app/service-logger.ts';
 import { ConsulError } from '../../src/consul/consul-client.ts';
+import type { PlanPrEvent } from '../../src/gitops/sync-event.ts';
 import { RedisUnavailableError } from '../../src/io/redis-error.ts';
+import { createServiceLogger, emitLog, type LogRecord } from '../../src/io/service-logger.ts';
 import { kubeTimeout, toKubeError } from '../../src/kube/kube-error.ts';
 import type { Plan } from '../../src/plan/index.ts';
+import { classifyFailure, classifyFailureText } from '../../src/run/error-kind.ts';
 import { scmError } from '../../src/scm/scm-error.ts';
-import type { PlanPrEvent } from '../../src/server/webhooks/webhook-outcome.ts';
 import { captureLines } from './capture-lines.ts';
 
 const event: PlanPrEvent = {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { webhookLog } from '../../src/app/serve-log-fields.ts';
-import { createServiceLogger, emitLog } from '../../src/app/service-logger.ts';
+import { createServiceLogger, emitLog } from '../../src/io/service-logger.ts';
 import { webhookRoutes } from '../../src/server/webhook-routes.ts';
 import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
 import { captureLines } from './capture-lines.ts';

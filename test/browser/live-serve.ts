@@ -5,7 +5,7 @@
  */
 import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
-import type { RunSummary } from '../../src/server/status-snapshot.ts';
+import type { RunSummary } from '../../src/gitops/status-snapshot.ts';
 import { BASE, type E2eWorld, FAST_POLICY, startWorld, waitFor, worldConfig } from '../e2e/e2e-fixture.ts';
 
 const GIT_TOKEN = 'ghp_browserLiveToken00112233445566778';

@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { PeeringHealth } from '../../src/gitops/peering-health.ts';
+import { runSummary, type StatusSnapshot, type TopologyGraph } from '../../src/gitops/status-snapshot.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import type { StepResult } from '../../src/run/step-result.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import type { RunListOptions } from '../../src/server/status-page-api.ts';
-import { runSummary, type StatusSnapshot, type TopologyGraph } from '../../src/server/status-snapshot.ts';
 import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
 
 /** A value registered as a secret by the tests: it must never reach the page. */

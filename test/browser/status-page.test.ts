@@ -6,10 +6,10 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSummary } from '../../src/gitops/status-snapshot.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { registerSecret } from '../../src/secrets/redact.ts';
 import { exactTime } from '../../src/server/page/format.js';
-import { runSummary } from '../../src/server/status-snapshot.ts';
 import { launchBrowser, openPage, screenshot, screenshotElement } from './browser.ts';
 import {
   documentMarkup,

@@ -1,5 +1,5 @@
 /** Topologies of several sizes for the label-overlap check in the browser. */
-import type { TopologyGraph } from '../../src/server/status-snapshot.ts';
+import type { TopologyGraph } from '../../src/gitops/status-snapshot.ts';
 
 type Install = TopologyGraph['installs'][number];
 

@@ -5,11 +5,11 @@
  * and without waiting for the first heartbeat (15 s on real Consul).
  */
 import { describe, expect, it } from 'vitest';
-import { clusterConnections } from '../../src/app/cluster-connections.ts';
-import { createStepContext } from '../../src/app/step-context.ts';
 import { directTransport } from '../../src/consul/consul-transport.ts';
+import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import type { Step } from '../../src/plan/index.ts';
 import { GATEWAY_POLICY_NAME } from '../../src/steps/acl-executor.ts';
+import { createStepContext } from '../../src/steps/create-step-context.ts';
 import { execute } from '../../src/steps/executors.ts';
 import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import type { Topology } from '../../src/topology/index.ts';

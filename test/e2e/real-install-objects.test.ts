@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
+import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import { findKubectl } from '../sandbox/kubectl-path.ts';

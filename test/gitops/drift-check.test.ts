@@ -5,12 +5,12 @@
  * while one cluster's Consul cannot be observed, never `healthy`; healthy again once it can.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterConnections } from '../../src/app/cluster-connections.ts';
-import { createStepContext } from '../../src/app/step-context.ts';
 import { checkDrift, type DriftReport } from '../../src/gitops/drift-check.ts';
+import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
+import { createStepContext } from '../../src/steps/create-step-context.ts';
 import {
   type ExampleSandbox,
   shortIntervals,

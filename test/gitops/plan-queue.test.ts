@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { PlanOutcome } from '../../src/gitops/plan-pull-request.ts';
 import { enqueuePlan, openPlansQueue, startPlanWorker } from '../../src/gitops/plan-queue.ts';
-import type { PlanPrEvent } from '../../src/server/webhooks/webhook-outcome.ts';
+import type { PlanPrEvent } from '../../src/gitops/sync-event.ts';
 
 const url = inject('redisUrl');
 const redis = new Redis(url);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { clusterConnections } from '../../src/app/cluster-connections.ts';
-import { planTopology } from '../../src/app/plan-topology.ts';
+import { clusterConnections } from '../../src/kube/cluster-connections.ts';
+import { planTopology } from '../../src/run/plan-topology.ts';
 import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');

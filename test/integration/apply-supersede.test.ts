@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
+import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CONSUL_API_VERSION, MANAGED_BY_LABEL } from '../../src/kube/consul-resources.ts';
+import { CONSUL_API_VERSION, MANAGED_BY_LABEL } from '../../src/resources/consul-resources.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');

@@ -4,7 +4,6 @@
  * that a peering token establishes only once.
  */
 
-import { mergeExports } from '../../src/kube/exported-services-merge.ts';
 import type {
   CatalogFacts,
   ConsulPeeringFacts,
@@ -14,6 +13,7 @@ import type {
 } from '../../src/observe/observed-state.ts';
 import type { Plan, Step } from '../../src/plan/index.ts';
 import type { ObjectParams } from '../../src/plan/step.ts';
+import { mergeExports } from '../../src/resources/exported-services-merge.ts';
 import { type ClusterSpec, placeLabel, type Topology } from '../../src/topology/index.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };

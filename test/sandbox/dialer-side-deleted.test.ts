@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
+import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import type { KubeObject } from '../../src/sandbox/kube/kube-object.ts';
 import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';
 import { Sandbox } from '../../src/sandbox/sandbox.ts';

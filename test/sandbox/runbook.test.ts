@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSUL_API_VERSION } from '../../src/kube/consul-resources.ts';
+import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { runbookClients, waitForActive, waitForImport } from '../../src/sandbox/runbook-checks.ts';
 import { pollUntil, type RunbookClient } from '../../src/sandbox/runbook-client.ts';
 import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusSnapshot } from '../../src/gitops/status-snapshot.ts';
+import type { PlanPrEvent, SyncEvent } from '../../src/gitops/sync-event.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { registerSecret } from '../../src/secrets/redact.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { checkReadiness } from '../../src/server/readiness.ts';
-import type { StatusSnapshot } from '../../src/server/status-snapshot.ts';
 import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
-import type { PlanPrEvent, SyncEvent } from '../../src/server/webhooks/webhook-outcome.ts';
 
 const SECRET = 'hook-secret-for-route-tests';
 const LEAK = 'ghp_leakyTokenValue1234567890';

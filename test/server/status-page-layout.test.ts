@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PeeringHealth } from '../../src/gitops/peering-health.ts';
+import type { TopologyGraph } from '../../src/gitops/status-snapshot.ts';
 import {
   type Box,
   fitLabel,
@@ -11,7 +12,6 @@ import {
   MAX_LABEL,
   peeringEdges,
 } from '../../src/server/page/layout.js';
-import type { TopologyGraph } from '../../src/server/status-snapshot.ts';
 
 const place = (name: string) => (name.includes('/') ? name : `${name}/default`);
 

@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSummary, type StatusSnapshot } from '../../src/gitops/status-snapshot.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { registerSecret } from '../../src/secrets/redact.ts';
 import { createServer, type ServerOptions } from '../../src/server/create-server.ts';
 import { createMetrics } from '../../src/server/metrics.ts';
 import { STATUS_PAGE_CSP } from '../../src/server/status-page.ts';
 import { parseRunListQuery } from '../../src/server/status-page-api.ts';
-import { runSummary, type StatusSnapshot } from '../../src/server/status-snapshot.ts';
 import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
 
 const LEAK = 'ghp_statusRoutesLeak0123456789';

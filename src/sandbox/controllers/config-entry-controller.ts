@@ -4,7 +4,7 @@
  * ExternallyManagedConfigError unless the CR carries `consul.hashicorp.com/migrate-entry: "true"`,
  * and on deletion removes the entry only when this datacenter manages it.
  */
-import { CONSUL_API_VERSION } from '../../kube/consul-resources.ts';
+import { CONSUL_API_VERSION } from '../../resources/consul-resources.ts';
 import type { ObjectRef } from '../kube/in-process-kube.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import {

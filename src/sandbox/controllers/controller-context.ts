@@ -3,7 +3,7 @@
  * injector's Consul client, the datacenter and whether admin partitions exist, plus the Secret
  * operations the peering controllers make.
  */
-import { PEERING_TOKEN_LABEL } from '../../kube/consul-resources.ts';
+import { PEERING_TOKEN_LABEL } from '../../resources/consul-resources.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import type { ConsulApi } from './consul-api.ts';

@@ -5,7 +5,7 @@
  * on deletion removes the Consul peering and the Secret, then the finalizer. It never looks at
  * whether the peering is ACTIVE.
  */
-import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../kube/consul-resources.ts';
+import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../resources/consul-resources.ts';
 import type { ObjectRef } from '../kube/in-process-kube.ts';
 import { getPath, type KubeObject } from '../kube/kube-object.ts';
 import {

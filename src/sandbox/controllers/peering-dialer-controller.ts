@@ -13,7 +13,7 @@
  * later passes do not retry; only a new token copied into the Secret brings it back. See
  * test/sandbox/dialer-side-deleted.test.ts.
  */
-import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../kube/consul-resources.ts';
+import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../resources/consul-resources.ts';
 import type { ObjectRef } from '../kube/in-process-kube.ts';
 import { getPath, type KubeObject } from '../kube/kube-object.ts';
 import {

@@ -3,7 +3,7 @@
  * reasons, the peering-version annotation parsed as Go's strconv.ParseUint does, and status writes
  * through the status subresource.
  */
-import { PEERING_VERSION_ANNOTATION } from '../../kube/consul-resources.ts';
+import { PEERING_VERSION_ANNOTATION } from '../../resources/consul-resources.ts';
 import type { InProcessKube, ObjectRef } from '../kube/in-process-kube.ts';
 import { getPath, type KubeObject } from '../kube/kube-object.ts';
 

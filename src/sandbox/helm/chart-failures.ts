@@ -3,7 +3,7 @@
  * and `helm template` stop on them, so no real cluster runs such an install and no sandbox cluster
  * may either. Each names its template in charts/consul/templates (hashicorp/consul-k8s).
  */
-import { installValues, partitionNameOf, type Values, valueAt } from '../../kube/consul-chart.ts';
+import { installValues, partitionNameOf, type Values, valueAt } from '../../resources/consul-chart.ts';
 
 interface ChartFail {
   readonly template: string;

@@ -12,7 +12,7 @@
  * Simplified: no server StatefulSet or pods (the emulator has no StatefulSet kind; the Service's
  * endpoints are registered directly), and only the flags and variables meshpeer or a person reads.
  */
-import { type InstallValues, installNames, valueAt } from '../../kube/consul-chart.ts';
+import { type InstallValues, installNames, valueAt } from '../../resources/consul-chart.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import { exposeServersServiceName } from './partition-install-values.ts';
 

@@ -6,7 +6,7 @@
  * servers' TLS name, and no servers of its own. The chart refuses `adminPartitions.enabled` without
  * `enableConsulNamespaces` (connect-inject-deployment.yaml), so both are set.
  */
-import { installNames } from '../../kube/consul-chart.ts';
+import { installNames } from '../../resources/consul-chart.ts';
 
 type Values = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /** Types of layout.js (plain browser JavaScript, also imported by the unit tests). */
 import type { PeeringHealth, PeeringState } from '../../gitops/peering-health.ts';
-import type { TopologyGraph } from '../status-snapshot.ts';
+import type { TopologyGraph } from '../../gitops/status-snapshot.ts';
 
 export interface Label {
   readonly x: number;

@@ -3,12 +3,8 @@
  * accepted (and what it enqueued), ignored and why, a duplicate, refused (signature, size,
  * malformed) or failed (the queue was away). Header values are untrusted: only plain ids are kept.
  */
-import {
-  headerValue,
-  type WebhookHeaders,
-  type WebhookOutcome,
-  type WebhookProvider,
-} from './webhook-outcome.ts';
+import type { WebhookProvider } from '../../gitops/sync-event.ts';
+import { headerValue, type WebhookHeaders, type WebhookOutcome } from './webhook-outcome.ts';
 
 /** The decision in one word; `reason` keeps the finer metric label. */
 export type WebhookVerdict = 'accepted' | 'ignored' | 'duplicate' | 'refused' | 'failed';

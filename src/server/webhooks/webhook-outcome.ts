@@ -1,28 +1,4 @@
-/** Which hosting provider sent a webhook. */
-export type WebhookProvider = 'github' | 'gitlab';
-
-/** A push to a tracked branch: reconcile that branch at exactly `sha`. */
-export interface SyncEvent {
-  readonly kind: 'sync';
-  readonly provider: WebhookProvider;
-  readonly repo: string;
-  readonly branch: string;
-  readonly sha: string;
-  readonly deliveryId: string;
-}
-
-/** New commits on a pull or merge request: plan its head commit and comment. */
-export interface PlanPrEvent {
-  readonly kind: 'plan-pr';
-  readonly provider: WebhookProvider;
-  readonly repo: string;
-  /** GitHub pull request number or GitLab merge request iid. */
-  readonly number: number;
-  readonly headSha: string;
-  readonly headRef: string;
-  readonly baseRef: string;
-  readonly deliveryId: string;
-}
+import type { PlanPrEvent, SyncEvent, WebhookProvider } from '../../gitops/sync-event.ts';
 
 /** GitHub's hook check on creation. */
 export interface PingEvent {
@@ -58,12 +34,6 @@ export interface WebhookOutcome {
 /** Raw request headers as node:http or fastify give them. */
 export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
-/** A repository and branch meshpeer follows; repository names compare case-insensitively. */
-export interface TrackedTarget {
-  readonly repo: string;
-  readonly branch: string;
-}
-
 /** The largest body accepted; real push payloads are far smaller, and this bounds HMAC work. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
@@ -84,14 +54,4 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
     return Array.isArray(value) ? value[0] : value;
   }
   return undefined;
-}
-
-/**
- * The coalescing key of an event's target: at most one pending run per key, so a burst of pushes
- * collapses into one run of the newest commit. Safe as a BullMQ deduplication id (no `:`).
- */
-export function coalesceKey(event: SyncEvent | PlanPrEvent): string {
-  const repo = encodeURIComponent(event.repo.toLowerCase());
-  if (event.kind === 'sync') return `${event.provider}-sync-${repo}-${encodeURIComponent(event.branch)}`;
-  return `${event.provider}-pr-${repo}-${event.number}`;
 }

@@ -1,15 +1,12 @@
+import type { PlanPrEvent, SyncEvent, TrackedTarget, WebhookProvider } from '../../gitops/sync-event.ts';
 import { deliveryIdOf } from './delivery-id.ts';
 import { type DeliveryLog, deliveryKey } from './delivery-log.ts';
 import {
   checkBodySize,
   headerValue,
-  type PlanPrEvent,
-  type SyncEvent,
-  type TrackedTarget,
   type WebhookEvent,
   type WebhookHeaders,
   type WebhookOutcome,
-  type WebhookProvider,
 } from './webhook-outcome.ts';
 
 /** What a provider parser made of a verified payload. */

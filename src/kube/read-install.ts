@@ -3,11 +3,12 @@
  * declared in peerings.yaml, else what the chart's objects show (installs made with
  * `helm template`, as Argo CD and Flux post-renderers do, have no release Secret).
  */
-import type { ClusterReader } from '../kube/cluster-client.ts';
-import type { InstallFacts } from '../kube/consul-chart.ts';
-import { installFromRelease, latestDeployed } from '../kube/helm-release.ts';
-import { inferInstall, installFromDeclared } from '../kube/install-inference.ts';
+
+import type { InstallFacts } from '../resources/consul-chart.ts';
 import type { ClusterSpec } from '../topology/index.ts';
+import type { ClusterReader } from './cluster-client.ts';
+import { installFromRelease, latestDeployed } from './helm-release.ts';
+import { inferInstall, installFromDeclared } from './install-inference.ts';
 
 /** The install of `spec`'s release, or undefined when nothing of it can be found. */
 export async function readInstall(spec: ClusterSpec, kube: ClusterReader): Promise<InstallFacts | undefined> {

@@ -1,9 +1,11 @@
 /** Builds the StepContext executors run with: cluster clients, installs, Consul clients with meshpeer's token. */
+
+import { defaultConsulConnector, readSecretValue } from '../consul/consul-access.ts';
 import type { ConsulClient } from '../consul/consul-client.ts';
+import { installDirectory } from '../consul/install-directory.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
-import { defaultConsulConnector, installDirectory, readSecretValue } from '../observe/index.ts';
-import type { StepContext } from '../steps/step-context.ts';
 import { type AclSpec, aclTokenRef, type ClusterSpec } from '../topology/index.ts';
+import type { StepContext } from './step-context.ts';
 
 /** Caches one promise per cluster; a failed one is forgotten so the next call tries again. */
 function perCluster<T>(make: (name: string) => Promise<T>): (name: string) => Promise<T> {

@@ -4,10 +4,10 @@
  * Consul calls go through its server Service.
  */
 import type { ClusterReader } from '../kube/cluster-client.ts';
-import type { InstallFacts } from '../kube/consul-chart.ts';
+import { readInstall } from '../kube/read-install.ts';
+import type { InstallFacts } from '../resources/consul-chart.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import type { ConsulTarget, InstallAccess } from './consul-access.ts';
-import { readInstall } from './read-install.ts';
 
 /** Lazily found installs, by key. */
 export interface InstallDirectory {

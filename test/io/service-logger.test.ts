@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createServiceLogger, emitLog, toServiceLogger } from '../../src/app/service-logger.ts';
+import { createServiceLogger, emitLog, toServiceLogger } from '../../src/io/service-logger.ts';
 import { registerSecret } from '../../src/secrets/redact.ts';
-import { captureLines } from './capture-lines.ts';
+import { captureLines } from '../app/capture-lines.ts';
 
 describe('service logger', () => {
   it('writes an event as one JSON line with its name, level, message and redacted fields', () => {

@@ -3,12 +3,13 @@
  * trigger, and at the end the result, duration, failing step and the kind of failure. Only
  * identifiers, counts and the record's already redacted failure text; never a token.
  */
-import { classifyError } from '../run/error-class.ts';
-import type { RunRecord, RunTrigger } from '../run/run-record.ts';
-import type { StepResult } from '../run/step-result.ts';
+
+import type { LogRecord } from '../io/service-logger.ts';
 import { redact } from '../secrets/redact.ts';
+import { classifyError } from './error-class.ts';
 import { classifyFailure, classifyFailureText } from './error-kind.ts';
-import type { LogRecord } from './service-logger.ts';
+import type { RunRecord, RunTrigger } from './run-record.ts';
+import type { StepResult } from './step-result.ts';
 
 /** A run trigger as log fields: its kind and its detail (drift reasons only counted). */
 export function triggerFields(trigger: RunTrigger): Record<string, unknown> {

@@ -5,7 +5,6 @@
  * `service>consumer` entries, records them in an annotation, and on each write keeps every entry it
  * does not own. Pure: the planner uses it to compare, the executor to write.
  */
-import type { LiveObject } from './cluster-client.ts';
 
 /** The annotation listing the entries meshpeer owns (a JSON array of `service>consumer` keys). */
 export const OWNED_EXPORTS_ANNOTATION = 'meshpeer.dev/owned-exports';
@@ -42,7 +41,7 @@ export function exportEntryKeys(services: readonly ExportedService[]): string[] 
  * The entries meshpeer recorded on a live object; an unreadable annotation owns nothing. An object
  * meshpeer created before it recorded ownership (labelled, no annotation) is owned entirely.
  */
-export function ownedExports(o: Pick<LiveObject, 'metadata' | 'spec'>, managed: boolean): string[] {
+export function ownedExports(o: AnnotatedObject, managed: boolean): string[] {
   const raw = o.metadata.annotations?.[OWNED_EXPORTS_ANNOTATION];
   if (raw === undefined)
     return managed ? exportEntryKeys((o.spec?.services as ExportedService[] | undefined) ?? []) : [];
@@ -52,6 +51,12 @@ export function ownedExports(o: Pick<LiveObject, 'metadata' | 'spec'>, managed: 
   } catch {
     return [];
   }
+}
+
+/** The parts of a live or desired object that record ownership (structural, so this stays client-free). */
+export interface AnnotatedObject {
+  readonly metadata: { readonly name: string; readonly annotations?: Readonly<Record<string, string>> };
+  readonly spec?: Readonly<Record<string, unknown>>;
 }
 
 /** The result of merging desired entries into a live list. */

@@ -7,12 +7,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
-import { ConsulClient } from '../consul/consul-client.ts';
-import { directTransport, failingTransport, serviceProxyTransport } from '../consul/consul-transport.ts';
 import type { ClusterReader } from '../kube/cluster-client.ts';
-import { fullnameOf, type InstallFacts, installNames, serverApiPort } from '../kube/consul-chart.ts';
+import { fullnameOf, type InstallFacts, installNames, serverApiPort } from '../resources/consul-chart.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
+import { ConsulClient } from './consul-client.ts';
+import { directTransport, failingTransport, serviceProxyTransport } from './consul-transport.ts';
 
 /** One install, as much as reaching its Consul needs. */
 export interface InstallAccess {

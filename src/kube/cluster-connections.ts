@@ -3,11 +3,12 @@
  * its own KubeConfig. A cluster whose kubeconfig or context cannot be loaded gets a client that
  * fails every call with a clear reason, so it shows as unreachable instead of failing the rest.
  */
-import type { ClusterClient } from '../kube/cluster-client.ts';
-import { KubeError } from '../kube/cluster-client.ts';
-import { createKubeClusterClient } from '../kube/kube-cluster-client.ts';
-import { type KubeconfigOverrides, kubeConfigFor } from '../kube/kube-config.ts';
+
 import type { ClusterSpec, Topology } from '../topology/index.ts';
+import type { ClusterClient } from './cluster-client.ts';
+import { KubeError } from './cluster-client.ts';
+import { createKubeClusterClient } from './kube-cluster-client.ts';
+import { type KubeconfigOverrides, kubeConfigFor } from './kube-config.ts';
 
 function failingClient(cluster: string, reason: string): ClusterClient {
   const fail = async (): Promise<never> => {

@@ -1,7 +1,8 @@
 /** The JSON of `GET /api/status`: what is tracked, which revisions were seen and applied, recent runs, peering health. */
-import type { PeeringHealth } from '../gitops/peering-health.ts';
-import type { TargetRevisions } from '../gitops/revision-store.ts';
+
 import type { ActiveStep, RunRecord, RunStatus, RunTrigger } from '../run/run-record.ts';
+import type { PeeringHealth } from './peering-health.ts';
+import type { TargetRevisions } from './revision-store.ts';
 
 /** The topology at the applied revision, as the status page draws it. */
 export interface TopologyGraph {

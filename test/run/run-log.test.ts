@@ -1,16 +1,16 @@
 import type { Job } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { runEndLog, runInterruptedLog, runStartLog } from '../../src/app/run-log-fields.ts';
-import { createServiceLogger, emitLog } from '../../src/app/service-logger.ts';
 import { ConsulError } from '../../src/consul/consul-client.ts';
+import { createServiceLogger, emitLog } from '../../src/io/service-logger.ts';
 import { openQueues } from '../../src/run/queues.ts';
 import { defaultRetryPolicy } from '../../src/run/retry-policy.ts';
 import { processRunJob } from '../../src/run/run-job.ts';
+import { runEndLog, runInterruptedLog, runStartLog } from '../../src/run/run-log-fields.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { newRunId, requestRun } from '../../src/run/run-requests.ts';
 import type { StepResult } from '../../src/run/step-result.ts';
 import { registerSecret } from '../../src/secrets/redact.ts';
-import { captureLines } from './capture-lines.ts';
+import { captureLines } from '../app/capture-lines.ts';
 
 const SECRET = 'peering-secret-for-run-log-42';
 registerSecret(SECRET);

@@ -5,7 +5,7 @@ import {
   installNames,
   installValues,
   serverApiPort,
-} from '../../src/kube/consul-chart.ts';
+} from '../../src/resources/consul-chart.ts';
 
 describe("the chart's consul.fullname (charts/consul/templates/_helpers.tpl)", () => {
   it('is <release>-consul with default values, so `helm install consul` gives consul-consul', () => {

@@ -6,7 +6,7 @@ import {
   OWNED_EXPORTS_ANNOTATION,
   ownedExports,
   sameExports,
-} from '../../src/kube/exported-services-merge.ts';
+} from '../../src/resources/exported-services-merge.ts';
 
 const svc = (name: string, ...peers: string[]): ExportedService => ({
   name,
