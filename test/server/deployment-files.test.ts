@@ -87,9 +87,13 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["serve"\]$/m);
   });
 
-  it('relies only on runtime dependencies: the bin runs through tsx', () => {
-    expect(readFileSync(pkg.bin.meshpeer as string, 'utf8')).toContain("from 'tsx/esm/api'");
-    expect(pkg.dependencies).toHaveProperty('tsx');
-    for (const dir of ['bin', 'src', 'workers']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+  it('runs compiled code: a build stage compiles dist/, the image holds bin and dist but no sources', () => {
+    const [build = '', runtime = ''] = dockerfile.split(/^FROM node:20-bookworm-slim$/m);
+    expect(build).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
+    expect(build).toContain('RUN node scripts/build.mjs');
+    expect(runtime).toContain('COPY bin ./bin');
+    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
+    expect(runtime).not.toMatch(/^COPY (src|workers) /m);
+    expect(readFileSync(pkg.bin.meshpeer as string, 'utf8')).toContain("import('../dist/src/cli/main.js')");
   });
 });
