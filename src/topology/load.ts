@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as fastLoad } from 'js-yaml';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { type Diagnostic, formatPath, type PathIssue, sortDiagnostics } from './diagnostic.ts';
 import { inlineSecretIssues } from './inline-secrets.ts';
 import { normalizeTopology } from './normalize.ts';
@@ -13,6 +12,7 @@ import { type TopologyFile, topologyFileSchema } from './schema.ts';
 import { toPathIssues } from './schema-issues.ts';
 import { semanticIssues } from './semantic.ts';
 import type { Topology } from './topology.ts';
+import { yamlParser } from './yaml-parser.ts';
 
 /** The outcome of reading a peerings.yaml: a topology, or every problem found. */
 export type LoadResult =
@@ -72,6 +72,7 @@ function fastPath(source: string): LoadResult | undefined {
 }
 
 function positionedPath(source: string, fileName: string): LoadResult {
+  const { LineCounter, parseAllDocuments } = yamlParser();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { lineCounter, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];

@@ -1,5 +1,6 @@
 /** Maps document paths to 1-based line and column positions in the YAML source. */
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlParser } from './yaml-parser.ts';
 
 /** Resolves positions of paths in one parsed document. */
 export interface Locator {
@@ -7,6 +8,7 @@ export interface Locator {
 }
 
 function child(node: unknown, key: string | number): { value: Node | null; key: Node | null } | undefined {
+  const { isMap, isScalar, isSeq } = yamlParser();
   if (isMap(node)) {
     const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
     if (pair === undefined) return undefined;
