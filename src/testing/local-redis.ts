@@ -48,6 +48,8 @@ export interface LocalRedisOptions {
   port?: number;
   /** Keep an append-only file in this directory, so a restart keeps the queues (chaos runs). */
   appendOnlyDir?: string;
+  /** Require this password (`requirepass`), for tests of refused credentials. */
+  password?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
       ...persistence,
       '--maxmemory-policy',
       'noeviction',
+      ...(options.password === undefined ? [] : ['--requirepass', options.password]),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

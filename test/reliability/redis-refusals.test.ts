@@ -1,15 +1,11 @@
 /**
  * Redis that refuses the password, or a host that does not resolve: the real binary's `status`
  * and `apply` end at once with exit 1 and one line naming the case (src/io/redis-error.ts), never
- * retried (src/io/redis-check.ts), and the password never shows. The password-protected Redis is
- * started here because the harness's helper takes no extra arguments.
+ * retried (src/io/redis-check.ts), and the password never shows.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/testing/local-redis.ts';
+import { startLocalRedis } from '../../src/testing/local-redis.ts';
 import { type CliRun, runCli } from '../leak/leak-cli.ts';
 
 const RUNBOOK = 'desired-state-examples/runbook/peerings.yaml';
@@ -17,22 +13,6 @@ const RUNBOOK = 'desired-state-examples/runbook/peerings.yaml';
 const HANG_GUARD_MS = 45_000;
 const PASSWORD = 'hunter2-meshpeer-refusal';
 const WRONG_PASSWORD = 'not-the-password-9f3a';
-
-/** Resolves once something accepts TCP on `port`, or rejects when the child exits first. */
-async function listening(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A password-protected Redis and how many connections it has accepted so far. */
 interface ProtectedRedis {
@@ -43,24 +23,8 @@ interface ProtectedRedis {
 
 /** A redis-server on a free loopback port that requires PASSWORD, without persistence. */
 async function startProtectedRedis(): Promise<ProtectedRedis> {
-  const port = await freePort();
-  const child = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--requirepass',
-      PASSWORD,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore' },
-  );
-  await listening(port, child);
+  const redis = await startLocalRedis({ password: PASSWORD });
+  const port = redis.port;
   const admin = new Redis({ port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
   await admin.connect();
   return {
@@ -71,9 +35,7 @@ async function startProtectedRedis(): Promise<ProtectedRedis> {
     },
     async stop() {
       admin.disconnect();
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      await redis.stop();
     },
   };
 }
