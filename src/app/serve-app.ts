@@ -3,53 +3,36 @@
  * workers (unless disabled), the run-completion follower that publishes `meshpeer/apply`, and
  * the HTTP server. Everything here is wiring; the behaviour lives in src/gitops and src/server.
  */
-import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { applyStatusFor } from '../gitops/apply-status.ts';
-import { createGitSources, type GitSources } from '../gitops/git-source-loader.ts';
-import { HealthStore, type HealthTransition } from '../gitops/health-store.ts';
+import type { HealthTransition } from '../gitops/health-store.ts';
 import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import { planPullRequest } from '../gitops/plan-pull-request.ts';
-import { enqueuePlan, openPlansQueue, startPlanWorker } from '../gitops/plan-queue.ts';
+import { enqueuePlan, startPlanWorker } from '../gitops/plan-queue.ts';
 import { type Poller, removePollSchedulers, startPoller } from '../gitops/poller.ts';
-import { ReconcileState } from '../gitops/reconcile-state.ts';
 import { type CheckOutcome, type Reconciler, startReconciler } from '../gitops/reconciler.ts';
-import { RevisionStore } from '../gitops/revision-store.ts';
 import { followRunCompletions } from '../gitops/run-completions.ts';
 import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
 import type { PlanPrEvent } from '../gitops/sync-event.ts';
-import { requestSyncAt, requestSyncAtHead, type SyncDeps } from '../gitops/sync-request.ts';
+import { requestSyncAt, requestSyncAtHead } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
-import {
-  emitLog,
-  type LogEvent,
-  type LogLine,
-  type ServiceLogger,
-  toServiceLogger,
-} from '../io/service-logger.ts';
+import { emitLog, type LogLine, type ServiceLogger, toServiceLogger } from '../io/service-logger.ts';
 import { clusterConnections } from '../kube/cluster-connections.ts';
-import type { KubeconfigOverrides } from '../kube/kube-config.ts';
-import { createNotifier, type Notifier } from '../notify/index.ts';
-import { openQueues, type Queues } from '../run/queues.ts';
-import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { RetryPolicy } from '../run/retry-policy.ts';
 import { runEndLog } from '../run/run-log-fields.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { startWorkers } from '../run/start-workers.ts';
-import { createGithubPublisher } from '../scm/github-publisher.ts';
-import { createGitlabPublisher } from '../scm/gitlab-publisher.ts';
-import type { ScmPublisher } from '../scm/scm-publisher.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
 import { createServer } from '../server/create-server.ts';
-import { createMetrics, type Metrics } from '../server/metrics.ts';
+import type { Metrics } from '../server/metrics.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
 import { createStepContext } from '../steps/create-step-context.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ServeConfig } from './serve-config.ts';
+import { openContext, type ServeContext } from './serve-context.ts';
 import { planPrLog, webhookLog } from './serve-log-fields.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
-import { createServeStatus, type ServeStatus } from './serve-status.ts';
 
 /** A running serve process. */
 export interface RunningServe {
@@ -64,100 +47,6 @@ export interface RunningServe {
   readonly reconciler: Reconciler;
   /** Stops the server, poller, plan worker, run workers and queues, finishing active jobs. */
   close(): Promise<void>;
-}
-
-/** The tracked repository of a configuration. */
-export function trackedRepo(config: ServeConfig): TrackedRepo {
-  const { target, repoUrl: url, branch, path, provider, repo } = config;
-  return { target, url, branch, path, provider, repo };
-}
-
-function publisherFor(config: ServeConfig): ScmPublisher | undefined {
-  if (config.token === undefined) return undefined;
-  if (config.provider === 'gitlab')
-    return createGitlabPublisher({ token: config.token, project: config.repo, baseUrl: config.scmApiUrl });
-  return createGithubPublisher({ token: config.token, repo: config.repo, baseUrl: config.scmApiUrl });
-}
-
-/** The shared parts every piece of a serve process uses. */
-interface ServeContext {
-  readonly config: ServeConfig;
-  readonly log: (line: string) => void;
-  /** Structured lines: `run.start`/`run.end` (in-process workers), `run.end` (no workers), `plan.pr`, `webhook`. */
-  readonly event: LogEvent;
-  readonly repo: TrackedRepo;
-  readonly overrides: KubeconfigOverrides;
-  readonly sources: GitSources;
-  readonly queues: Queues;
-  readonly revisions: RevisionStore;
-  readonly store: RedisRunStore;
-  readonly sync: SyncDeps;
-  readonly plans: Queue;
-  readonly publisher: ScmPublisher | undefined;
-  readonly metrics: Metrics;
-  readonly health: HealthStore;
-  readonly reconcile: ReconcileState;
-  readonly status: ServeStatus;
-  readonly notifier: Notifier | undefined;
-}
-
-async function openContext(config: ServeConfig, logger: ServiceLogger): Promise<ServeContext> {
-  const log = logger.info;
-  const repo = trackedRepo(config);
-  const prefix = config.queuePrefix;
-  const sources = createGitSources({
-    repos: [repo],
-    cacheDir: config.cacheDir,
-    ...(config.token !== undefined && { auth: { token: config.token, username: config.gitUsername } }),
-  });
-  const queues = await openQueues(config.redisUrl, prefix);
-  const revisions = new RevisionStore(queues.redis, prefix);
-  const store = new RedisRunStore(queues.redis, prefix);
-  const publisher = publisherFor(config);
-  if (publisher === undefined) log('no token configured: pull-request comments and commit statuses are off');
-  const health = new HealthStore(queues.redis, prefix);
-  const reconcile = new ReconcileState(queues.redis, prefix);
-  const status = createServeStatus({
-    repo,
-    redis: queues.redis,
-    sources,
-    revisions,
-    store,
-    health,
-    reconcile,
-    settings: { intervalMs: config.reconcileIntervalMs, selfHeal: config.selfHeal },
-  });
-  return {
-    config,
-    log,
-    event: logger.event,
-    repo,
-    overrides: {
-      ...(config.kubeconfig !== undefined && { kubeconfig: config.kubeconfig }),
-      contexts: config.contexts,
-    },
-    sources,
-    queues,
-    revisions,
-    store,
-    sync: { redis: queues.redis, runs: queues.runs, revisions, strict: config.strict === true },
-    plans: openPlansQueue(config.redisUrl, prefix),
-    publisher,
-    metrics: createMetrics(() => health.get(repo.target)),
-    health,
-    reconcile,
-    status,
-    notifier:
-      config.notifySinks === undefined
-        ? undefined
-        : createNotifier({
-            redis: queues.redis,
-            prefix,
-            sinks: config.notifySinks,
-            log,
-            ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
-          }),
-  };
 }
 
 /** Cluster access for a topology, as the run workers build it. */
