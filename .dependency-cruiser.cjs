@@ -1,8 +1,10 @@
 /**
- * Folder layer rules for src, checked by `npm run layers` (part of `npm test`). docs/architecture.md
- * draws the same table. A folder may import its own files and folders of a LOWER rank only; folders of
- * the same rank are independent of each other. Strict ranks also make folder-level cycles impossible,
- * and the `no-folder-cycles` rule says so for folders outside the table too.
+ * Folder layer rules for src, the sandbox package and workers/, checked by `npm run layers` (part of
+ * `npm test`). docs/architecture.md draws the same table. A folder may import its own files and
+ * folders of a LOWER rank only; folders of the same rank are independent of each other. Strict ranks
+ * also make folder-level cycles impossible, and the `no-folder-cycles` rule says so for folders
+ * outside the table too. The sandbox package builds on the product's library layers and the product
+ * reaches it through one door; nothing shipped imports a test.
  */
 
 /** Product folders under src, lowest first. */
@@ -23,11 +25,15 @@ const LAYERS = [
   ['cli'],
 ];
 
-/** The simulator and test harness: they ship inside src for now, and the product never imports them. */
-const SIMULATOR = ['sandbox', 'testing'];
+/**
+ * The library layers the sandbox package (sandbox/src) may build on: those up to the Consul client,
+ * what a simulated Kubernetes or Consul needs. It never imports the reconciler, the service, the
+ * composition root or the CLI.
+ */
+const SANDBOX_MAY_IMPORT = LAYERS.slice(0, LAYERS.findIndex((rank) => rank.includes('consul')) + 1).flat();
 
-/** The CLI modules that may load the simulator: `meshpeer sandbox` and `meshpeer demo`. */
-const SIMULATOR_ENTRY = '^src/cli/(sandbox|demo)-[^/]+\\.ts$';
+/** The one product module that loads the sandbox package, for `meshpeer sandbox` and `meshpeer demo`. */
+const SANDBOX_DOOR = '^src/cli/load-sandbox\\.ts$';
 
 const PRODUCT = LAYERS.flat();
 const alternatives = (folders) => `^src/(${folders.join('|')})/`;
@@ -56,46 +62,39 @@ module.exports = {
   forbidden: [
     ...layerRules(),
     {
-      name: 'product-imports-simulator',
+      name: 'product-imports-sandbox',
       severity: 'error',
-      comment: 'only src/sandbox, src/testing and the sandbox/demo CLI modules may import the simulator',
-      from: { path: '^src/', pathNot: [alternatives([...SIMULATOR, 'cli']), SIMULATOR_ENTRY] },
-      to: { path: alternatives(SIMULATOR) },
+      comment: 'src loads the sandbox package only through src/cli/load-sandbox.ts',
+      from: { path: '^(src|workers)/', pathNot: SANDBOX_DOOR },
+      to: { path: '^sandbox/' },
     },
     {
-      name: 'cli-imports-simulator',
+      name: 'sandbox-imports-service',
       severity: 'error',
-      comment: 'in src/cli only the sandbox and demo command modules may import the simulator',
-      from: { path: '^src/cli/', pathNot: SIMULATOR_ENTRY },
-      to: { path: alternatives(SIMULATOR) },
-    },
-    {
-      name: 'simulator-imports-cli',
-      severity: 'error',
-      comment: 'the simulator depends on the product, never on the command line or the composition root',
-      from: { path: alternatives(SIMULATOR) },
-      to: { path: alternatives(['cli', 'app']) },
+      comment: `sandbox/src may import only the product's library layers: ${SANDBOX_MAY_IMPORT.join(', ')}`,
+      from: { path: '^sandbox/src/' },
+      to: { path: '^(src|workers)/', pathNot: alternatives(SANDBOX_MAY_IMPORT) },
     },
     {
       name: 'src-imports-tests',
       severity: 'error',
-      comment: 'src never imports test/ or bench/',
-      from: { path: '^src/' },
-      to: { path: '^(test|bench)/' },
+      comment: 'src, workers and the sandbox package never import test/, bench/ or the sandbox tests',
+      from: { path: '^(src|workers|sandbox/src)/' },
+      to: { path: '^(test|bench|sandbox/test)/' },
     },
     {
       name: 'unlayered-folder',
       severity: 'error',
       comment: 'a new folder under src needs a rank in .dependency-cruiser.cjs (and docs/architecture.md)',
-      from: { path: '^src/', pathNot: alternatives([...PRODUCT, ...SIMULATOR]) },
+      from: { path: '^src/', pathNot: alternatives(PRODUCT) },
       to: {},
     },
     {
       name: 'no-folder-cycles',
       severity: 'error',
-      comment: 'folders under src import each other in one direction only',
+      comment: 'folders under src and sandbox/src import each other in one direction only',
       scope: 'folder',
-      from: { path: '^src/' },
+      from: { path: '^(src|sandbox/src)/' },
       to: { circular: true },
     },
   ],
@@ -109,4 +108,4 @@ module.exports = {
 };
 
 // For test/architecture/layers.test.ts; non-enumerable so the configuration schema does not see it.
-Object.defineProperty(module.exports, 'layers', { value: { LAYERS, SIMULATOR } });
+Object.defineProperty(module.exports, 'layers', { value: { LAYERS, SANDBOX_MAY_IMPORT } });

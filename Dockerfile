@@ -10,6 +10,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
 COPY workers ./workers
+# The product's CLI type-checks against the sandbox package's entry point (src/cli/load-sandbox.ts),
+# so the build compiles it; the image below copies the product's output only.
+COPY sandbox ./sandbox
 RUN node scripts/build.mjs
 
 FROM node:20-bookworm-slim
@@ -23,7 +26,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 COPY bin ./bin
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/.build-stamp ./dist/
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/workers ./dist/workers
 
 USER node
 RUN mkdir -p /home/node/.cache/meshpeer

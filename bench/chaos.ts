@@ -8,8 +8,8 @@
  *   npm run chaos -- --minutes 3 --clusters 10 --workers 3 --seed 42 --keep
  */
 import { parseArgs } from 'node:util';
-import { formatChaosReport } from '../src/testing/chaos-report.ts';
-import { runChaos } from '../src/testing/chaos-run.ts';
+import { formatChaosReport } from '../test/support/chaos-report.ts';
+import { runChaos } from '../test/support/chaos-run.ts';
 import { machine } from './stats.ts';
 
 const { values } = parseArgs({

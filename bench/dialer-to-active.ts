@@ -9,14 +9,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubeConfigForContext, pollUntil, RunbookClient } from '../sandbox/src/runbook-client.ts';
+import { Sandbox } from '../sandbox/src/sandbox.ts';
+import { sandboxConfigFromTopology } from '../sandbox/src/sandbox-config.ts';
 import {
   CONSUL_API_VERSION,
   meshResource,
   proxyDefaultsResource,
 } from '../src/resources/consul-resources.ts';
-import { kubeConfigForContext, pollUntil, RunbookClient } from '../src/sandbox/runbook-client.ts';
-import { Sandbox } from '../src/sandbox/sandbox.ts';
-import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
 import { loadTopologyFile } from '../src/topology/index.ts';
 import { machine, median, percentile } from './stats.ts';
 

@@ -5,9 +5,9 @@
  */
 import { Agent, request } from 'node:https';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { KubeApiServer } from '../src/sandbox/kube/kube-api-server.ts';
-import { SandboxCluster } from '../src/sandbox/sandbox-cluster.ts';
-import { renderKubeconfig } from '../src/sandbox/sandbox-files.ts';
+import type { KubeApiServer } from '../sandbox/src/kube/kube-api-server.ts';
+import { SandboxCluster } from '../sandbox/src/sandbox-cluster.ts';
+import { renderKubeconfig } from '../sandbox/src/sandbox-files.ts';
 import { machine, percentile } from './stats.ts';
 
 const count = Number(process.env.BENCH_REQUESTS ?? 5000);

@@ -7,11 +7,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Sandbox } from '../sandbox/src/sandbox.ts';
+import { sandboxConfigFromTopology } from '../sandbox/src/sandbox-config.ts';
 import { installDirectory } from '../src/consul/install-directory.ts';
 import { clusterConnections } from '../src/kube/cluster-connections.ts';
 import { observeAll, observeCluster } from '../src/observe/index.ts';
-import { Sandbox } from '../src/sandbox/sandbox.ts';
-import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
 import { scaleTopology } from './scale-topology.ts';
 import { machine, median } from './stats.ts';
 

@@ -4,16 +4,16 @@
  * Run with `npm run bench:peering`.
  */
 import { cpus } from 'node:os';
-import { buildAcceptorToken, createAcceptorIdentity } from '../src/peering/acceptor-identity.ts';
+import { buildAcceptorToken, createAcceptorIdentity } from '../sandbox/src/peering/acceptor-identity.ts';
+import { startPeerStream } from '../sandbox/src/peering/dialer.ts';
+import { MemoryPeeringStore } from '../sandbox/src/peering/memory-peering-store.ts';
+import { createPeerStreamServer } from '../sandbox/src/peering/peer-stream-server.ts';
 import { systemClock } from '../src/peering/clock.ts';
-import { startPeerStream } from '../src/peering/dialer.ts';
 import { createExportSet } from '../src/peering/export-set.ts';
 import { CheckServiceNode } from '../src/peering/generated/private/pbservice/node.ts';
 import { ImportedState } from '../src/peering/imported-state.ts';
-import { MemoryPeeringStore } from '../src/peering/memory-peering-store.ts';
 import { createPeerClient, exchangeSecretWith, targetFromToken } from '../src/peering/peer-client.ts';
 import { openStreamCall } from '../src/peering/peer-stream-call.ts';
-import { createPeerStreamServer } from '../src/peering/peer-stream-server.ts';
 import { ResourceURL } from '../src/peering/resource-urls.ts';
 import { StreamTracker } from '../src/peering/stream-tracker.ts';
 

@@ -3,8 +3,8 @@
  * not counted as meshpeer's: `tsx bench/scale-sandbox.ts SHAPE CLUSTERS DIR [SERVICES] [RING_PEERS]`.
  * Prints `SCALE-RESULT {...}` once every cluster is up and stops on SIGTERM or when stdin closes.
  */
-import { Sandbox } from '../src/sandbox/sandbox.ts';
-import { sandboxConfigFromTopology } from '../src/sandbox/sandbox-config.ts';
+import { Sandbox } from '../sandbox/src/sandbox.ts';
+import { sandboxConfigFromTopology } from '../sandbox/src/sandbox-config.ts';
 import { type Shape, scaleTopology } from './scale-topology.ts';
 
 const [shape = 'ring', clusters = '10', dir = '', services = '5', ringPeers = '2'] = process.argv.slice(2);

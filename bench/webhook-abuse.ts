@@ -11,13 +11,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { startLocalRedis } from '../sandbox/src/local-redis.ts';
 import { RevisionStore } from '../src/gitops/revision-store.ts';
 import { requestSync } from '../src/gitops/sync-request.ts';
 import { openQueues, type Queues } from '../src/run/queues.ts';
 import { createServer } from '../src/server/create-server.ts';
 import { createMetrics } from '../src/server/metrics.ts';
 import { createRedisDeliveryLog } from '../src/server/webhooks/redis-delivery-log.ts';
-import { startLocalRedis } from '../src/testing/local-redis.ts';
 import { machine, median, percentile } from './stats.ts';
 
 const { values } = parseArgs({

@@ -37,7 +37,7 @@ function distIsFresh() {
   if (process.env.MESHPEER_FROM_SOURCE === '1') return false;
   const stamp = statSync(new URL('dist/.build-stamp', root), { throwIfNoEntry: false });
   if (stamp === undefined) return false;
-  const sources = ['src', 'workers'].map((d) => newestMtime(fileURLToPath(new URL(d, root))));
+  const sources = ['src', 'workers', 'sandbox/src'].map((d) => newestMtime(fileURLToPath(new URL(d, root))));
   return Math.max(...sources) <= stamp.mtimeMs;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/ and workers/ to dist/ (tsc -p tsconfig.build.json), copies the status page's static
+// Compiles src/, workers/ and the sandbox package's sandbox/src/ to dist/ (tsc -p tsconfig.build.json), copies the status page's static
 // files beside the compiled status-page.js, then writes dist/.build-stamp dated when the build
 // STARTED: bin/meshpeer.js runs dist/ only while no source is newer than the stamp, so a file edited
 // during the build makes the next command run the sources instead of what was compiled before it.
@@ -59,6 +59,7 @@ const stamp = join(outDir, '.build-stamp');
 rmSync(stamp, { force: true });
 rmSync(join(outDir, 'src'), { recursive: true, force: true });
 rmSync(join(outDir, 'workers'), { recursive: true, force: true });
+rmSync(join(outDir, 'sandbox'), { recursive: true, force: true });
 const tscArgs = ['-p', join(root, 'tsconfig.build.json'), '--outDir', outDir];
 if (args.includes('--no-check')) tscArgs.push('--noCheck');
 const compiled = spawnSync(process.execPath, [tsc, ...tscArgs], { cwd: root, stdio: 'inherit' });

@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import { clusterConnections } from '../kube/cluster-connections.ts';
 import { renderText } from '../plan/index.ts';
 import { planTopology } from '../run/plan-topology.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
-import { sandboxConfigFromTopology } from '../sandbox/sandbox-config.ts';
-import { type LocalRedis, startLocalRedis } from '../testing/local-redis.ts';
 import { parseTopology } from '../topology/index.ts';
 import { applyThroughQueue } from './apply-queued.ts';
+import { type LocalRedis, loadSandbox } from './load-sandbox.ts';
 import { out, type Paint } from './output.ts';
 import { runSummary } from './run-progress.ts';
 
@@ -27,7 +25,7 @@ async function startRedis(c: Paint): Promise<{ url: string; redis?: LocalRedis }
     out(`${c.gray('redis')}      using REDIS_URL`);
     return { url };
   }
-  const redis = await startLocalRedis();
+  const redis = await (await loadSandbox()).startLocalRedis();
   out(`${c.gray('redis')}      started redis-server on ${redis.url}`);
   return { url: redis.url, redis };
 }
@@ -42,6 +40,7 @@ export async function runSandboxDemo(root: string, c: Paint): Promise<number> {
   out(`\n${c.bold('== the runbook, reconciled by meshpeer on a sandbox')} ${c.gray(file)}`);
   const { url, redis } = await startRedis(c);
   const dir = await mkdtemp(join(tmpdir(), 'meshpeer-demo-'));
+  const { Sandbox, sandboxConfigFromTopology } = await loadSandbox();
   const sandbox = await Sandbox.start({ config: sandboxConfigFromTopology(topology), dir, persist: false });
   const kubeconfig = join(dir, 'kubeconfig');
   const access = { overrides: { kubeconfig }, timeoutMs: 10_000 };

@@ -1,16 +1,8 @@
 /** The work of `meshpeer sandbox up` and `fault`, loaded only when they run: the simulator. */
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { kubeConfigForContext, RunbookClient } from '../sandbox/runbook-client.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
-import {
-  defaultSandboxConfig,
-  type InstallOptions,
-  loadSandboxConfig,
-  type SandboxConfig,
-  sandboxConfigFromTopology,
-} from '../sandbox/sandbox-config.ts';
 import { formatDiagnostic, loadTopologyFile } from '../topology/index.ts';
+import { type InstallOptions, loadSandbox, type Sandbox, type SandboxConfig } from './load-sandbox.ts';
 import { colorEnabled, out, paint } from './output.ts';
 
 /** Options of `sandbox up`. */
@@ -72,14 +64,15 @@ export async function sandboxConfigFor(
       throw new Error(
         '--helm-values, --release and --helm-template do not combine with --config: set helmValues and clusters[].helm in the config file',
       );
-    return loadSandboxConfig(options.config);
+    return (await loadSandbox()).loadSandboxConfig(options.config);
   }
   if (options.from !== undefined) {
     const loaded = await loadTopologyFile(options.from);
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
-    return sandboxConfigFromTopology(loaded.topology, install);
+    return (await loadSandbox()).sandboxConfigFromTopology(loaded.topology, install);
   }
-  return options.consul === false ? undefined : defaultSandboxConfig(options.clusters ?? 2, install);
+  if (options.consul === false) return undefined;
+  return (await loadSandbox()).defaultSandboxConfig(options.clusters ?? 2, install);
 }
 
 function clusterLines(sandbox: Sandbox): string[] {
@@ -137,6 +130,7 @@ export function sandboxSummary(sandbox: Sandbox, persist: boolean): string {
 /** Runs the sandbox until a signal arrives (or `stop` resolves, for tests); returns the exit code. */
 export async function runSandboxUp(options: SandboxUpOptions, stop?: Promise<void>): Promise<number> {
   const config = await sandboxConfigFor(options);
+  const { Sandbox } = await loadSandbox();
   const sandbox = await Sandbox.start({
     ...(config === undefined ? { clusters: options.clusters ?? 2 } : { config }),
     dir: options.dir,
@@ -191,6 +185,7 @@ export async function runSandboxFault(
   if (build === undefined)
     throw new Error(`unknown fault "${action}"; use one of ${Object.keys(faultActions).join(', ')}`);
   const kubeconfig = await readFile(join(options.dir, 'kubeconfig'), 'utf8');
+  const { RunbookClient, kubeConfigForContext } = await loadSandbox();
   const client = new RunbookClient(options.cluster, kubeConfigForContext(kubeconfig, options.cluster));
   const [method, path, body] = build(options, arg);
   out(JSON.stringify(await client.admin(method, path, body), null, 2));

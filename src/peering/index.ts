@@ -1,23 +1,9 @@
 /**
- * The peering protocol's public API: what a Consul simulator, the verify step and the CLI import.
- * Everything else in src/peering is an implementation detail.
+ * The peering protocol's public API: the client side (token codec, handshake, probe) the verify step
+ * and the CLI use, and the session, export and replication parts the sandbox's simulated Consul
+ * servers build on. Everything else in src/peering is an implementation detail.
  */
-export {
-  type AcceptorIdentity,
-  buildAcceptorToken,
-  createAcceptorIdentity,
-  peeringServerName,
-} from './acceptor-identity.ts';
 export { type Clock, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS, systemClock } from './clock.ts';
-export {
-  type DialerEvent,
-  type DialerState,
-  dialPeer,
-  exchangeTokenSecret,
-  type PeerDialer,
-  type PeerStreamOptions,
-  startPeerStream,
-} from './dialer.ts';
 export { createExportSet, type ExportedData, ExportSet, type ExportSource } from './export-set.ts';
 export type {
   PeeringServerAddresses,
@@ -26,7 +12,6 @@ export type {
 } from './generated/private/pbpeering/peering.ts';
 export type { CheckServiceNode } from './generated/private/pbservice/node.ts';
 export { type ImportedData, ImportedState, type ImportSink } from './imported-state.ts';
-export { type GeneratedPeering, MemoryPeeringStore } from './memory-peering-store.ts';
 export { type PeerTarget, targetFromToken } from './peer-client.ts';
 export {
   checkPeerHandshake,
@@ -35,25 +20,11 @@ export {
   type HandshakeReport,
   type HandshakeTarget,
 } from './peer-handshake.ts';
-export {
-  createPeerStreamServer,
-  type PeerStreamServer,
-  type PeerStreamServerOptions,
-} from './peer-stream-server.ts';
 export { PeeringError, type PeeringErrorCode } from './peering-error.ts';
-export type {
-  Awaitable,
-  PeeringStore,
-  StoredPeering,
-  StoredPeeringState,
-  StoredSecrets,
-} from './peering-store.ts';
 export { dialAddresses, type PeeringToken } from './peering-token.ts';
 export { type ProbeOptions, type ProbeReport, type ProbeStageResult, probe } from './probe.ts';
 export { ResourceID, ResourceURL } from './resource-urls.ts';
-export type { PeeringServerTls, PemPair } from './server-credentials.ts';
 export type { SessionEnd, SessionEvent } from './session-types.ts';
-export type { Leadership } from './stream-resources-handler.ts';
 export { type ConsulStreamStatus, type StreamStatus, StreamTracker } from './stream-tracker.ts';
 export { decodeToken, encodeToken } from './token-codec.ts';
 export { TokenError, type TokenErrorCode } from './token-error.ts';

@@ -1,8 +1,8 @@
 /** ConsulClient.listServices against the simulated Consul (which answers as agent/catalog_endpoint.go does). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatedConsul, startConsulServer } from '../../sandbox/src/consul/consul-server.ts';
 import { ConsulClient, ConsulError } from '../../src/consul/consul-client.ts';
 import { directTransport } from '../../src/consul/consul-transport.ts';
-import { type SimulatedConsul, startConsulServer } from '../../src/sandbox/consul/consul-server.ts';
 
 let ce: SimulatedConsul;
 let ent: SimulatedConsul;

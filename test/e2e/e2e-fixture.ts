@@ -7,14 +7,14 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Sandbox } from '../../sandbox/src/sandbox.ts';
+import { sandboxConfigFromTopology } from '../../sandbox/src/sandbox-config.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
 import type { RetryPolicy } from '../../src/run/retry-policy.ts';
-import { Sandbox } from '../../src/sandbox/sandbox.ts';
-import { sandboxConfigFromTopology } from '../../src/sandbox/sandbox-config.ts';
-import { type GitHttpServer, startGitHttpServer } from '../../src/testing/git-http-server.ts';
-import { type ScmStandIn, startScmStandIn } from '../../src/testing/scm-stand-in.ts';
 import { parseTopology } from '../../src/topology/index.ts';
 import { createFixtureRepo, type FixtureRepo } from '../source/git-fixtures.ts';
+import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.ts';
+import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 /** The runbook's clusters with no peering yet: what main holds before the pull request. */
 export const BASE = `apiVersion: meshpeer.dev/v1alpha1

@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { Sandbox } from '../../sandbox/src/sandbox.ts';
+import {
+  type InstallOptions,
+  type SandboxConfig,
+  sandboxConfigFromTopology,
+} from '../../sandbox/src/sandbox-config.ts';
 import type { ClusterClient } from '../../src/kube/cluster-client.ts';
 import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import type { Plan } from '../../src/plan/index.ts';
@@ -15,12 +21,6 @@ import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore, type RunRecord } from '../../src/run/run-record.ts';
-import { Sandbox } from '../../src/sandbox/sandbox.ts';
-import {
-  type InstallOptions,
-  type SandboxConfig,
-  sandboxConfigFromTopology,
-} from '../../src/sandbox/sandbox-config.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
 import type { StepContext } from '../../src/steps/step-context.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SandboxConfig } from '../../sandbox/src/sandbox-config.ts';
 import { mergeValues } from '../../src/kube/helm-release.ts';
-import type { SandboxConfig } from '../../src/sandbox/sandbox-config.ts';
 import { createCertificateAuthority } from '../../src/tls/certificate-authority.ts';
 import type { ClusterSpec, Topology } from '../../src/topology/index.ts';
 import { installSandboxes, withInstallAcls } from './install-fixture.ts';

@@ -11,8 +11,8 @@ import type { Step } from '../../src/plan/index.ts';
 import { GATEWAY_POLICY_NAME } from '../../src/steps/acl-executor.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
 import { execute } from '../../src/steps/executors.ts';
-import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import type { Topology } from '../../src/topology/index.ts';
+import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 import { type InstallSandbox, installSandboxes } from './install-fixture.ts';
 
 const installs = installSandboxes();

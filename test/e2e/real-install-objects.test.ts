@@ -8,10 +8,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { findKubectl } from '../../sandbox/test/kubectl-path.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
-import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
-import { findKubectl } from '../sandbox/kubectl-path.ts';
+import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 import { installSandboxes } from './install-fixture.ts';
 
 const run = promisify(execFile);

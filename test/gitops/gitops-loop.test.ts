@@ -19,9 +19,9 @@ import { openQueues, type Queues } from '../../src/run/queues.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { latestRequest } from '../../src/run/run-requests.ts';
 import { createGithubPublisher } from '../../src/scm/github-publisher.ts';
-import { type GitHttpServer, startGitHttpServer } from '../../src/testing/git-http-server.ts';
-import { type ScmStandIn, startScmStandIn } from '../../src/testing/scm-stand-in.ts';
 import { createFixtureRepo, type FixtureRepo } from '../source/git-fixtures.ts';
+import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.ts';
+import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 const TOKEN = 'ghp_gitopsLoopTestToken0123456789';
 const VALID = `apiVersion: meshpeer.dev/v1alpha1

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
+import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
 const redisUrl = inject('redisUrl');

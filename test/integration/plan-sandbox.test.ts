@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { walkRunbook } from '../../sandbox/src/runbook-walk.ts';
 import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
-import { walkRunbook } from '../../src/sandbox/runbook-walk.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
 

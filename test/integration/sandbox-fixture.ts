@@ -2,14 +2,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Sandbox } from '../../sandbox/src/sandbox.ts';
+import { type SandboxConfig, sandboxConfigFromTopology } from '../../sandbox/src/sandbox-config.ts';
 import { openQueues } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RetryPolicy } from '../../src/run/retry-policy.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { newRunId, requestRun } from '../../src/run/run-requests.ts';
 import { type RunningWorkers, startWorkers } from '../../src/run/start-workers.ts';
-import { Sandbox } from '../../src/sandbox/sandbox.ts';
-import { type SandboxConfig, sandboxConfigFromTopology } from '../../src/sandbox/sandbox-config.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
 
 /** Short retries for tests: the sandbox answers in milliseconds. */

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { Sandbox } from '../../sandbox/src/sandbox.ts';
 import { decodeToken } from '../../src/peering/token-codec.ts';
-import type { Sandbox } from '../../src/sandbox/sandbox.ts';
 
 /** A named secret value. */
 export interface Secret {

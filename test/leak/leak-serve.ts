@@ -7,9 +7,9 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
 import { serveConfig } from '../../src/app/serve-config.ts';
-import { type GitHttpServer, startGitHttpServer } from '../../src/testing/git-http-server.ts';
-import { type ScmStandIn, startScmStandIn } from '../../src/testing/scm-stand-in.ts';
 import { createFixtureRepo, type FixtureRepo } from '../source/git-fixtures.ts';
+import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.ts';
+import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 /** The repository name the stand-in and the webhooks use. */
 export const REPO = 'acme/mesh';

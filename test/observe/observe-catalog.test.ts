@@ -1,10 +1,10 @@
 /** The catalog facts of an install, read from the simulated Consul: never a failed observation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatedConsul, startConsulServer } from '../../sandbox/src/consul/consul-server.ts';
 import { ConsulClient } from '../../src/consul/consul-client.ts';
 import { directTransport, failingTransport } from '../../src/consul/consul-transport.ts';
 import { exportNamespaces, observeCatalog } from '../../src/observe/observe-catalog.ts';
 import { observeConsul } from '../../src/observe/observe-consul.ts';
-import { type SimulatedConsul, startConsulServer } from '../../src/sandbox/consul/consul-server.ts';
 import { type ClusterSpec, loadTopologyFile, type Topology } from '../../src/topology/index.ts';
 
 let ce: SimulatedConsul;

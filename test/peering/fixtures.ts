@@ -3,15 +3,15 @@ import {
   type AcceptorIdentity,
   buildAcceptorToken,
   createAcceptorIdentity,
-} from '../../src/peering/acceptor-identity.ts';
-import type { PeeringTrustBundle } from '../../src/peering/generated/private/pbpeering/peering.ts';
-import { CheckServiceNode } from '../../src/peering/generated/private/pbservice/node.ts';
-import { MemoryPeeringStore } from '../../src/peering/memory-peering-store.ts';
+} from '../../sandbox/src/peering/acceptor-identity.ts';
+import { MemoryPeeringStore } from '../../sandbox/src/peering/memory-peering-store.ts';
 import {
   createPeerStreamServer,
   type PeerStreamServer,
   type PeerStreamServerOptions,
-} from '../../src/peering/peer-stream-server.ts';
+} from '../../sandbox/src/peering/peer-stream-server.ts';
+import type { PeeringTrustBundle } from '../../src/peering/generated/private/pbpeering/peering.ts';
+import { CheckServiceNode } from '../../src/peering/generated/private/pbservice/node.ts';
 import type { PeeringToken } from '../../src/peering/peering-token.ts';
 
 /** A running acceptor on 127.0.0.1. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAcceptorIdentity } from '../../src/peering/acceptor-identity.ts';
-import { type DialerEvent, dialPeer } from '../../src/peering/dialer.ts';
+import { createAcceptorIdentity } from '../../sandbox/src/peering/acceptor-identity.ts';
+import { type DialerEvent, dialPeer } from '../../sandbox/src/peering/dialer.ts';
 import { createExportSet } from '../../src/peering/export-set.ts';
 import { ImportedState } from '../../src/peering/imported-state.ts';
 import { ResourceURL } from '../../src/peering/resource-urls.ts';

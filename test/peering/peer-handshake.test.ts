@@ -1,6 +1,10 @@
 import { type handleUnaryCall, Server, type ServerDuplexStream, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAcceptorIdentity } from '../../src/peering/acceptor-identity.ts';
+import { createAcceptorIdentity } from '../../sandbox/src/peering/acceptor-identity.ts';
+import {
+  createPeeringServerCredentials,
+  type PeeringServerTls,
+} from '../../sandbox/src/peering/server-credentials.ts';
 import {
   type ExchangeSecretRequest,
   type ExchangeSecretResponse,
@@ -8,10 +12,6 @@ import {
   type ReplicationMessage,
 } from '../../src/peering/generated/private/pbpeerstream/peerstream.ts';
 import { checkPeerHandshake, type HandshakeTarget } from '../../src/peering/index.ts';
-import {
-  createPeeringServerCredentials,
-  type PeeringServerTls,
-} from '../../src/peering/server-credentials.ts';
 import { type AcceptorFixture, startAcceptor, startCluster } from './fixtures.ts';
 import { startRelay } from './tcp-relay.ts';
 

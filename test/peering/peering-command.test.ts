@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAcceptorIdentity } from '../../src/peering/acceptor-identity.ts';
+import { createAcceptorIdentity } from '../../sandbox/src/peering/acceptor-identity.ts';
 import type { HandshakeReport } from '../../src/peering/peer-handshake.ts';
 import type { PeeringToken } from '../../src/peering/peering-token.ts';
 import type { ProbeReport } from '../../src/peering/probe.ts';

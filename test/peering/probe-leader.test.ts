@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAcceptorToken } from '../../src/peering/acceptor-identity.ts';
+import { buildAcceptorToken } from '../../sandbox/src/peering/acceptor-identity.ts';
 import { probe } from '../../src/peering/probe.ts';
 import { type ClusterFixture, startAcceptor, startCluster, trustBundle } from './fixtures.ts';
 import { startRelay } from './tcp-relay.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAcceptorIdentity } from '../../src/peering/acceptor-identity.ts';
+import { createAcceptorIdentity } from '../../sandbox/src/peering/acceptor-identity.ts';
 import { probe } from '../../src/peering/probe.ts';
 import { type AcceptorFixture, startAcceptor, trustBundle } from './fixtures.ts';
 

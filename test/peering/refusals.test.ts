@@ -1,12 +1,12 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAcceptorIdentity } from '../../src/peering/acceptor-identity.ts';
+import { createAcceptorIdentity } from '../../sandbox/src/peering/acceptor-identity.ts';
 import {
   type DialerEvent,
   dialPeer,
   exchangeTokenSecret,
   startPeerStream,
-} from '../../src/peering/dialer.ts';
+} from '../../sandbox/src/peering/dialer.ts';
 import type {
   PeerStreamServiceClient,
   ReplicationMessage,

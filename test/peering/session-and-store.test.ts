@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryPeeringStore } from '../../sandbox/src/peering/memory-peering-store.ts';
+import { secretsEqual } from '../../sandbox/src/peering/secret-compare.ts';
 import { createExportSet } from '../../src/peering/export-set.ts';
 import type { ReplicationMessage } from '../../src/peering/generated/private/pbpeerstream/peerstream.ts';
 import { ImportedState } from '../../src/peering/imported-state.ts';
-import { MemoryPeeringStore } from '../../src/peering/memory-peering-store.ts';
-import { secretsEqual } from '../../src/peering/secret-compare.ts';
 import { StreamSession } from '../../src/peering/stream-session.ts';
 import { StreamTracker } from '../../src/peering/stream-tracker.ts';
 import { manualClock } from './manual-clock.ts';

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRedis, startLocalRedis } from '../../src/testing/local-redis.ts';
+import { type LocalRedis, startLocalRedis } from '../../sandbox/src/local-redis.ts';
 import { waitFor } from '../e2e/e2e-fixture.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox } from '../integration/sandbox-fixture.ts';
 import type { CliRun } from '../leak/leak-cli.ts';

@@ -5,8 +5,8 @@
  * and verify with nothing missing, orphaned, duplicated, stuck or lost.
  */
 import { describe, expect, it } from 'vitest';
-import { formatChaosReport } from '../../src/testing/chaos-report.ts';
-import { runChaos } from '../../src/testing/chaos-run.ts';
+import { formatChaosReport } from '../support/chaos-report.ts';
+import { runChaos } from '../support/chaos-run.ts';
 
 describe('chaos smoke', () => {
   it('ends converged and verified after kills, a Redis restart and API and Consul faults', {

@@ -5,13 +5,13 @@
  * it before rotating, and converge.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { sandboxConsulClient } from '../../src/testing/sandbox-consul-client.ts';
 import {
   type ExampleSandbox,
   shortIntervals,
   startExampleSandbox,
   startQueue,
 } from '../integration/sandbox-fixture.ts';
+import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 
 const redisUrl = inject('redisUrl');
 

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRedis } from '../../src/testing/local-redis.ts';
+import { startLocalRedis } from '../../sandbox/src/local-redis.ts';
 import { type CliRun, runCli } from '../leak/leak-cli.ts';
 
 const RUNBOOK = 'desired-state-examples/runbook/peerings.yaml';

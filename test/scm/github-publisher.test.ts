@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../sandbox/src/local-redis.ts';
 import { createGithubPublisher, type GithubPublisherOptions } from '../../src/scm/github-publisher.ts';
 import { PLAN_MARKER } from '../../src/scm/scm-publisher.ts';
-import { freePort } from '../../src/testing/local-redis.ts';
-import { type ScmStandIn, startScmStandIn } from '../../src/testing/scm-stand-in.ts';
+import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 const TOKEN = 'ghp_standInToken0123456789abcdef';
 const SHA = 'f'.repeat(40);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGithubPublisher } from '../../src/scm/github-publisher.ts';
 import { createGitlabPublisher, type GitlabPublisherOptions } from '../../src/scm/gitlab-publisher.ts';
 import { PLAN_MARKER } from '../../src/scm/scm-publisher.ts';
-import { type ScmStandIn, startScmStandIn } from '../../src/testing/scm-stand-in.ts';
+import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 const TOKEN = 'glpat-standInToken0123456789';
 const SHA = 'e'.repeat(40);

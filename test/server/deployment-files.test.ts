@@ -87,13 +87,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["serve"\]$/m);
   });
 
-  it('runs compiled code: a build stage compiles dist/, the image holds bin and dist but no sources', () => {
+  it('runs compiled code: a build stage compiles dist/, the image holds the product only', () => {
     const [build = '', runtime = ''] = dockerfile.split(/^FROM node:20-bookworm-slim$/m);
     expect(build).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
     expect(build).toContain('RUN node scripts/build.mjs');
     expect(runtime).toContain('COPY bin ./bin');
-    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
-    expect(runtime).not.toMatch(/^COPY (src|workers) /m);
+    const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]);
+    expect(copied.sort()).toEqual(['dist/.build-stamp', 'dist/src', 'dist/workers']);
+    expect(runtime).not.toMatch(/^COPY (src|workers|sandbox) /m);
     expect(readFileSync(pkg.bin.meshpeer as string, 'utf8')).toContain("import('../dist/src/cli/main.js')");
   });
 });

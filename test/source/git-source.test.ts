@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitSource, type GitSourceOptions, pullRequestHeadRef } from '../../src/source/git-source.ts';
 import { isSourceError, type SourceError } from '../../src/source/source-error.ts';
-import { type GitHttpServer, startGitHttpServer } from '../../src/testing/git-http-server.ts';
+import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.ts';
 import { createFixtureRepo, type FixtureRepo } from './git-fixtures.ts';
 
 const V1 = 'clusters: []\n';

@@ -1,0 +1,131 @@
+/**
+ * Catalog and health endpoints: local services, and with `?peer=<name>` the instances imported
+ * from that peering. Like Consul, results the token may not read (`service:read`) are filtered out
+ * and flagged with X-Consul-Results-Filtered-By-ACLs rather than refused; the flag is left off for
+ * requests without a token, as agent/consul/rpc.go setQueryMeta (maskResultsFilteredByACLs) does.
+ */
+import type { CheckServiceNode } from '../../peering/index.ts';
+import { ANONYMOUS_ACCESSOR_ID, type Authorizer } from '../acl/acl-authorizer.ts';
+import { catalogEntry, healthEntry, isPassing } from '../catalog-json.ts';
+import { ConsulHttpError } from '../consul-http-error.ts';
+import type { ApiContext } from './api-context.ts';
+import { type Reply, type Route, type RouteRequest, stringField } from './route.ts';
+
+function instances(
+  api: ApiContext,
+  req: RouteRequest,
+  partition: string,
+  service: string,
+): CheckServiceNode[] {
+  const peer = req.url.searchParams.get('peer') ?? '';
+  if (peer === '') return api.catalog.service(partition, service);
+  const record = api.store.peeringByName(partition, peer);
+  if (record === undefined) return [];
+  return [...(api.store.imports(record.id).snapshot().services.get(service) ?? [])];
+}
+
+/**
+ * The namespace of a request, as agent/http_ce.go parseEntMeta reads it: CE refuses `?ns=` and
+ * X-Consul-Namespace outright. Simplified for Enterprise (its source is not public): no namespace
+ * means `default` rather than the token's own namespace, and any name is accepted.
+ */
+function namespaceOf(api: ApiContext, req: RouteRequest): string {
+  const query = req.url.searchParams.get('ns') ?? '';
+  const header = req.raw.headers['x-consul-namespace'];
+  const fromHeader = typeof header === 'string' ? header : '';
+  if (!api.enterprise) {
+    const reason = 'Namespaces are a Consul Enterprise feature';
+    if (fromHeader !== '') throw new ConsulHttpError(400, `Invalid header: "X-Consul-Namespace" - ${reason}`);
+    if (query !== '') throw new ConsulHttpError(400, `Invalid query parameter: "ns" - ${reason}`);
+    return 'default';
+  }
+  return query || fromHeader || 'default';
+}
+
+/** Marks a reply filtered by ACLs, unless the request carried no token (Consul masks it then). */
+function filtered(reply: Reply, removed: boolean, authz: Authorizer): Reply {
+  const flagged = removed && authz.accessorID !== ANONYMOUS_ACCESSOR_ID;
+  return flagged ? { ...reply, headers: { 'X-Consul-Results-Filtered-By-ACLs': 'true' } } : reply;
+}
+
+function serviceList(
+  api: ApiContext,
+  req: RouteRequest,
+  render: typeof healthEntry,
+  health: boolean,
+): Promise<Reply> {
+  const partition = req.partition();
+  const service = req.params[0] ?? '';
+  const authz = req.authz();
+  return req.block('catalog').then(() => {
+    let nodes = instances(api, req, partition, service);
+    if (health && req.url.searchParams.has('passing')) nodes = nodes.filter(isPassing);
+    const allowed = authz.allowed('service', 'read', partition, service);
+    const json = allowed ? nodes.map((n) => render(n, api.enterprise, partition)) : [];
+    return filtered({ json, index: api.store.tableIndex('catalog') }, !allowed && nodes.length > 0, authz);
+  });
+}
+
+/** The catalog and health endpoints. */
+export function catalogRoutes(api: ApiContext): Route[] {
+  return [
+    {
+      // agent/catalog_endpoint.go CatalogServices: local services of one partition and namespace,
+      // name to tags. It reads no `?peer=` (agent/http.go parsePeerName takes service requests
+      // only, and agent/consul/catalog_endpoint.go ListServices refuses to list imported names).
+      method: 'GET',
+      path: /^\/v1\/catalog\/services$/,
+      async handle(req) {
+        const partition = req.partition();
+        const namespace = namespaceOf(api, req);
+        const authz = req.authz();
+        await req.block('catalog');
+        const all = api.catalog.services(partition, namespace);
+        const visible = [...all.entries()].filter(([name]) =>
+          authz.allowed('service', 'read', partition, name),
+        );
+        const json = Object.fromEntries(visible);
+        return filtered({ json, index: api.store.tableIndex('catalog') }, visible.length !== all.size, authz);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/catalog\/service\/(.+)$/,
+      handle: (req) => serviceList(api, req, catalogEntry, false),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/health\/service\/(.+)$/,
+      handle: (req) => serviceList(api, req, healthEntry, true),
+    },
+    {
+      method: 'PUT',
+      path: /^\/v1\/catalog\/register$/,
+      async handle(req) {
+        const body = (await req.body()) as Record<string, unknown> | undefined;
+        if (body === undefined) throw new ConsulHttpError(400, 'Request decode failed: EOF');
+        const partition = req.partition(body.Partition);
+        const service = body.Service as { Service?: string } | undefined;
+        const node = stringField(body, 'Node');
+        if (node === '') throw new ConsulHttpError(500, 'Must provide node');
+        const authz = req.authz();
+        authz.require('node', 'write', partition, node);
+        if (service?.Service) authz.require('service', 'write', partition, service.Service);
+        api.catalog.register(partition, body as never);
+        return { json: true };
+      },
+    },
+    {
+      method: 'PUT',
+      path: /^\/v1\/catalog\/deregister$/,
+      async handle(req) {
+        const body = await req.body();
+        const partition = req.partition((body as Record<string, unknown> | undefined)?.Partition);
+        const serviceID = stringField(body, 'ServiceID');
+        req.authz().require('node', 'write', partition, stringField(body, 'Node'));
+        api.catalog.deregister(partition, serviceID);
+        return { json: true };
+      },
+    },
+  ];
+}

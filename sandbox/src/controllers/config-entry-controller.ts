@@ -1,0 +1,156 @@
+/**
+ * consul-k8s's generic config-entry controller for one kind: adds the finalizer (Synced Unknown),
+ * writes the entry when Consul lacks it or it differs, refuses entries managed elsewhere with
+ * ExternallyManagedConfigError unless the CR carries `consul.hashicorp.com/migrate-entry: "true"`,
+ * and on deletion removes the entry only when this datacenter manages it.
+ */
+import { CONSUL_API_VERSION } from '../../../src/resources/consul-resources.ts';
+import type { ObjectRef } from '../kube/in-process-kube.ts';
+import type { KubeObject } from '../kube/kube-object.ts';
+import {
+  type ConfigEntryKind,
+  type EntryMapping,
+  entryMappings,
+  MIGRATE_ENTRY_ANNOTATION,
+  matchesConsul,
+  SOURCE_DATACENTER_META,
+} from './config-entry-kinds.ts';
+import type { ConfigEntry } from './consul-api.ts';
+import { type ControllerContext, consulPartition } from './controller-context.ts';
+import type { ObjectKey, ReconcileResult, Reconciler } from './controller-loop.ts';
+import {
+  type ConfigEntrySyncReason,
+  hasFinalizer,
+  kubeNow,
+  setFinalizer,
+  setSynced,
+  syncedOf,
+  writeStatus,
+} from './sync-status.ts';
+
+function mismatchError(sourceDatacenter: string): Error {
+  return new Error(
+    sourceDatacenter === ''
+      ? 'config entry already exists in Consul'
+      : `config entry managed in different datacenter: ${JSON.stringify(sourceDatacenter)}`,
+  );
+}
+
+/** The controller of one config-entry kind in one cluster. */
+export class ConfigEntryController implements Reconciler {
+  readonly name: string;
+  readonly apiVersion = CONSUL_API_VERSION;
+  readonly kind: ConfigEntryKind;
+  private readonly mapping: EntryMapping;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    kind: ConfigEntryKind,
+  ) {
+    this.kind = kind;
+    this.mapping = entryMappings[kind];
+    this.name = `${kind.toLowerCase()}-controller`;
+  }
+
+  /** Every entry goes into the install's own partition, as consul-k8s's ConsulPartition does. */
+  private partition(): string | undefined {
+    return consulPartition(this.ctx);
+  }
+
+  /** One pass of ConfigEntryController.ReconcileEntry. */
+  async reconcile(key: ObjectKey): Promise<ReconcileResult | undefined> {
+    const ref: ObjectRef = { apiVersion: this.apiVersion, kind: this.kind, ...key };
+    const obj = this.ctx.objects.get(ref);
+    if (obj === undefined) return undefined;
+    const desired = this.mapping.toConsul(obj, this.ctx.datacenter);
+    const partition = this.partition();
+    if (obj.metadata.deletionTimestamp !== undefined) return this.finalize(obj, desired, partition);
+    if (!hasFinalizer(obj)) {
+      setFinalizer(this.ctx.objects, obj, true);
+      writeStatus(this.ctx.objects, ref, (status) => {
+        setSynced(status, 'Unknown');
+        status.lastSyncedTime = kubeNow();
+      });
+    }
+    let existing: ConfigEntry | undefined;
+    try {
+      existing = await this.ctx.consul.readConfigEntry(this.mapping.consulKind, desired.Name, partition);
+    } catch (err) {
+      return this.failed(ref, 'ConsulAgentError', err);
+    }
+    if (existing === undefined) return this.write(ref, desired, partition, 'writing config entry to consul');
+    const source = existing.Meta?.[SOURCE_DATACENTER_META] ?? '';
+    const managedHere = source === this.ctx.datacenter;
+    const matches = matchesConsul(desired, existing);
+    const migrate = obj.metadata.annotations?.[MIGRATE_ENTRY_ANNOTATION] === 'true';
+    if (!matches && !managedHere && !migrate)
+      return this.failed(ref, 'ExternallyManagedConfigError', mismatchError(source));
+    if (!matches && migrate) {
+      const text = `migration failed: Kubernetes resource does not match existing Consul config entry: consul=${JSON.stringify(existing)}, kube=${JSON.stringify(desired)}`;
+      return this.failed(ref, 'MigrationFailedError', new Error(text));
+    }
+    if (!matches || (migrate && !managedHere))
+      return this.write(ref, desired, partition, 'updating config entry in consul');
+    const current = this.ctx.objects.get(ref);
+    if (current !== undefined && syncedOf(current)?.status !== 'True') this.succeeded(ref);
+    return undefined;
+  }
+
+  private async write(
+    ref: ObjectRef,
+    entry: ConfigEntry,
+    partition: string | undefined,
+    what: string,
+  ): Promise<undefined> {
+    try {
+      await this.ctx.consul.writeConfigEntry(entry, partition);
+    } catch (err) {
+      return this.failed(ref, 'ConsulAgentError', new Error(`${what}: ${(err as Error).message}`));
+    }
+    this.succeeded(ref);
+    return undefined;
+  }
+
+  private async finalize(
+    obj: KubeObject,
+    desired: ConfigEntry,
+    partition: string | undefined,
+  ): Promise<undefined> {
+    if (!hasFinalizer(obj)) return undefined;
+    const existing = await this.ctx.consul.readConfigEntry(this.mapping.consulKind, desired.Name, partition);
+    if (existing !== undefined && existing.Meta?.[SOURCE_DATACENTER_META] === this.ctx.datacenter) {
+      try {
+        await this.ctx.consul.deleteConfigEntry(this.mapping.consulKind, desired.Name, partition);
+      } catch (err) {
+        const ref: ObjectRef = {
+          apiVersion: this.apiVersion,
+          kind: this.kind,
+          namespace: obj.metadata.namespace ?? '',
+          name: obj.metadata.name ?? '',
+        };
+        return this.failed(
+          ref,
+          'ConsulAgentError',
+          new Error(`deleting config entry from consul: ${(err as Error).message}`),
+        );
+      }
+    }
+    setFinalizer(this.ctx.objects, obj, false);
+    return undefined;
+  }
+
+  private succeeded(ref: ObjectRef): void {
+    writeStatus(this.ctx.objects, ref, (status) => {
+      setSynced(status, 'True');
+      status.lastSyncedTime = kubeNow();
+    });
+  }
+
+  /** Records Synced=False and fails the reconcile so it is retried with backoff. */
+  private failed(ref: ObjectRef, reason: ConfigEntrySyncReason, err: unknown): never {
+    writeStatus(this.ctx.objects, ref, (status) => {
+      setSynced(status, 'False', reason, (err as Error).message);
+    });
+    throw err;
+  }
+}

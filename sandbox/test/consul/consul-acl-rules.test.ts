@@ -1,0 +1,67 @@
+/** Unit tests of the ACL rule parser and authorizer behind the simulated server's 403s. */
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS_ACCESSOR_ID, createAuthorizer } from '../../src/consul/acl/acl-authorizer.ts';
+import { parseRules, RulesError } from '../../src/consul/acl/hcl-rules.ts';
+import { meshGatewayRules } from '../../src/consul/acl/server-acl-init-rules.ts';
+
+const authz = (rules: string, enterprise = false) =>
+  createAuthorizer({ accessorID: 'acc-1', management: false, policies: [parseRules(rules)], enterprise });
+
+describe('ACL rules', () => {
+  it('parses HCL and JSON rules with blocks and comments', () => {
+    const hcl = parseRules(
+      '# gateway\npeering = "read"\nservice_prefix "" { policy = "read" }\n/* x */ node "n1" {\n policy = "write"\n}',
+    );
+    expect(hcl.peering).toBe('read');
+    expect(hcl.services).toEqual([{ name: '', prefix: true, policy: 'read' }]);
+    expect(hcl.nodes).toEqual([{ name: 'n1', prefix: false, policy: 'write' }]);
+    const json = parseRules('{"mesh":"write","service":{"web":{"policy":"write"}}}');
+    expect(json.mesh).toBe('write');
+    expect(json.services).toEqual([{ name: 'web', prefix: false, policy: 'write' }]);
+    expect(() => parseRules('peering = "admin"')).toThrow(RulesError);
+    expect(() => parseRules('service "x" {')).toThrow(RulesError);
+  });
+
+  it('falls back to operator, prefers exact service rules and lets deny win', () => {
+    const a = authz(
+      'operator = "read"\nservice_prefix "" { policy = "read" }\nservice "db" { policy = "deny" }',
+    );
+    expect(a.allowed('peering', 'read', 'default')).toBe(true);
+    expect(a.allowed('peering', 'write', 'default')).toBe(false);
+    expect(a.allowed('service', 'read', 'default', 'web')).toBe(true);
+    expect(a.allowed('service', 'read', 'default', 'db')).toBe(false);
+    expect(() => a.require('mesh', 'write', 'default')).toThrow(
+      "token with AccessorID 'acc-1' lacks permission 'mesh:write'",
+    );
+    expect(() => a.require('service', 'write', 'default', 'web')).toThrow(
+      'lacks permission \'service:write\' on "web"',
+    );
+  });
+
+  it('scopes rules by partition on enterprise', () => {
+    const a = authz('peering = "write"\npartition "ap1" { peering = "read" }', true);
+    expect(a.allowed('peering', 'write', 'default')).toBe(true);
+    expect(a.allowed('peering', 'write', 'ap1')).toBe(false);
+    expect(a.allowed('peering', 'read', 'ap1')).toBe(true);
+    expect(a.allowed('peering', 'read', 'ap2')).toBe(false);
+    const rules = (peering: boolean) =>
+      meshGatewayRules({ partitionName: 'default', peering, namespaces: true });
+    const gateway = authz(rules(true), true);
+    expect(gateway.allowed('peering', 'read', 'ap2')).toBe(true);
+    expect(gateway.allowed('service', 'write', 'default', 'mesh-gateway')).toBe(true);
+    expect(gateway.allowed('service', 'read', 'ap2', 'web')).toBe(true);
+    expect(authz(rules(false), true).allowed('peering', 'read', 'default')).toBe(false);
+  });
+
+  it('words denials of the anonymous token like Consul', () => {
+    const anonymous = createAuthorizer({
+      accessorID: ANONYMOUS_ACCESSOR_ID,
+      management: false,
+      policies: [],
+      enterprise: false,
+    });
+    expect(() => anonymous.require('peering', 'read', 'default')).toThrow(
+      "Permission denied: anonymous token lacks permission 'peering:read'. The anonymous token is used implicitly",
+    );
+  });
+});

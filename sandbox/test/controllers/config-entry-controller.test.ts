@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { matchesConsul } from '../../src/controllers/config-entry-kinds.ts';
+import { ConsulK8sControllers } from '../../src/controllers/consul-k8s-controllers.ts';
+import { SandboxCluster } from '../../src/sandbox-cluster.ts';
+import { waitFor } from '../sandbox-test-helpers.ts';
+import { FakeConsul } from './fake-consul.ts';
+
+const api = 'consul.hashicorp.com/v1alpha1';
+let cluster: SandboxCluster;
+let consul: FakeConsul;
+let controllers: ConsulK8sControllers;
+
+function condition(kind: string, name: string): Record<string, string> | undefined {
+  const obj = cluster.objects.get({ apiVersion: api, kind, namespace: 'consul', name });
+  return (obj?.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions?.[0];
+}
+
+async function start(enterprise: boolean, partition?: string): Promise<void> {
+  // Enterprise runs the peering controllers too, to check their partition handling.
+  consul = await new FakeConsul().start();
+  cluster = await SandboxCluster.start({ name: 'unit-config' });
+  if (partition !== undefined) cluster.kube.service.consulWebhooks = { partition };
+  cluster.objects.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'consul' } });
+  controllers = ConsulK8sControllers.start({
+    objects: cluster.objects,
+    consulUrl: () => consul.url,
+    datacenter: 'dc1',
+    enterprise,
+    ...(partition !== undefined && { partition }),
+    peering: enterprise,
+    maxBackoffMs: 100,
+  });
+}
+
+afterEach(async () => {
+  await controllers.stop();
+  await Promise.all([cluster.stop(), consul.stop()]);
+});
+
+describe('config-entry controllers', () => {
+  beforeEach(() => start(false));
+
+  it('writes Mesh and ProxyDefaults with the kubernetes Meta and deletes them with the CR', async () => {
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'Mesh',
+      metadata: { name: 'mesh', namespace: 'consul' },
+      spec: { peering: { peerThroughMeshGateways: true } },
+    });
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'ProxyDefaults',
+      metadata: { name: 'global', namespace: 'consul' },
+      spec: { meshGateway: { mode: 'local' } },
+    });
+    await waitFor(() => (condition('Mesh', 'mesh')?.status === 'True' ? true : undefined), 'mesh synced');
+    await waitFor(
+      () => (condition('ProxyDefaults', 'global')?.status === 'True' ? true : undefined),
+      'pd synced',
+    );
+    expect(consul.entries.get('default/mesh/mesh')).toMatchObject({
+      Kind: 'mesh',
+      Peering: { PeerThroughMeshGateways: true },
+      Meta: { 'external-source': 'kubernetes', 'consul.hashicorp.com/source-datacenter': 'dc1' },
+    });
+    expect(consul.entries.get('default/proxy-defaults/global')).toMatchObject({
+      MeshGateway: { Mode: 'local' },
+    });
+    const writes = consul.calls('PUT', '/v1/config').length;
+    controllers.resync();
+    await controllers.idle();
+    expect(consul.calls('PUT', '/v1/config')).toHaveLength(writes);
+    cluster.objects.delete({ apiVersion: api, kind: 'Mesh', namespace: 'consul', name: 'mesh' });
+    await waitFor(() => (consul.entries.has('default/mesh/mesh') ? undefined : true), 'mesh entry deleted');
+  });
+
+  it('refuses an entry created outside Kubernetes unless the CR asks to migrate it', async () => {
+    consul.entries.set('default/mesh/mesh', {
+      Kind: 'mesh',
+      Name: 'mesh',
+      Peering: { PeerThroughMeshGateways: false },
+    });
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'Mesh',
+      metadata: { name: 'mesh', namespace: 'consul' },
+      spec: { peering: { peerThroughMeshGateways: true } },
+    });
+    const refused = await waitFor(
+      () => (condition('Mesh', 'mesh')?.status === 'False' ? condition('Mesh', 'mesh') : undefined),
+      'refused',
+    );
+    expect(refused).toMatchObject({
+      reason: 'ExternallyManagedConfigError',
+      message: 'config entry already exists in Consul',
+    });
+    // The entry was made by hand with other content: migrating it must not overwrite it silently.
+    cluster.objects.patch({ apiVersion: api, kind: 'Mesh', namespace: 'consul', name: 'mesh' }, 'merge', {
+      metadata: { annotations: { 'consul.hashicorp.com/migrate-entry': 'true' } },
+    });
+    await waitFor(
+      () => (condition('Mesh', 'mesh')?.reason === 'MigrationFailedError' ? true : undefined),
+      'migration refused',
+    );
+    consul.entries.set('default/mesh/mesh', {
+      Kind: 'mesh',
+      Name: 'mesh',
+      Peering: { PeerThroughMeshGateways: true },
+    });
+    await waitFor(() => (condition('Mesh', 'mesh')?.status === 'True' ? true : undefined), 'migrated');
+    expect(consul.entries.get('default/mesh/mesh')?.Meta).toMatchObject({
+      'consul.hashicorp.com/source-datacenter': 'dc1',
+    });
+  });
+
+  it('compares like Go structs: missing equals zero, extra Consul fields are ignored', () => {
+    expect(matchesConsul({ Peering: { PeerThroughMeshGateways: false } }, { TLS: { Incoming: null } })).toBe(
+      true,
+    );
+    expect(matchesConsul({ MeshGateway: { Mode: 'local' } }, { MeshGateway: { Mode: 'remote' } })).toBe(
+      false,
+    );
+    expect(matchesConsul({ Services: [{ Name: 'a' }] }, { Services: [{ Name: 'a' }, { Name: 'b' }] })).toBe(
+      false,
+    );
+  });
+});
+
+describe('config-entry controllers on Enterprise', () => {
+  beforeEach(() => start(true, 'team-b'));
+
+  // consul-k8s serves one partition per install: every entry and peering call carries the
+  // install's partition (configentry_controller.go ConsulPartition), whatever the resource.
+  it("sends ?partition= of the install's partition for config entries and peerings", async () => {
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'ExportedServices',
+      metadata: { name: 'team-b', namespace: 'consul' },
+      spec: { services: [{ name: 'api', consumers: [{ peer: 'cluster-02-default' }] }] },
+    });
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'PeeringAcceptor',
+      metadata: { name: 'cluster-02', namespace: 'consul' },
+      spec: { peer: { secret: { name: 'token', key: 'data', backend: 'kubernetes' } } },
+    });
+    await waitFor(
+      () => (condition('ExportedServices', 'team-b')?.status === 'True' ? true : undefined),
+      'synced',
+    );
+    expect(consul.calls('PUT', '/v1/config')[0]).toMatchObject({
+      partition: 'team-b',
+      body: {
+        Kind: 'exported-services',
+        Name: 'team-b',
+        Services: [{ Name: 'api', Consumers: [{ Peer: 'cluster-02-default' }] }],
+      },
+    });
+    await waitFor(() => consul.calls('POST', '/v1/peering/token')[0], 'token call');
+    expect(consul.calls('POST', '/v1/peering/token')[0]).toMatchObject({ partition: 'team-b' });
+  });
+});
