@@ -6,12 +6,12 @@
  */
 import { consulChartObjects } from './helm/consul-chart-objects.ts';
 import { consulHelmReleaseSecret } from './helm/consul-helm-release.ts';
-import type { KubeObject } from './kube/kube-object.ts';
+import type { StoredObject } from './kube/stored-object.ts';
 import type { SandboxCluster } from './sandbox-cluster.ts';
 import type { ClusterInstall, SandboxClusterConfig } from './sandbox-cluster-config.ts';
 
 /** Creates an object, or replaces it when a persisted cluster already has it, as Helm's field manager. */
-export function upsert(cluster: SandboxCluster, obj: KubeObject): void {
+export function upsert(cluster: SandboxCluster, obj: StoredObject): void {
   const ref = {
     apiVersion: String(obj.apiVersion),
     kind: String(obj.kind),

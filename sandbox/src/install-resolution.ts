@@ -20,7 +20,7 @@ import {
 type Values = Record<string, unknown>;
 
 /** One entry of a sandbox configuration file, as checked. */
-export interface ClusterEntry {
+export interface SandboxClusterEntry {
   readonly name: string;
   readonly datacenter?: string | undefined;
   readonly enterprise?: boolean | undefined;
@@ -61,7 +61,7 @@ function impliedValues(c: {
 
 /** The values and the settings around them shared by both kinds of install. */
 function resolveInstall(
-  c: ClusterEntry,
+  c: SandboxClusterEntry,
   base: Values,
   install: { datacenter: string; enterprise: boolean; partitioned: boolean; partitionValues: Values },
 ): Omit<SandboxClusterConfig, 'name' | 'datacenter' | 'enterprise' | 'partitions' | 'partition'> {
@@ -93,7 +93,7 @@ function resolveInstall(
 
 /** A datacenter's own install: it runs the servers, which host every partition of the datacenter. */
 export function resolveServerInstall(
-  c: ClusterEntry,
+  c: SandboxClusterEntry,
   base: Values,
   hosted: readonly string[],
 ): SandboxClusterConfig {
@@ -118,7 +118,10 @@ export function resolveServerInstall(
 }
 
 /** Why a partition install cannot be served by the cluster it names, or undefined. */
-function partitionOfProblem(c: ClusterEntry, server: ClusterEntry | undefined): string | undefined {
+function partitionOfProblem(
+  c: SandboxClusterEntry,
+  server: SandboxClusterEntry | undefined,
+): string | undefined {
   const of = c.partitionOf;
   if (of === undefined) return undefined;
   if (server === undefined)
@@ -138,7 +141,7 @@ function partitionOfProblem(c: ClusterEntry, server: ClusterEntry | undefined): 
  * shares (base values), pointed at its datacenter's servers with externalServers.
  */
 export function resolvePartitionInstall(
-  c: ClusterEntry,
+  c: SandboxClusterEntry,
   base: Values,
   server: SandboxClusterConfig,
   partition: string,
@@ -175,7 +178,7 @@ export function resolvePartitionInstall(
 }
 
 /** Refuses partition installs that name no server install, share a partition, or serve `default`. */
-export function checkPartitionInstalls(clusters: readonly ClusterEntry[]): void {
+export function checkPartitionInstalls(clusters: readonly SandboxClusterEntry[]): void {
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const served = new Set<string>();
   for (const c of clusters) {

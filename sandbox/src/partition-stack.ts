@@ -16,7 +16,7 @@ import type { SimulatedConsul } from './consul/consul-server.ts';
 import { MeshGateway } from './gateway/mesh-gateway.ts';
 import { startInstallControllers } from './install-controllers.ts';
 import { installObjects, upsert } from './install-objects.ts';
-import { getPath, isRecord } from './kube/kube-object.ts';
+import { getPath, isRecord } from './kube/stored-object.ts';
 import { SANDBOX_ADMIN_SERVICE, SandboxAdmin } from './sandbox-admin.ts';
 import type { SandboxCluster, SandboxComponent } from './sandbox-cluster.ts';
 import { type ClusterInstall, clusterInstall, type SandboxClusterConfig } from './sandbox-cluster-config.ts';

@@ -17,8 +17,8 @@ import { SANDBOX_ADMIN_SERVICE } from './sandbox-admin.ts';
 /** The field manager of the walk's writes. */
 export const RUNBOOK_FIELD_MANAGER = 'meshpeer-runbook';
 
-/** A loosely typed object read back from the cluster. */
-export type LiveObject = KubernetesObject & {
+/** An object the runbook walk reads back from the cluster, loosely typed. */
+export type RunbookObject = KubernetesObject & {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
   data?: Record<string, string>;
@@ -62,7 +62,7 @@ export class RunbookClient {
   }
 
   /** Creates or updates an object with server-side apply. */
-  async apply(obj: KubernetesObject): Promise<LiveObject> {
+  async apply(obj: KubernetesObject): Promise<RunbookObject> {
     const body = JSON.parse(JSON.stringify(obj)) as KubernetesObject;
     return (await this.api.patch(
       body,
@@ -71,7 +71,7 @@ export class RunbookClient {
       RUNBOOK_FIELD_MANAGER,
       true,
       PatchStrategy.ServerSideApply,
-    )) as LiveObject;
+    )) as RunbookObject;
   }
 
   /** Reads an object; undefined on 404. */
@@ -80,9 +80,9 @@ export class RunbookClient {
     kind: string,
     namespace: string,
     name: string,
-  ): Promise<LiveObject | undefined> {
+  ): Promise<RunbookObject | undefined> {
     try {
-      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as LiveObject;
+      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as RunbookObject;
     } catch (err) {
       if (err instanceof ApiException && err.code === 404) return undefined;
       throw err;
@@ -99,7 +99,7 @@ export class RunbookClient {
   }
 
   /** Merge-patches an object (e.g. to touch an annotation). */
-  async mergePatch(obj: KubernetesObject): Promise<LiveObject> {
+  async mergePatch(obj: KubernetesObject): Promise<RunbookObject> {
     return (await this.api.patch(
       obj,
       undefined,
@@ -107,7 +107,7 @@ export class RunbookClient {
       RUNBOOK_FIELD_MANAGER,
       undefined,
       PatchStrategy.MergePatch,
-    )) as LiveObject;
+    )) as RunbookObject;
   }
 
   /** The Synced condition's status, reason and message. */

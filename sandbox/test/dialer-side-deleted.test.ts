@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { loadTopologyFile, type PeeringSpec, type Topology } from '../../src/topology/index.ts';
 import { sandboxConsulClient } from '../../test/support/sandbox-consul-client.ts';
-import type { KubeObject } from '../src/kube/kube-object.ts';
+import type { StoredObject } from '../src/kube/stored-object.ts';
 import { walkRunbook } from '../src/runbook-walk.ts';
 import { Sandbox } from '../src/sandbox.ts';
 import { sandboxConfigFromTopology } from '../src/sandbox-config.ts';
@@ -42,7 +42,7 @@ describe('a dialer side deleted behind consul-k8s, again and again', () => {
     (await sandboxConsulClient(sandbox, cluster).readPeering(name))?.State ?? 'absent';
   const acceptorState = () => state(peering.acceptor.install, peering.dialer.peerName);
   const dialerState = () => state(peering.dialer.install, peering.acceptor.peerName);
-  const tokenSecret = (install: string, namespace: string): KubeObject | undefined =>
+  const tokenSecret = (install: string, namespace: string): StoredObject | undefined =>
     sandbox.cluster(install).objects.get({
       apiVersion: 'v1',
       kind: 'Secret',

@@ -5,17 +5,17 @@
  * and the API server's denial shape (400, no reason).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../src/kube/kube-object.ts';
-import { KubeObjectService } from '../src/kube/object-service.ts';
+import { ObjectService } from '../src/kube/object-service.ts';
 import { ObjectStore } from '../src/kube/object-store.ts';
 import { defaultCatalog } from '../src/kube/resource-catalog.ts';
 import { KubeApiError, type StatusBody } from '../src/kube/status-error.ts';
+import type { StoredObject } from '../src/kube/stored-object.ts';
 
 const group = 'consul.hashicorp.com';
 const apiVersion = `${group}/v1alpha1`;
-let service: KubeObjectService;
+let service: ObjectService;
 
-function create(kind: string, namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+function create(kind: string, namespace: string, name: string, spec: Record<string, unknown>): StoredObject {
   const rt = service.catalog.require(apiVersion, kind);
   return service.create(rt, namespace, { apiVersion, kind, metadata: { name }, spec }, {}).object;
 }
@@ -34,7 +34,7 @@ const denied = (webhook: string, text: string) =>
   `admission webhook "${webhook}" denied the request: ${text}`;
 
 beforeEach(() => {
-  service = new KubeObjectService(defaultCatalog(), new ObjectStore());
+  service = new ObjectService(defaultCatalog(), new ObjectStore());
   const ns = service.catalog.require('v1', 'Namespace');
   for (const name of ['consul', 'team-a']) service.create(ns, undefined, { metadata: { name } }, {});
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxSummary } from '../../src/cli/sandbox-run.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
-import { getPath, type KubeObject } from '../src/kube/kube-object.ts';
+import { getPath, type StoredObject } from '../src/kube/stored-object.ts';
 import { decodeToken } from '../src/peering/index.ts';
 import { runbookClients } from '../src/runbook-checks.ts';
 import { pollUntil, type RunbookClient } from '../src/runbook-client.ts';
@@ -102,7 +102,7 @@ describe('a sandbox with partition installs', () => {
       CONSUL_USE_TLS: 'true',
       CONSUL_TLS_SERVER_NAME: 'server.cluster-01.consul',
     });
-    const caCert = (obj: KubeObject | undefined) => getPath(obj ?? { metadata: {} }, ['data', 'tls.crt']);
+    const caCert = (obj: StoredObject | undefined) => getPath(obj ?? { metadata: {} }, ['data', 'tls.crt']);
     const serverCa = sandbox.cluster('cluster-01').objects.get({
       apiVersion: 'v1',
       kind: 'Secret',

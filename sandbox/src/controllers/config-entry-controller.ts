@@ -5,8 +5,8 @@
  * and on deletion removes the entry only when this datacenter manages it.
  */
 import { CONSUL_API_VERSION } from '../../../src/resources/consul-resources.ts';
-import type { ObjectRef } from '../kube/in-process-kube.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObjectRef } from '../kube/in-process-kube.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 import {
   type ConfigEntryKind,
   type EntryMapping,
@@ -17,7 +17,7 @@ import {
 } from './config-entry-kinds.ts';
 import type { ConfigEntry } from './consul-api.ts';
 import { type ControllerContext, consulPartition } from './controller-context.ts';
-import type { ObjectKey, ReconcileResult, Reconciler } from './controller-loop.ts';
+import type { ControllerReconciler, NamespacedName, ReconcileResult } from './controller-loop.ts';
 import {
   type ConfigEntrySyncReason,
   hasFinalizer,
@@ -37,7 +37,7 @@ function mismatchError(sourceDatacenter: string): Error {
 }
 
 /** The controller of one config-entry kind in one cluster. */
-export class ConfigEntryController implements Reconciler {
+export class ConfigEntryController implements ControllerReconciler {
   readonly name: string;
   readonly apiVersion = CONSUL_API_VERSION;
   readonly kind: ConfigEntryKind;
@@ -58,8 +58,8 @@ export class ConfigEntryController implements Reconciler {
   }
 
   /** One pass of ConfigEntryController.ReconcileEntry. */
-  async reconcile(key: ObjectKey): Promise<ReconcileResult | undefined> {
-    const ref: ObjectRef = { apiVersion: this.apiVersion, kind: this.kind, ...key };
+  async reconcile(key: NamespacedName): Promise<ReconcileResult | undefined> {
+    const ref: StoredObjectRef = { apiVersion: this.apiVersion, kind: this.kind, ...key };
     const obj = this.ctx.objects.get(ref);
     if (obj === undefined) return undefined;
     const desired = this.mapping.toConsul(obj, this.ctx.datacenter);
@@ -97,7 +97,7 @@ export class ConfigEntryController implements Reconciler {
   }
 
   private async write(
-    ref: ObjectRef,
+    ref: StoredObjectRef,
     entry: ConfigEntry,
     partition: string | undefined,
     what: string,
@@ -112,7 +112,7 @@ export class ConfigEntryController implements Reconciler {
   }
 
   private async finalize(
-    obj: KubeObject,
+    obj: StoredObject,
     desired: ConfigEntry,
     partition: string | undefined,
   ): Promise<undefined> {
@@ -122,7 +122,7 @@ export class ConfigEntryController implements Reconciler {
       try {
         await this.ctx.consul.deleteConfigEntry(this.mapping.consulKind, desired.Name, partition);
       } catch (err) {
-        const ref: ObjectRef = {
+        const ref: StoredObjectRef = {
           apiVersion: this.apiVersion,
           kind: this.kind,
           namespace: obj.metadata.namespace ?? '',
@@ -139,7 +139,7 @@ export class ConfigEntryController implements Reconciler {
     return undefined;
   }
 
-  private succeeded(ref: ObjectRef): void {
+  private succeeded(ref: StoredObjectRef): void {
     writeStatus(this.ctx.objects, ref, (status) => {
       setSynced(status, 'True');
       status.lastSyncedTime = kubeNow();
@@ -147,7 +147,7 @@ export class ConfigEntryController implements Reconciler {
   }
 
   /** Records Synced=False and fails the reconcile so it is retried with backoff. */
-  private failed(ref: ObjectRef, reason: ConfigEntrySyncReason, err: unknown): never {
+  private failed(ref: StoredObjectRef, reason: ConfigEntrySyncReason, err: unknown): never {
     writeStatus(this.ctx.objects, ref, (status) => {
       setSynced(status, 'False', reason, (err as Error).message);
     });

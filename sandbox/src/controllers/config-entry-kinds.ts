@@ -3,7 +3,7 @@
  * Mesh → `mesh`, ProxyDefaults → `proxy-defaults`, ExportedServices → `exported-services`, each with
  * the Meta consul-k8s stamps on entries it manages, and its `MatchesConsul` comparison.
  */
-import { getPath, isRecord, type KubeObject } from '../kube/kube-object.ts';
+import { getPath, isRecord, type StoredObject } from '../kube/stored-object.ts';
 import type { ConfigEntry } from './consul-api.ts';
 
 /** Meta key naming the datacenter whose controller manages an entry. */
@@ -20,7 +20,7 @@ export type ConfigEntryKind = 'Mesh' | 'ProxyDefaults' | 'ExportedServices';
 export interface EntryMapping {
   readonly kind: ConfigEntryKind;
   readonly consulKind: string;
-  toConsul(obj: KubeObject, datacenter: string): ConfigEntry;
+  toConsul(obj: StoredObject, datacenter: string): ConfigEntry;
 }
 
 function meta(datacenter: string): Record<string, string> {

@@ -5,7 +5,7 @@
  */
 import { PEERING_TOKEN_LABEL } from '../../../src/resources/consul-resources.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 import type { ConsulApi } from './consul-api.ts';
 
 /** Shared dependencies of a cluster's controllers. */
@@ -29,7 +29,7 @@ export function consulPartition(ctx: ControllerContext): string | undefined {
 }
 
 /** A Secret in a namespace, or undefined. */
-export function getSecret(ctx: ControllerContext, namespace: string, name: string): KubeObject | undefined {
+export function getSecret(ctx: ControllerContext, namespace: string, name: string): StoredObject | undefined {
   return ctx.objects.get({ apiVersion: 'v1', kind: 'Secret', namespace, name });
 }
 
@@ -46,7 +46,7 @@ export function writeTokenSecret(
   key: string,
   token: string,
 ): void {
-  const secret: KubeObject = {
+  const secret: StoredObject = {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace, labels: { [PEERING_TOKEN_LABEL]: 'true' } },

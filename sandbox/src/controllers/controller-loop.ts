@@ -6,10 +6,10 @@
  */
 import { redact } from '../../../src/secrets/redact.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 
-/** A namespaced object's identity. */
-export interface ObjectKey {
+/** A namespaced object's identity (Kubernetes' types.NamespacedName): the key a work queue holds. */
+export interface NamespacedName {
   readonly namespace: string;
   readonly name: string;
 }
@@ -20,13 +20,13 @@ export interface ReconcileResult {
 }
 
 /** One controller: the kind it owns, how it reconciles, which Secrets wake it. */
-export interface Reconciler {
+export interface ControllerReconciler {
   readonly name: string;
   readonly apiVersion: string;
   readonly kind: string;
-  reconcile(key: ObjectKey): Promise<ReconcileResult | undefined>;
+  reconcile(key: NamespacedName): Promise<ReconcileResult | undefined>;
   /** Maps a watched Secret (only those matching `secretSelector`) to the keys it concerns. */
-  keysForSecret?(secret: KubeObject): ObjectKey[];
+  keysForSecret?(secret: StoredObject): NamespacedName[];
   readonly secretSelector?: string;
 }
 
@@ -41,9 +41,9 @@ export interface ControllerLoopOptions {
   log?: (line: string) => void;
 }
 
-const keyOf = (k: ObjectKey): string => `${k.namespace}/${k.name}`;
+const keyOf = (k: NamespacedName): string => `${k.namespace}/${k.name}`;
 
-function parseKey(key: string): ObjectKey {
+function parseKey(key: string): NamespacedName {
   const i = key.indexOf('/');
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
@@ -63,7 +63,7 @@ export class ControllerLoop {
 
   constructor(
     private readonly objects: InProcessKube,
-    private readonly reconciler: Reconciler,
+    private readonly reconciler: ControllerReconciler,
     private readonly options: ControllerLoopOptions = {},
   ) {}
 
@@ -97,7 +97,7 @@ export class ControllerLoop {
   }
 
   /** Queues a key unless it is already waiting; a key being reconciled runs again afterwards. */
-  add(key: ObjectKey): void {
+  add(key: NamespacedName): void {
     if (this.stopped) return;
     const k = keyOf(key);
     if (this.processing === k) {
@@ -176,6 +176,6 @@ export class ControllerLoop {
   }
 }
 
-function objectKey(obj: KubeObject): ObjectKey {
+function objectKey(obj: StoredObject): NamespacedName {
   return { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' };
 }

@@ -6,8 +6,8 @@
  * whether the peering is ACTIVE.
  */
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../../src/resources/consul-resources.ts';
-import type { ObjectRef } from '../kube/in-process-kube.ts';
-import { getPath, type KubeObject } from '../kube/kube-object.ts';
+import type { StoredObjectRef } from '../kube/in-process-kube.ts';
+import { getPath, type StoredObject } from '../kube/stored-object.ts';
 import {
   type ControllerContext,
   consulPartition,
@@ -17,7 +17,7 @@ import {
   secretRef,
   writeTokenSecret,
 } from './controller-context.ts';
-import type { ObjectKey, ReconcileResult, Reconciler } from './controller-loop.ts';
+import type { ControllerReconciler, NamespacedName, ReconcileResult } from './controller-loop.ts';
 import {
   hasFinalizer,
   kubeNow,
@@ -33,8 +33,8 @@ const kind = 'PeeringAcceptor';
 
 /** Decides whether an existing peering needs a new token (consul-k8s `shouldGenerateToken`). */
 export function shouldGenerateToken(
-  acceptor: KubeObject,
-  existingSecret: KubeObject | undefined,
+  acceptor: StoredObject,
+  existingSecret: StoredObject | undefined,
 ): { generate: boolean; nameChanged: boolean } {
   const spec = secretRef(getPath(acceptor, ['spec', 'peer', 'secret']));
   const status = secretRef(getPath(acceptor, ['status', 'secret']));
@@ -48,7 +48,7 @@ export function shouldGenerateToken(
 }
 
 /** The acceptor controller of one cluster. */
-export class PeeringAcceptorController implements Reconciler {
+export class PeeringAcceptorController implements ControllerReconciler {
   readonly name = 'peering-acceptor-controller';
   readonly apiVersion = CONSUL_API_VERSION;
   readonly kind = kind;
@@ -57,7 +57,7 @@ export class PeeringAcceptorController implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {}
 
   /** Acceptors in the Secret's namespace that name it in their spec or status. */
-  keysForSecret(secret: KubeObject): ObjectKey[] {
+  keysForSecret(secret: StoredObject): NamespacedName[] {
     const ns = secret.metadata.namespace ?? '';
     return this.ctx.objects
       .list(this.apiVersion, kind, ns)
@@ -70,8 +70,8 @@ export class PeeringAcceptorController implements Reconciler {
   }
 
   /** One pass of the reconcile algorithm of spec 1.2 and 1.4. */
-  async reconcile(key: ObjectKey): Promise<ReconcileResult | undefined> {
-    const ref: ObjectRef = { apiVersion: this.apiVersion, kind, ...key };
+  async reconcile(key: NamespacedName): Promise<ReconcileResult | undefined> {
+    const ref: StoredObjectRef = { apiVersion: this.apiVersion, kind, ...key };
     const acceptor = this.ctx.objects.get(ref);
     if (acceptor === undefined) return undefined;
     if (acceptor.metadata.deletionTimestamp !== undefined) return this.finalize(acceptor);
@@ -108,7 +108,7 @@ export class PeeringAcceptorController implements Reconciler {
     return undefined;
   }
 
-  private async finalize(acceptor: KubeObject): Promise<undefined> {
+  private async finalize(acceptor: StoredObject): Promise<undefined> {
     if (!hasFinalizer(acceptor)) return undefined;
     const name = acceptor.metadata.name ?? '';
     let failure: unknown;
@@ -132,7 +132,7 @@ export class PeeringAcceptorController implements Reconciler {
     return undefined;
   }
 
-  private updateStatus(ref: ObjectRef): void {
+  private updateStatus(ref: StoredObjectRef): void {
     writeStatus(this.ctx.objects, ref, (status, current) => {
       const spec = secretRef(getPath(current, ['spec', 'peer', 'secret'])) as PeerSecretRef;
       status.secret = { name: spec.name, key: spec.key, backend: spec.backend };
@@ -145,7 +145,7 @@ export class PeeringAcceptorController implements Reconciler {
     });
   }
 
-  private guard<T>(ref: ObjectRef, reason: string, fn: () => T): T {
+  private guard<T>(ref: StoredObjectRef, reason: string, fn: () => T): T {
     try {
       return fn();
     } catch (err) {
@@ -154,7 +154,7 @@ export class PeeringAcceptorController implements Reconciler {
     }
   }
 
-  private async guardAsync<T>(ref: ObjectRef, reason: string, fn: () => Promise<T>): Promise<T> {
+  private async guardAsync<T>(ref: StoredObjectRef, reason: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {

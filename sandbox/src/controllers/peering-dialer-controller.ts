@@ -14,8 +14,8 @@
  * sandbox/test/dialer-side-deleted.test.ts.
  */
 import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../../../src/resources/consul-resources.ts';
-import type { ObjectRef } from '../kube/in-process-kube.ts';
-import { getPath, type KubeObject } from '../kube/kube-object.ts';
+import type { StoredObjectRef } from '../kube/in-process-kube.ts';
+import { getPath, type StoredObject } from '../kube/stored-object.ts';
 import {
   type ControllerContext,
   consulPartition,
@@ -23,7 +23,7 @@ import {
   type PeerSecretRef,
   secretRef,
 } from './controller-context.ts';
-import type { ObjectKey, ReconcileResult, Reconciler } from './controller-loop.ts';
+import type { ControllerReconciler, NamespacedName, ReconcileResult } from './controller-loop.ts';
 import {
   hasFinalizer,
   kubeNow,
@@ -38,7 +38,7 @@ import {
 const kind = 'PeeringDialer';
 
 /** Whether the spec's Secret differs from the one recorded in the status (consul-k8s logic). */
-export function specStatusSecretsDifferent(dialer: KubeObject, specSecret: KubeObject): boolean {
+export function specStatusSecretsDifferent(dialer: StoredObject, specSecret: StoredObject): boolean {
   const spec = secretRef(getPath(dialer, ['spec', 'peer', 'secret']));
   const status = getPath(dialer, ['status', 'secret']) as Record<string, unknown> | undefined;
   const recorded = secretRef(status);
@@ -49,7 +49,7 @@ export function specStatusSecretsDifferent(dialer: KubeObject, specSecret: KubeO
 }
 
 /** The dialer controller of one cluster. */
-export class PeeringDialerController implements Reconciler {
+export class PeeringDialerController implements ControllerReconciler {
   readonly name = 'peering-dialer-controller';
   readonly apiVersion = CONSUL_API_VERSION;
   readonly kind = kind;
@@ -58,7 +58,7 @@ export class PeeringDialerController implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {}
 
   /** The dialers in the Secret's namespace whose spec names it (consul-k8s maps to one). */
-  keysForSecret(secret: KubeObject): ObjectKey[] {
+  keysForSecret(secret: StoredObject): NamespacedName[] {
     const ns = secret.metadata.namespace ?? '';
     return this.ctx.objects
       .list(this.apiVersion, kind, ns)
@@ -68,8 +68,8 @@ export class PeeringDialerController implements Reconciler {
   }
 
   /** One pass of the reconcile algorithm of spec 1.3 and 1.4. */
-  async reconcile(key: ObjectKey): Promise<ReconcileResult | undefined> {
-    const ref: ObjectRef = { apiVersion: this.apiVersion, kind, ...key };
+  async reconcile(key: NamespacedName): Promise<ReconcileResult | undefined> {
+    const ref: StoredObjectRef = { apiVersion: this.apiVersion, kind, ...key };
     const dialer = this.ctx.objects.get(ref);
     if (dialer === undefined) return undefined;
     const partition = consulPartition(this.ctx);
@@ -106,9 +106,9 @@ export class PeeringDialerController implements Reconciler {
   }
 
   private async establish(
-    ref: ObjectRef,
+    ref: StoredObjectRef,
     spec: PeerSecretRef,
-    specSecret: KubeObject,
+    specSecret: StoredObject,
     partition: string | undefined,
   ): Promise<undefined> {
     const data = (specSecret.data as Record<string, string> | undefined)?.[spec.key];
@@ -138,7 +138,7 @@ export class PeeringDialerController implements Reconciler {
     return undefined;
   }
 
-  private guard<T>(ref: ObjectRef, reason: string, fn: () => T): T {
+  private guard<T>(ref: StoredObjectRef, reason: string, fn: () => T): T {
     try {
       return fn();
     } catch (err) {

@@ -4,8 +4,8 @@
  * through the status subresource.
  */
 import { PEERING_VERSION_ANNOTATION } from '../../../src/resources/consul-resources.ts';
-import type { InProcessKube, ObjectRef } from '../kube/in-process-kube.ts';
-import { getPath, type KubeObject } from '../kube/kube-object.ts';
+import type { InProcessKube, StoredObjectRef } from '../kube/in-process-kube.ts';
+import { getPath, type StoredObject } from '../kube/stored-object.ts';
 
 /** The finalizer every consul-k8s controller adds. */
 export const CONSUL_FINALIZER = 'finalizers.consul.hashicorp.com';
@@ -21,7 +21,7 @@ export type ConfigEntrySyncReason =
   | 'ConsulPatchError';
 
 /** The one condition consul-k8s resources carry; reason and message only on failure. */
-export function syncedCondition(
+export function newSyncedCondition(
   status: 'True' | 'False' | 'Unknown',
   reason?: string,
   message?: string,
@@ -45,7 +45,7 @@ export function setSynced(
   reason?: string,
   message?: string,
 ): void {
-  const next = syncedCondition(value, reason, message);
+  const next = newSyncedCondition(value, reason, message);
   const previous = Array.isArray(status.conditions)
     ? (status.conditions as Array<Record<string, unknown>>).find((c) => c.type === 'Synced')
     : undefined;
@@ -64,12 +64,12 @@ export function kubeNow(): string {
 }
 
 /** Whether the object carries the consul finalizer. */
-export function hasFinalizer(obj: KubeObject): boolean {
+export function hasFinalizer(obj: StoredObject): boolean {
   return (obj.metadata.finalizers ?? []).includes(CONSUL_FINALIZER);
 }
 
 /** Replaces the object with the finalizer added or removed (an Update, like controllerutil). */
-export function setFinalizer(objects: InProcessKube, obj: KubeObject, present: boolean): KubeObject {
+export function setFinalizer(objects: InProcessKube, obj: StoredObject, present: boolean): StoredObject {
   const others = (obj.metadata.finalizers ?? []).filter((f) => f !== CONSUL_FINALIZER);
   const finalizers = present ? [...others, CONSUL_FINALIZER] : others;
   return objects.replace(
@@ -79,7 +79,7 @@ export function setFinalizer(objects: InProcessKube, obj: KubeObject, present: b
 }
 
 /** The Synced condition of an object, if any. */
-export function syncedOf(obj: KubeObject): Record<string, unknown> | undefined {
+export function syncedOf(obj: StoredObject): Record<string, unknown> | undefined {
   const conditions = getPath(obj, ['status', 'conditions']);
   if (!Array.isArray(conditions)) return undefined;
   return conditions.find((c) => (c as { type?: unknown }).type === 'Synced') as
@@ -88,7 +88,7 @@ export function syncedOf(obj: KubeObject): Record<string, unknown> | undefined {
 }
 
 /** The peering-version annotation: undefined when absent; throws Go's error text when malformed. */
-export function peeringVersion(obj: KubeObject): number | undefined {
+export function peeringVersion(obj: StoredObject): number | undefined {
   const raw = obj.metadata.annotations?.[PEERING_VERSION_ANNOTATION];
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw))
@@ -100,7 +100,7 @@ export function peeringVersion(obj: KubeObject): number | undefined {
 }
 
 /** Whether the annotation was raised above status.latestPeeringVersion (throws when malformed). */
-export function peeringVersionRaised(obj: KubeObject): boolean {
+export function peeringVersionRaised(obj: StoredObject): boolean {
   const version = peeringVersion(obj);
   if (version === undefined) return false;
   const latest = getPath(obj, ['status', 'latestPeeringVersion']);
@@ -110,8 +110,8 @@ export function peeringVersionRaised(obj: KubeObject): boolean {
 /** Re-reads the object and writes its status through /status; returns false when it is gone. */
 export function writeStatus(
   objects: InProcessKube,
-  ref: ObjectRef,
-  mutate: (status: Record<string, unknown>, obj: KubeObject) => void,
+  ref: StoredObjectRef,
+  mutate: (status: Record<string, unknown>, obj: StoredObject) => void,
 ): boolean {
   const current = objects.get(ref);
   if (current === undefined) return false;
@@ -124,7 +124,7 @@ export function writeStatus(
 /** Best-effort Synced=False write; a failed status write is only logged, as consul-k8s does. */
 export function writeSyncError(
   objects: InProcessKube,
-  ref: ObjectRef,
+  ref: StoredObjectRef,
   reason: string,
   err: unknown,
   log?: (line: string) => void,

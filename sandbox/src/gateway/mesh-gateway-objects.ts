@@ -4,7 +4,7 @@
  * (mesh-gateway-service.yaml) and the ServiceAccount (mesh-gateway-serviceaccount.yaml), all named
  * `<consul.fullname>-mesh-gateway`. Only the fields the sandbox and meshpeer read are rendered.
  */
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 
 /** What the names and labels are made of. */
 export interface MeshGatewayChartNames {
@@ -37,7 +37,7 @@ function metadata(names: MeshGatewayChartNames) {
 }
 
 /** The gateway Deployment; its selector and pod labels are the chart's. */
-export function meshGatewayDeployment(names: MeshGatewayChartNames, replicas: number): KubeObject {
+export function meshGatewayDeployment(names: MeshGatewayChartNames, replicas: number): StoredObject {
   const selector = chartLabels(names);
   return {
     apiVersion: 'apps/v1',
@@ -76,7 +76,7 @@ export function meshGatewayDeployment(names: MeshGatewayChartNames, replicas: nu
 }
 
 /** The gateway Service: `meshGateway.service.type` (chart default LoadBalancer), port 443 → 8443. */
-export function meshGatewayService(names: MeshGatewayChartNames, type: string, port = 443): KubeObject {
+export function meshGatewayService(names: MeshGatewayChartNames, type: string, port = 443): StoredObject {
   const { app, release, component } = chartLabels(names);
   return {
     apiVersion: 'v1',
@@ -91,6 +91,6 @@ export function meshGatewayService(names: MeshGatewayChartNames, type: string, p
 }
 
 /** The ServiceAccount the gateway pods run as (and log in to Consul's auth method with). */
-export function meshGatewayServiceAccount(names: MeshGatewayChartNames): KubeObject {
+export function meshGatewayServiceAccount(names: MeshGatewayChartNames): StoredObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(names) };
 }

@@ -13,7 +13,7 @@
  * endpoints are registered directly), and only the flags and variables meshpeer or a person reads.
  */
 import { type InstallValues, installNames, valueAt } from '../../../src/resources/consul-chart.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 import { exposeServersServiceName } from './partition-install-values.ts';
 
 /** What the objects are rendered from. */
@@ -58,7 +58,7 @@ function serverSelector(input: ChartObjectsInput) {
 }
 
 /** The headless server Service. */
-function serverService(input: ChartObjectsInput): KubeObject {
+function serverService(input: ChartObjectsInput): StoredObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -84,7 +84,7 @@ function serverService(input: ChartObjectsInput): KubeObject {
 }
 
 /** The Service partition installs reach the servers through (`server.exposeService.type`, LoadBalancer). */
-function exposeServersService(input: ChartObjectsInput): KubeObject {
+function exposeServersService(input: ChartObjectsInput): StoredObject {
   const type = valueAt(input.values, 'server.exposeService.type');
   return {
     apiVersion: 'v1',
@@ -180,7 +180,7 @@ function injectorEnv(input: ChartObjectsInput): Env[] {
   ];
 }
 
-function injector(input: ChartObjectsInput): KubeObject {
+function injector(input: ChartObjectsInput): StoredObject {
   const selector = { app: 'consul', release: input.release, component: 'connect-injector' };
   return {
     apiVersion: 'apps/v1',
@@ -216,7 +216,7 @@ function secret(
   name: string,
   component: string,
   data: Record<string, string>,
-): KubeObject {
+): StoredObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -227,7 +227,7 @@ function secret(
 }
 
 /** Every object the sandbox renders for one install, in apply order. */
-export function consulChartObjects(input: ChartObjectsInput): KubeObject[] {
+export function consulChartObjects(input: ChartObjectsInput): StoredObject[] {
   const names = installNames(input.fullname);
   const services = serverServices(input.values, input.switches);
   const objects = [

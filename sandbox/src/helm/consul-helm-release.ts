@@ -5,7 +5,7 @@
  * config are kept apart, as Helm keeps them, so meshpeer's decoder computes the effective values.
  */
 import { gzipSync } from 'node:zlib';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { StoredObject } from '../kube/stored-object.ts';
 
 type Values = Record<string, unknown>;
 
@@ -92,7 +92,7 @@ export function helmReleaseSecretName(release: string, revision = 1): string {
 }
 
 /** Builds the release Secret (decodable by meshpeer's `decodeHelmRelease`). */
-export function consulHelmReleaseSecret(options: ConsulHelmReleaseOptions): KubeObject {
+export function consulHelmReleaseSecret(options: ConsulHelmReleaseOptions): StoredObject {
   const revision = options.revision ?? 1;
   const helmPayload = gzipSync(Buffer.from(releaseJson(options, revision), 'utf8')).toString('base64');
   return {

@@ -3,11 +3,12 @@
  * status.observedGeneration, it reports all replicas updated, ready and available (asynchronously,
  * as a separate status write, like the real controller).
  */
-import { getPath, type KubeObject } from './kube-object.ts';
-import type { KubeObjectService } from './object-service.ts';
-import { serverTime } from './object-service.ts';
 
-function readyStatus(obj: KubeObject, now: string): Record<string, unknown> {
+import type { ObjectService } from './object-service.ts';
+import { serverTime } from './object-service.ts';
+import { getPath, type StoredObject } from './stored-object.ts';
+
+function readyStatus(obj: StoredObject, now: string): Record<string, unknown> {
   const replicas = Number(getPath(obj, ['spec', 'replicas']) ?? 1);
   const condition = (type: string, reason: string, message: string): Record<string, unknown> => ({
     type,
@@ -35,7 +36,7 @@ function readyStatus(obj: KubeObject, now: string): Record<string, unknown> {
 }
 
 /** Starts the simulator; returns the function that stops it. */
-export function startDeploymentSimulator(service: KubeObjectService): () => void {
+export function startDeploymentSimulator(service: ObjectService): () => void {
   const rt = service.catalog.require('apps/v1', 'Deployment');
   let stopped = false;
   const unsubscribe = service.store.subscribe((event) => {

@@ -19,7 +19,7 @@ import { startDeploymentSimulator } from './deployment-simulator.ts';
 import { ServiceEndpoints } from './http/service-endpoints.ts';
 import { InProcessKube } from './in-process-kube.ts';
 import { ObjectDeleter } from './object-deletion.ts';
-import { KubeObjectService } from './object-service.ts';
+import { ObjectService } from './object-service.ts';
 import { ObjectStore } from './object-store.ts';
 import { defaultCatalog, type ResourceCatalog } from './resource-catalog.ts';
 import { StorePersistence } from './store-persistence.ts';
@@ -86,7 +86,7 @@ const builtInNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-l
 export class KubeApiServer {
   readonly catalog: ResourceCatalog;
   readonly store: ObjectStore;
-  readonly service: KubeObjectService;
+  readonly service: ObjectService;
   readonly deleter: ObjectDeleter;
   /** Socket-free access to the objects, for simulated controllers and setup code. */
   readonly objects: InProcessKube;
@@ -105,7 +105,7 @@ export class KubeApiServer {
     this.store = new ObjectStore(
       options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit },
     );
-    this.service = new KubeObjectService(this.catalog, this.store);
+    this.service = new ObjectService(this.catalog, this.store);
     this.deleter = new ObjectDeleter(this.service);
     this.objects = new InProcessKube(this.service, this.deleter);
     this.faults = new FaultInjector(options.random);

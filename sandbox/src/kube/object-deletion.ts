@@ -3,10 +3,11 @@
  * deletionTimestamp until the last finalizer is removed), and namespaces that terminate their
  * content before they disappear.
  */
-import { clone, type KubeObject } from './kube-object.ts';
-import { type KubeObjectService, serverTime } from './object-service.ts';
+
+import { type ObjectService, serverTime } from './object-service.ts';
 import type { ResourceType } from './resource-type.ts';
 import { conflict, forbidden, notFound } from './status-error.ts';
+import { clone, type StoredObject } from './stored-object.ts';
 
 /** Options of a DELETE (query parameters and DeleteOptions body). */
 export interface DeleteOptions {
@@ -16,15 +17,15 @@ export interface DeleteOptions {
 
 /** What a delete did: removed the object now, or marked it for deletion behind finalizers. */
 export interface DeleteResult {
-  object: KubeObject;
+  object: StoredObject;
   removed: boolean;
 }
 
 const undeletable = new Set(['default', 'kube-system', 'kube-public']);
 
-/** Deletes objects through a KubeObjectService, finishing terminating namespaces. */
+/** Deletes objects through a ObjectService, finishing terminating namespaces. */
 export class ObjectDeleter {
-  constructor(private readonly service: KubeObjectService) {
+  constructor(private readonly service: ObjectService) {
     service.onRemoved = (rt, removed) => this.afterRemoval(rt, removed);
   }
 
@@ -67,7 +68,7 @@ export class ObjectDeleter {
     return { object: clone(marked), removed: false };
   }
 
-  private mark(rt: ResourceType, old: KubeObject): KubeObject {
+  private mark(rt: ResourceType, old: StoredObject): StoredObject {
     const next = clone(old);
     next.metadata.deletionTimestamp = serverTime(this.service.now());
     next.metadata.deletionGracePeriodSeconds = 0;
@@ -76,7 +77,7 @@ export class ObjectDeleter {
     return this.service.store.put(rt, next, 'MODIFIED');
   }
 
-  private terminateNamespace(nsType: ResourceType, ns: KubeObject): DeleteResult {
+  private terminateNamespace(nsType: ResourceType, ns: StoredObject): DeleteResult {
     const name = ns.metadata.name ?? '';
     for (const rt of this.service.catalog.types) {
       if (!rt.namespaced) continue;
@@ -88,14 +89,14 @@ export class ObjectDeleter {
     return { object: clone(finished ?? ns), removed: finished !== undefined };
   }
 
-  private afterRemoval(rt: ResourceType, removed: KubeObject): void {
+  private afterRemoval(rt: ResourceType, removed: StoredObject): void {
     if (!rt.namespaced) return;
     const nsType = this.service.catalog.require('v1', 'Namespace');
     const ns = this.service.store.get(nsType, undefined, removed.metadata.namespace ?? '');
     if (ns?.metadata.deletionTimestamp !== undefined) this.finishNamespace(nsType, ns.metadata.name ?? '');
   }
 
-  private finishNamespace(nsType: ResourceType, name: string): KubeObject | undefined {
+  private finishNamespace(nsType: ResourceType, name: string): StoredObject | undefined {
     const store = this.service.store;
     const empty = this.service.catalog.types.every(
       (rt) => !rt.namespaced || store.list(rt, name).length === 0,

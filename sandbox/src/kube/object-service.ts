@@ -4,7 +4,6 @@
  * dryRun; reads and lists with selectors. Deletion lives in object-deletion.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { clone, jsonEqual, type KubeObject } from './kube-object.ts';
 import type { ObjectStore } from './object-store.ts';
 import { updateManagedFields, type WriteManager } from './patch/managed-fields.ts';
 import { applyPatch, type PatchType } from './patch/patch-dispatch.ts';
@@ -14,6 +13,7 @@ import type { ResourceCatalog } from './resource-catalog.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { alreadyExists, badRequest, conflict, KubeApiError, notFound } from './status-error.ts';
+import { clone, jsonEqual, type StoredObject } from './stored-object.ts';
 import { type ConsulInstallOptions, consulInstall } from './validation/consul-install.ts';
 import { admitWrite, decodeBody, type FieldValidation } from './write-admission.ts';
 
@@ -30,7 +30,7 @@ export interface WriteOptions {
 
 /** The stored (or, under dryRun, would-be) object and any warnings for the Warning header. */
 export interface WriteResult {
-  object: KubeObject;
+  object: StoredObject;
   warnings: string[];
   created: boolean;
 }
@@ -46,18 +46,18 @@ export function serverTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function withoutVolatile(obj: KubeObject): unknown {
+function withoutVolatile(obj: StoredObject): unknown {
   const managed = (obj.metadata.managedFields ?? []).map(({ time: _t, ...rest }) => rest);
   return { ...obj, metadata: { ...obj.metadata, managedFields: managed, resourceVersion: undefined } };
 }
 
-function specPart(obj: KubeObject): unknown {
+function specPart(obj: StoredObject): unknown {
   const { metadata: _m, status: _s, ...rest } = obj;
   return rest;
 }
 
 /** The verbs of the Kubernetes API over one ObjectStore. */
-export class KubeObjectService {
+export class ObjectService {
   /**
    * What the simulated consul-k8s webhooks know of the install: its fullname, the one partition it
    * serves (ExportedServices must be named after it), and whether partitions and namespaces are on.
@@ -71,7 +71,7 @@ export class KubeObjectService {
   ) {}
 
   /** A copy of one object; 404 when absent. */
-  get(rt: ResourceType, namespace: string | undefined, name: string): KubeObject {
+  get(rt: ResourceType, namespace: string | undefined, name: string): StoredObject {
     const obj = this.store.get(rt, namespace, name);
     if (obj === undefined) throw notFound(rt, name);
     return clone(obj);
@@ -82,7 +82,7 @@ export class KubeObjectService {
     rt: ResourceType,
     namespace: string | undefined,
     options: ListOptions = {},
-  ): { items: KubeObject[]; resourceVersion: string } {
+  ): { items: StoredObject[]; resourceVersion: string } {
     const labels = parseLabelSelector(options.labelSelector);
     const fields = parseFieldSelector(options.fieldSelector, rt);
     const items = this.store.list(rt, namespace).filter((o) => labels(o) && fields(o));
@@ -174,7 +174,7 @@ export class KubeObjectService {
 
   private commitCreate(
     rt: ResourceType,
-    obj: KubeObject,
+    obj: StoredObject,
     manager: WriteManager,
     options: WriteOptions,
     warnings: string[],
@@ -211,7 +211,12 @@ export class KubeObjectService {
     return { object: clone(this.store.put(rt, obj, 'ADDED')), warnings, created: true };
   }
 
-  private merged(rt: ResourceType, old: KubeObject, incoming: KubeObject, options: WriteOptions): KubeObject {
+  private merged(
+    rt: ResourceType,
+    old: StoredObject,
+    incoming: StoredObject,
+    options: WriteOptions,
+  ): StoredObject {
     if (options.subresource === 'status') {
       const next = clone(old);
       if (incoming.status === undefined) delete next.status;
@@ -241,8 +246,8 @@ export class KubeObjectService {
   /** The shared tail of replace, patch and apply. */
   commitUpdate(
     rt: ResourceType,
-    old: KubeObject,
-    incoming: KubeObject,
+    old: StoredObject,
+    incoming: StoredObject,
     manager: WriteManager,
     options: WriteOptions,
     warnings: string[],
@@ -268,5 +273,5 @@ export class KubeObjectService {
   }
 
   /** Set by the deletion logic so a finalizer removal can finish a terminating namespace. */
-  onRemoved?: (rt: ResourceType, removed: KubeObject) => void;
+  onRemoved?: (rt: ResourceType, removed: StoredObject) => void;
 }

@@ -3,8 +3,9 @@
  * etcd's revision) and a bounded history of change events so watches can resume, or get 410 Gone
  * when they ask for a revision that was compacted away.
  */
-import { type KubeObject, objectKey } from './kube-object.ts';
+
 import type { ResourceType } from './resource-type.ts';
+import { objectKey, type StoredObject } from './stored-object.ts';
 
 /** The watch event types the store produces. */
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -13,7 +14,7 @@ export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
   readonly type: StoreEventType;
   readonly rt: ResourceType;
-  readonly object: KubeObject;
+  readonly object: StoredObject;
   readonly resourceVersion: number;
 }
 
@@ -23,7 +24,7 @@ export type StoreListener = (event: StoreEvent) => void;
 /** Serialisable content of a store, for persistence. */
 export interface StoreSnapshot {
   resourceVersion: number;
-  objects: KubeObject[];
+  objects: StoredObject[];
 }
 
 /** Options for an ObjectStore. */
@@ -34,7 +35,7 @@ export interface ObjectStoreOptions {
 
 /** In-memory objects with a global revision and an event history. */
 export class ObjectStore {
-  private readonly buckets = new Map<ResourceType, Map<string, KubeObject>>();
+  private readonly buckets = new Map<ResourceType, Map<string, StoredObject>>();
   private readonly listeners = new Set<StoreListener>();
   private history: StoreEvent[] = [];
   private revision = 0;
@@ -56,16 +57,16 @@ export class ObjectStore {
   }
 
   /** The stored object (shared; callers copy before mutating). */
-  get(rt: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+  get(rt: ResourceType, namespace: string | undefined, name: string): StoredObject | undefined {
     return this.buckets.get(rt)?.get(objectKey(rt.namespaced ? namespace : undefined, name));
   }
 
   /** Stored objects of a type, optionally in one namespace, sorted by namespace/name. */
-  list(rt: ResourceType, namespace?: string): KubeObject[] {
+  list(rt: ResourceType, namespace?: string): StoredObject[] {
     const bucket = this.buckets.get(rt);
     if (bucket === undefined) return [];
     const keys = [...bucket.keys()].sort();
-    const out: KubeObject[] = [];
+    const out: StoredObject[] = [];
     for (const key of keys) {
       const obj = bucket.get(key);
       if (obj === undefined) continue;
@@ -76,9 +77,9 @@ export class ObjectStore {
   }
 
   /** Stores an object under a new revision and records the event; returns the stored object. */
-  put(rt: ResourceType, object: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
+  put(rt: ResourceType, object: StoredObject, type: 'ADDED' | 'MODIFIED'): StoredObject {
     const revision = ++this.revision;
-    const stored: KubeObject = {
+    const stored: StoredObject = {
       ...object,
       metadata: { ...object.metadata, resourceVersion: String(revision) },
     };
@@ -88,9 +89,9 @@ export class ObjectStore {
   }
 
   /** Removes an object; the DELETED event carries it with a fresh revision. */
-  remove(rt: ResourceType, object: KubeObject): KubeObject {
+  remove(rt: ResourceType, object: StoredObject): StoredObject {
     const revision = ++this.revision;
-    const last: KubeObject = {
+    const last: StoredObject = {
       ...object,
       metadata: { ...object.metadata, resourceVersion: String(revision) },
     };
@@ -120,13 +121,13 @@ export class ObjectStore {
 
   /** Every stored object and the revision, for persistence. */
   snapshot(): StoreSnapshot {
-    const objects: KubeObject[] = [];
+    const objects: StoredObject[] = [];
     for (const bucket of this.buckets.values()) objects.push(...bucket.values());
     return { resourceVersion: this.revision, objects };
   }
 
   /** Replaces the content with a snapshot; history starts empty at its revision. */
-  restore(snapshot: StoreSnapshot, resolve: (obj: KubeObject) => ResourceType | undefined): void {
+  restore(snapshot: StoreSnapshot, resolve: (obj: StoredObject) => ResourceType | undefined): void {
     this.buckets.clear();
     for (const obj of snapshot.objects) {
       const rt = resolve(obj);
@@ -145,7 +146,7 @@ export class ObjectStore {
     for (const listener of this.listeners) listener(event);
   }
 
-  private bucket(rt: ResourceType): Map<string, KubeObject> {
+  private bucket(rt: ResourceType): Map<string, StoredObject> {
     let bucket = this.buckets.get(rt);
     if (bucket === undefined) {
       bucket = new Map();
@@ -154,7 +155,7 @@ export class ObjectStore {
     return bucket;
   }
 
-  private keyOf(rt: ResourceType, obj: KubeObject): string {
+  private keyOf(rt: ResourceType, obj: StoredObject): string {
     return objectKey(rt.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name ?? '');
   }
 }

@@ -3,12 +3,13 @@
  * state when none is given), then follows commits. Objects leaving a selector produce DELETED, as
  * the real watch cache does; a revision older than the history is 410 Expired.
  */
-import { type KubeObject, objectKey } from './kube-object.ts';
+
 import type { ListOptions } from './object-service.ts';
 import type { ObjectStore, StoreEvent } from './object-store.ts';
 import type { ResourceType } from './resource-type.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { badRequest, expired } from './status-error.ts';
+import { objectKey, type StoredObject } from './stored-object.ts';
 
 /** Which objects to watch and from where. */
 export interface WatchOptions extends ListOptions {
@@ -19,7 +20,7 @@ export interface WatchOptions extends ListOptions {
 /** One delivered event; `object` is shared and must not be mutated. */
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: KubeObject;
+  object: StoredObject;
 }
 
 /** Starts a watch; throws 410 Expired before any event when the revision is too old. */
@@ -31,12 +32,12 @@ export function watchStore(
 ): () => void {
   const labels = parseLabelSelector(options.labelSelector);
   const fields = parseFieldSelector(options.fieldSelector, rt);
-  const matches = (o: KubeObject): boolean => labels(o) && fields(o);
+  const matches = (o: StoredObject): boolean => labels(o) && fields(o);
   const inScope = (e: StoreEvent): boolean =>
     e.rt === rt &&
     (options.namespace === undefined || !rt.namespaced || e.object.metadata.namespace === options.namespace);
   const seen = new Set<string>();
-  const keyOf = (o: KubeObject): string => objectKey(o.metadata.namespace, o.metadata.name ?? '');
+  const keyOf = (o: StoredObject): string => objectKey(o.metadata.namespace, o.metadata.name ?? '');
 
   const deliver = (e: StoreEvent): void => {
     if (!inScope(e)) return;

@@ -2,11 +2,12 @@
  * Normalises a request body before any semantics apply: the object must decode, carry the URL's
  * kind and apiVersion (or none), and agree with the namespace and name in the URL.
  */
-import { asKubeObject, clone, type KubeObject } from './kube-object.ts';
+
 import type { ObjectStore } from './object-store.ts';
 import type { ResourceCatalog } from './resource-catalog.ts';
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
 import { badRequest, forbidden, notFound } from './status-error.ts';
+import { asStoredObject, clone, type StoredObject } from './stored-object.ts';
 
 /** Normalises a request body: kind and apiVersion, namespace and name agreement with the URL. */
 export function normaliseBody(
@@ -15,8 +16,8 @@ export function normaliseBody(
   namespace: string | undefined,
   name: string | undefined,
   strictKind = false,
-): KubeObject {
-  const obj = asKubeObject(clone(body));
+): StoredObject {
+  const obj = asStoredObject(clone(body));
   if (obj === undefined) throw badRequest(`the body of the request could not be decoded as a ${rt.kind}`);
   const apiVersion = apiVersionOf(rt);
   if ((obj.apiVersion !== undefined || strictKind) && obj.apiVersion !== apiVersion) {
@@ -55,7 +56,7 @@ export function requireNamespace(
   catalog: ResourceCatalog,
   store: ObjectStore,
   rt: ResourceType,
-  obj: KubeObject,
+  obj: StoredObject,
 ): void {
   if (!rt.namespaced) return;
   const nsType = catalog.require('v1', 'Namespace');

@@ -2,7 +2,7 @@
  * What the emulator knows about one kind: its REST names, scope, schema and the hooks that give it
  * real-server behaviour (defaulting, validation, printer columns).
  */
-import type { KubeObject } from './kube-object.ts';
+import type { StoredObject } from './stored-object.ts';
 
 /** The subset of OpenAPI v3 schema the emulator understands (and serves verbatim). */
 export interface Schema {
@@ -38,7 +38,7 @@ export interface PrinterColumn {
   type: 'string' | 'integer' | 'date' | 'number' | 'boolean';
   description: string;
   priority?: number;
-  cell(obj: KubeObject): string | number | boolean | null;
+  cell(obj: StoredObject): string | number | boolean | null;
 }
 
 /** The full description of one served resource. */
@@ -61,9 +61,9 @@ export interface ResourceType {
   readonly schema: Schema;
   readonly columns: readonly PrinterColumn[];
   /** Server-side defaulting, run on every write after merging and pruning. */
-  readonly defaults?: (obj: KubeObject) => void;
+  readonly defaults?: (obj: StoredObject) => void;
   /** Kind-specific validation (the real server's ValidateX functions). */
-  readonly validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldError[];
+  readonly validate?: (obj: StoredObject, old: StoredObject | undefined) => FieldError[];
   /** How metadata.name is checked: most kinds use DNS-1123 subdomains. */
   readonly nameRule?: 'subdomain' | 'label' | 'dns1035';
 }

@@ -2,12 +2,13 @@
  * Label and field selectors in the syntax the API server accepts: `a=b,c!=d,e in (x,y),f notin (z),g,!h`
  * for labels; `metadata.name=x,metadata.namespace!=y` (plus a few per-kind fields) for fields.
  */
-import { getPath, type KubeObject } from './kube-object.ts';
+
 import type { ResourceType } from './resource-type.ts';
 import { badRequest } from './status-error.ts';
+import { getPath, type StoredObject } from './stored-object.ts';
 
 /** A compiled selector: true when an object matches. */
-export type Matcher = (obj: KubeObject) => boolean;
+export type Matcher = (obj: StoredObject) => boolean;
 
 type Requirement = (labels: Record<string, string>) => boolean;
 

@@ -3,10 +3,11 @@
  * (unknown fields pruned, refused under `fieldValidation=Strict`), schema checks, defaulting,
  * ObjectMeta and per-kind validation (422), then the consul-k8s admission webhooks (400).
  */
-import type { KubeObject } from './kube-object.ts';
+
 import type { ObjectStore } from './object-store.ts';
 import type { FieldError, ResourceType } from './resource-type.ts';
 import { badRequest, invalid } from './status-error.ts';
+import type { StoredObject } from './stored-object.ts';
 import { admitConsulResource } from './validation/consul-admission.ts';
 import type { ConsulInstall } from './validation/consul-install.ts';
 import { checkObjectMeta } from './validation/object-meta-check.ts';
@@ -16,7 +17,7 @@ import { checkAgainstSchema } from './validation/schema-check.ts';
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** Prunes unknown fields and checks types; returns warnings, throws 400 or 422. */
-export function decodeBody(rt: ResourceType, obj: KubeObject, mode: FieldValidation): string[] {
+export function decodeBody(rt: ResourceType, obj: StoredObject, mode: FieldValidation): string[] {
   const check = checkAgainstSchema(obj, rt.schema);
   const name = obj.metadata.name ?? '';
   if (check.unknownFields.length > 0 && mode === 'Strict') {
@@ -32,8 +33,8 @@ export function decodeBody(rt: ResourceType, obj: KubeObject, mode: FieldValidat
 /** Runs defaulting, validation and admission on a fully merged object about to be stored. */
 export function admitWrite(
   rt: ResourceType,
-  obj: KubeObject,
-  old: KubeObject | undefined,
+  obj: StoredObject,
+  old: StoredObject | undefined,
   store: ObjectStore,
   consul?: ConsulInstall,
 ): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsulK8sControllers } from '../../src/controllers/consul-k8s-controllers.ts';
-import type { KubeObject } from '../../src/kube/kube-object.ts';
+import type { StoredObject } from '../../src/kube/stored-object.ts';
 import { SandboxCluster } from '../../src/sandbox-cluster.ts';
 import { waitFor } from '../sandbox-test-helpers.ts';
 import { FakeConsul, TokenRegistry } from './fake-consul.ts';
@@ -14,7 +14,7 @@ let acceptorConsul: FakeConsul;
 let dialerConsul: FakeConsul;
 const running: ConsulK8sControllers[] = [];
 
-function peeringResource(kind: string, name: string, annotations: Record<string, string> = {}): KubeObject {
+function peeringResource(kind: string, name: string, annotations: Record<string, string> = {}): StoredObject {
   return {
     apiVersion: api,
     kind,
@@ -29,7 +29,7 @@ function synced(cluster: SandboxCluster, kind: string, name: string) {
   return conditions?.[0];
 }
 
-function tokenSecret(cluster: SandboxCluster): KubeObject | undefined {
+function tokenSecret(cluster: SandboxCluster): StoredObject | undefined {
   return cluster.objects.get({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -39,7 +39,7 @@ function tokenSecret(cluster: SandboxCluster): KubeObject | undefined {
 }
 
 /** Copies the acceptor's token Secret into the dialer cluster, keeping data and labels. */
-function copyToken(): KubeObject {
+function copyToken(): StoredObject {
   const source = tokenSecret(acceptorCluster);
   if (source === undefined) throw new Error('no token secret');
   return dialerCluster.objects.create({

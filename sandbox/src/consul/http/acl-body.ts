@@ -98,7 +98,7 @@ export function decodePolicy(body: unknown): PolicyInput {
 }
 
 /** An `api.ACLToken` body. */
-export function decodeToken(body: unknown): TokenInput {
+export function decodeAclToken(body: unknown): TokenInput {
   const d = new Decoder(body, 'Token');
   return {
     AccessorID: d.string('AccessorID'),

@@ -7,7 +7,7 @@ import { ANONYMOUS_ACCESSOR_ID } from '../acl/acl-authorizer.ts';
 import type { AclToken } from '../acl/acl-types.ts';
 import { ConsulHttpError } from '../consul-http-error.ts';
 import { aclStoreOf, bodyOf, notFound, requireAcl, secretOf } from './acl-access.ts';
-import { decodeLogin, decodeToken } from './acl-body.ts';
+import { decodeAclToken, decodeLogin } from './acl-body.ts';
 import type { ApiContext } from './api-context.ts';
 import type { Route } from './route.ts';
 
@@ -67,7 +67,7 @@ function writeRoutes(api: ApiContext): Route[] {
       path: /^\/v1\/acl\/token$/,
       async handle(req) {
         const acl = aclStoreOf(api);
-        const input = decodeToken(await bodyOf(req, 'Token decoding failed'));
+        const input = decodeAclToken(await bodyOf(req, 'Token decoding failed'));
         requireAcl(req, 'write');
         return { json: acl.tokens.create(input) };
       },
@@ -78,7 +78,7 @@ function writeRoutes(api: ApiContext): Route[] {
       async handle(req) {
         const acl = aclStoreOf(api);
         const accessorID = req.params[0] ?? '';
-        const input = decodeToken(await bodyOf(req, 'Token decoding failed'));
+        const input = decodeAclToken(await bodyOf(req, 'Token decoding failed'));
         if (input.AccessorID && input.AccessorID !== accessorID)
           throw new ConsulHttpError(400, 'Token Accessor ID in URL and payload do not match');
         requireAcl(req, 'write');

@@ -1,11 +1,11 @@
-/** HTTP handling of resource requests: one function per verb over the KubeObjectService. */
+/** HTTP handling of resource requests: one function per verb over the ObjectService. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isRecord, type KubeObject } from '../kube-object.ts';
 import type { DeleteOptions, ObjectDeleter } from '../object-deletion.ts';
-import type { KubeObjectService } from '../object-service.ts';
+import type { ObjectService } from '../object-service.ts';
 import { patchTypeOf } from '../patch/patch-dispatch.ts';
 import { apiVersionOf } from '../resource-type.ts';
 import { methodNotAllowed } from '../status-error.ts';
+import { isRecord, type StoredObject } from '../stored-object.ts';
 import { decode, readBody, sendJson } from './http-io.ts';
 import { writeOptions } from './request-options.ts';
 import type { ResourceRoute } from './request-route.ts';
@@ -15,7 +15,7 @@ import { readWriteBody } from './write-body.ts';
 
 /** What the handlers need from the server. */
 export interface ResourceContext {
-  service: KubeObjectService;
+  service: ObjectService;
   deleter: ObjectDeleter;
   bookmarkIntervalMs: number;
   /** Registers an open watch so the server can end it; returns the function that forgets it. */
@@ -100,7 +100,7 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   return options;
 }
 
-function deletedStatus(route: ResourceRoute, obj: KubeObject): Record<string, unknown> {
+function deletedStatus(route: ResourceRoute, obj: StoredObject): Record<string, unknown> {
   return {
     kind: 'Status',
     apiVersion: 'v1',

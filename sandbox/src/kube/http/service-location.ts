@@ -4,8 +4,9 @@
  * the Service port's name, the endpoint serving that port name is picked, and the scheme comes from
  * the request (`http` unless `https:` was given).
  */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+
 import { KubeApiError } from '../status-error.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import type { ProxyRoute } from './request-route.ts';
 import type { ServiceEndpoint, ServiceEndpoints } from './service-endpoints.ts';
 
@@ -19,7 +20,7 @@ function unavailable(message: string): KubeApiError {
   return new KubeApiError(503, 'ServiceUnavailable', message);
 }
 
-function declaredPorts(service: KubeObject): Array<{ name: string; port: unknown }> {
+function declaredPorts(service: StoredObject): Array<{ name: string; port: unknown }> {
   const ports = getPath(service, ['spec', 'ports']);
   return (Array.isArray(ports) ? ports : [])
     .filter(isRecord)
@@ -27,7 +28,7 @@ function declaredPorts(service: KubeObject): Array<{ name: string; port: unknown
 }
 
 /** A port number in the request names the Service port that has it (its name may be empty). */
-function portName(route: ProxyRoute, service: KubeObject | undefined): string {
+function portName(route: ProxyRoute, service: StoredObject | undefined): string {
   const given = route.port ?? '';
   if (!/^\d+$/.test(given)) return given;
   if (service === undefined) {
@@ -45,7 +46,7 @@ function portName(route: ProxyRoute, service: KubeObject | undefined): string {
 /** Resolves the backend of a proxy request; 404 and 503 Status errors as the real server sends them. */
 export function resolveServiceLocation(
   route: ProxyRoute,
-  service: KubeObject | undefined,
+  service: StoredObject | undefined,
   endpoints: ServiceEndpoints,
 ): ServiceLocation {
   const wanted = portName(route, service);

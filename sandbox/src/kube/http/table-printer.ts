@@ -1,13 +1,14 @@
 /** Server-side printing: the meta.k8s.io/v1 Table that `kubectl get` asks for with `as=Table`. */
-import type { KubeObject } from '../kube-object.ts';
+
 import type { ResourceType } from '../resource-type.ts';
+import type { StoredObject } from '../stored-object.ts';
 
 /** Whether the Accept header asks for a Table. */
 export function wantsTable(accept: string | undefined): boolean {
   return accept?.includes('as=Table') === true;
 }
 
-function partialMetadata(obj: KubeObject): Record<string, unknown> {
+function partialMetadata(obj: StoredObject): Record<string, unknown> {
   const { managedFields: _m, ...metadata } = obj.metadata;
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
@@ -15,7 +16,7 @@ function partialMetadata(obj: KubeObject): Record<string, unknown> {
 /** Renders objects as a Table; `includeObject` follows the real parameter (Metadata by default). */
 export function toTable(
   rt: ResourceType,
-  items: readonly KubeObject[],
+  items: readonly StoredObject[],
   resourceVersion: string,
   includeObject: string | null,
 ): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * (scalars, lists and empty maps; lists are atomic, as CRD lists are by default), and path sets
  * convert to and from the FieldsV1 wire form.
  */
-import { isRecord, type KubeObject, type ManagedFieldsEntry } from '../kube-object.ts';
+import { isRecord, type ManagedFieldsEntry, type StoredObject } from '../stored-object.ts';
 
 /** A leaf path encoded as a JSON array string, so it can live in a Set. */
 export type FieldPath = string;
@@ -30,7 +30,7 @@ function collect(value: unknown, path: string[], out: Set<FieldPath>): void {
 }
 
 /** The leaf paths of an object a manager can own, limited to `status` or to everything but it. */
-export function leafPaths(obj: KubeObject, scope: 'main' | 'status' | 'all'): Set<FieldPath> {
+export function leafPaths(obj: StoredObject, scope: 'main' | 'status' | 'all'): Set<FieldPath> {
   const out = new Set<FieldPath>();
   for (const [key, value] of Object.entries(obj)) {
     if (key === 'apiVersion' || key === 'kind') continue;
@@ -47,7 +47,7 @@ export function leafPaths(obj: KubeObject, scope: 'main' | 'status' | 'all'): Se
 }
 
 /** The value at a leaf path (undefined when absent). */
-export function valueAt(obj: unknown, path: FieldPath): unknown {
+export function valueAtFieldPath(obj: unknown, path: FieldPath): unknown {
   let current = obj;
   for (const segment of JSON.parse(path) as string[]) {
     if (!isRecord(current)) return undefined;

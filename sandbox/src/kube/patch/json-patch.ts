@@ -1,5 +1,5 @@
 /** RFC 6902 JSON Patch (add, remove, replace, move, copy, test) over plain JSON values. */
-import { clone, isRecord, jsonEqual } from '../kube-object.ts';
+import { clone, isRecord, jsonEqual } from '../stored-object.ts';
 
 /** A JSON patch that cannot be applied; the server maps it to a 422 or 400. */
 export class JsonPatchError extends Error {}

@@ -2,8 +2,8 @@
  * Maintains metadata.managedFields on every write: an Update takes ownership of the fields it
  * changed (removing them from other managers), an Apply owns exactly the fields it sent.
  */
-import { jsonEqual, type KubeObject, type ManagedFieldsEntry } from '../kube-object.ts';
-import { entryPaths, type FieldPath, leafPaths, toFieldsV1, valueAt } from './field-set.ts';
+import { jsonEqual, type ManagedFieldsEntry, type StoredObject } from '../stored-object.ts';
+import { entryPaths, type FieldPath, leafPaths, toFieldsV1, valueAtFieldPath } from './field-set.ts';
 
 /** Who wrote, how, and through which endpoint. */
 export interface WriteManager {
@@ -34,21 +34,22 @@ function makeEntry(m: WriteManager, paths: Set<FieldPath>, time: string): Manage
 
 /** The paths whose value differs between two objects, within a scope. */
 export function changedPaths(
-  old: KubeObject | undefined,
-  next: KubeObject,
+  old: StoredObject | undefined,
+  next: StoredObject,
   scope: 'main' | 'status',
 ): Set<FieldPath> {
   const out = new Set<FieldPath>();
   for (const path of leafPaths(next, scope)) {
-    if (old === undefined || !jsonEqual(valueAt(old, path), valueAt(next, path))) out.add(path);
+    if (old === undefined || !jsonEqual(valueAtFieldPath(old, path), valueAtFieldPath(next, path)))
+      out.add(path);
   }
   return out;
 }
 
 /** Returns the managedFields list `next` should carry after a write by `m`. */
 export function updateManagedFields(
-  old: KubeObject | undefined,
-  next: KubeObject,
+  old: StoredObject | undefined,
+  next: StoredObject,
   m: WriteManager,
   now: string,
 ): ManagedFieldsEntry[] {

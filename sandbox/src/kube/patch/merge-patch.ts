@@ -1,5 +1,5 @@
 /** RFC 7386 JSON Merge Patch: objects merge recursively, null deletes, everything else replaces. */
-import { clone, isRecord } from '../kube-object.ts';
+import { clone, isRecord } from '../stored-object.ts';
 
 /** Applies a merge patch to a copy of `target`. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {

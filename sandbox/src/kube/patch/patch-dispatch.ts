@@ -1,7 +1,8 @@
 /** Picks the patch engine for a Content-Type and turns engine failures into API errors. */
-import type { KubeObject } from '../kube-object.ts';
+
 import type { ResourceType } from '../resource-type.ts';
 import { KubeApiError, unsupportedMediaType } from '../status-error.ts';
+import type { StoredObject } from '../stored-object.ts';
 import { applyJsonPatch, JsonPatchError } from './json-patch.ts';
 import { applyMergePatch } from './merge-patch.ts';
 import { applyStrategicMergePatch } from './strategic-merge-patch.ts';
@@ -37,7 +38,7 @@ export function patchTypeOf(rt: ResourceType, contentType: string | undefined): 
 export function applyPatch(
   rt: ResourceType,
   type: Exclude<PatchType, 'apply'>,
-  live: KubeObject,
+  live: StoredObject,
   patch: unknown,
 ): unknown {
   try {

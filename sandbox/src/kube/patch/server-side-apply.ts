@@ -3,8 +3,9 @@
  * object, refuses fields another manager owns with a different value unless `force`, and removes
  * fields this manager applied before but no longer sends (when nobody else owns them).
  */
-import { clone, isRecord, jsonEqual, type KubeObject, type ManagedFieldsEntry } from '../kube-object.ts';
+
 import { KubeApiError } from '../status-error.ts';
+import { clone, isRecord, jsonEqual, type ManagedFieldsEntry, type StoredObject } from '../stored-object.ts';
 import {
   deleteAt,
   displayPath,
@@ -12,15 +13,15 @@ import {
   type FieldPath,
   leafPaths,
   toFieldsV1,
-  valueAt,
+  valueAtFieldPath,
 } from './field-set.ts';
 
 /** The outcome of an apply, before validation and storage. */
 export interface ApplyOutcome {
   /** The merged object to store. */
-  object: KubeObject;
+  object: StoredObject;
   /** The live object with managedFields adjusted for forced takeovers (undefined on create). */
-  previous: KubeObject | undefined;
+  previous: StoredObject | undefined;
   /** The paths this manager now owns. */
   applied: Set<FieldPath>;
 }
@@ -39,7 +40,7 @@ function deepMerge(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-function scoped(config: KubeObject, scope: 'main' | 'status'): Record<string, unknown> {
+function scoped(config: StoredObject, scope: 'main' | 'status'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === 'apiVersion' || key === 'kind') continue;
@@ -82,8 +83,8 @@ function conflictError(
 
 /** Applies `config` over `live` (undefined when the object does not exist yet). */
 export function serverSideApply(
-  live: KubeObject | undefined,
-  config: KubeObject,
+  live: StoredObject | undefined,
+  config: StoredObject,
   req: ApplyRequest,
 ): ApplyOutcome {
   const applied = leafPaths(config, req.scope);
@@ -94,7 +95,7 @@ export function serverSideApply(
   for (const [index, entry] of entries.entries()) {
     if (isOwnEntry(entry, req)) continue;
     for (const path of entryPaths(entry)) {
-      if (applied.has(path) && !jsonEqual(valueAt(live, path), valueAt(config, path))) {
+      if (applied.has(path) && !jsonEqual(valueAtFieldPath(live, path), valueAtFieldPath(config, path))) {
         conflicts.push({ manager: entry.manager, apiVersion: entry.apiVersion, path, index });
       }
     }
@@ -104,7 +105,7 @@ export function serverSideApply(
     const lost = new Set(conflicts.filter((c) => c.index === index).map((c) => c.path));
     if (lost.size > 0) entry.fieldsV1 = toFieldsV1([...entryPaths(entry)].filter((p) => !lost.has(p)).sort());
   }
-  const object = deepMerge(live, scoped(config, req.scope)) as KubeObject;
+  const object = deepMerge(live, scoped(config, req.scope)) as StoredObject;
   const before = entries.find((e) => isOwnEntry(e, req));
   const others = entries.filter((e) => !isOwnEntry(e, req)).map((e) => entryPaths(e));
   for (const path of before === undefined ? [] : entryPaths(before)) {

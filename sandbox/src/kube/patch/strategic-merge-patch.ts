@@ -4,7 +4,7 @@
  * merge as a set, and the `$patch`, `$retainKeys`, `$setElementOrder` and `$deleteFromPrimitiveList`
  * directives are honoured.
  */
-import { clone, isRecord } from '../kube-object.ts';
+import { clone, isRecord } from '../stored-object.ts';
 
 const mergeKeys: Record<string, string> = {
   containers: 'name',

@@ -2,8 +2,9 @@
  * The consul-k8s custom resources (consul.hashicorp.com/v1alpha1) peering needs, with the schemas of
  * their CRDs: PeeringAcceptor, PeeringDialer, Mesh, ProxyDefaults, ExportedServices.
  */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+
 import type { PrinterColumn, ResourceType, Schema } from '../resource-type.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import {
   age,
   ageColumn,
@@ -61,7 +62,7 @@ const peeringStatus: Schema = obj({
   }),
 });
 
-function condition_(o: KubeObject): Record<string, unknown> | undefined {
+function condition_(o: StoredObject): Record<string, unknown> | undefined {
   const conditions = getPath(o, ['status', 'conditions']);
   if (!Array.isArray(conditions)) return undefined;
   return conditions.find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Synced');

@@ -1,6 +1,7 @@
 /** core/v1 Namespace, Secret, ConfigMap and Event as the emulator serves them. */
-import { isRecord, type KubeObject } from '../kube-object.ts';
+
 import type { FieldError, ResourceType } from '../resource-type.ts';
+import { isRecord, type StoredObject } from '../stored-object.ts';
 import {
   ageColumn,
   bool,
@@ -43,14 +44,14 @@ export const namespaceType: ResourceType = {
   },
 };
 
-function phaseOf(o: KubeObject): string {
+function phaseOf(o: StoredObject): string {
   return isRecord(o.status) && typeof o.status.phase === 'string' ? o.status.phase : 'Active';
 }
 
 const secretKey = /^[-._a-zA-Z0-9]+$/;
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function validateDataKeys(o: KubeObject, field: string, checkBase64: boolean): FieldError[] {
+function validateDataKeys(o: StoredObject, field: string, checkBase64: boolean): FieldError[] {
   const data = o[field];
   if (!isRecord(data)) return [];
   const errors: FieldError[] = [];
@@ -73,7 +74,7 @@ function validateDataKeys(o: KubeObject, field: string, checkBase64: boolean): F
   return errors;
 }
 
-function immutableErrors(o: KubeObject, old: KubeObject | undefined, fields: string[]): FieldError[] {
+function immutableErrors(o: StoredObject, old: StoredObject | undefined, fields: string[]): FieldError[] {
   if (old?.immutable !== true) return [];
   const changed = fields.some((f) => JSON.stringify(o[f] ?? null) !== JSON.stringify(old[f] ?? null));
   return changed

@@ -1,6 +1,7 @@
 /** Small builders for the OpenAPI schemas of the served kinds, plus the shared ObjectMeta schema. */
-import type { KubeObject } from '../kube-object.ts';
+
 import type { PrinterColumn, Schema } from '../resource-type.ts';
+import type { StoredObject } from '../stored-object.ts';
 
 /** A string field. */
 export const str = (description = ''): Schema => ({ type: 'string', description });
@@ -72,7 +73,7 @@ export function topLevel(
 }
 
 /** The human age of an object, as `kubectl get` prints it ("12s", "5m", "3h", "2d"). */
-export function age(obj: KubeObject, now = Date.now()): string {
+export function age(obj: StoredObject, now = Date.now()): string {
   const created = Date.parse(obj.metadata.creationTimestamp ?? '');
   if (Number.isNaN(created)) return '<unknown>';
   const seconds = Math.max(0, Math.floor((now - created) / 1000));

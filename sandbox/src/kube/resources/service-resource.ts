@@ -1,7 +1,7 @@
 /** core/v1 Service as the emulator serves it: defaulting, validation and printer columns. */
 import { createHash } from 'node:crypto';
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
 import type { FieldError, ResourceType, Schema } from '../resource-type.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import {
   ageColumn,
   bool,
@@ -30,12 +30,12 @@ const servicePort: Schema = obj(
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
 /** A stable fake cluster IP in 10.96.0.0/16 derived from namespace/name. */
-function clusterIpFor(o: KubeObject): string {
+function clusterIpFor(o: StoredObject): string {
   const digest = createHash('sha256').update(`${o.metadata.namespace}/${o.metadata.name}`).digest();
   return `10.96.${digest[0] ?? 0}.${((digest[1] ?? 0) % 253) + 1}`;
 }
 
-function defaultService(o: KubeObject): void {
+function defaultService(o: StoredObject): void {
   const spec = isRecord(o.spec) ? o.spec : {};
   o.spec = spec;
   spec.type ??= 'ClusterIP';
@@ -73,7 +73,7 @@ function portNameErrors(ports: unknown[]): FieldError[] {
   return errors;
 }
 
-function validateService(o: KubeObject): FieldError[] {
+function validateService(o: StoredObject): FieldError[] {
   const errors: FieldError[] = [];
   const type = getPath(o, ['spec', 'type']);
   if (!serviceTypes.includes(String(type))) {
@@ -156,7 +156,7 @@ export const serviceType: ResourceType = {
   validate: validateService,
 };
 
-function portsCell(o: KubeObject): string {
+function portsCell(o: StoredObject): string {
   const ports = getPath(o, ['spec', 'ports']);
   if (!Array.isArray(ports) || ports.length === 0) return '<none>';
   // As kubernetes pkg/printers/internalversion makePortString: PORT[:NODEPORT]/PROTOCOL.

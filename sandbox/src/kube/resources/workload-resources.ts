@@ -1,6 +1,7 @@
 /** apps/v1 Deployment as the emulator serves it. */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+
 import type { FieldError, ResourceType } from '../resource-type.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import {
   ageColumn,
   bool,
@@ -13,7 +14,7 @@ import {
   topLevel,
 } from './schema-helpers.ts';
 
-function defaultDeployment(o: KubeObject): void {
+function defaultDeployment(o: StoredObject): void {
   const spec = isRecord(o.spec) ? o.spec : {};
   o.spec = spec;
   spec.replicas ??= 1;
@@ -22,7 +23,7 @@ function defaultDeployment(o: KubeObject): void {
   spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
 }
 
-function validateDeployment(o: KubeObject): FieldError[] {
+function validateDeployment(o: StoredObject): FieldError[] {
   const errors: FieldError[] = [];
   const matchLabels = getPath(o, ['spec', 'selector', 'matchLabels']);
   const labels = getPath(o, ['spec', 'template', 'metadata', 'labels']);
@@ -49,7 +50,7 @@ function validateDeployment(o: KubeObject): FieldError[] {
   return errors;
 }
 
-const statusNumber = (o: KubeObject, field: string): number => {
+const statusNumber = (o: StoredObject, field: string): number => {
   const v = getPath(o, ['status', field]);
   return typeof v === 'number' ? v : 0;
 };

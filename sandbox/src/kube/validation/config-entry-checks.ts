@@ -4,7 +4,7 @@
  * and the runbook never set (Mesh http.incoming.requestNormalization; ProxyDefaults accessLogs,
  * expose, envoyExtensions, failoverPolicy, prioritizeByLocality) are left out.
  */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import type { ConsulInstall } from './consul-install.ts';
 import { type FieldErrorText, forbiddenField, invalidField, invalidText } from './field-error-text.ts';
 
@@ -16,7 +16,7 @@ function notInSlice(values: readonly string[]): string {
 
 const tlsVersions = ['TLS_AUTO', 'TLSv1_0', 'TLSv1_1', 'TLSv1_2', 'TLSv1_3', ''];
 
-function tlsErrors(obj: KubeObject): FieldErrorText[] {
+function tlsErrors(obj: StoredObject): FieldErrorText[] {
   const errors: FieldErrorText[] = [];
   for (const direction of ['incoming', 'outgoing']) {
     for (const key of ['tlsMaxVersion', 'tlsMinVersion']) {
@@ -29,7 +29,7 @@ function tlsErrors(obj: KubeObject): FieldErrorText[] {
 }
 
 /** Mesh.Validate's denial text, or undefined. */
-export function meshDenial(obj: KubeObject, install: ConsulInstall): string | undefined {
+export function meshDenial(obj: StoredObject, install: ConsulInstall): string | undefined {
   const errors = tlsErrors(obj);
   const through = getPath(obj, ['spec', 'peering', 'peerThroughMeshGateways']) === true;
   if (install.partitionsEnabled && through && install.partition !== 'default') {
@@ -52,7 +52,7 @@ function goJsonType(value: unknown): string {
   return typeof value;
 }
 
-function proxyDefaultsErrors(obj: KubeObject): FieldErrorText[] {
+function proxyDefaultsErrors(obj: StoredObject): FieldErrorText[] {
   const errors: FieldErrorText[] = [];
   const gatewayMode = getPath(obj, ['spec', 'meshGateway', 'mode']);
   if (gatewayMode !== undefined && !meshGatewayModes.includes(String(gatewayMode)))
@@ -94,7 +94,7 @@ function proxyDefaultsErrors(obj: KubeObject): FieldErrorText[] {
 }
 
 /** ProxyDefaults.Validate's denial text, or undefined. */
-export function proxyDefaultsDenial(obj: KubeObject): string | undefined {
+export function proxyDefaultsDenial(obj: StoredObject): string | undefined {
   const errors = proxyDefaultsErrors(obj);
   return errors.length > 0 ? invalidText('proxydefaults', group, obj.metadata.name ?? '', errors) : undefined;
 }

@@ -5,10 +5,11 @@
  * `admission.Errored(400, err)`: code 400, no reason, `admission webhook "NAME" denied the request:
  * ...`, with the webhook names of the chart's MutatingWebhookConfiguration.
  */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+
 import type { ObjectStore } from '../object-store.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { type KubeApiError, webhookDenied } from '../status-error.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import { meshDenial, proxyDefaultsDenial } from './config-entry-checks.ts';
 import { type ConsulInstall, consulInstall } from './consul-install.ts';
 import { exportedServicesDenial } from './exported-services-check.ts';
@@ -17,7 +18,7 @@ import { invalidField, invalidText } from './field-error-text.ts';
 const group = 'consul.hashicorp.com';
 
 /** PeeringAcceptor/PeeringDialer Validate: peer and secret present, backend kubernetes. */
-function peeringValidateDenial(rt: ResourceType, obj: KubeObject): string | undefined {
+function peeringValidateDenial(rt: ResourceType, obj: StoredObject): string | undefined {
   const peer = getPath(obj, ['spec', 'peer']);
   const secret = getPath(obj, ['spec', 'peer', 'secret']);
   const name = obj.metadata.name ?? '';
@@ -35,7 +36,7 @@ function peeringValidateDenial(rt: ResourceType, obj: KubeObject): string | unde
   ]);
 }
 
-function peeringDenial(rt: ResourceType, obj: KubeObject, creating: boolean, store: ObjectStore) {
+function peeringDenial(rt: ResourceType, obj: StoredObject, creating: boolean, store: ObjectStore) {
   const invalid = peeringValidateDenial(rt, obj);
   if (invalid !== undefined || !creating) return invalid;
   const secretName = getPath(obj, ['spec', 'peer', 'secret', 'name']);
@@ -54,7 +55,7 @@ function peeringDenial(rt: ResourceType, obj: KubeObject, creating: boolean, sto
 /** Mesh and ProxyDefaults: on create, the one allowed name and one per cluster, in any namespace. */
 function singletonDenial(
   rt: ResourceType,
-  obj: KubeObject,
+  obj: StoredObject,
   store: ObjectStore,
   kubeKind: string,
   required: string,
@@ -74,7 +75,7 @@ function exportsSingletonDenial(rt: ResourceType, store: ObjectStore) {
 
 function denial(
   rt: ResourceType,
-  obj: KubeObject,
+  obj: StoredObject,
   creating: boolean,
   store: ObjectStore,
   install: ConsulInstall,
@@ -110,8 +111,8 @@ function webhookName(rt: ResourceType, install: ConsulInstall): string {
 /** Runs the consul-k8s webhook for `obj`, returning the denial error or undefined when admitted. */
 export function admitConsulResource(
   rt: ResourceType,
-  obj: KubeObject,
-  old: KubeObject | undefined,
+  obj: StoredObject,
+  old: StoredObject | undefined,
   store: ObjectStore,
   install: ConsulInstall = consulInstall(),
 ): KubeApiError | undefined {

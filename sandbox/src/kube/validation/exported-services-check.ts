@@ -4,7 +4,7 @@
  * of peer, partition or sameness group, no wildcards, and service namespaces only with Consul
  * namespaces enabled.
  */
-import { getPath, isRecord, type KubeObject } from '../kube-object.ts';
+import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
 import type { ConsulInstall } from './consul-install.ts';
 import { type FieldErrorText, invalidField, invalidText } from './field-error-text.ts';
 
@@ -91,7 +91,7 @@ function serviceErrors(service: unknown, path: string, install: ConsulInstall): 
 }
 
 /** The Validate denial text for an ExportedServices, or undefined when valid. */
-export function exportedServicesDenial(obj: KubeObject, install: ConsulInstall): string | undefined {
+export function exportedServicesDenial(obj: StoredObject, install: ConsulInstall): string | undefined {
   const name = obj.metadata.name ?? '';
   const services = getPath(obj, ['spec', 'services']);
   const list = Array.isArray(services) ? services : [];

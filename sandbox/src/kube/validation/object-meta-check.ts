@@ -1,6 +1,7 @@
 /** The real server's ObjectMeta validation: names, labels, annotations, finalizers. */
-import type { KubeObject } from '../kube-object.ts';
+
 import type { FieldError, ResourceType } from '../resource-type.ts';
+import type { StoredObject } from '../stored-object.ts';
 
 const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const dns1123Label = new RegExp(`^${label}$`);
@@ -75,7 +76,7 @@ function checkKey(key: string, field: string): FieldError[] {
 }
 
 /** Validation errors of an object's metadata. */
-export function checkObjectMeta(obj: KubeObject, rt: ResourceType): FieldError[] {
+export function checkObjectMeta(obj: StoredObject, rt: ResourceType): FieldError[] {
   const meta = obj.metadata;
   const errors = checkName(meta.name, rt);
   for (const [key, value] of Object.entries(meta.labels ?? {})) {

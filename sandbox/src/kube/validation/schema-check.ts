@@ -3,8 +3,9 @@
  * reported, so `fieldValidation=Strict` can refuse them), then types, required fields and enums
  * are checked.
  */
-import { isRecord } from '../kube-object.ts';
+
 import type { FieldError, Schema } from '../resource-type.ts';
+import { isRecord } from '../stored-object.ts';
 
 /** What checking one object against its schema found. */
 export interface SchemaCheck {

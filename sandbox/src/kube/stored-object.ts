@@ -32,8 +32,8 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-/** Any Kubernetes object: apiVersion, kind, metadata and free-form fields. */
-export interface KubeObject {
+/** Any Kubernetes object as the emulator stores it: apiVersion, kind, metadata and free-form fields. */
+export interface StoredObject {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
@@ -64,8 +64,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Coerces an arbitrary parsed body into a KubeObject, or undefined when it is not an object. */
-export function asKubeObject(value: unknown): KubeObject | undefined {
+/** Coerces an arbitrary parsed body into a StoredObject, or undefined when it is not an object. */
+export function asStoredObject(value: unknown): StoredObject | undefined {
   if (!isRecord(value)) return undefined;
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   return { ...value, metadata: metadata as ObjectMeta };
