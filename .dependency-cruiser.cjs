@@ -7,7 +7,7 @@
  * reaches it through one door; nothing shipped imports a test.
  */
 
-/** Product folders under src, lowest first. */
+/** Product folders under src, lowest first; `workers` is the top-level workers/ folder. */
 const LAYERS = [
   ['secrets', 'tls'],
   ['topology', 'io'],
@@ -21,6 +21,7 @@ const LAYERS = [
   ['run'],
   ['gitops'],
   ['server'],
+  ['workers'],
   ['app'],
   ['cli'],
 ];
@@ -36,7 +37,9 @@ const SANDBOX_MAY_IMPORT = LAYERS.slice(0, LAYERS.findIndex((rank) => rank.inclu
 const SANDBOX_DOOR = '^src/cli/load-sandbox\\.ts$';
 
 const PRODUCT = LAYERS.flat();
-const alternatives = (folders) => `^src/(${folders.join('|')})/`;
+/** The path of a folder of the table: workers/ lives at the top level, the rest under src/. */
+const pathOf = (folder) => (folder === 'workers' ? 'workers' : `src/${folder}`);
+const alternatives = (folders) => `^(${folders.map(pathOf).join('|')})/`;
 
 /** One rule per folder: everything in the table at its own rank or above is off limits. */
 function layerRules() {
@@ -49,8 +52,8 @@ function layerRules() {
       return {
         name: `layer-${folder}`,
         severity: 'error',
-        comment: `src/${folder} may import only ${allowed.length ? allowed.join(', ') : 'node and npm modules'}`,
-        from: { path: `^src/${folder}/` },
+        comment: `${pathOf(folder)} may import only ${allowed.length ? allowed.join(', ') : 'node and npm modules'}`,
+        from: { path: `^${pathOf(folder)}/` },
         to: { path: alternatives(notBelow) },
       };
     }),

@@ -12,13 +12,12 @@ import { join } from 'node:path';
 import { startLocalRedis } from '../sandbox/src/local-redis.ts';
 import { Sandbox } from '../sandbox/src/sandbox.ts';
 import { sandboxConfigFromTopology } from '../sandbox/src/sandbox-config.ts';
-import { clusterConnections } from '../src/kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../src/app/cluster-access.ts';
 import type { Plan } from '../src/plan/index.ts';
 import { createInlineDispatcher } from '../src/run/inline-dispatcher.ts';
 import { reconcileRun } from '../src/run/reconcile-run.ts';
 import { MemoryRunStore, type RunRecord } from '../src/run/run-record.ts';
 import type { StepDispatcher } from '../src/run/step-dispatcher.ts';
-import { createStepContext } from '../src/steps/create-step-context.ts';
 import { parseTopology, type Topology } from '../src/topology/index.ts';
 import { startQueue, testPolicy } from '../test/integration/sandbox-fixture.ts';
 import { machine } from './stats.ts';
@@ -101,15 +100,14 @@ async function onSandbox<T>(t: Topology, run: (kubeconfig: string) => Promise<T>
 }
 
 async function serialRun(t: Topology, kubeconfig: string): Promise<number> {
-  const clients = clusterConnections(t, { kubeconfig });
+  const kube = kubeClusterAccess({ overrides: { kubeconfig } });
+  const clients = kube.clients(t.clusters);
   const started = Date.now();
   const record = await reconcileRun(
     { runId: 'serial', target: 'serial', revision: 'r', trigger: { kind: 'cli' }, topology: t },
     {
       clients,
-      dispatcher: serialize(
-        createInlineDispatcher(createStepContext(t.clusters, t.acls, clients), testPolicy),
-      ),
+      dispatcher: serialize(createInlineDispatcher(kube.stepContext(t.clusters, t.acls), testPolicy)),
       store: new MemoryRunStore(),
     },
   );
@@ -147,13 +145,14 @@ async function queuedRun(n: string, t: Topology, yaml: string): Promise<number> 
 
 async function floorOf(t: Topology): Promise<number> {
   return onSandbox(t, async (kubeconfig) => {
-    const clients = clusterConnections(t, { kubeconfig });
+    const kube = kubeClusterAccess({ overrides: { kubeconfig } });
+    const clients = kube.clients(t.clusters);
     let plan: Plan | undefined;
     const record = await reconcileRun(
       { runId: 'floor', target: 'floor', revision: 'r', trigger: { kind: 'cli' }, topology: t },
       {
         clients,
-        dispatcher: createInlineDispatcher(createStepContext(t.clusters, t.acls, clients), testPolicy),
+        dispatcher: createInlineDispatcher(kube.stepContext(t.clusters, t.acls), testPolicy),
         store: new MemoryRunStore(),
         onEvent: (e) => {
           if (e.type === 'plan' && plan === undefined) plan = e.plan;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../sandbox/src/sandbox.ts';
 import { sandboxConfigFromTopology } from '../sandbox/src/sandbox-config.ts';
+import { kubeClusterAccess } from '../src/app/cluster-access.ts';
 import { installDirectory } from '../src/consul/install-directory.ts';
-import { clusterConnections } from '../src/kube/cluster-connections.ts';
 import { observeAll, observeCluster } from '../src/observe/index.ts';
 import { scaleTopology } from './scale-topology.ts';
 import { machine, median } from './stats.ts';
@@ -22,7 +22,9 @@ const RUNS = 7;
 const topology = scaleTopology('ring', CLUSTERS);
 const dir = await mkdtemp(join(tmpdir(), 'meshpeer-observe-'));
 const sandbox = await Sandbox.start({ config: sandboxConfigFromTopology(topology), dir, persist: false });
-const clients = clusterConnections(topology, { kubeconfig: join(dir, 'kubeconfig') });
+const clients = kubeClusterAccess({ overrides: { kubeconfig: join(dir, 'kubeconfig') } }).clients(
+  topology.clusters,
+);
 const requests = () => sandbox.clusters.reduce((n, c) => n + c.requests.count(), 0);
 
 async function parallel(): Promise<number> {

@@ -4,8 +4,8 @@
  * Prints `SCALE-RESULT {...}` with medians in ms and memory in MiB.
  */
 import { writeFile } from 'node:fs/promises';
+import { kubeClusterAccess } from '../src/app/cluster-access.ts';
 import { main } from '../src/cli/main.ts';
-import { clusterConnections } from '../src/kube/cluster-connections.ts';
 import { observeAll } from '../src/observe/index.ts';
 import type { ObservedState } from '../src/observe/observed-state.ts';
 import { planFor } from '../src/plan/index.ts';
@@ -56,7 +56,7 @@ function measurePlan(t: Topology) {
 }
 
 async function measureObserve(t: Topology, kubeconfig: string) {
-  const clients = clusterConnections(t, { kubeconfig }, 60_000);
+  const clients = kubeClusterAccess({ overrides: { kubeconfig }, timeoutMs: 60_000 }).clients(t.clusters);
   const observe = async () => {
     const started = performance.now();
     const observed = await observeAll(t, { reader: clients, timeoutMs: 120_000 });

@@ -17,22 +17,21 @@ import type { PlanPrEvent } from '../gitops/sync-event.ts';
 import { requestSyncAt, requestSyncAtHead } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import { emitLog, type LogLine, type ServiceLogger, toServiceLogger } from '../io/service-logger.ts';
-import { clusterConnections } from '../kube/cluster-connections.ts';
 import type { RetryPolicy } from '../run/retry-policy.ts';
 import { runEndLog } from '../run/run-log-fields.ts';
 import type { RunRecord } from '../run/run-record.ts';
-import { startWorkers } from '../run/start-workers.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
 import { createServer } from '../server/create-server.ts';
 import type { Metrics } from '../server/metrics.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
-import { createStepContext } from '../steps/create-step-context.ts';
 import type { Topology } from '../topology/index.ts';
+import { kubeClusterAccess } from './cluster-access.ts';
 import type { ServeConfig } from './serve-config.ts';
 import { openContext, type ServeContext } from './serve-context.ts';
 import { planPrLog, webhookLog } from './serve-log-fields.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
+import { startWorkers } from './start-workers.ts';
 
 /** A running serve process. */
 export interface RunningServe {
@@ -49,10 +48,18 @@ export interface RunningServe {
   close(): Promise<void>;
 }
 
-/** Cluster access for a topology, as the run workers build it. */
+/** Cluster access for one periodic check: new clients each time, as the check has always had. */
 function topologyAccess(ctx: ServeContext, topology: Topology) {
-  const clients = clusterConnections(topology, ctx.overrides, ctx.config.observeTimeoutMs);
-  return { clients, consul: createStepContext(topology.clusters, topology.acls, clients).consul };
+  const access = observeAccess(ctx);
+  return {
+    clients: access.clients(topology.clusters),
+    consul: access.stepContext(topology.clusters, topology.acls).consul,
+  };
+}
+
+/** Kubernetes access with serve's observation deadline. */
+function observeAccess(ctx: ServeContext) {
+  return kubeClusterAccess({ overrides: ctx.overrides, timeoutMs: ctx.config.observeTimeoutMs });
 }
 
 /** A finished run's verifications are the newest health of the peerings it verified. */
@@ -84,7 +91,7 @@ function planWorker(ctx: ServeContext) {
         source: ctx.sources.source(repo.url, repo.branch),
         path: repo.path,
         publisher,
-        clients: (topology) => clusterConnections(topology, ctx.overrides, config.observeTimeoutMs),
+        clients: (topology) => observeAccess(ctx).clients(topology.clusters),
         observeTimeoutMs: config.observeTimeoutMs,
         ...(config.strict === true && { strict: true }),
         ...(config.publicUrl !== undefined && { targetUrl: config.publicUrl }),

@@ -1,12 +1,12 @@
 /** `apply` through Redis: request a run, optionally run workers here, and follow the run record. */
 
+import { startWorkers } from '../app/start-workers.ts';
 import { isRedisConnectionError, RedisUnavailableError, redisLost } from '../io/redis-error.ts';
 import { displayRedisUrl, redisUrlFrom } from '../io/redis-url.ts';
 import { openQueues, QUEUE_PREFIX, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { latestRequest, newRunId, requestRun } from '../run/run-requests.ts';
-import { startWorkers } from '../run/start-workers.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ClusterOptions } from './cluster-options.ts';
 import { colorEnabled, err, out, paint } from './output.ts';

@@ -1,10 +1,9 @@
 /** The work of `meshpeer apply`, loaded only when it runs: reconcile inline or through the queues. */
 import { readFile } from 'node:fs/promises';
-import { clusterConnections } from '../kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../app/cluster-access.ts';
 import { createInlineDispatcher } from '../run/inline-dispatcher.ts';
 import { reconcileRun } from '../run/reconcile-run.ts';
 import { MemoryRunStore, type RunRecord } from '../run/run-record.ts';
-import { createStepContext } from '../steps/create-step-context.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
 import { applyThroughQueue } from './apply-queued.ts';
 import type { ClusterOptions } from './cluster-options.ts';
@@ -34,8 +33,9 @@ async function applyInline(
   strict: boolean,
 ): Promise<RunRecord> {
   const c = paint(colorEnabled());
-  const clients = clusterConnections(topology, access.overrides, access.timeoutMs);
-  const ctx = createStepContext(topology.clusters, topology.acls, clients);
+  const kube = kubeClusterAccess(access);
+  const clients = kube.clients(topology.clusters);
+  const ctx = kube.stepContext(topology.clusters, topology.acls);
   return reconcileRun(
     {
       runId: `inline-${Date.now().toString(36)}`,

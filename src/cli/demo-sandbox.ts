@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterConnections } from '../kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../app/cluster-access.ts';
 import { renderText } from '../plan/index.ts';
 import { planTopology } from '../run/plan-topology.ts';
 import { parseTopology } from '../topology/index.ts';
@@ -51,7 +51,10 @@ export async function runSandboxDemo(root: string, c: Paint): Promise<number> {
         `${c.gray(cl.name.padEnd(10))} kube ${cl.kube.url}, consul ${consul.apiUrl} (dc ${consul.datacenter}), mesh gateway ${gateway?.address ?? 'none'}`,
       );
     }
-    const before = await planTopology(topology, clusterConnections(topology, access.overrides));
+    const before = await planTopology(
+      topology,
+      kubeClusterAccess({ overrides: access.overrides }).clients(topology.clusters),
+    );
     out(`\n${c.bold('$ meshpeer plan')}\n${renderText(before.plan, c)}`);
     out(c.bold('$ meshpeer apply'));
     const record = await applyThroughQueue({
@@ -78,7 +81,10 @@ export async function runSandboxDemo(root: string, c: Paint): Promise<number> {
     out(
       `\n${c.bold('$ edit peerings.yaml')}: the peering's mesh gateways go to remote mode\n${c.bold('$ meshpeer plan')}`,
     );
-    const after = await planTopology(next.topology, clusterConnections(next.topology, access.overrides));
+    const after = await planTopology(
+      next.topology,
+      kubeClusterAccess({ overrides: access.overrides }).clients(next.topology.clusters),
+    );
     out(renderText(after.plan, c));
     return record.status === 'succeeded' ? 0 : 1;
   } finally {

@@ -1,5 +1,5 @@
 /** The work of `meshpeer plan`, loaded only when it runs: observe every cluster and print the plan. */
-import { clusterConnections } from '../kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../app/cluster-access.ts';
 import { type Plan, renderJson, renderMarkdown, renderText } from '../plan/index.ts';
 import { planTopology } from '../run/plan-topology.ts';
 import { formatDiagnostic, installCount, loadTopologyFile, TopologyReadError } from '../topology/index.ts';
@@ -43,7 +43,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   if (output === 'text') err(c.gray(`observing ${installCount(topology.clusters.map((i) => i.name))}…`));
   const { plan, observeMs } = await planTopology(
     topology,
-    clusterConnections(topology, access.overrides, access.timeoutMs),
+    kubeClusterAccess(access).clients(topology.clusters),
     {
       timeoutMs: access.timeoutMs,
       strict: flags.strict === true,

@@ -1,9 +1,9 @@
 /** The work of `meshpeer worker`, loaded only when it runs: BullMQ workers until a signal. */
 import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
+import { startWorkers } from '../app/start-workers.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { createServiceLogger } from '../io/service-logger.ts';
-import { startWorkers } from '../run/start-workers.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
 
 /** The parsed flags of `meshpeer worker`. */

@@ -1,16 +1,18 @@
 /**
- * Composition root for cluster access: one ClusterClient per cluster of the topology, each from
- * its own KubeConfig. A cluster whose kubeconfig or context cannot be loaded gets a client that
- * fails every call with a clear reason, so it shows as unreachable instead of failing the rest.
+ * Connecting to one cluster: a ClusterClient from the install's own KubeConfig. A cluster whose
+ * kubeconfig or context cannot be loaded gets a client that fails every call with a clear reason,
+ * so it shows as unreachable instead of failing the rest. The composition root
+ * (src/app/cluster-access.ts) decides when to connect and keeps the clients.
  */
 
-import type { ClusterSpec, Topology } from '../topology/index.ts';
+import type { ClusterSpec } from '../topology/index.ts';
 import type { ClusterClient } from './cluster-client.ts';
 import { KubeError } from './cluster-client.ts';
 import { createKubeClusterClient } from './kube-cluster-client.ts';
 import { type KubeconfigOverrides, kubeConfigFor } from './kube-config.ts';
 
-function failingClient(cluster: string, reason: string): ClusterClient {
+/** A client whose every call fails as unreachable, with `reason`. */
+export function unreachableClient(cluster: string, reason: string): ClusterClient {
   const fail = async (): Promise<never> => {
     throw new KubeError('unreachable', reason);
   };
@@ -40,28 +42,6 @@ export function connectCluster(
       timeoutMs === undefined ? {} : { timeoutMs },
     );
   } catch (err) {
-    return failingClient(spec.name, (err as Error).message);
+    return unreachableClient(spec.name, (err as Error).message);
   }
-}
-
-/** Clients for every cluster of the topology, created lazily and kept. */
-export function clusterConnections(
-  topology: Topology,
-  overrides: KubeconfigOverrides = {},
-  timeoutMs?: number,
-): (cluster: string) => ClusterClient {
-  const specs = new Map(topology.clusters.map((c) => [c.name, c]));
-  const clients = new Map<string, ClusterClient>();
-  return (cluster) => {
-    let client = clients.get(cluster);
-    if (client === undefined) {
-      const spec = specs.get(cluster);
-      client =
-        spec === undefined
-          ? failingClient(cluster, `cluster ${cluster} is not in the topology`)
-          : connectCluster(spec, overrides, timeoutMs);
-      clients.set(cluster, client);
-    }
-    return client;
-  };
 }

@@ -5,11 +5,10 @@
  */
 import type { Job } from 'bullmq';
 import { emitLog as emit, type LogEvent } from '../io/service-logger.ts';
-import { clusterConnections } from '../kube/cluster-connections.ts';
-import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
 import { createBullmqDispatcher } from './bullmq-dispatcher.ts';
+import type { ClusterAccess } from './cluster-access.ts';
 import type { Queues } from './queues.ts';
 import { reconcileRun } from './reconcile-run.ts';
 import { RedisRunStore } from './redis-run-store.ts';
@@ -25,7 +24,7 @@ export type SourceLoader = (source: DesiredSource) => Promise<{ fileName: string
 export interface RunJobDeps {
   readonly queues: Queues;
   readonly policy: RetryPolicy;
-  readonly overrides: KubeconfigOverrides;
+  readonly access: ClusterAccess;
   readonly loadSource?: SourceLoader;
   /** Structured log sink: one `run.start` and one `run.end` line per run this worker runs. */
   readonly events?: LogEvent;
@@ -143,7 +142,7 @@ async function runRequest(request: RunRequest, store: RedisRunStore, deps: RunJo
       strict: request.strict === true,
     },
     {
-      clients: clusterConnections(topology, deps.overrides),
+      clients: deps.access.clients(topology.clusters),
       dispatcher: createBullmqDispatcher(deps.queues, topology, deps.policy),
       store,
       superseded: async () =>

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServe } from '../../src/app/serve-app.ts';
+import { startWorkers } from '../../src/app/start-workers.ts';
 import { createServiceLogger } from '../../src/io/service-logger.ts';
-import { startWorkers } from '../../src/run/start-workers.ts';
 import {
   type E2eWorld,
   FAST_POLICY,

@@ -38,6 +38,10 @@ const FIXTURE: Record<string, string> = {
   'sandbox/src/runbook.ts': "import '../test/fake.test.ts';\nexport const b = 1;\n",
   'sandbox/test/fake.test.ts': 'export const s = 1;\n',
   'src/kube/types.ts': 'export const kt = 1;\n',
+  // Worker entry points take their dependencies from the composition root; they never import it.
+  'workers/step-worker.ts':
+    "import '../src/plan/plan.ts';\nimport '../src/app/root.ts';\nexport const w = 1;\n",
+  'src/app/root.ts': "import '../../workers/step-worker.ts';\nexport const a = 1;\n",
 };
 
 describe('folder layer rules (.dependency-cruiser.cjs)', () => {
@@ -56,11 +60,12 @@ describe('folder layer rules (.dependency-cruiser.cjs)', () => {
   });
 
   it('fires on every planted violation and nowhere else', async () => {
-    const found = (await check(dir, ['src', 'sandbox/src'], false)).violations.map(
+    const found = (await check(dir, ['src', 'workers', 'sandbox/src'], false)).violations.map(
       (v) => `${v.rule.name}: ${v.from} -> ${v.to}`,
     );
     expect(found.filter((v) => !v.startsWith('no-folder-cycles')).sort()).toEqual([
       'layer-plan: src/plan/plan.ts -> src/gitops/queue.ts',
+      'layer-workers: workers/step-worker.ts -> src/app/root.ts',
       'product-imports-sandbox: src/cli/demo-run.ts -> sandbox/src/fake.ts',
       'product-imports-sandbox: src/kube/client.ts -> sandbox/src/fake.ts',
       'sandbox-imports-service: sandbox/src/fake.ts -> src/plan/plan.ts',

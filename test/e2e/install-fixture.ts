@@ -14,8 +14,8 @@ import {
   type SandboxConfig,
   sandboxConfigFromTopology,
 } from '../../sandbox/src/sandbox-config.ts';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import type { ClusterClient } from '../../src/kube/cluster-client.ts';
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import type { Plan } from '../../src/plan/index.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
@@ -74,7 +74,7 @@ const policy = { attempts: 10, backoffMs: 50, stepDeadlineMs: 30_000 };
 let runs = 0;
 
 function applyInline(topology: Topology, kubeconfig: string): Promise<RunRecord> {
-  const clients = clusterConnections(topology, { kubeconfig });
+  const clients = kubeClusterAccess({ overrides: { kubeconfig } }).clients(topology.clusters);
   const ctx = createStepContext(topology.clusters, topology.acls, clients);
   runs += 1;
   return reconcileRun(
@@ -106,10 +106,15 @@ export async function startInstallSandbox(
     file,
     kubeconfig,
     writes: () => sandbox.clusters.reduce((n, c) => n + c.requests.writes(), 0),
-    client: (cluster) => clusterConnections(topology, { kubeconfig })(cluster),
+    client: (cluster) => kubeClusterAccess({ overrides: { kubeconfig } }).clients(topology.clusters)(cluster),
     context: () =>
-      createStepContext(topology.clusters, topology.acls, clusterConnections(topology, { kubeconfig })),
-    plan: async (t = topology) => (await planTopology(t, clusterConnections(t, { kubeconfig }))).plan,
+      createStepContext(
+        topology.clusters,
+        topology.acls,
+        kubeClusterAccess({ overrides: { kubeconfig } }).clients(topology.clusters),
+      ),
+    plan: async (t = topology) =>
+      (await planTopology(t, kubeClusterAccess({ overrides: { kubeconfig } }).clients(t.clusters))).plan,
     apply: (t = topology) => applyInline(t, kubeconfig),
     async stop() {
       await sandbox.stop();

@@ -5,8 +5,8 @@
  * and without waiting for the first heartbeat (15 s on real Consul).
  */
 import { describe, expect, it } from 'vitest';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { directTransport } from '../../src/consul/consul-transport.ts';
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import type { Step } from '../../src/plan/index.ts';
 import { GATEWAY_POLICY_NAME } from '../../src/steps/acl-executor.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
@@ -119,7 +119,7 @@ describe('6. verification without side effects', () => {
     const ctx = createStepContext(
       readOnly.clusters,
       readOnly.acls,
-      clusterConnections(readOnly, { kubeconfig: fx.kubeconfig }),
+      kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(readOnly.clusters),
     );
     const verify = (await fx.plan()).steps.find((s): s is Step & { kind: 'verify' } => s.kind === 'verify');
     expect(verify?.params).toMatchObject({ handshake: true, probe: false });

@@ -5,8 +5,8 @@
  * while one cluster's Consul cannot be observed, never `healthy`; healthy again once it can.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { checkDrift, type DriftReport } from '../../src/gitops/drift-check.ts';
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
@@ -30,7 +30,10 @@ describe('the periodic drift check on the runbook sandbox', () => {
   let fx: ExampleSandbox;
   /** One check with fresh clients, as each periodic check of serve connects anew. */
   const check = (): Promise<DriftReport> => {
-    const clients = clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig }, OBSERVE_TIMEOUT_MS);
+    const clients = kubeClusterAccess({
+      overrides: { kubeconfig: fx.kubeconfig },
+      timeoutMs: OBSERVE_TIMEOUT_MS,
+    }).clients(fx.topology.clusters);
     const { consul } = createStepContext(fx.topology.clusters, fx.topology.acls, clients);
     return checkDrift(fx.topology, { clients, consul, observeTimeoutMs: OBSERVE_TIMEOUT_MS });
   };
@@ -38,7 +41,9 @@ describe('the periodic drift check on the runbook sandbox', () => {
 
   beforeAll(async () => {
     fx = await startExampleSandbox('runbook', shortIntervals);
-    const clients = clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig });
+    const clients = kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(
+      fx.topology.clusters,
+    );
     const ctx = createStepContext(fx.topology.clusters, fx.topology.acls, clients);
     const record = await reconcileRun(
       {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
 import { type ExampleSandbox, startExampleSandbox, startQueue } from './sandbox-fixture.ts';
 
@@ -34,7 +34,7 @@ describe('meshpeer apply of every example on a matching sandbox', () => {
 
     const { plan } = await planTopology(
       fx.topology,
-      clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig }),
+      kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(fx.topology.clusters),
     );
     expect(plan.converged).toBe(true);
     const writesBefore = fx.writes();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkRunbook } from '../../sandbox/src/runbook-walk.ts';
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
@@ -28,13 +28,20 @@ function cliPlan(fx: ExampleSandbox): Promise<{ code: number | null; stdout: str
 describe('meshpeer plan on a sandbox', () => {
   let fx: ExampleSandbox;
   const plan = async () =>
-    (await planTopology(fx.topology, clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig }))).plan;
+    (
+      await planTopology(
+        fx.topology,
+        kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(fx.topology.clusters),
+      )
+    ).plan;
   const repairs = async () =>
     (await plan()).steps
       .filter((s) => s.kind !== 'verify' && s.kind !== 'helm-values-check')
       .map((s) => `${s.kind}:${s.action}@${s.lane}`);
   const repair = async () => {
-    const clients = clusterConnections(fx.topology, { kubeconfig: fx.kubeconfig });
+    const clients = kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(
+      fx.topology.clusters,
+    );
     const ctx = createStepContext(fx.topology.clusters, fx.topology.acls, clients);
     const record = await reconcileRun(
       {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../../sandbox/src/sandbox.ts';
 import { type SandboxConfig, sandboxConfigFromTopology } from '../../sandbox/src/sandbox-config.ts';
+import { type RunningWorkers, startWorkers } from '../../src/app/start-workers.ts';
 import { openQueues } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RetryPolicy } from '../../src/run/retry-policy.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { newRunId, requestRun } from '../../src/run/run-requests.ts';
-import { type RunningWorkers, startWorkers } from '../../src/run/start-workers.ts';
 import { loadTopologyFile, type Topology } from '../../src/topology/index.ts';
 
 /** Short retries for tests: the sandbox answers in milliseconds. */

@@ -1,5 +1,5 @@
 /** A worker process for crash tests: the same startWorkers as `meshpeer worker`, on a private prefix. */
-import { startWorkers } from '../../src/run/start-workers.ts';
+import { startWorkers } from '../../src/app/start-workers.ts';
 import { testPolicy } from './sandbox-fixture.ts';
 
 const [redisUrl = '', prefix = '', kubeconfig = ''] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { ConsulError } from '../../src/consul/consul-client.ts';
 import { createServiceLogger, emitLog } from '../../src/io/service-logger.ts';
 import { openQueues } from '../../src/run/queues.ts';
@@ -156,7 +157,7 @@ describe('run job logging (real Redis)', () => {
     const record = await processRunJob(job, {
       queues,
       policy: defaultRetryPolicy,
-      overrides: {},
+      access: kubeClusterAccess(),
       events,
     });
     expect(record?.status).toBe('failed');

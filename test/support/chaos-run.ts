@@ -4,7 +4,7 @@
  * peering is deleted behind meshpeer's back; then the faults stop, the last commit is requested
  * once more, and the end state is checked. Used by `npm run chaos` and the chaos smoke test.
  */
-import { clusterConnections } from '../../src/kube/cluster-connections.ts';
+import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
 import { checkState, type StateReport } from './chaos-checks.ts';
 import { type ChaosEnv, chaosTopology, startChaosEnv } from './chaos-env.ts';
@@ -154,7 +154,7 @@ async function endState(env: ChaosEnv, yaml: string, timeoutMs: number) {
     if (clean || Date.now() > deadline) {
       const { plan } = await planTopology(
         topology,
-        clusterConnections(topology, { kubeconfig: env.kubeconfig }),
+        kubeClusterAccess({ overrides: { kubeconfig: env.kubeconfig } }).clients(topology.clusters),
       );
       return { state, planConverged: plan.converged };
     }

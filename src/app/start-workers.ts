@@ -1,10 +1,13 @@
 /**
- * Starts meshpeer's BullMQ workers in this process: the step worker (executors) and the run
- * worker (orchestrators). Several processes on several machines sharing one Redis share the work;
- * a killed worker's job is taken up again by another once its lock expires.
+ * Starts meshpeer's BullMQ workers in this process, wired here: the step worker and the run worker
+ * (workers/) get their queues, cluster access and log sinks from this composition root. Several
+ * processes on several machines sharing one Redis share the work; a killed worker's job is taken up
+ * again by another once its lock expires.
  */
-import { type Job, Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { startRunWorker } from '../../workers/run-worker.ts';
+import { startStepWorker } from '../../workers/step-worker.ts';
 import { checkRedis } from '../io/redis-check.ts';
 import {
   bullConnection,
@@ -15,22 +18,20 @@ import {
 } from '../io/redis-connection.ts';
 import { displayRedisUrl } from '../io/redis-url.ts';
 import type { LogEvent } from '../io/service-logger.ts';
-import type { ClusterClient } from '../kube/cluster-client.ts';
-import { connectCluster } from '../kube/cluster-connections.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
+import type { ClusterAccess } from '../run/cluster-access.ts';
+import { openQueues, QUEUE_PREFIX, type Queues } from '../run/queues.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../run/retry-policy.ts';
+import type { SourceLoader } from '../run/run-job.ts';
+import { workerSettings } from '../run/worker-settings.ts';
 import { redact } from '../secrets/redact.ts';
-import { createStepContext } from '../steps/create-step-context.ts';
-import { execute } from '../steps/executors.ts';
-import type { StepOutcome } from '../steps/step-outcome.ts';
-import { settleError, settleOutcome } from './job-outcome.ts';
-import { openQueues, QUEUE_PREFIX, type Queues, RUNS_QUEUE, STEPS_QUEUE } from './queues.ts';
-import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
-import { processRunJob, type SourceLoader } from './run-job.ts';
-import type { StepJobData } from './step-job.ts';
+import { kubeClusterAccess } from './cluster-access.ts';
 
 /** Worker settings. */
 export interface WorkerOptions {
   readonly redisUrl: string;
+  /** How the workers reach clusters (default: kubeconfig with `overrides`). */
+  readonly access?: ClusterAccess;
   readonly overrides?: KubeconfigOverrides;
   readonly stepConcurrency?: number;
   readonly runConcurrency?: number;
@@ -68,77 +69,51 @@ function watchedClient(options: WorkerOptions): Redis {
   return client;
 }
 
+/** The run queues the run worker hands steps to: the caller's, or opened here (none without runs). */
+async function runQueues(options: WorkerOptions): Promise<Queues | undefined> {
+  if (options.runs === false) return undefined;
+  if (options.queues !== undefined) return options.queues;
+  return openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX, {
+    ...(options.role !== undefined && { role: options.role }),
+    ...(options.onError !== undefined && { log: options.onError }),
+  });
+}
+
 /** Starts the step worker and (unless disabled) the run worker. */
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   // Queues passed in were opened, and so checked, on this Redis already.
   if (options.queues === undefined) await checkRedis(options.redisUrl);
   const role = options.role ?? 'service';
-  const connection = bullConnection(options.redisUrl, role);
-  const lockDuration = options.lockDurationMs ?? 30_000;
-  const common = {
-    connection,
-    prefix: options.prefix ?? QUEUE_PREFIX,
-    lockDuration,
-    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-  };
+  const settings = workerSettings(
+    bullConnection(options.redisUrl, role),
+    options.prefix ?? QUEUE_PREFIX,
+    options.lockDurationMs ?? 30_000,
+  );
   // Redis going away is expected (restarts, failovers): the connections reconnect by themselves
   // and one watcher says once that Redis went away and once that it is back, so only other errors
   // are reported here, one line each, instead of an unhandled 'error' event's stack trace.
   const sink = options.onError ?? ((line: string) => process.stderr.write(`${redact(line)}\n`));
   const report = (name: string, err: Error) => sink(`meshpeer ${name}: ${err.message.split('\n')[0]}`);
-  const clients = new Map<string, ClusterClient>();
-  const stepWorker = new Worker(
-    STEPS_QUEUE,
-    async (job: Job, token?: string) => {
-      const data = job.data as StepJobData;
-      const client = (name: string) => {
-        const spec = data.clusters.find((c) => c.name === name);
-        if (spec === undefined) throw new TypeError(`cluster ${name} is not in the step's job data`);
-        const key = `${name}@${spec.context}`;
-        const found = clients.get(key) ?? connectCluster(spec, options.overrides ?? {});
-        clients.set(key, found);
-        return found;
-      };
-      let outcome: StepOutcome;
-      try {
-        outcome = await execute(data.step, createStepContext(data.clusters, data.acls, client));
-      } catch (err) {
-        settleError(err);
-      }
-      return settleOutcome(job, token, outcome, data.deadline, Date.now());
-    },
-    { ...common, concurrency: options.stepConcurrency ?? 16, maxStalledCount: 3 },
-  );
+  const access =
+    options.access ?? kubeClusterAccess({ ...(options.overrides && { overrides: options.overrides }) });
+  const stepWorker = startStepWorker(settings, access, options.stepConcurrency ?? 16);
   quietRedisErrors([stepWorker], (err) => report('step worker', err));
-  const queues =
-    options.runs === false
-      ? undefined
-      : (options.queues ??
-        (await openQueues(options.redisUrl, options.prefix ?? QUEUE_PREFIX, {
-          ...(options.role !== undefined && { role: options.role }),
-          ...(options.onError !== undefined && { log: options.onError }),
-        })));
-  const runWorker =
-    queues === undefined
-      ? undefined
-      : new Worker(
-          RUNS_QUEUE,
-          (job: Job) =>
-            processRunJob(job, {
-              queues,
-              policy: options.policy ?? defaultRetryPolicy,
-              overrides: options.overrides ?? {},
-              ...(options.loadSource && { loadSource: options.loadSource }),
-              ...(options.events !== undefined && { events: options.events }),
-            }),
-          {
-            ...common,
-            concurrency: options.runConcurrency ?? 4,
-            // A run resumes after each crash, so a few crashes during one run must not fail it.
-            maxStalledCount: 10,
-          },
-        );
-  if (runWorker !== undefined) quietRedisErrors([runWorker], (err) => report('run worker', err));
+  const queues = await runQueues(options);
+  let runWorker: Worker | undefined;
+  if (queues !== undefined) {
+    runWorker = startRunWorker(
+      settings,
+      {
+        queues,
+        access,
+        policy: options.policy ?? defaultRetryPolicy,
+        ...(options.loadSource && { loadSource: options.loadSource }),
+        ...(options.events !== undefined && { events: options.events }),
+      },
+      options.runConcurrency ?? 4,
+    );
+    quietRedisErrors([runWorker], (err) => report('run worker', err));
+  }
   const monitor = queues === undefined && role === 'service' ? watchedClient(options) : undefined;
   await Promise.all([stepWorker.waitUntilReady(), runWorker?.waitUntilReady()]);
   return {
