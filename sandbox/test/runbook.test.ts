@@ -19,7 +19,7 @@ import {
   type SandboxConfig,
   sandboxConfigFromTopology,
 } from '../src/sandbox-config.ts';
-import { findKubectl } from './kubectl-path.ts';
+import { findKubectl } from './kube/kubectl-path.ts';
 
 const exampleFile = 'desired-state-examples/runbook/peerings.yaml';
 const run = promisify(execFile);

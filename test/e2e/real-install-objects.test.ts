@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { findKubectl } from '../../sandbox/test/kubectl-path.ts';
+import { findKubectl } from '../../sandbox/test/kube/kubectl-path.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeValues } from '../../src/kube/helm-release.ts';
-import { chartFailure } from '../src/helm/chart-failures.ts';
-import { consulChartDefaults } from '../src/helm/consul-helm-release.ts';
+import { mergeValues } from '../../../src/kube/helm-release.ts';
+import { chartFailure } from '../../src/helm/chart-failures.ts';
+import { consulChartDefaults } from '../../src/helm/consul-helm-release.ts';
 
 const effective = (values: Record<string, unknown>) => mergeValues(consulChartDefaults('1.20.1'), values);
 const peering = {

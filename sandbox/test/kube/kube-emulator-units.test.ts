@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { FaultInjector } from '../src/kube/admin/fault-injector.ts';
-import { applyJsonPatch, JsonPatchError } from '../src/kube/patch/json-patch.ts';
-import { applyMergePatch } from '../src/kube/patch/merge-patch.ts';
-import { applyStrategicMergePatch } from '../src/kube/patch/strategic-merge-patch.ts';
-import { defaultCatalog } from '../src/kube/resource-catalog.ts';
-import { parseFieldSelector, parseLabelSelector } from '../src/kube/selectors.ts';
-import { clusterName, Sandbox } from '../src/sandbox.ts';
+import { FaultInjector } from '../../src/kube/admin/fault-injector.ts';
+import { applyJsonPatch, JsonPatchError } from '../../src/kube/patch/json-patch.ts';
+import { applyMergePatch } from '../../src/kube/patch/merge-patch.ts';
+import { applyStrategicMergePatch } from '../../src/kube/patch/strategic-merge-patch.ts';
+import { defaultCatalog } from '../../src/kube/resource-catalog.ts';
+import { parseFieldSelector, parseLabelSelector } from '../../src/kube/selectors.ts';
+import { clusterName, Sandbox } from '../../src/sandbox.ts';
 
 const obj = (labels: Record<string, string>) => ({ metadata: { name: 'n', namespace: 'ns', labels } });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveObject } from '../../src/kube/cluster-client.ts';
-import { decodeHelmRelease, installFromRelease, latestDeployed } from '../../src/kube/helm-release.ts';
-import { consulHelmReleaseSecret } from '../src/helm/consul-helm-release.ts';
+import type { LiveObject } from '../../../src/kube/cluster-client.ts';
+import { decodeHelmRelease, installFromRelease, latestDeployed } from '../../../src/kube/helm-release.ts';
+import { consulHelmReleaseSecret } from '../../src/helm/consul-helm-release.ts';
 
 describe('Consul Helm release Secret', () => {
   it('is a Helm v3 release Secret meshpeer decodes, with chart defaults and user config kept apart', () => {

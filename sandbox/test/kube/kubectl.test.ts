@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { waitFor } from '../sandbox-test-helpers.ts';
 import { findKubectl } from './kubectl-path.ts';
-import { waitFor } from './sandbox-test-helpers.ts';
 
 const run = promisify(execFile);
 // biome-ignore lint/suspicious/noExplicitAny: objects printed by kubectl are free-form YAML read by path.

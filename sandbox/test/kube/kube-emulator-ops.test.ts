@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCluster } from '../src/sandbox-cluster.ts';
-import { renderKubeconfig } from '../src/sandbox-files.ts';
-import { kubeConfigFor, statusOf, waitFor } from './sandbox-test-helpers.ts';
+import { SandboxCluster } from '../../src/sandbox-cluster.ts';
+import { renderKubeconfig } from '../../src/sandbox-files.ts';
+import { kubeConfigFor, statusOf, waitFor } from '../sandbox-test-helpers.ts';
 
 let cluster: SandboxCluster;
 let kc: KubeConfig;

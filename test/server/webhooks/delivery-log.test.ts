@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createMemoryDeliveryLog, type DeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
-import { createRedisDeliveryLog } from '../../src/server/webhooks/redis-delivery-log.ts';
+import { createMemoryDeliveryLog, type DeliveryLog } from '../../../src/server/webhooks/delivery-log.ts';
+import { createRedisDeliveryLog } from '../../../src/server/webhooks/redis-delivery-log.ts';
 
 async function contract(log: DeliveryLog, id: string): Promise<void> {
   expect(await log.seen(id)).toBe(false);

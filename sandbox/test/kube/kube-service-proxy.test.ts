@@ -10,8 +10,8 @@ import { type AddressInfo, createServer as createNetServer, type Server as NetSe
 import { Duplex, PassThrough } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateAuthority } from '../../src/tls/certificate-authority.ts';
-import { SandboxCluster } from '../src/sandbox-cluster.ts';
+import { createCertificateAuthority } from '../../../src/tls/certificate-authority.ts';
+import { SandboxCluster } from '../../src/sandbox-cluster.ts';
 
 let cluster: SandboxCluster;
 let plain: Server;

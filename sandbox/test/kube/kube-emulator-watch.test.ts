@@ -8,8 +8,8 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCluster } from '../src/sandbox-cluster.ts';
-import { kubeConfigFor, waitFor } from './sandbox-test-helpers.ts';
+import { SandboxCluster } from '../../src/sandbox-cluster.ts';
+import { kubeConfigFor, waitFor } from '../sandbox-test-helpers.ts';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../sandbox/test/sandbox-test-helpers.ts';
 import { runSandboxUp, sandboxConfigFor } from '../../src/cli/sandbox-run.ts';
-import { waitFor } from './sandbox-test-helpers.ts';
 
 describe('meshpeer sandbox up with Consul', () => {
   it('chooses the clusters from --from, --config or --clusters (with Consul unless --no-consul), one at a time', async () => {

@@ -5,11 +5,11 @@
  * and the API server's denial shape (400, no reason).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ObjectService } from '../src/kube/object-service.ts';
-import { ObjectStore } from '../src/kube/object-store.ts';
-import { defaultCatalog } from '../src/kube/resource-catalog.ts';
-import { KubeApiError, type StatusBody } from '../src/kube/status-error.ts';
-import type { StoredObject } from '../src/kube/stored-object.ts';
+import { ObjectService } from '../../src/kube/object-service.ts';
+import { ObjectStore } from '../../src/kube/object-store.ts';
+import { defaultCatalog } from '../../src/kube/resource-catalog.ts';
+import { KubeApiError, type StatusBody } from '../../src/kube/status-error.ts';
+import type { StoredObject } from '../../src/kube/stored-object.ts';
 
 const group = 'consul.hashicorp.com';
 const apiVersion = `${group}/v1alpha1`;

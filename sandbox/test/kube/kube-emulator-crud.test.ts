@@ -8,8 +8,8 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxCluster } from '../src/sandbox-cluster.ts';
-import { kubeConfigFor, statusOf } from './sandbox-test-helpers.ts';
+import { SandboxCluster } from '../../src/sandbox-cluster.ts';
+import { kubeConfigFor, statusOf } from '../sandbox-test-helpers.ts';
 
 const group = 'consul.hashicorp.com';
 const version = 'v1alpha1';

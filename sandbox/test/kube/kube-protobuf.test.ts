@@ -5,9 +5,9 @@
  */
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeApiServer } from '../src/kube/kube-api-server.ts';
-import { decodeProtobufBody } from '../src/kube/protobuf/protobuf-body.ts';
-import { defaultCatalog } from '../src/kube/resource-catalog.ts';
+import { KubeApiServer } from '../../src/kube/kube-api-server.ts';
+import { decodeProtobufBody } from '../../src/kube/protobuf/protobuf-body.ts';
+import { defaultCatalog } from '../../src/kube/resource-catalog.ts';
 
 // A minimal protobuf writer, so the bytes under test are built independently of the reader.
 function varint(n: number): number[] {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
+import { createMemoryDeliveryLog } from '../../../src/server/webhooks/delivery-log.ts';
 import {
   type GitlabWebhookOptions,
   handleGitlabWebhook,
   verifyGitlabToken,
-} from '../../src/server/webhooks/gitlab-webhook.ts';
+} from '../../../src/server/webhooks/gitlab-webhook.ts';
 
 const TOKEN = 'gitlab-hook-token-42';
 const HEAD = 'a'.repeat(40);

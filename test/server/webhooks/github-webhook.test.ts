@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { coalesceKey } from '../../src/gitops/sync-event.ts';
-import { createMemoryDeliveryLog } from '../../src/server/webhooks/delivery-log.ts';
+import { coalesceKey } from '../../../src/gitops/sync-event.ts';
+import { createMemoryDeliveryLog } from '../../../src/server/webhooks/delivery-log.ts';
 import {
   type GithubWebhookOptions,
   handleGithubWebhook,
   verifyGithubSignature,
-} from '../../src/server/webhooks/github-webhook.ts';
-import { MAX_WEBHOOK_BODY_BYTES } from '../../src/server/webhooks/webhook-outcome.ts';
+} from '../../../src/server/webhooks/github-webhook.ts';
+import { MAX_WEBHOOK_BODY_BYTES } from '../../../src/server/webhooks/webhook-outcome.ts';
 
 const SECRET = 'hook-secret-value-123';
 const HEAD = 'a'.repeat(40);
