@@ -8,7 +8,7 @@ export interface DesiredFile {
 
 /**
  * The narrow port the planner and run engine read through: "what is the newest revision?" and
- * "give me the file at exactly this revision". Git and plain-file sources both implement it.
+ * "give me the file at exactly this revision". The Git source implements it.
  */
 export interface DesiredStateSource {
   readonly kind: 'git' | 'file';
