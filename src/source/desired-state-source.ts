@@ -11,7 +11,7 @@ export interface DesiredFile {
  * "give me the file at exactly this revision". The Git source implements it.
  */
 export interface DesiredStateSource {
-  readonly kind: 'git' | 'file';
+  readonly kind: 'git';
   /** A human description for logs and status pages; never carries credentials. */
   readonly description: string;
   headRevision(): Promise<string>;
