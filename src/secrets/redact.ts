@@ -6,20 +6,27 @@
 
 const REDACTED = '[redacted]';
 const registered = new Set<string>();
+// Longest first: a secret that contains another registered one (a peering token holds its
+// establishment secret) must be masked whole, not around the shorter one.
+let longestFirst: readonly string[] = [];
 
 /** Remembers a secret value so any later outward text containing it is masked. */
 export function registerSecret(value: string | undefined | null): void {
   if (value === undefined || value === null) return;
   const trimmed = value.trim();
   // Very short values would mask ordinary words; real tokens are far longer than 8 characters.
-  if (trimmed.length >= 8) registered.add(trimmed);
+  if (trimmed.length < 8 || registered.has(trimmed)) return;
+  registered.add(trimmed);
+  longestFirst = [...registered].sort((a, b) => b.length - a.length);
 }
 
 const patterns: ReadonlyArray<[RegExp, string]> = [
   // Authorization headers and bearer tokens.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
-  // Credentials embedded in URLs: scheme://user:pass@host.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // Credentials embedded in URLs: scheme://user:pass@host, scheme://:pass@host (Redis), and a
+  // token as the user name (scheme://ghp_…@host).
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]+@/gi, `$1${REDACTED}@`],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[A-Za-z0-9._~-]{16,}@/gi, `$1${REDACTED}@`],
   // Consul ACL token headers and query parameters.
   [/(X-Consul-Token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1${REDACTED}`],
   [/([?&]token=)[^&\s]+/gi, `$1${REDACTED}`],
@@ -35,7 +42,7 @@ const patterns: ReadonlyArray<[RegExp, string]> = [
 /** Masks every registered secret and every credential-shaped substring in `text`. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of registered) {
+  for (const secret of longestFirst) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);

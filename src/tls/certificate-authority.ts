@@ -123,7 +123,8 @@ async function issueLeaf(
         true,
       ),
       new x509.ExtendedKeyUsageExtension(extendedUsages(options.usage)),
-      new x509.SubjectAlternativeNameExtension(names),
+      // RFC 5280 forbids an empty SAN extension; a leaf without names has none.
+      ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });

@@ -39,6 +39,14 @@ describe('registerSecret and redact', () => {
     expect(redact('seven7c and abc stay, eight8ch goes')).toBe('seven7c and abc stay, [redacted] goes');
   });
 
+  it('masks a secret that contains a shorter registered one whole, whatever the registration order', () => {
+    registerSecret('inner-secret-0042');
+    registerSecret('outer-inner-secret-0042-tail');
+    expect(redact('v=outer-inner-secret-0042-tail and inner-secret-0042')).toBe(
+      'v=[redacted] and [redacted]',
+    );
+  });
+
   it('leaves text with no secret and no credential shape byte for byte unchanged', () => {
     const text = [
       'GET https://consul.example:8501/v1/peering/dc2?dc=dc1&stale=true',
@@ -59,6 +67,11 @@ describe('credential shapes are masked without registration', () => {
       'clone https://[redacted]@git.example.com/org/repo.git failed',
     ],
     ['redis://default:s3cret@redis:6379/0', 'redis://[redacted]@redis:6379/0'],
+    ['redis://:pw7@redis:6379/0', 'redis://[redacted]@redis:6379/0'],
+    [
+      'fetch https://ghp_0123456789abcdefABCD@github.com/org/repo.git',
+      'fetch https://[redacted]@github.com/org/repo.git',
+    ],
     ['X-Consul-Token: 0f3c-9a11', 'X-Consul-Token: [redacted]'],
     ['{"X-Consul-Token":"0f3c-9a11"}', '{"X-Consul-Token":"[redacted]"}'],
     ['GET /v1/acl/token/self?token=0f3c9a11&dc=dc1', 'GET /v1/acl/token/self?token=[redacted]&dc=dc1'],

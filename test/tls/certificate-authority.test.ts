@@ -87,6 +87,14 @@ describe('issue', () => {
     expect(serverCert.checkIP('10.0.0.1')).toBeUndefined();
   });
 
+  it('leaves out the SAN extension of a leaf with no names, as RFC 5280 requires', async () => {
+    const leaf = new X509Certificate(
+      (await ca.issue({ commonName: 'client only', usage: 'client' })).certPem,
+    );
+    expect(leaf.subjectAltName).toBeUndefined();
+    expect(leaf.verify(caCert.publicKey)).toBe(true);
+  });
+
   it('returns a fresh PKCS#8 private key that matches its own leaf only', async () => {
     const other = await ca.issue({ commonName: 'other', dnsNames: ['other.example'] });
     expect(server.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
