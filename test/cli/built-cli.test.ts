@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltTree, buildTree } from './built-tree.ts';
 
@@ -11,12 +11,22 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => tree?.remove());
 
-function meshpeer(...args: string[]) {
-  const run = spawnSync(process.execPath, [tree.bin, ...args], {
+function runBin(bin: string, args: readonly string[]) {
+  const done = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return { code: done.status, stdout: done.stdout, stderr: done.stderr };
+}
+
+function meshpeer(...args: string[]) {
+  return runBin(tree.bin, args);
+}
+
+/** Every file under dir, as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 }
 
 describe('bin/meshpeer.js with a fresh dist/', () => {
@@ -26,9 +36,37 @@ describe('bin/meshpeer.js with a fresh dist/', () => {
     expect(stamp.mtimeMs).toBeLessThanOrEqual(main.mtimeMs);
   });
 
-  it('copies the status page beside the compiled status-page.js', async () => {
-    const page = await readFile(join(tree.root, 'dist', 'src', 'server', 'page', 'index.html'), 'utf8');
+  it('copies the status page beside the output that reads it through import.meta.url', async () => {
+    const dist = join(tree.root, 'dist');
+    const outputs = (await filesUnder(dist)).filter((f) => f.endsWith('.js') && !f.includes('/page/'));
+    const readers: string[] = [];
+    for (const file of outputs) {
+      if ((await readFile(join(dist, file), 'utf8')).includes('new URL("./page/", import.meta.url)'))
+        readers.push(file);
+    }
+    expect(readers).toHaveLength(1);
+    const page = await readFile(join(dist, dirname(readers[0] ?? ''), 'page', 'index.html'), 'utf8');
     expect(page).toContain('<html');
+  });
+
+  it('bundles: dist/src holds the CLI entry point and chunks, not one file per source module', async () => {
+    const modules = (await filesUnder(join(tree.root, 'dist', 'src'))).filter(
+      (f) => f.endsWith('.js') && !f.includes('/page/'),
+    );
+    expect(modules).toContain('cli/main.js');
+    expect(modules.filter((f) => f !== 'cli/main.js' && !f.startsWith('chunks/'))).toEqual([]);
+  });
+
+  it('prints the JSON Schema, loaded lazily, byte for byte as docs/peerings.schema.json', async () => {
+    const run = meshpeer('schema');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(await readFile('docs/peerings.schema.json', 'utf8'));
+  });
+
+  it('says in one line that the sandbox is not part of an install without it', () => {
+    const run = meshpeer('sandbox', 'up', '--config', join(tree.root, 'missing.json'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^meshpeer: the sandbox is not part of this install .*\n$/);
   });
 
   it('prints help from the compiled code', () => {
@@ -48,6 +86,35 @@ describe('bin/meshpeer.js with a fresh dist/', () => {
     const run = meshpeer('validate', '-f', 'desired-state-examples/invalid/23-self-peering.yaml');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('cannot peer with itself');
+  });
+});
+
+describe('bin/meshpeer.js with a fresh dist/ built with the sandbox package', () => {
+  let withSandbox: BuiltTree;
+  beforeAll(async () => {
+    withSandbox = await buildTree({ withoutTsx: true, withSandbox: true });
+  }, 240_000);
+  afterAll(() => withSandbox?.remove());
+
+  it('loads the sandbox from dist/sandbox when a sandbox command runs', () => {
+    const missing = join(withSandbox.root, 'missing.json');
+    const run = runBin(withSandbox.bin, ['sandbox', 'up', '--config', missing]);
+    expect(run.code).toBe(1);
+    // The sandbox's own config reader answered, so its module loaded.
+    expect(run.stderr).toBe(`meshpeer: ENOENT: no such file or directory, open '${missing}'\n`);
+  });
+
+  it('keeps simulator code out of dist/src and dist/workers (what the package ships)', async () => {
+    const dist = join(withSandbox.root, 'dist');
+    const maps = (await filesUnder(dist)).filter((f) => /^(src|workers)\/.*\.js\.map$/.test(f));
+    expect(maps.length).toBeGreaterThan(0);
+    const sandbox = `${join(withSandbox.root, 'sandbox')}/`;
+    for (const map of maps) {
+      const { sources } = JSON.parse(await readFile(join(dist, map), 'utf8')) as { sources: string[] };
+      const from = dirname(join(dist, map));
+      expect(sources.filter((source) => resolve(from, source).startsWith(sandbox))).toEqual([]);
+    }
+    expect((await stat(join(dist, 'sandbox', 'src', 'index.js'))).isFile()).toBe(true);
   });
 });
 

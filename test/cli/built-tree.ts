@@ -1,7 +1,8 @@
 /**
- * A copy of the package (bin, src, workers, build script and tsconfigs) in a temporary directory,
- * built there with scripts/build.mjs: the CLI tests and bench/cli-startup.ts run its
- * bin/meshpeer.js against a dist/ nobody else rebuilds or makes stale while they run.
+ * A copy of the package (bin, src, workers, build script and tsconfigs; the sandbox package when
+ * asked) in a temporary directory, built there with scripts/build.mjs: the CLI tests and
+ * bench/cli-startup.ts run its bin/meshpeer.js against a dist/ nobody else rebuilds or makes stale
+ * while they run.
  */
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
@@ -18,6 +19,8 @@ const COPIED = [
   'tsconfig.build.json',
   'package.json',
 ];
+/** The sandbox package, copied only when asked: without it the copy is the product alone, as shipped. */
+const SANDBOX = ['sandbox/src', 'sandbox/package.json'];
 
 /** A built copy of the package; `bin` is its bin/meshpeer.js. */
 export interface BuiltTree {
@@ -37,6 +40,8 @@ export interface BuiltTreeOptions {
   readonly check?: boolean;
   /** False: copy only, no dist/. */
   readonly build?: boolean;
+  /** Copy the sandbox package too, as in a source checkout (`meshpeer sandbox` and `demo` work). */
+  readonly withSandbox?: boolean;
 }
 
 async function linkNodeModules(root: string, withoutTsx: boolean): Promise<void> {
@@ -51,7 +56,8 @@ async function linkNodeModules(root: string, withoutTsx: boolean): Promise<void>
 /** Copies the package to a temporary directory and, unless told not to, builds it there. */
 export async function buildTree(options: BuiltTreeOptions = {}): Promise<BuiltTree> {
   const root = await mkdtemp(join(tmpdir(), 'meshpeer-built-'));
-  for (const path of COPIED) await cp(join(REPO, path), join(root, path), { recursive: true });
+  const paths = options.withSandbox === true ? [...COPIED, ...SANDBOX] : COPIED;
+  for (const path of paths) await cp(join(REPO, path), join(root, path), { recursive: true });
   await linkNodeModules(root, options.withoutTsx === true);
   const tree = {
     root,
