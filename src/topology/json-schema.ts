@@ -1,5 +1,5 @@
 /** The JSON Schema of peerings.yaml, generated from the zod schema for yaml-language-server. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { topologyFileSchema } from './schema.ts';
 
 /** A JSON Schema (draft 2020-12) describing peerings.yaml as people write it. */

@@ -3,7 +3,7 @@
  * JSON Schema editors use. It describes the file as people write it (shorthands, defaults);
  * normalize.ts turns a parsed file into the resolved Topology the rest of meshpeer uses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { namespaceProblem, peerNameProblem, secretKeyProblem, secretNameProblem } from './names.ts';
 
 /** The apiVersion this version of meshpeer reads. */
