@@ -167,6 +167,10 @@ export function normalizeTopology(file: TopologyFile): Topology {
     exports: file.exports
       .map(normalizeExport)
       .sort((a, b) => `${a.cluster}/${a.partition}`.localeCompare(`${b.cluster}/${b.partition}`)),
+    // peerings.yaml has no traffic sections yet (issue 16 adds them).
+    intentions: [],
+    failover: [],
+    samenessGroups: [],
     acls: {
       enabled: file.acls.enabled,
       reconcilerRequires: file.acls.reconciler?.require ?? [

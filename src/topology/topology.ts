@@ -90,6 +90,52 @@ export interface ExportSpec {
   }>;
 }
 
+/** Where a traffic setting lives: one cluster and partition, served by one install. */
+export interface Place {
+  readonly cluster: string;
+  readonly partition: string;
+  /** The key of the install that serves this place (ClusterSpec.name). */
+  readonly install: string;
+}
+
+/** One source an intention admits or refuses: a service of a peer, or `*` for all of that peer's. */
+export interface IntentionSource {
+  /** The peer name the destination's install knows the source's cluster and partition by. */
+  readonly peer: string;
+  readonly service: string;
+  readonly namespace?: string;
+  readonly action: 'allow' | 'deny';
+}
+
+/** The intentions of one destination service: meshpeer's sources of its ServiceIntentions. */
+export interface IntentionSpec extends Place {
+  readonly destination: string;
+  readonly namespace?: string;
+  /** Sorted by peer, then service. */
+  readonly sources: readonly IntentionSource[];
+}
+
+/** Failover of one service: ordered peer targets, or a sameness group (Enterprise); one is set. */
+export interface FailoverSpec extends Place {
+  readonly service: string;
+  readonly namespace?: string;
+  /** Peer names as this install knows them, in failover order. */
+  readonly targets: ReadonlyArray<{ readonly peer: string }>;
+  readonly samenessGroup?: string;
+}
+
+/** A member of a sameness group: a partition of the same cluster, or a peer. */
+export type SamenessMember = { readonly partition: string } | { readonly peer: string };
+
+/** A sameness group in one install (Consul Enterprise 1.16+). */
+export interface SamenessGroupSpec extends Place {
+  readonly name: string;
+  readonly defaultForFailover: boolean;
+  readonly includeLocal: boolean;
+  /** In the order failover tries them. */
+  readonly members: readonly SamenessMember[];
+}
+
 /** ACL requirements with defaults applied. */
 export interface AclSpec {
   readonly enabled: boolean;
@@ -117,6 +163,12 @@ export interface Topology {
   readonly clusters: readonly ClusterSpec[];
   readonly peerings: readonly PeeringSpec[];
   readonly exports: readonly ExportSpec[];
+  /** Sorted by install, then destination. */
+  readonly intentions: readonly IntentionSpec[];
+  /** Sorted by install, then service. */
+  readonly failover: readonly FailoverSpec[];
+  /** Sorted by install, then name. */
+  readonly samenessGroups: readonly SamenessGroupSpec[];
   readonly acls: AclSpec;
   readonly verify: VerifySpec;
   readonly prune: { readonly enabled: boolean; readonly allowAll: boolean };
