@@ -5,15 +5,19 @@
  * stale), beside `node -e 0` in the same run; runs are interleaved so load changes hit all alike.
  * Wall time and peak RSS come from GNU time (`/usr/bin/time -f %e %M`) around each process.
  * Goal: at most 3x `node -e 0` in median wall time and at most 90 MiB peak RSS.
- * Run with `npm run bench:cli` (RUNS=N for more runs, SOURCE_RUNS=N for the tsx path, 0 to skip).
+ * Run with `npm run bench:cli` (RUNS=N for more runs, SOURCE_RUNS=N for the tsx path, 0 to skip;
+ * BEFORE=<commit> also builds the package as it was at that commit, with that commit's build script,
+ * and runs its two commands in the same interleaved rounds, for a before/after under equal load).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { buildTree } from '../test/cli/built-tree.ts';
 import { machine, median, percentile } from './stats.ts';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const SOURCE_RUNS = Number(process.env.SOURCE_RUNS ?? 5);
+const BEFORE = process.env.BEFORE;
 const TIME = '/usr/bin/time';
 const WALL_GOAL = 3;
 const RSS_GOAL_MIB = 90;
@@ -41,24 +45,46 @@ function summary(samples: readonly Sample[]) {
   return { median: median(ms), p95: percentile(ms, 95), rss: median(rss), rssMax: Math.max(...rss) };
 }
 
+/** The three load averages, as uptime prints them. */
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+}
+
+async function timedBuild(what: string, commit?: string) {
+  const start = Date.now();
+  const built = await buildTree(commit === undefined ? {} : { commit });
+  console.log(`built ${what} in ${((Date.now() - start) / 1000).toFixed(1)} s (${built.root})`);
+  return built;
+}
+
 if (!existsSync(TIME)) {
   console.error(`bench:cli needs GNU time at ${TIME} for peak RSS (Debian: apt-get install time)`);
   process.exit(1);
 }
 console.log(`machine: ${machine()}`);
-const buildStart = Date.now();
-const tree = await buildTree();
-console.log(
-  `built a copy of the package in ${((Date.now() - buildStart) / 1000).toFixed(1)} s (${tree.root})`,
-);
+const tree = await timedBuild('a copy of the package');
+const before =
+  BEFORE === undefined
+    ? undefined
+    : await timedBuild(`the package at ${BEFORE}`, BEFORE).catch(async (err: unknown) => {
+        await tree.remove();
+        throw err;
+      });
 
 const cases: Record<string, readonly string[]> = {
   'node -e 0': ['-e', '0'],
   'meshpeer --help': [tree.bin, '--help'],
   [`meshpeer validate -f ${FILE}`]: [tree.bin, 'validate', '-f', FILE],
 };
+if (before !== undefined) {
+  cases[`meshpeer --help (at ${BEFORE})`] = [before.bin, '--help'];
+  cases[`meshpeer validate -f ${FILE} (at ${BEFORE})`] = [before.bin, 'validate', '-f', FILE];
+}
 const names = Object.keys(cases);
 const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
+console.log(`load average before the runs: ${load()}`);
 try {
   for (const name of names) sample(cases[name] ?? []); // warm the file cache once
   for (let i = 0; i < RUNS; i++) {
@@ -73,6 +99,7 @@ try {
     source.push(sample(cases[names[2] ?? ''] ?? [], { ...process.env, MESHPEER_FROM_SOURCE: '1' }));
 
   const base = summary(samples.get(names[0] ?? '') ?? []);
+  console.log(`load average after the runs: ${load()}`);
   console.log(`\n${RUNS} runs each, interleaved; wall time in ms, peak RSS in MiB (median, max)`);
   console.log('| command | median ms | p95 ms | × node -e 0 | peak RSS MiB (max) | goal |');
   console.log('|---|---|---|---|---|---|');
@@ -95,4 +122,5 @@ try {
   }
 } finally {
   await tree.remove();
+  await before?.remove();
 }

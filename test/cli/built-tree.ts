@@ -42,6 +42,8 @@ export interface BuiltTreeOptions {
   readonly build?: boolean;
   /** Copy the sandbox package too, as in a source checkout (`meshpeer sandbox` and `demo` work). */
   readonly withSandbox?: boolean;
+  /** Copy the package as it was at this commit (`git archive`) instead of the working tree. */
+  readonly commit?: string;
 }
 
 async function linkNodeModules(root: string, withoutTsx: boolean): Promise<void> {
@@ -53,11 +55,27 @@ async function linkNodeModules(root: string, withoutTsx: boolean): Promise<void>
   }
 }
 
+/** Writes `paths` as they were at `commit` into `root`. */
+function extractCommit(commit: string, paths: readonly string[], root: string): void {
+  const archive = spawnSync('git', ['-C', REPO, 'archive', commit, '--', ...paths], {
+    maxBuffer: 1 << 30,
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
+  const tar = spawnSync('tar', ['-x', '-C', root], { input: archive.stdout });
+  if (tar.status !== 0) throw new Error(`unpacking ${commit} failed: ${tar.stderr}`);
+}
+
 /** Copies the package to a temporary directory and, unless told not to, builds it there. */
 export async function buildTree(options: BuiltTreeOptions = {}): Promise<BuiltTree> {
   const root = await mkdtemp(join(tmpdir(), 'meshpeer-built-'));
   const paths = options.withSandbox === true ? [...COPIED, ...SANDBOX] : COPIED;
-  for (const path of paths) await cp(join(REPO, path), join(root, path), { recursive: true });
+  try {
+    if (options.commit !== undefined) extractCommit(options.commit, paths, root);
+    else for (const path of paths) await cp(join(REPO, path), join(root, path), { recursive: true });
+  } catch (err) {
+    await rm(root, { recursive: true, force: true });
+    throw err;
+  }
   await linkNodeModules(root, options.withoutTsx === true);
   const tree = {
     root,
