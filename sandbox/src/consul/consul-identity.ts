@@ -11,6 +11,8 @@ export interface ConsulIdentity {
   readonly trustDomain: string;
   readonly serverName: string;
   readonly caPem: string;
+  /** The Connect CA's key: the sandbox's data plane signs service leaf certificates with it. */
+  readonly caKeyPem: string;
   readonly certPem: string;
   readonly keyPem: string;
 }
@@ -24,5 +26,12 @@ export async function createConsulIdentity(
   const serverName = peeringServerName(datacenter, domain);
   const ca = await createCertificateAuthority(`Consul CA ${domain}`);
   const leaf = await ca.issue({ commonName: serverName, dnsNames: [serverName], usage: 'server' });
-  return { trustDomain: domain, serverName, caPem: ca.certPem, certPem: leaf.certPem, keyPem: leaf.keyPem };
+  return {
+    trustDomain: domain,
+    serverName,
+    caPem: ca.certPem,
+    caKeyPem: ca.keyPem,
+    certPem: leaf.certPem,
+    keyPem: leaf.keyPem,
+  };
 }

@@ -1,5 +1,5 @@
 /** The options and the handle of a cluster's simulated Consul servers (see consul-server.ts). */
-import type { PeerStreamOptions } from '../peering/index.ts';
+import type { PeeringTrustBundle, PeerStreamOptions } from '../peering/index.ts';
 import type { HelmAclOptions, HelmAclTokens } from './acl/helm-acl-tokens.ts';
 import type { CatalogServiceSpec } from './catalog-store.ts';
 import type { ConsulFaults } from './consul-faults.ts';
@@ -49,6 +49,21 @@ export interface ConsulServerInfo {
   readonly leader: boolean;
 }
 
+/**
+ * The Connect CA and the trust bundles imported from peers, what proxycfg hands a sidecar's Envoy
+ * (roots, leaf signing, TrustBundleListByService); the sandbox's data plane (sandbox/src/traffic)
+ * reads them. Consul's HTTP API has no endpoint for peers' trust bundles.
+ */
+export interface ConnectMaterial {
+  /** `<cluster-id>.consul`: the host of every SPIFFE ID this CA signs. */
+  readonly trustDomain: string;
+  /** The CA certificate peers receive in this cluster's trust bundle. */
+  readonly caPem: string;
+  readonly caKeyPem: string;
+  /** The trust bundles imported from a partition's peers (PeerName: the local name of the peer). */
+  peerTrustBundles(partition: string): readonly PeeringTrustBundle[];
+}
+
 /** A cluster's running simulated servers. */
 export interface SimulatedConsul {
   readonly cluster: string;
@@ -70,6 +85,8 @@ export interface SimulatedConsul {
   /** The Connect CA (peering TLS). */
   readonly caPem: string;
   readonly acl?: HelmAclTokens;
+  /** The Connect CA and peers' trust bundles, for the data plane. */
+  readonly connect: ConnectMaterial;
   /** The stream intervals in effect. */
   readonly intervals: { readonly heartbeatIntervalMs: number; readonly idleTimeoutMs: number };
   /**

@@ -24,7 +24,12 @@ import { ServerState } from './server-state.ts';
 
 export type { HelmAclTokens } from './acl/helm-acl-tokens.ts';
 export type { ConsulFaults } from './consul-faults.ts';
-export type { ConsulServerInfo, ConsulServerOptions, SimulatedConsul } from './consul-server-options.ts';
+export type {
+  ConnectMaterial,
+  ConsulServerInfo,
+  ConsulServerOptions,
+  SimulatedConsul,
+} from './consul-server-options.ts';
 
 /**
  * Each server pod has its own IP. Every 127/8 address is loopback on Linux, so there server N
@@ -172,6 +177,17 @@ export async function startConsulServer(options: ConsulServerOptions): Promise<S
     serverName: state.identity.serverName,
     caPem: state.identity.caPem,
     ...(state.acl && { acl: state.acl.tokens }),
+    connect: {
+      trustDomain: state.identity.trustDomain,
+      caPem: state.identity.caPem,
+      caKeyPem: state.identity.caKeyPem,
+      peerTrustBundles: (partition) =>
+        state.store.listPeerings(partition).flatMap((p) => {
+          const bundle =
+            p.state === 'DELETING' ? undefined : state.store.imports(p.id).snapshot().trustBundle;
+          return bundle === undefined ? [] : [bundle];
+        }),
+    },
     intervals: {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
