@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Topology } from '../../src/topology/index.ts';
 import {
   checkPartitionInstalls,

@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
 import { contextOverrides } from '../kube/kube-config.ts';

@@ -3,7 +3,7 @@
  * `pull_request` and `ping` deliveries to meshpeer events.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { headerValue, type WebhookHeaders, type WebhookOutcome } from './webhook-outcome.ts';
 import {
   type ParsedWebhook,

@@ -2,7 +2,7 @@
  * GitLab webhooks: the `X-Gitlab-Token` shared secret compared in constant time, and the mapping
  * of Push Hook and Merge Request Hook deliveries (also when sent as System Hook) to events.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { constantTimeEqual } from './constant-time.ts';
 import { headerValue, type WebhookHeaders, type WebhookOutcome } from './webhook-outcome.ts';
 import {
