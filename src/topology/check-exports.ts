@@ -1,22 +1,31 @@
 /**
  * Semantic checks on exports: the place exists, services are unique, each consumer names exactly
- * one existing peer, partition or sameness group, and never the wildcard.
+ * one existing peer, partition or sameness group (declared for the place), and never the wildcard.
  */
 
 import { placeIssues } from './check-places.ts';
+import { unknownGroupIssue } from './check-sameness-groups.ts';
 import type { PathIssue } from './diagnostic.ts';
 import { placeKey } from './endpoint.ts';
 import { type ClusterFacts, knownList } from './place-index.ts';
 import type { TopologyFile } from './schema.ts';
+import type { TrafficIndex } from './traffic-index.ts';
 
 type ExportEntry = TopologyFile['exports'][number];
 type Consumer = ExportEntry['services'][number]['consumers'][number];
+
+/** The peer names and sameness groups an exporting place knows. */
+interface Known {
+  readonly peers: ReadonlySet<string>;
+  readonly groups: ReadonlyMap<string, unknown>;
+}
 
 /** Problems in `exports`, given the peer names each place knows through its peerings. */
 export function exportIssues(
   file: TopologyFile,
   clusters: ReadonlyMap<string, ClusterFacts>,
   peersOf: ReadonlyMap<string, ReadonlySet<string>>,
+  traffic: TrafficIndex,
 ): PathIssue[] {
   const issues: PathIssue[] = [];
   const places = new Map<string, number>();
@@ -42,17 +51,13 @@ export function exportIssues(
     }
     places.set(key, i);
     const facts = clusters.get(entry.cluster) as ClusterFacts;
-    issues.push(...serviceIssues(entry, i, facts, peersOf.get(key) ?? new Set()));
+    const groups = traffic.groups(key);
+    issues.push(...serviceIssues(entry, i, facts, { peers: peersOf.get(key) ?? new Set(), groups }));
   }
   return issues;
 }
 
-function serviceIssues(
-  entry: ExportEntry,
-  i: number,
-  facts: ClusterFacts,
-  peers: ReadonlySet<string>,
-): PathIssue[] {
+function serviceIssues(entry: ExportEntry, i: number, facts: ClusterFacts, known: Known): PathIssue[] {
   const issues: PathIssue[] = [];
   const seen = new Map<string, number>();
   entry.services.forEach((service, j) => {
@@ -74,7 +79,7 @@ function serviceIssues(
       });
     } else seen.set(id, j);
     service.consumers.forEach((c, k) => {
-      issues.push(...consumerIssues(c, [...path, 'consumers', k], entry, facts, peers));
+      issues.push(...consumerIssues(c, [...path, 'consumers', k], entry, facts, known));
     });
   });
   return issues;
@@ -85,7 +90,7 @@ function consumerIssues(
   path: Array<string | number>,
   entry: ExportEntry,
   facts: ClusterFacts,
-  peers: ReadonlySet<string>,
+  { peers, groups }: Known,
 ): PathIssue[] {
   const set = (['peer', 'partition', 'samenessGroup'] as const).filter((k) => c[k] !== undefined);
   if (set.length !== 1) {
@@ -129,6 +134,8 @@ function consumerIssues(
       },
     ];
   }
+  if (field === 'samenessGroup' && !groups.has(value))
+    return [unknownGroupIssue(entry, value, groups.keys(), at)];
   if (field === 'partition' && !facts.partitions.has(value)) {
     return [
       {

@@ -13,6 +13,21 @@ import type { Endpoint } from './topology.ts';
 
 type Side = 'acceptor' | 'dialer';
 
+/** One peer as a place knows it: the other side's place and install, and the name it knows this place by. */
+export interface PeerLink {
+  /** The other side's `cluster/partition`. */
+  readonly place: string;
+  readonly cluster: string;
+  readonly partition: string;
+  /** The key of the install that serves the other side (ClusterSpec.name). */
+  readonly install: string;
+  /** The peer name the other side knows this place by (the consumer name in its exports). */
+  readonly knownAs: string;
+}
+
+/** Per place (`cluster/partition`), its peers by the peer name it knows them by. */
+export type PeerLinks = Map<string, Map<string, PeerLink>>;
+
 function endpointPaths(input: EndpointInput, i: number, side: Side) {
   const base = ['peerings', i, side];
   return typeof input === 'string'
@@ -35,17 +50,21 @@ function shorthandIssues(input: EndpointInput, i: number, side: Side): PathIssue
   ];
 }
 
-/** Problems in `peerings`; also returns the peer names each place knows, for export checks. */
+/**
+ * Problems in `peerings`; also returns the peer names each place knows, for export checks, and
+ * what each of those names leads to, for the checks of traffic settings.
+ */
 export function peeringIssues(
   file: TopologyFile,
   clusters: ReadonlyMap<string, ClusterFacts>,
-): { issues: PathIssue[]; peersOf: Map<string, Set<string>> } {
+): { issues: PathIssue[]; peersOf: Map<string, Set<string>>; links: PeerLinks } {
   const issues: PathIssue[] = [];
   const pairs = new Map<string, number>();
   const names = new Map<string, Map<string, number>>();
   const secrets = new Map<string, number>();
   const peersOf = new Map<string, Set<string>>();
   const modes = new Map<string, { mode: string; index: number }>();
+  const links: PeerLinks = new Map();
 
   for (const [i, peering] of file.peerings.entries()) {
     const local = [
@@ -101,16 +120,27 @@ export function peeringIssues(
     issues.push(
       ...modeIssues(modes, [aKey, dKey], peering.meshGatewayMode ?? file.defaults.meshGatewayMode, i),
     );
-    addPeer(peersOf, aKey, d.peerName);
-    addPeer(peersOf, dKey, a.peerName);
+    addPeer(peersOf, links, a, d);
+    addPeer(peersOf, links, d, a);
   }
-  return { issues, peersOf };
+  return { issues, peersOf, links };
 }
 
-function addPeer(peersOf: Map<string, Set<string>>, place: string, peer: string): void {
+/** Records that `here` knows `other` by other.peerName, and that `other` knows `here` by here.peerName. */
+function addPeer(peersOf: Map<string, Set<string>>, links: PeerLinks, here: Endpoint, other: Endpoint): void {
+  const place = placeKey(here.cluster, here.partition);
   const set = peersOf.get(place) ?? new Set<string>();
-  set.add(peer);
+  set.add(other.peerName);
   peersOf.set(place, set);
+  const byName = links.get(place) ?? new Map<string, PeerLink>();
+  byName.set(other.peerName, {
+    place: placeKey(other.cluster, other.partition),
+    cluster: other.cluster,
+    partition: other.partition,
+    install: other.install,
+    knownAs: here.peerName,
+  });
+  links.set(place, byName);
 }
 
 /** At `place`, the other side `other` is known by other.peerName; two peers may not share one. */

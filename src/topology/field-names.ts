@@ -44,6 +44,18 @@ const known = [
   'probe',
   'timeout',
   'allowAll',
+  'version',
+  'intentions',
+  'destination',
+  'sources',
+  'service',
+  'action',
+  'failover',
+  'targets',
+  'samenessGroups',
+  'defaultForFailover',
+  'includeLocal',
+  'members',
 ];
 
 function distance(a: string, b: string): number {

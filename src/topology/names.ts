@@ -38,3 +38,9 @@ export function secretKeyProblem(key: string): string | undefined {
 export function defaultPeerName(cluster: string, partition: string): string {
   return partition === 'default' ? cluster : `${cluster}-${partition}`;
 }
+
+/** A sameness group names a SamenessGroup resource, so it follows the same DNS label rule. */
+export function samenessGroupNameProblem(name: string): string | undefined {
+  if (dnsLabel.test(name)) return undefined;
+  return `"${name}" is not a valid sameness group name: it names a SamenessGroup resource, so use at most 63 lowercase letters, digits and -, starting and ending with a letter or digit`;
+}

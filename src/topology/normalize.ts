@@ -1,6 +1,7 @@
 /** Turns a schema-valid peerings.yaml into the resolved, sorted Topology. */
 import { durationMs } from './duration.ts';
 import { placeLabel, resolveEndpoint } from './endpoint.ts';
+import { normalizeTraffic } from './normalize-traffic.ts';
 import type { ClusterEntry, TopologyFile } from './schema.ts';
 import type { ClusterSpec, Consumer, ExportSpec, PeeringSpec, Topology } from './topology.ts';
 
@@ -45,6 +46,7 @@ function normalizeCluster(entry: ClusterEntry, file: TopologyFile): ClusterSpec 
       ...(consul.fullname !== undefined && { fullname: consul.fullname }),
       ...(consul.helmValues !== undefined && { helmValues: consul.helmValues }),
       datacenter: consul.datacenter ?? entry.name,
+      ...(consul.version !== undefined && { version: consul.version }),
       ...(consul.address !== undefined && { address: consul.address }),
       ...references(consul, consul.namespace),
     },
@@ -80,6 +82,7 @@ function normalizePartition(p: PartitionInstall, server: ClusterSpec): ClusterSp
       ...(own.fullname !== undefined && { fullname: own.fullname }),
       ...(own.helmValues !== undefined && { helmValues: own.helmValues }),
       datacenter: server.consul.datacenter,
+      ...(server.consul.version !== undefined && { version: server.consul.version }),
       ...(address !== undefined && { address }),
       ...inherited,
     },
@@ -167,10 +170,7 @@ export function normalizeTopology(file: TopologyFile): Topology {
     exports: file.exports
       .map(normalizeExport)
       .sort((a, b) => `${a.cluster}/${a.partition}`.localeCompare(`${b.cluster}/${b.partition}`)),
-    // peerings.yaml has no traffic sections yet (issue 16 adds them).
-    intentions: [],
-    failover: [],
-    samenessGroups: [],
+    ...normalizeTraffic(file),
     acls: {
       enabled: file.acls.enabled,
       reconcilerRequires: file.acls.reconciler?.require ?? [

@@ -6,6 +6,8 @@ export interface ClusterFacts {
   readonly index: number;
   readonly enterprise: boolean;
   readonly partitions: ReadonlySet<string>;
+  /** clusters[].consul.version, when declared. */
+  readonly version: string | undefined;
 }
 
 /** Indexes the clusters of a schema-valid file; the first declaration of a name wins. */
@@ -14,7 +16,12 @@ export function indexClusters(file: TopologyFile): Map<string, ClusterFacts> {
   file.clusters.forEach((c, index) => {
     if (map.has(c.name)) return;
     const names = (c.partitions ?? []).map((p) => (typeof p === 'string' ? p : p.name));
-    map.set(c.name, { index, enterprise: c.enterprise, partitions: new Set(['default', ...names]) });
+    map.set(c.name, {
+      index,
+      enterprise: c.enterprise,
+      partitions: new Set(['default', ...names]),
+      version: c.consul.version,
+    });
   });
   return map;
 }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { namespaceProblem, peerNameProblem, secretKeyProblem, secretNameProblem } from './names.ts';
+import { failoverSchema, intentionSchema, samenessGroupSchema } from './schema-traffic.ts';
 
 /** The apiVersion this version of meshpeer reads. */
 export const API_VERSION = 'meshpeer.dev/v1alpha1';
@@ -43,6 +44,13 @@ const meshGatewayMode = z
 const permission = z
   .enum(['service:read', 'service:write', 'mesh:read', 'mesh:write', 'peering:read', 'peering:write'])
   .describe('an ACL permission in the resource:level form of the Consul runbook');
+
+const consulVersion = z
+  .string()
+  .regex(/^\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]+)?$/, {
+    error: 'use a Consul version like 1.16, 1.16.2 or 1.17.0-ent',
+  })
+  .describe('a Consul version: major.minor, optionally .patch and a suffix such as -ent or +ent');
 
 /** A reference to a value held in a Kubernetes Secret; values are never written inline. */
 export const secretRefSchema = z
@@ -159,6 +167,11 @@ export const clusterSchema = z.strictObject({
       namespace: namespace.default('consul').describe('namespace Consul is installed in'),
       release: z.string().min(1).default('consul').describe('Helm release name of Consul'),
       datacenter: z.string().min(1).optional().describe('Consul datacenter (default: the cluster name)'),
+      version: consulVersion
+        .optional()
+        .describe(
+          'the Consul version the servers run (1.16, 1.16.2, 1.17.0-ent); when set, features that need a newer Consul (sameness groups: 1.16) are refused at validation',
+        ),
       ...installConsulFields,
     })
     .default({ namespace: 'consul', release: 'consul' }),
@@ -298,6 +311,18 @@ export const topologyFileSchema = z.strictObject({
   clusters: z.array(clusterSchema).min(1, { error: 'declare at least one cluster' }),
   peerings: z.array(peeringSchema).default([]),
   exports: z.array(exportSchema).default([]),
+  intentions: z
+    .array(intentionSchema)
+    .default([])
+    .describe("intentions per destination service: which peers' services may connect to it"),
+  failover: z
+    .array(failoverSchema)
+    .default([])
+    .describe('failover per service to peers, or to a sameness group'),
+  samenessGroups: z
+    .array(samenessGroupSchema)
+    .default([])
+    .describe('sameness groups (Consul Enterprise 1.16+)'),
   acls: aclSchema.default({ enabled: false }),
   prune: pruneSchema.default({ enabled: true, allowAll: false }),
 });
@@ -312,6 +337,12 @@ export type ClusterEntry = z.output<typeof clusterSchema>;
 export type PeeringEntry = z.output<typeof peeringSchema>;
 /** One export entry after defaults. */
 export type ExportEntry = z.output<typeof exportSchema>;
+/** One intentions entry after defaults. */
+export type IntentionEntry = z.output<typeof intentionSchema>;
+/** One failover entry after defaults. */
+export type FailoverEntry = z.output<typeof failoverSchema>;
+/** One sameness group entry after defaults. */
+export type SamenessGroupEntry = z.output<typeof samenessGroupSchema>;
 /** A Secret reference after defaults. */
 export type SecretRef = z.output<typeof secretRefSchema>;
 /** An ACL permission string. */

@@ -32,6 +32,8 @@ export interface ClusterSpec {
     /** Declared Helm values, for installs without a release Secret. */
     readonly helmValues?: Readonly<Record<string, unknown>>;
     readonly datacenter: string;
+    /** The Consul version the servers run, when peerings.yaml declares it (`1.16.2`, `1.17.0-ent`). */
+    readonly version?: string;
     readonly address?: string;
     /** Where the CA of Consul's HTTPS certificate comes from, for an https address. */
     readonly caCert?: CaCertRef;
