@@ -1,9 +1,15 @@
 /**
- * Config entries of the kinds peering needs (`mesh`, `proxy-defaults`, `exported-services`), per
- * partition, with Consul's decoding (keys matched case-insensitively, snake_case accepted) and the
- * validation messages of the structs' `Validate` methods.
+ * Config entries of the kinds peering and its traffic need (`mesh`, `proxy-defaults`,
+ * `exported-services`, `service-intentions`, `service-resolver`, `sameness-group`), per partition,
+ * with Consul's decoding (config-entry-decode.ts) and the messages of the structs' Normalize and
+ * Validate methods (hashicorp/consul agent/structs/config_entry*.go).
  */
+import { normaliseKeys } from './config-entry-decode.ts';
+import { ConfigEntryError } from './config-entry-error.ts';
 import type { ConsulStore } from './consul-store.ts';
+import { normalizeIntentions } from './intentions-entry.ts';
+import { validateResolver } from './resolver-entry.ts';
+import { validateSamenessGroup } from './sameness-group-entry.ts';
 
 /** A stored config entry as the HTTP API returns it (Go field names). */
 export type ConfigEntry = Readonly<Record<string, unknown>> & {
@@ -13,57 +19,17 @@ export type ConfigEntry = Readonly<Record<string, unknown>> & {
   readonly ModifyIndex: number;
 };
 
-/** A refused config entry write or read, with the HTTP status Consul answers. */
-export class ConfigEntryError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ConfigEntryError };
 
 /** The kinds this simulator stores. */
-export const CONFIG_KINDS = ['mesh', 'proxy-defaults', 'exported-services'] as const;
-
-const FIELDS = [
-  'Kind',
-  'Name',
-  'Partition',
-  'Namespace',
-  'Meta',
-  'Peering',
-  'PeerThroughMeshGateways',
-  'MeshGateway',
-  'Mode',
-  'Services',
-  'Consumers',
-  'Peer',
-  'SamenessGroup',
-  'Config',
-  'TransparentProxy',
-  'TLS',
-  'HTTP',
-  'AllowEnablingPermissiveMutualTLS',
-  'MutualTLSMode',
-  'Protocol',
-  'Expose',
-  'AccessLogs',
-];
-
-const canonical = new Map(FIELDS.map((f) => [f.toLowerCase(), f]));
-
-/** Renames keys to Go field names, leaving Meta and Config maps alone. */
-function normaliseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normaliseKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const name = canonical.get(key.replace(/_/g, '').toLowerCase()) ?? key;
-    out[name] = name === 'Meta' || name === 'Config' ? inner : normaliseKeys(inner);
-  }
-  return out;
-}
+export const CONFIG_KINDS = [
+  'mesh',
+  'proxy-defaults',
+  'exported-services',
+  'service-intentions',
+  'service-resolver',
+  'sameness-group',
+] as const;
 
 function validateConsumers(entry: Record<string, unknown>, enterprise: boolean): void {
   const services = (entry.Services ?? []) as Array<Record<string, unknown>>;
@@ -95,7 +61,8 @@ function validateConsumers(entry: Record<string, unknown>, enterprise: boolean):
   });
 }
 
-function validate(entry: Record<string, unknown>, partition: string, enterprise: boolean): void {
+/** Validate of the peering kinds; the traffic kinds have files of their own. */
+function validatePeeringKinds(entry: Record<string, unknown>, partition: string, enterprise: boolean): void {
   const kind = entry.Kind;
   if (kind === 'proxy-defaults' && entry.Name !== 'global') {
     throw new ConfigEntryError(
@@ -122,6 +89,33 @@ function validate(entry: Record<string, unknown>, partition: string, enterprise:
   }
 }
 
+/**
+ * CE has no Namespace or Partition on a source intention (acl.EnterpriseMeta is empty there), so
+ * Consul's decoder reports them as unused keys (agent/structs/config_entry.go validateUnusedKeys),
+ * a 400 in multierror's format.
+ */
+function checkCeSourceKeys(entry: Record<string, unknown>): void {
+  const sources = Array.isArray(entry.Sources) ? (entry.Sources as Array<Record<string, unknown>>) : [];
+  const errors: string[] = [];
+  sources.forEach((src, i) => {
+    if (src?.Namespace !== undefined && src.Namespace !== '')
+      errors.push(`invalid config key "Sources[${i}].Namespace", namespaces are a consul enterprise feature`);
+    if (src?.Partition !== undefined && src.Partition !== '')
+      errors.push(`invalid config key "Sources[${i}].Partition"`);
+  });
+  if (errors.length === 0) return;
+  const list = errors.map((e) => `\t* ${e}`).join('\n');
+  const count = errors.length === 1 ? '1 error occurred' : `${errors.length} errors occurred`;
+  throw new ConfigEntryError(400, `Request decoding failed: ${count}:\n${list}\n\n`);
+}
+
+/** The namespace an entry lives in: its own on Enterprise for namespaced kinds, else `default`. */
+function namespaceOf(entry: Record<string, unknown>, enterprise: boolean): string {
+  const namespaced = entry.Kind === 'service-intentions' || entry.Kind === 'service-resolver';
+  const ns = typeof entry.Namespace === 'string' ? entry.Namespace : '';
+  return enterprise && namespaced && ns !== '' ? ns : 'default';
+}
+
 /** Config entries of all partitions. */
 export class ConfigEntryStore {
   private readonly entries = new Map<string, ConfigEntry>();
@@ -131,11 +125,29 @@ export class ConfigEntryStore {
     private readonly enterprise: boolean,
   ) {}
 
-  private static key(partition: string, kind: string, name: string): string {
-    return `${partition}\u0000${kind}\u0000${name}`;
+  private static key(partition: string, kind: string, name: string, namespace = 'default'): string {
+    return `${partition}\u0000${namespace}\u0000${kind}\u0000${name}`;
   }
 
-  /** Decodes, validates and stores an entry; returns it. */
+  /** Normalize and Validate of one kind; returns the entry to store. */
+  private check(entry: Record<string, unknown>, partition: string): Record<string, unknown> {
+    switch (entry.Kind) {
+      case 'service-intentions':
+        if (!this.enterprise) checkCeSourceKeys(entry);
+        return normalizeIntentions(entry, partition, this.enterprise);
+      case 'service-resolver':
+        validateResolver(entry, partition, this.enterprise);
+        return entry;
+      case 'sameness-group':
+        validateSamenessGroup(entry, partition, this.enterprise, this.list(partition, 'sameness-group'));
+        return entry;
+      default:
+        validatePeeringKinds(entry, partition, this.enterprise);
+        return entry;
+    }
+  }
+
+  /** Decodes, normalizes, validates and stores an entry; returns it. */
   put(body: unknown, partition: string): ConfigEntry {
     const decoded = normaliseKeys(body) as Record<string, unknown>;
     const kind = String(decoded.Kind ?? '');
@@ -145,17 +157,16 @@ export class ConfigEntryStore {
     // The mesh entry has a fixed name, whatever the body says.
     const name = kind === 'mesh' ? 'mesh' : String(decoded.Name ?? '');
     if (name === '') throw new ConfigEntryError(500, 'Name is required');
-    const entry: Record<string, unknown> = { ...decoded, Kind: kind, Name: name };
-    delete entry.Partition;
-    delete entry.CreateIndex;
-    delete entry.ModifyIndex;
-    validate(entry, partition, this.enterprise);
-    const key = ConfigEntryStore.key(partition, kind, name);
+    const namespace = namespaceOf(decoded, this.enterprise);
+    const raw: Record<string, unknown> = { ...decoded, Kind: kind, Name: name };
+    for (const field of ['Partition', 'Namespace', 'CreateIndex', 'ModifyIndex', 'Hash']) delete raw[field];
+    const entry = this.check(raw, partition);
+    const key = ConfigEntryStore.key(partition, kind, name, namespace);
     let stored: ConfigEntry | undefined;
     this.store.touch('config', (index) => {
       stored = {
         ...entry,
-        ...(this.enterprise ? { Partition: partition, Namespace: 'default' } : {}),
+        ...(this.enterprise ? { Partition: partition, Namespace: namespace } : {}),
         CreateIndex: this.entries.get(key)?.CreateIndex ?? index,
         ModifyIndex: index,
       } as ConfigEntry;
@@ -164,18 +175,24 @@ export class ConfigEntryStore {
     return stored as ConfigEntry;
   }
 
-  get(partition: string, kind: string, name: string): ConfigEntry | undefined {
-    return this.entries.get(ConfigEntryStore.key(partition, kind, name));
+  /** One entry by kind and name (namespace `default` unless given). */
+  get(partition: string, kind: string, name: string, namespace = 'default'): ConfigEntry | undefined {
+    return this.entries.get(ConfigEntryStore.key(partition, kind, name, namespace));
   }
 
-  list(partition: string, kind: string): ConfigEntry[] {
-    return [...this.entries.values()]
-      .filter((e) => e.Kind === kind && this.get(partition, kind, e.Name) === e)
+  /** The entries of a kind in a partition (one namespace when given, else all), by name. */
+  list(partition: string, kind: string, namespace?: string): ConfigEntry[] {
+    const prefix = `${partition}\u0000`;
+    return [...this.entries.entries()]
+      .filter(([key, e]) => key.startsWith(prefix) && e.Kind === kind)
+      .filter(([, e]) => namespace === undefined || (e.Namespace ?? 'default') === namespace)
+      .map(([, e]) => e)
       .sort((a, b) => a.Name.localeCompare(b.Name));
   }
 
-  delete(partition: string, kind: string, name: string): void {
-    const key = ConfigEntryStore.key(partition, kind, name);
+  /** Removes an entry; absent entries are fine, as Consul's delete is idempotent. */
+  delete(partition: string, kind: string, name: string, namespace = 'default'): void {
+    const key = ConfigEntryStore.key(partition, kind, name, namespace);
     if (this.entries.has(key)) this.store.touch('config', () => this.entries.delete(key));
   }
 

@@ -13,13 +13,29 @@ describe('ACL rules', () => {
       '# gateway\npeering = "read"\nservice_prefix "" { policy = "read" }\n/* x */ node "n1" {\n policy = "write"\n}',
     );
     expect(hcl.peering).toBe('read');
-    expect(hcl.services).toEqual([{ name: '', prefix: true, policy: 'read' }]);
+    expect(hcl.services).toEqual([{ name: '', prefix: true, policy: 'read', intentions: 'read' }]);
     expect(hcl.nodes).toEqual([{ name: 'n1', prefix: false, policy: 'write' }]);
     const json = parseRules('{"mesh":"write","service":{"web":{"policy":"write"}}}');
     expect(json.mesh).toBe('write');
-    expect(json.services).toEqual([{ name: 'web', prefix: false, policy: 'write' }]);
+    expect(json.services).toEqual([{ name: 'web', prefix: false, policy: 'write', intentions: 'read' }]);
     expect(() => parseRules('peering = "admin"')).toThrow(RulesError);
     expect(() => parseRules('service "x" {')).toThrow(RulesError);
+  });
+
+  it('derives intention rules from service blocks as Consul does', () => {
+    const a = authz(
+      'service_prefix "" { policy = "read" }\nservice "api" { policy = "write"\n intentions = "write" }\nservice "db" { policy = "deny" }',
+    );
+    expect(a.allowed('intention', 'read', 'default', 'web')).toBe(true);
+    expect(a.allowed('intention', 'write', 'default', 'web')).toBe(false);
+    expect(a.allowed('intention', 'write', 'default', 'api')).toBe(true);
+    expect(a.allowed('intention', 'read', 'default', 'db')).toBe(false);
+    expect(() => a.require('intention', 'write', 'default', 'web')).toThrow(
+      'lacks permission \'intention:write\' on "web"',
+    );
+    expect(() => parseRules('service "x" { policy = "read"\n intentions = "all" }')).toThrow(
+      'Invalid service "x" intentions policy: "all"',
+    );
   });
 
   it('falls back to operator, prefers exact service rules and lets deny win', () => {

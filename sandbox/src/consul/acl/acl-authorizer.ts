@@ -14,7 +14,7 @@ export class AclDenied extends Error {
 }
 
 /** Permissions checked by this server. */
-export type Resource = 'peering' | 'mesh' | 'operator' | 'acl' | 'service' | 'node';
+export type Resource = 'peering' | 'mesh' | 'operator' | 'acl' | 'service' | 'node' | 'intention';
 
 /** What a resolved token may do. */
 export interface Authorizer {
@@ -37,14 +37,20 @@ function grants(level: AccessLevel | undefined, want: 'read' | 'write'): boolean
   return want === 'read' || level === 'write';
 }
 
-function namedLevel(rules: readonly NamedRule[], name: string): AccessLevel | undefined {
+function namedLevel(
+  rules: readonly NamedRule[],
+  name: string,
+  pick: (rule: NamedRule) => AccessLevel | undefined = (rule) => rule.policy,
+): AccessLevel | undefined {
   let exact: AccessLevel | undefined;
   let best: { length: number; level: AccessLevel | undefined } = { length: -1, level: undefined };
   for (const rule of rules) {
-    if (!rule.prefix && rule.name === name) exact = merge(exact, rule.policy);
+    const level = pick(rule);
+    if (level === undefined) continue;
+    if (!rule.prefix && rule.name === name) exact = merge(exact, level);
     if (rule.prefix && name.startsWith(rule.name)) {
-      if (rule.name.length > best.length) best = { length: rule.name.length, level: rule.policy };
-      else if (rule.name.length === best.length) best = { ...best, level: merge(best.level, rule.policy) };
+      if (rule.name.length > best.length) best = { length: rule.name.length, level };
+      else if (rule.name.length === best.length) best = { ...best, level: merge(best.level, level) };
     }
   }
   return exact ?? best.level;
@@ -85,6 +91,11 @@ export function createAuthorizer(options: {
     name: string | undefined,
   ): AccessLevel | undefined => {
     const sets = options.policies.flatMap((p) => applicable(p, partition, options.enterprise));
+    if (resource === 'intention') {
+      // Intention rules live in service blocks (`intentions = "..."`), as Consul's policy authorizer keeps them.
+      const levels = sets.map((s) => namedLevel(s.services, name ?? '', (rule) => rule.intentions));
+      return levels.reduce<AccessLevel | undefined>((acc, l) => merge(acc, l), undefined);
+    }
     if (resource === 'service' || resource === 'node') {
       const lists = sets.map((s) => namedLevel(resource === 'service' ? s.services : s.nodes, name ?? ''));
       return lists.reduce<AccessLevel | undefined>((acc, l) => merge(acc, l), undefined);

@@ -12,6 +12,11 @@ export interface NamedRule {
   readonly name: string;
   readonly prefix: boolean;
   readonly policy: AccessLevel;
+  /**
+   * A service block's `intentions` level; when unset, hashicorp/consul acl/policy_authorizer.go
+   * derives it: read from a read or write policy, deny otherwise.
+   */
+  readonly intentions?: AccessLevel;
 }
 
 /** The rules of one policy (or of one partition block inside it). */
@@ -148,8 +153,13 @@ const LABELLED = [
 
 function named(entry: Block['entries'][number], prefix: boolean): NamedRule {
   const body = entry.value as Block;
-  const policy = body.entries.find((e) => e.key === 'policy')?.value;
-  return { name: entry.label ?? '', prefix, policy: level(policy, `${entry.key} "${entry.label ?? ''}"`) };
+  const where = `${entry.key} "${entry.label ?? ''}"`;
+  const policy = level(body.entries.find((e) => e.key === 'policy')?.value, where);
+  const rule = { name: entry.label ?? '', prefix, policy };
+  if (!entry.key.startsWith('service')) return rule;
+  const intentions = body.entries.find((e) => e.key === 'intentions')?.value;
+  if (intentions !== undefined) return { ...rule, intentions: level(intentions, `${where} intentions`) };
+  return { ...rule, intentions: policy === 'deny' ? 'deny' : 'read' };
 }
 
 function toRules(block: Block): PolicyRules {

@@ -9,6 +9,7 @@ import { ANONYMOUS_ACCESSOR_ID, type Authorizer } from '../acl/acl-authorizer.ts
 import { catalogEntry, healthEntry, isPassing } from '../catalog-json.ts';
 import { ConsulHttpError } from '../consul-http-error.ts';
 import type { ApiContext } from './api-context.ts';
+import { requestNamespace } from './request-namespace.ts';
 import { type Reply, type Route, type RouteRequest, stringField } from './route.ts';
 
 function instances(
@@ -22,24 +23,6 @@ function instances(
   const record = api.store.peeringByName(partition, peer);
   if (record === undefined) return [];
   return [...(api.store.imports(record.id).snapshot().services.get(service) ?? [])];
-}
-
-/**
- * The namespace of a request, as agent/http_ce.go parseEntMeta reads it: CE refuses `?ns=` and
- * X-Consul-Namespace outright. Simplified for Enterprise (its source is not public): no namespace
- * means `default` rather than the token's own namespace, and any name is accepted.
- */
-function namespaceOf(api: ApiContext, req: RouteRequest): string {
-  const query = req.url.searchParams.get('ns') ?? '';
-  const header = req.raw.headers['x-consul-namespace'];
-  const fromHeader = typeof header === 'string' ? header : '';
-  if (!api.enterprise) {
-    const reason = 'Namespaces are a Consul Enterprise feature';
-    if (fromHeader !== '') throw new ConsulHttpError(400, `Invalid header: "X-Consul-Namespace" - ${reason}`);
-    if (query !== '') throw new ConsulHttpError(400, `Invalid query parameter: "ns" - ${reason}`);
-    return 'default';
-  }
-  return query || fromHeader || 'default';
 }
 
 /** Marks a reply filtered by ACLs, unless the request carried no token (Consul masks it then). */
@@ -77,7 +60,7 @@ export function catalogRoutes(api: ApiContext): Route[] {
       path: /^\/v1\/catalog\/services$/,
       async handle(req) {
         const partition = req.partition();
-        const namespace = namespaceOf(api, req);
+        const namespace = requestNamespace(api.enterprise, req);
         const authz = req.authz();
         await req.block('catalog');
         const all = api.catalog.services(partition, namespace);

@@ -1,11 +1,16 @@
 /**
  * Config entry endpoints (`PUT /v1/config`, `GET|DELETE /v1/config/:kind/:name`, `GET
- * /v1/config/:kind`) and `GET /v1/exported-services`; writes need `mesh:write` (falling back to
- * `operator:write`), reading exports needs `mesh:read`.
+ * /v1/config/:kind`) and `GET /v1/exported-services`, with each kind's ACL checks
+ * (config-entry-access.ts): a denied read or write is a 403, a list leaves out what the token may
+ * not read and says so in X-Consul-Results-Filtered-By-ACLs (agent/consul/config_endpoint.go).
+ * On Enterprise the namespace comes from the body's Namespace or `?ns=`.
  */
-import { CONFIG_KINDS } from '../config-entry-store.ts';
+import { ANONYMOUS_ACCESSOR_ID } from '../acl/acl-authorizer.ts';
+import { CONFIG_KINDS, type ConfigEntry } from '../config-entry-store.ts';
 import { ConsulHttpError } from '../consul-http-error.ts';
 import type { ApiContext } from './api-context.ts';
+import { mayRead, requireRead, requireWrite } from './config-entry-access.ts';
+import { requestNamespace } from './request-namespace.ts';
 import { field, type Route } from './route.ts';
 
 function checkKind(kind: string): void {
@@ -47,6 +52,13 @@ function resolvedExports(api: ApiContext, partition: string): Record<string, unk
     }));
 }
 
+/** The body with `?ns=` as its Namespace when it names none (Enterprise only). */
+function withNamespace(body: unknown, namespace: string): unknown {
+  if (namespace === 'default' || body === null || typeof body !== 'object') return body;
+  const own = field(body, 'Namespace');
+  return own === undefined || own === '' ? { ...(body as object), Namespace: namespace } : body;
+}
+
 /** The config entry endpoints. */
 export function configRoutes(api: ApiContext): Route[] {
   return [
@@ -54,15 +66,17 @@ export function configRoutes(api: ApiContext): Route[] {
       method: 'PUT',
       path: /^\/v1\/config\/?$/,
       async handle(req) {
-        const body = await req.body();
-        if (body === undefined) throw new ConsulHttpError(400, 'Request decoding failed: EOF');
-        const partition = req.partition(field(body, 'Partition'));
-        req.authz().require('mesh', 'write', partition);
+        const raw = await req.body();
+        if (raw === undefined) throw new ConsulHttpError(400, 'Request decoding failed: EOF');
+        const partition = req.partition(field(raw, 'Partition'));
+        const body = withNamespace(raw, requestNamespace(api.enterprise, req));
+        const kind = String(field(body, 'Kind') ?? '');
+        const name = kind === 'mesh' ? 'mesh' : String(field(body, 'Name') ?? '');
+        const namespace = String(field(body, 'Namespace') || 'default');
+        requireWrite(req.authz(), { ...(body as object), Kind: kind, Name: name }, partition);
         const cas = req.url.searchParams.get('cas');
         if (cas !== null) {
-          const kind = String(field(body, 'Kind') ?? '');
-          const name = kind === 'mesh' ? 'mesh' : String(field(body, 'Name') ?? '');
-          const current = api.config.get(partition, kind, name);
+          const current = api.config.get(partition, kind, name, api.enterprise ? namespace : 'default');
           if ((current?.ModifyIndex ?? 0) !== Number(cas)) return { json: false };
         }
         api.config.put(body, partition);
@@ -76,9 +90,10 @@ export function configRoutes(api: ApiContext): Route[] {
         const [kind = '', name = ''] = req.params;
         checkKind(kind);
         const partition = req.partition();
-        if (kind === 'exported-services') req.authz().require('mesh', 'read', partition);
+        const namespace = requestNamespace(api.enterprise, req);
+        requireRead(req.authz(), kind, name, partition);
         await req.block('config');
-        const entry = api.config.get(partition, kind, name);
+        const entry = api.config.get(partition, kind, name, namespace);
         if (entry === undefined)
           throw new ConsulHttpError(404, `Config entry not found for "${kind}" / "${name}"`);
         return { json: entry, index: api.store.tableIndex('config') };
@@ -91,9 +106,17 @@ export function configRoutes(api: ApiContext): Route[] {
         const kind = req.params[0] ?? '';
         checkKind(kind);
         const partition = req.partition();
-        if (kind === 'exported-services') req.authz().require('mesh', 'read', partition);
+        const namespace = requestNamespace(api.enterprise, req);
+        const authz = req.authz();
         await req.block('config');
-        return { json: api.config.list(partition, kind), index: api.store.tableIndex('config') };
+        const all: ConfigEntry[] = api.config.list(partition, kind, api.enterprise ? namespace : undefined);
+        const json = all.filter((e) => mayRead(authz, kind, e.Name, partition));
+        const hidden = json.length !== all.length && authz.accessorID !== ANONYMOUS_ACCESSOR_ID;
+        return {
+          json,
+          index: api.store.tableIndex('config'),
+          ...(hidden && { headers: { 'X-Consul-Results-Filtered-By-ACLs': 'true' } }),
+        };
       },
     },
     {
@@ -103,8 +126,10 @@ export function configRoutes(api: ApiContext): Route[] {
         const [kind = '', name = ''] = req.params;
         checkKind(kind);
         const partition = req.partition();
-        req.authz().require('mesh', 'write', partition);
-        api.config.delete(partition, kind, name);
+        const namespace = requestNamespace(api.enterprise, req);
+        const current = api.config.get(partition, kind, name, namespace);
+        requireWrite(req.authz(), current ?? { Kind: kind, Name: name }, partition);
+        api.config.delete(partition, kind, name, namespace);
         return { json: {} };
       },
     },
