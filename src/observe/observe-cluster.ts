@@ -1,7 +1,8 @@
 /**
  * Observes one cluster, read-only: the Consul install (release Secret, declared or inferred
  * values), the Mesh and ProxyDefaults singletons and the ExportedServices wherever they live, the
- * mesh gateway, peering resources, token Secrets (metadata and keyed fingerprints only), and
+ * mesh gateway, peering resources, token Secrets (metadata and keyed fingerprints only), the
+ * traffic resources (intentions, resolvers, sameness groups) its part of the topology needs, and
  * Consul's own view (with the catalog's service names where the install exports). Reads run in
  * parallel once the install's names are known; nothing writes.
  */
@@ -14,6 +15,7 @@ import { CONSUL_API_VERSION, PEERING_TOKEN_LABEL } from '../resources/consul-res
 import { aclTokenRef, type ClusterSpec, meshGatewayTokenRef, type Topology } from '../topology/index.ts';
 import { exportNamespaces } from './observe-catalog.ts';
 import { type AclObservation, observeConsul } from './observe-consul.ts';
+import { observeTraffic } from './observe-traffic.ts';
 import type { ObservedCluster } from './observed-state.ts';
 import { baseFacts, exportFacts, peeringResourceFacts, tokenSecretFacts } from './resource-facts.ts';
 
@@ -79,21 +81,23 @@ export async function observeCluster(
   const names = installNames(fullnameOf(spec.consul, install));
   const namespaces = namespacesOf(spec, topology);
   const crd = (kind: string) => listAll(kube, namespaces, CONSUL_API_VERSION, kind);
-  const [meshes, proxyDefaults, gateway, acceptors, dialers, secrets, exports, access] = await Promise.all([
-    kube.list(CONSUL_API_VERSION, 'Mesh', ''),
-    kube.list(CONSUL_API_VERSION, 'ProxyDefaults', ''),
-    kube.get({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      namespace: spec.consul.namespace,
-      name: names.meshGateway,
-    }),
-    crd('PeeringAcceptor'),
-    crd('PeeringDialer'),
-    listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
-    kube.list(CONSUL_API_VERSION, 'ExportedServices', ''),
-    consulAccess(spec, topology, installs, connect),
-  ]);
+  const [meshes, proxyDefaults, gateway, acceptors, dialers, secrets, exports, traffic, access] =
+    await Promise.all([
+      kube.list(CONSUL_API_VERSION, 'Mesh', ''),
+      kube.list(CONSUL_API_VERSION, 'ProxyDefaults', ''),
+      kube.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: spec.consul.namespace,
+        name: names.meshGateway,
+      }),
+      crd('PeeringAcceptor'),
+      crd('PeeringDialer'),
+      listAll(kube, namespaces, 'v1', 'Secret', `${PEERING_TOKEN_LABEL}=true`),
+      kube.list(CONSUL_API_VERSION, 'ExportedServices', ''),
+      observeTraffic(kube, spec, topology),
+      consulAccess(spec, topology, installs, connect),
+    ]);
   const consul = await observeConsul(spec, access.client, access.acl, exportNamespaces(spec, topology));
   const mesh = first(meshes);
   const proxy = first(proxyDefaults.filter((p) => p.metadata.name === 'global'));
@@ -124,6 +128,7 @@ export async function observeCluster(
     dialers: dialers.map(peeringResourceFacts),
     tokenSecrets: secrets.map(tokenSecretFacts),
     exports: exports.map(exportFacts),
+    ...traffic,
     consul,
   };
 }

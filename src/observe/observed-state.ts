@@ -4,6 +4,8 @@
  */
 import type { InstallFacts } from '../resources/consul-chart.ts';
 import type { ExportedService } from '../resources/exported-services-merge.ts';
+import type { SamenessFields } from '../resources/sameness-group-fields.ts';
+import type { IntentionSourceEntry } from '../resources/service-intentions-merge.ts';
 
 /** Consul peering states as the HTTP API reports them. */
 export type PeeringState =
@@ -73,6 +75,34 @@ export interface ExportFacts extends ResourceFacts {
   /** The `service>consumer` entries meshpeer wrote last time (its ownership annotation). */
   readonly owned: readonly string[];
   readonly services: readonly ExportedService[];
+}
+
+/** A ServiceIntentions resource: the one of its destination, whatever the object is called. */
+export interface IntentionsFacts extends ResourceFacts {
+  /** `spec.destination.name`. */
+  readonly destination: string;
+  /** `spec.destination.namespace`, when set. */
+  readonly destinationNamespace?: string;
+  /** The source keys meshpeer wrote last time (its ownership annotation). */
+  readonly owned: readonly string[];
+  readonly sources: readonly IntentionSourceEntry[];
+}
+
+/** A ServiceResolver (named after its service). */
+export interface ResolverFacts extends ResourceFacts {
+  /** `spec.failover['*']`, when set. */
+  readonly failover?: Readonly<Record<string, unknown>>;
+  /** meshpeer recorded that it wrote `failover['*']`. */
+  readonly ownsFailover: boolean;
+  /** The spec holds fields besides `failover['*']` (others' subsets, redirect, timeouts). */
+  readonly otherFields: boolean;
+  /** A redirect is set: consul-k8s then refuses any failover. */
+  readonly redirect: boolean;
+}
+
+/** A SamenessGroup (namespace `default`, named after the group). */
+export interface SamenessGroupFacts extends ResourceFacts {
+  readonly fields: SamenessFields;
 }
 
 /** A peering as Consul reports it (GET /v1/peerings). */
@@ -160,6 +190,12 @@ export interface ObservedCluster {
   readonly dialers: readonly PeeringResourceFacts[];
   readonly tokenSecrets: readonly TokenSecretFacts[];
   readonly exports: readonly ExportFacts[];
+  /** Read when the install has intentions or pruning is on (else empty). */
+  readonly intentions: readonly IntentionsFacts[];
+  /** Read when the install has failover or pruning is on (else empty). */
+  readonly resolvers: readonly ResolverFacts[];
+  /** Read when the install has sameness groups or pruning is on (else empty). */
+  readonly samenessGroups: readonly SamenessGroupFacts[];
   readonly consul: ConsulFacts;
 }
 

@@ -13,11 +13,17 @@ export const STEP_KINDS = [
   'acceptor',
   'token-transfer',
   'dialer',
+  'sameness-group',
   'export',
+  'intentions',
+  'resolver',
+  'prune-intentions',
+  'prune-resolver',
   'prune-dialer',
   'prune-acceptor',
   'prune-token-secret',
   'prune-export',
+  'prune-sameness-group',
   'verify',
 ] as const;
 
@@ -121,10 +127,20 @@ export type Step = StepBase &
         readonly kind: 'rotate';
         readonly params: { readonly namespace: string; readonly name: string; readonly version: number };
       }
-    | { readonly kind: 'acceptor' | 'dialer' | 'export'; readonly params: ObjectParams }
+    | {
+        readonly kind: 'acceptor' | 'dialer' | 'export' | 'sameness-group' | 'intentions' | 'resolver';
+        readonly params: ObjectParams;
+      }
     | { readonly kind: 'token-transfer'; readonly params: TransferParams }
     | {
-        readonly kind: 'prune-dialer' | 'prune-acceptor' | 'prune-token-secret' | 'prune-export';
+        readonly kind:
+          | 'prune-dialer'
+          | 'prune-acceptor'
+          | 'prune-token-secret'
+          | 'prune-export'
+          | 'prune-intentions'
+          | 'prune-resolver'
+          | 'prune-sameness-group';
         readonly params: { readonly namespace: string; readonly name: string };
       }
     | { readonly kind: 'verify'; readonly params: VerifyParams }

@@ -23,11 +23,12 @@ const pruneKinds = {
   'prune-dialer': { apiVersion: CONSUL_API_VERSION, kind: 'PeeringDialer' },
   'prune-acceptor': { apiVersion: CONSUL_API_VERSION, kind: 'PeeringAcceptor' },
   'prune-token-secret': { apiVersion: 'v1', kind: 'Secret' },
+  'prune-sameness-group': { apiVersion: CONSUL_API_VERSION, kind: 'SamenessGroup' },
 } as const;
 
 /** Deletes an object meshpeer manages; re-checks the label so nothing else is ever deleted. */
 export async function runPrune(
-  step: StepOf<'prune-dialer' | 'prune-acceptor' | 'prune-token-secret'>,
+  step: StepOf<'prune-dialer' | 'prune-acceptor' | 'prune-token-secret' | 'prune-sameness-group'>,
   ctx: StepContext,
 ): Promise<StepOutcome> {
   const key = { ...pruneKinds[step.kind], namespace: step.params.namespace, name: step.params.name };

@@ -9,6 +9,13 @@ import { runDialer, runRotate, runTokenTransfer } from './peering-executors.ts';
 import { runAcceptor, runExport, runMeshGateway, runPruneExport } from './resource-executors.ts';
 import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
+import {
+  runIntentions,
+  runPruneIntentions,
+  runPruneResolver,
+  runResolver,
+  runSamenessGroup,
+} from './traffic-executors.ts';
 import { runVerify } from './verify-executor.ts';
 
 /** Runs one kind of step: observe, compare, act, report. */
@@ -22,11 +29,17 @@ const executors = {
   acceptor: runAcceptor,
   'token-transfer': runTokenTransfer,
   dialer: runDialer,
+  'sameness-group': runSamenessGroup,
   export: runExport,
+  intentions: runIntentions,
+  resolver: runResolver,
+  'prune-intentions': runPruneIntentions,
+  'prune-resolver': runPruneResolver,
   'prune-dialer': runPrune,
   'prune-acceptor': runPrune,
   'prune-token-secret': runPrune,
   'prune-export': runPruneExport,
+  'prune-sameness-group': runPrune,
   verify: runVerify,
 } satisfies { [K in StepKind]: Executor<K> };
 

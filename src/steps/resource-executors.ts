@@ -11,7 +11,7 @@ import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
 /** Waits for Synced=True; a Synced=False from the config-entry controller is reported as it is. */
-function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
+export function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
   const c = syncedCondition(live);
   if (c.status === 'True') return undefined;
   if (c.status === 'False' && c.reason === 'ExternallyManagedConfigError') {

@@ -70,6 +70,9 @@ export function healthyCluster(
     dialers: [],
     tokenSecrets: [],
     exports: [],
+    intentions: [],
+    resolvers: [],
+    samenessGroups: [],
     consul: {
       reachable: true,
       peerings: [],
