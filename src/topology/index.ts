@@ -17,7 +17,13 @@ export type {
   Consumer,
   Endpoint,
   ExportSpec,
+  FailoverSpec,
+  IntentionSource,
+  IntentionSpec,
   PeeringSpec,
+  Place,
+  SamenessGroupSpec,
+  SamenessMember,
   Topology,
   VerifySpec,
 } from './topology.ts';

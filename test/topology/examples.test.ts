@@ -14,9 +14,9 @@ async function load(name: string) {
 }
 
 describe('desired-state examples', () => {
-  it('has the four examples the docs promise, each with a README', () => {
+  it('has the five examples the docs promise, each with a README', () => {
     expect(examples).toEqual(
-      expect.arrayContaining(['acls', 'admin-partitions', 'runbook', 'three-cluster-mesh']),
+      expect.arrayContaining(['acls', 'admin-partitions', 'failover', 'runbook', 'three-cluster-mesh']),
     );
     for (const name of examples)
       expect(readFileSync(`desired-state-examples/${name}/README.md`, 'utf8')).toContain('meshpeer validate');
@@ -106,6 +106,39 @@ describe('desired-state examples', () => {
       ['consul', 'consul'],
       ['consul', 'consul'],
     ]);
+  });
+
+  it('resolves the failover pair: the export, the intention at the destination, failover to the peer', async () => {
+    const t = await load('failover');
+    expect(t.exports.map((e) => [e.install, e.services])).toEqual([
+      ['cluster-02', [{ name: 'static-server', consumers: [{ peer: 'cluster-01' }] }]],
+    ]);
+    expect(t.intentions).toEqual([
+      {
+        cluster: 'cluster-02',
+        partition: 'default',
+        install: 'cluster-02',
+        destination: 'static-server',
+        sources: [{ peer: 'cluster-01', service: 'static-client', action: 'allow' }],
+      },
+    ]);
+    expect(t.failover).toEqual([
+      {
+        cluster: 'cluster-01',
+        partition: 'default',
+        install: 'cluster-01',
+        service: 'static-server',
+        targets: [{ peer: 'cluster-02' }],
+      },
+    ]);
+    expect(t.samenessGroups).toEqual([]);
+  });
+
+  it('leaves the traffic sections empty in the examples that have none', async () => {
+    for (const name of examples.filter((e) => e !== 'failover')) {
+      const t = await load(name);
+      expect([t.intentions, t.failover, t.samenessGroups]).toEqual([[], [], []]);
+    }
   });
 
   it('fills the ACL token reference namespace from the Consul namespace', async () => {
