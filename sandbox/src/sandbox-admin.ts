@@ -1,13 +1,15 @@
 /**
  * The Consul and gateway side of a sandbox cluster's admin API: drop peering streams, delete a
- * peering behind the reconciler's back, stop and start the server, add latency, read the mesh
- * gateway's per-SNI counters. It listens on loopback under an unguessable path prefix and is
+ * peering behind the reconciler's back, stop and start the server, add latency, mark a service's
+ * instances passing/warning/critical (replicated to importing peers), read the mesh gateway's
+ * per-SNI counters. It listens on loopback under an unguessable path prefix and is
  * published only as Service `meshpeer-sandbox` (port `admin`) in `kube-system`, so callers go
  * through the Kubernetes API's service proxy and its bearer-token auth. It never returns secrets.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ConsulFaults } from './consul/consul-faults.ts';
 import type { SniGatewayCounters } from './gateway/sni-gateway.ts';
 import type { SandboxComponent } from './sandbox-cluster.ts';
 
@@ -25,6 +27,7 @@ export interface AdminConsulFaults {
   stop(): Promise<void>;
   start(): Promise<void>;
   setLatency(ms: number): void;
+  setServiceHealth: ConsulFaults['setServiceHealth'];
 }
 
 /** What the admin API of one cluster controls. */
@@ -83,6 +86,24 @@ async function act(targets: AdminTargets, key: string, body: Json): Promise<Json
       if (!Number.isFinite(ms) || ms < 0) throw new Error('"ms" must be a number of milliseconds >= 0');
       consul?.setLatency(ms);
       return { latencyMs: ms };
+    }
+    case 'POST /consul/service-health': {
+      const service = optionalString(body, 'service');
+      if (service === undefined) throw new Error('"service" is required');
+      const status = optionalString(body, 'status');
+      if (status !== 'passing' && status !== 'warning' && status !== 'critical')
+        throw new Error('"status" must be one of passing, warning, critical');
+      const options = {
+        partition: optionalString(body, 'partition'),
+        instance: optionalString(body, 'instance'),
+      };
+      let instances = 0;
+      try {
+        instances = consul?.setServiceHealth(service, status, options) ?? 0;
+      } catch (error) {
+        throw Object.assign(new Error((error as Error).message), { status: 404 });
+      }
+      return { service, status, instances };
     }
     case 'GET /gateway/counters':
       if (gateway === undefined)

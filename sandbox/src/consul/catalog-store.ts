@@ -7,6 +7,9 @@
 import { CheckServiceNode } from '../../../src/peering/generated/private/pbservice/node.ts';
 import type { ConsulStore } from './consul-store.ts';
 
+/** A health check status as Consul's API spells it. */
+export type HealthStatus = 'passing' | 'warning' | 'critical';
+
 /** A catalog service configured at start. */
 export interface CatalogServiceSpec {
   readonly name: string;
@@ -146,6 +149,27 @@ export class CatalogStore {
     );
     for (const node of nodes) this.add(partition, 'default', node);
     this.store.touch('catalog');
+  }
+
+  /**
+   * Sets the status of every check of a service's instances in a partition (of one instance when
+   * `serviceID` is given), as a failing or recovering health check would; returns how many
+   * instances changed. Peerings exporting the service replicate the new checks.
+   */
+  setHealth(partition: string, service: string, status: HealthStatus, serviceID?: string): number {
+    let changed = 0;
+    this.instances = this.instances.map((i) => {
+      const s = i.node.Service;
+      if (i.partition !== partition || s?.Service !== service) return i;
+      if (serviceID !== undefined && s.ID !== serviceID) return i;
+      if (i.node.Checks.every((c) => c.Status === status)) return i;
+      changed += 1;
+      const output = status === 'passing' ? '' : `service ${service} marked ${status} by the sandbox`;
+      const checks = i.node.Checks.map((c) => ({ ...c, Status: status, Output: output }));
+      return { ...i, node: CheckServiceNode.fromPartial({ ...i.node, Checks: checks }) };
+    });
+    if (changed > 0) this.store.touch('catalog');
+    return changed;
   }
 
   /** Instances of a service in a partition. */

@@ -4,6 +4,7 @@
  * leadership; and the admin API's view.
  */
 import { allowAll } from './acl/acl-authorizer.ts';
+import type { HealthStatus } from './catalog-store.ts';
 import { isDialer } from './consul-store.ts';
 import type { DialerPool } from './dialer-pool.ts';
 import type { AdminTargets } from './http/api-context.ts';
@@ -24,6 +25,15 @@ export interface ConsulFaults {
   setLatency(ms: number): void;
   /** Makes server `index` (default: the next one) the Raft leader; its streams move with it. */
   transferLeadership(index?: number): Promise<void>;
+  /**
+   * Marks the checks of a local service's instances (or one instance, by service ID) passing,
+   * warning or critical; returns how many instances it covers. Importing peers see the change.
+   */
+  setServiceHealth(
+    service: string,
+    status: HealthStatus,
+    options?: { partition?: string | undefined; instance?: string | undefined },
+  ): number;
 }
 
 /** Builds the faults of a server. */
@@ -54,6 +64,8 @@ export function createFaults(
       const target = index ?? (state.leader + 1) % Math.max(1, state.servers.length);
       return runtime().changeLeader(() => state.moveLeader(target));
     },
+    setServiceHealth: (service, status, options = {}) =>
+      state.setServiceHealth(service, status, options.partition, options.instance),
   };
 }
 
@@ -71,6 +83,7 @@ export function adminTargets(state: ServerState, faults: ConsulFaults): AdminTar
     setLatency: faults.setLatency,
     transferLeadership: faults.transferLeadership,
     setGatewayAddress: (address) => state.setGatewayAddress(address),
+    setServiceHealth: faults.setServiceHealth,
     status: () => state.status(),
   };
 }

@@ -3,6 +3,7 @@ import type { PeeringTrustBundle, PeerStreamOptions } from '../peering/index.ts'
 import type { HelmAclOptions, HelmAclTokens } from './acl/helm-acl-tokens.ts';
 import type { CatalogServiceSpec } from './catalog-store.ts';
 import type { ConsulFaults } from './consul-faults.ts';
+import type { ConsulTrafficView } from './consul-traffic-view.ts';
 
 /** How to start a cluster's simulated servers. */
 export interface ConsulServerOptions {
@@ -101,5 +102,7 @@ export interface SimulatedConsul {
    */
   addServices(services: readonly CatalogServiceSpec[]): void;
   readonly faults: ConsulFaults;
+  /** The traffic config entries, intention decisions, instances and imports, for the data plane. */
+  readonly traffic: ConsulTrafficView;
   stop(): Promise<void>;
 }

@@ -11,12 +11,14 @@ import { adminTargets, type ConsulFaults, createFaults } from './consul-faults.t
 import { createConsulPeeringStore } from './consul-peering-store.ts';
 import { ConsulRuntime } from './consul-runtime.ts';
 import type { ConsulServerOptions, SimulatedConsul } from './consul-server-options.ts';
+import { createTrafficView } from './consul-traffic-view.ts';
 import { DialerPool } from './dialer-pool.ts';
 import { aclRoutes } from './http/acl-routes.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import type { ApiContext } from './http/api-context.ts';
 import { catalogRoutes } from './http/catalog-routes.ts';
 import { configRoutes } from './http/config-routes.ts';
+import { intentionRoutes } from './http/intention-routes.ts';
 import { peeringRoutes } from './http/peering-routes.ts';
 import { PeeringService } from './peering-service.ts';
 import { ServerNode } from './server-node.ts';
@@ -68,6 +70,7 @@ function routesOf(api: ApiContext) {
   return [
     ...peeringRoutes(api),
     ...configRoutes(api),
+    ...intentionRoutes(api),
     ...aclRoutes(api),
     ...catalogRoutes(api),
     ...adminRoutes(api),
@@ -129,6 +132,7 @@ function buildRuntime(
     peerings,
     enterprise: state.enterprise,
     datacenter: options.datacenter,
+    intentionDefaultAllow: state.intentionDefaultAllow,
     admin: adminTargets(state, faults),
   };
   const runtime = new ConsulRuntime({
@@ -195,6 +199,7 @@ export async function startConsulServer(options: ConsulServerOptions): Promise<S
     setGatewayAddress: (address, partition) => state.setGatewayAddress(address, partition),
     addServices: (specs) => state.addServices(specs),
     faults,
+    traffic: createTrafficView(state, peerings),
     async stop() {
       await runtime.stop();
       peerings.dispose();

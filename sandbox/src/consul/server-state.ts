@@ -6,7 +6,7 @@
  */
 import type { AclStore } from './acl/acl-store.ts';
 import { createHelmAcls, type HelmAclOptions, type HelmAclTokens } from './acl/helm-acl-tokens.ts';
-import { type CatalogServiceSpec, CatalogStore, makeInstance } from './catalog-store.ts';
+import { type CatalogServiceSpec, CatalogStore, type HealthStatus, makeInstance } from './catalog-store.ts';
 import { ConfigEntryStore } from './config-entry-store.ts';
 import { ConsulHttpError } from './consul-http-error.ts';
 import { type ConsulIdentity, createConsulIdentity } from './consul-identity.ts';
@@ -172,6 +172,31 @@ export class ServerState {
   addServices(specs: readonly CatalogServiceSpec[]): void {
     for (const spec of specs) this.requirePartition(spec.partition ?? 'default');
     this.catalog.seed(specs);
+  }
+
+  /**
+   * Consul's IntentionDefaultAllow: allow when ACLs are off, else the ACL default policy, which the
+   * chart sets to deny (server-acl-init), so deny.
+   */
+  get intentionDefaultAllow(): boolean {
+    return this.acl === undefined;
+  }
+
+  /**
+   * Marks the checks of a local service's instances (or of one instance) passing, warning or
+   * critical; peerings exporting it replicate the change. Refuses a service this partition lacks.
+   */
+  setServiceHealth(service: string, status: HealthStatus, partition = 'default', serviceID?: string): number {
+    this.requirePartition(partition);
+    const instances = this.catalog.service(partition, service);
+    if (instances.length === 0)
+      throw new Error(
+        `no service "${service}" is registered in partition "${partition}" of ${this.options.cluster}`,
+      );
+    if (serviceID !== undefined && !instances.some((i) => i.Service?.ID === serviceID))
+      throw new Error(`service "${service}" has no instance "${serviceID}" in partition "${partition}"`);
+    this.catalog.setHealth(partition, service, status, serviceID);
+    return serviceID === undefined ? instances.length : 1;
   }
 
   private requirePartition(partition: string): void {

@@ -176,3 +176,19 @@ export function refusedStream(token: PeeringToken, address: string): Promise<Str
     });
   }).finally(() => client.close());
 }
+
+/** Creates a policy with `rules` and a token holding it (with the bootstrap token); returns its secret. */
+export async function tokenWithRules(server: SimulatedConsul, name: string, rules: string): Promise<string> {
+  const root = server.acl?.bootstrapToken ?? '';
+  const policy = await api(server, 'PUT', '/v1/acl/policy', { Name: name, Rules: rules }, root);
+  if (policy.status !== 200) throw new Error(`policy: ${policy.status} ${policy.text}`);
+  const token = await api(
+    server,
+    'PUT',
+    '/v1/acl/token',
+    { Description: name, Policies: [{ ID: policy.json.ID }] },
+    root,
+  );
+  if (token.status !== 200) throw new Error(`token: ${token.status} ${token.text}`);
+  return token.json.SecretID as string;
+}

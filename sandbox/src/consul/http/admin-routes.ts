@@ -1,7 +1,8 @@
 /**
  * The sandbox's fault surface on the Consul HTTP port, under `/_sandbox/consul/` (POST JSON):
  * drop streams, delete a peering behind the reconciler's back, restart the servers, add latency,
- * move Raft leadership, set the mesh gateway address. With ACLs on it needs an `operator:write` token (the bootstrap one).
+ * move Raft leadership, set the mesh gateway address, mark a service's instances passing, warning
+ * or critical. With ACLs on it needs an `operator:write` token (the bootstrap one).
  */
 import { ConsulHttpError } from '../consul-http-error.ts';
 import type { ApiContext } from './api-context.ts';
@@ -64,5 +65,20 @@ export function adminRoutes(api: ApiContext): Route[] {
       });
     }),
     post('gateway', (body) => api.admin.setGatewayAddress(optionalString(body, 'address'))),
+    post('service-health', (body) => {
+      const service = optionalString(body, 'service');
+      if (service === undefined) throw new ConsulHttpError(400, 'service is required');
+      const status = optionalString(body, 'status');
+      if (status !== 'passing' && status !== 'warning' && status !== 'critical')
+        throw new ConsulHttpError(400, 'status must be one of passing, warning, critical');
+      try {
+        api.admin.setServiceHealth(service, status, {
+          partition: optionalString(body, 'partition'),
+          instance: optionalString(body, 'instance'),
+        });
+      } catch (error) {
+        throw new ConsulHttpError(404, (error as Error).message);
+      }
+    }),
   ];
 }

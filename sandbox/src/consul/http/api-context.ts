@@ -2,6 +2,7 @@
 import type { AclStore } from '../acl/acl-store.ts';
 import type { CatalogStore } from '../catalog-store.ts';
 import type { ConfigEntryStore } from '../config-entry-store.ts';
+import type { ConsulFaults } from '../consul-faults.ts';
 import type { ConsulStore } from '../consul-store.ts';
 import type { PeeringService } from '../peering-service.ts';
 
@@ -15,6 +16,7 @@ export interface AdminTargets {
   /** Makes server `index` (default: the next one) the Raft leader. */
   transferLeadership(index?: number): Promise<void>;
   setGatewayAddress(address: string | undefined): void;
+  setServiceHealth: ConsulFaults['setServiceHealth'];
   status(): Record<string, unknown>;
 }
 
@@ -27,5 +29,7 @@ export interface ApiContext {
   readonly peerings: PeeringService;
   readonly enterprise: boolean;
   readonly datacenter: string;
+  /** Consul's IntentionDefaultAllow (true without ACLs; the ACL default policy, deny, otherwise). */
+  readonly intentionDefaultAllow: boolean;
   readonly admin: AdminTargets;
 }
