@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadTopologyFile, parseTopology, topologyJsonSchema } from '../../src/topology/index.ts';
+import {
+  explainTopology,
+  loadTopologyFile,
+  parseTopology,
+  topologyJsonSchema,
+} from '../../src/topology/index.ts';
 
 const examples = readdirSync('desired-state-examples', { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== 'invalid')
@@ -132,6 +137,14 @@ describe('desired-state examples', () => {
       },
     ]);
     expect(t.samenessGroups).toEqual([]);
+  });
+
+  it('explains the failover pair in plain sentences', async () => {
+    expect(explainTopology(await load('failover')).slice(-3)).toEqual([
+      'export static-server from cluster-02 to peer cluster-01',
+      'intentions for static-server in cluster-02: allow static-client of peer cluster-01',
+      'failover of static-server in cluster-01 to peer cluster-02',
+    ]);
   });
 
   it('leaves the traffic sections empty in the examples that have none', async () => {

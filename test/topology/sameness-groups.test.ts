@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, parseTopology } from '../../src/topology/index.ts';
+import { explainTopology, formatDiagnostic, parseTopology } from '../../src/topology/index.ts';
 import { community, enterprise, problems, topology } from './traffic-support.ts';
 
 describe('sameness groups', () => {
@@ -171,6 +171,12 @@ describe('sameness groups', () => {
       },
     ]);
     expect(t.exports[0]?.services[0]?.consumers).toEqual([{ samenessGroup: 'mirror' }]);
+    expect(explainTopology(t)).toEqual(
+      expect.arrayContaining([
+        'sameness group mirror in cluster-01: the local partition, peer cluster-02',
+        'failover of static-server in cluster-01 to the members of sameness group mirror',
+      ]),
+    );
   });
 });
 
