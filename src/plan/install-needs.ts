@@ -5,4 +5,6 @@ export interface InstallNeeds {
   /** A partition install runs no servers: `externalServers` points it at its cluster's. */
   readonly externalServers: boolean;
   readonly namespaces: boolean;
+  /** The install declares sameness groups: Consul 1.16 or newer (set only when true). */
+  readonly samenessGroups?: boolean;
 }

@@ -17,13 +17,15 @@ import { planEdges, summarize } from './plan-summary.ts';
 import { clusterPreconditions, installNotes } from './preconditions.ts';
 import { pruneSteps } from './prune-steps.ts';
 import type { Step } from './step.ts';
+import { linkTraffic } from './traffic-links.ts';
+import { trafficSteps } from './traffic-steps.ts';
 import { verifySteps } from './verify-steps.ts';
 
-/** Installs that peer or export, and the cluster installs whose servers and Mesh they use. */
+/** Installs that peer, export or hold traffic settings, and the cluster installs whose servers and Mesh they use. */
 function participating(t: Topology): Set<string> {
   const direct = [
     ...t.peerings.flatMap((p) => [p.acceptor.install, p.dialer.install]),
-    ...t.exports.map((e) => e.install),
+    ...[...t.exports, ...t.intentions, ...t.failover, ...t.samenessGroups].map((e) => e.install),
   ];
   const servers = t.clusters
     .filter((c) => c.server !== undefined && direct.includes(c.name))
@@ -34,12 +36,20 @@ function participating(t: Topology): Set<string> {
 /** What each install's part of the topology needs of it beyond the runbook's values. */
 export function installNeeds(t: Topology, install: string): InstallNeeds {
   const spec = t.clusters.find((c) => c.name === install);
-  const exports = t.exports.filter((e) => e.install === install);
+  const here = <T extends { install: string }>(list: readonly T[]) =>
+    list.filter((x) => x.install === install);
   const partitioned = spec !== undefined && (spec.partitions.length > 1 || spec.partition !== 'default');
+  const namespaces =
+    here(t.exports).some((e) => e.services.some((s) => s.namespace !== undefined)) ||
+    here(t.intentions).some(
+      (i) => i.namespace !== undefined || i.sources.some((s) => s.namespace !== undefined),
+    ) ||
+    here(t.failover).some((f) => f.namespace !== undefined);
   return {
     ...(partitioned && { partition: spec.partition }),
     externalServers: spec?.server !== undefined,
-    namespaces: exports.some((e) => e.services.some((s) => s.namespace !== undefined)),
+    namespaces,
+    ...(here(t.samenessGroups).length > 0 && { samenessGroups: true }),
   };
 }
 
@@ -150,7 +160,13 @@ export function planFor(topology: Topology, observed: ObservedState, options: Pl
   const ctx = createPlanContext(topology, observed);
   const findings = catalogFindings(ctx);
   const errors = [...clusterErrors(ctx), ...catalogErrors(findings, strict)];
-  const changes = [...meshAndAclSteps(ctx), ...peeringSteps(ctx), ...exportSteps(ctx), ...pruneSteps(ctx)];
+  const changes = linkTraffic(topology, [
+    ...meshAndAclSteps(ctx),
+    ...peeringSteps(ctx),
+    ...exportSteps(ctx),
+    ...trafficSteps(ctx),
+    ...pruneSteps(ctx),
+  ]);
   const guard = pruneAllGuard(ctx, changes);
   const guarded =
     guard.length > 0

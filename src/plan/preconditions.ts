@@ -19,6 +19,8 @@ import { compareVersions } from './version.ts';
 
 /** Minimum versions for cluster peering on Kubernetes. */
 export const MIN_CONSUL_VERSION = '1.14.0';
+/** Sameness groups (the SamenessGroup config entry) came with Consul Enterprise 1.16. */
+export const MIN_SAMENESS_VERSION = '1.16.0';
 /** consul-k8s 1.0 is the first chart with the peering CRDs as documented. */
 export const MIN_CHART_VERSION = '1.0.0';
 
@@ -108,6 +110,10 @@ export function installErrors(
     install.chartVersion !== undefined &&
       compareVersions(install.chartVersion, MIN_CHART_VERSION) < 0 &&
       `chart ${install.chartVersion} (needs ${MIN_CHART_VERSION} or newer)`,
+    needs.samenessGroups === true &&
+      install.consulVersion !== undefined &&
+      compareVersions(install.consulVersion, MIN_SAMENESS_VERSION) < 0 &&
+      `Consul ${install.consulVersion} for sameness groups (needs ${MIN_SAMENESS_VERSION} or newer)`,
   ].filter((x): x is string => typeof x === 'string');
   if (old.length > 0) {
     errors.push({

@@ -15,6 +15,7 @@ import type { Plan, Step } from '../../src/plan/index.ts';
 import type { ObjectParams } from '../../src/plan/step.ts';
 import { mergeExports } from '../../src/resources/exported-services-merge.ts';
 import { type ClusterSpec, placeLabel, type Topology } from '../../src/topology/index.ts';
+import { applyTrafficStep, trafficProblems } from './world-traffic.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 type MutablePeering = { -readonly [K in keyof ConsulPeeringFacts]: ConsulPeeringFacts[K] };
@@ -103,6 +104,9 @@ function toWorld(t: Topology, observed: ObservedState): World {
       dialers: [...c.dialers],
       tokenSecrets: [...c.tokenSecrets],
       exports: [...c.exports],
+      intentions: [...c.intentions],
+      resolvers: [...c.resolvers],
+      samenessGroups: [...c.samenessGroups],
       consulPeerings: peerings,
       partition,
     } as World[string];
@@ -287,7 +291,7 @@ function applyStep(world: World, step: Step): void {
       return;
     }
     default:
-      applyPrune(world, step);
+      if (!w || !applyTrafficStep(w, step, nextRv)) applyPrune(world, step);
   }
 }
 
@@ -423,5 +427,5 @@ export function worldProblems(t: Topology, observed: ObservedState): string[] {
     )
       problems.push(`${e.install}: exports`);
   }
-  return problems;
+  return [...problems, ...trafficProblems(t, observed)];
 }
