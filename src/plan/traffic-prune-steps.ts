@@ -17,7 +17,7 @@ import type { ClusterSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { FieldChange, Step } from './step.ts';
 import { findIntentions, findResolver } from './traffic-find.ts';
-import { failoverText, sourceLines } from './traffic-text.ts';
+import { failoverText, othersKept, sourceLines } from './traffic-text.ts';
 
 type PruneKind = 'prune-intentions' | 'prune-resolver' | 'prune-sameness-group';
 
@@ -60,7 +60,7 @@ function intentionsPrune(lane: string, i: IntentionsFacts): Step | undefined {
   const reason =
     left.length === 0
       ? `meshpeer's sources in ServiceIntentions ${i.name} are no longer desired, but removing them would leave it with none and meshpeer did not create it: apply refuses`
-      : `meshpeer's sources in ServiceIntentions ${i.name} are no longer in the desired state (${left.length} sources of others are kept)`;
+      : `meshpeer's sources in ServiceIntentions ${i.name} are no longer in the desired state (${othersKept(left.length)})`;
   return prune('prune-intentions', lane, target, false, reason, [
     { path: "spec.sources (meshpeer's)", from: sourceLines(owned), to: [] },
   ]);

@@ -27,7 +27,7 @@ import type { PlanContext } from './plan-context.ts';
 import type { Step } from './step.ts';
 import { findIntentions, findResolver, findSamenessGroup } from './traffic-find.ts';
 import { trafficPrunes } from './traffic-prune-steps.ts';
-import { failoverText, sourceLines } from './traffic-text.ts';
+import { failoverText, othersKept, sourceLines } from './traffic-text.ts';
 
 function intentionsStep(
   spec: ClusterSpec,
@@ -51,7 +51,7 @@ function intentionsStep(
       ? `ServiceIntentions for ${entry.destination} does not exist`
       : merged.conflicts.length > 0
         ? `ServiceIntentions ${name} has sources others wrote for ${merged.conflicts.join(', ')} with another action: apply refuses to overwrite them`
-        : `meshpeer's sources in ServiceIntentions ${name} differ from the desired intentions${others > 0 ? ` (${others} sources of others are kept)` : ''}`;
+        : `meshpeer's sources in ServiceIntentions ${name} differ from the desired intentions${others > 0 ? ` (${othersKept(others)})` : ''}`;
   return {
     id: `intentions/${spec.name}/${entry.namespace ?? 'default'}/${entry.destination}`,
     kind: 'intentions',
@@ -87,7 +87,7 @@ function resolverStep(spec: ClusterSpec, observed: ObservedCluster, entry: Failo
       ? `ServiceResolver ${name} does not exist`
       : current.redirect
         ? `ServiceResolver ${name} has a redirect: apply refuses to add a failover beside it (consul-k8s does not admit both)`
-        : `ServiceResolver ${name} fails over ${failoverText(current.failover)}, not ${failoverText(desired)}${current.otherFields ? ' (its other fields are kept)' : ''}`;
+        : `ServiceResolver ${name} ${current.failover === undefined ? 'has no failover' : `fails over ${failoverText(current.failover)}`}, not ${failoverText(desired)}${current.otherFields ? ' (its other fields are kept)' : ''}`;
   return {
     id: `resolver/${spec.name}/${entry.namespace ?? 'default'}/${entry.service}`,
     kind: 'resolver',

@@ -22,3 +22,8 @@ export function failoverText(failover: Readonly<Record<string, unknown>> | undef
     ? `to peer${peers.length === 1 ? '' : 's'} ${peers.join(', ')}`
     : 'to other targets';
 }
+
+/** `1 source of others is kept` / `2 sources of others are kept`. */
+export function othersKept(n: number): string {
+  return `${n} source${n === 1 ? '' : 's'} of others ${n === 1 ? 'is' : 'are'} kept`;
+}
