@@ -7,6 +7,8 @@
 import { retryTransient } from '../io/retry-transient.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import type { AclPolicy, AclRole, AclToken, NewAclPolicy } from './acl-types.ts';
+import type { CatalogServiceNode, ConsulIntention, HealthServiceEntry } from './catalog-types.ts';
+import { ConsulError, kubernetesStatus } from './consul-error.ts';
 import type { ConsulTransport } from './consul-transport.ts';
 
 export type {
@@ -19,6 +21,8 @@ export type {
   AclToken,
   NewAclPolicy,
 } from './acl-types.ts';
+export type { CatalogServiceNode, ConsulIntention, HealthServiceEntry } from './catalog-types.ts';
+export { ConsulError } from './consul-error.ts';
 
 /** A peering as `GET /v1/peerings` returns it (api/peering.go). */
 export interface ConsulPeering {
@@ -45,39 +49,10 @@ export interface ConsulPeering {
   };
 }
 
-/**
- * The message of a Kubernetes Status: the service proxy answered instead of Consul (no such
- * Service or port, no endpoints, RBAC refused `services/proxy`). Consul itself answers plain text.
- */
-function kubernetesStatus(body: string): string | undefined {
-  const text = body.trim();
-  if (!text.startsWith('{')) return undefined;
-  try {
-    const status = JSON.parse(text) as { kind?: string; message?: string };
-    return status.kind === 'Status' ? (status.message ?? 'no message') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A failed Consul call; `status` 0 means Consul could not be reached at all. */
-export class ConsulError extends Error {
-  override readonly name = 'ConsulError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  /**
-   * Whether a retry may help: network, 409, 429 and every 5xx. Consul answers 500 for some
-   * validation errors too, but also for a peering still being deleted, which does clear; the
-   * bounded attempts keep the rest cheap.
-   */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 409 || this.status === 429 || this.status >= 500;
-  }
+/** Adds `?ns=` when a namespace is named: Consul CE answers 400 to any `?ns=`, so it is sent only when asked for. */
+function withNamespace(path: string, namespace: string | undefined): string {
+  if (namespace === undefined) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}ns=${encodeURIComponent(namespace)}`;
 }
 
 /** Registers a token's SecretID before anything can print it. */
@@ -177,6 +152,89 @@ export class ConsulClient {
         ? ''
         : `${path.includes('?') ? '&' : '?'}ns=${encodeURIComponent(options.namespace)}`;
     return (await this.call<Record<string, string[]>>('GET', `${path}${ns}`)) ?? {};
+  }
+
+  /**
+   * `?partition=` for a partition named explicitly: unlike `partition()`, it names `default` too
+   * when the client serves another partition (Consul would otherwise take the token's own).
+   * Consul CE refuses any `?partition=`, and a CE client always serves `default`.
+   */
+  private inPartition(path: string, partition: string): string {
+    if (partition === 'default' && this.defaultPartition === 'default') return path;
+    return `${path}${path.includes('?') ? '&' : '?'}partition=${encodeURIComponent(partition)}`;
+  }
+
+  /**
+   * The instances of a local service as `GET /v1/catalog/service/:name` answers (api/catalog.go
+   * Service). ACL: service:read on the service and node:read on each node (agent/consul/acl.go
+   * filterServiceNodes); Consul leaves out what the token may not read instead of refusing.
+   */
+  async catalogService(
+    name: string,
+    options: { partition?: string; namespace?: string } = {},
+  ): Promise<CatalogServiceNode[]> {
+    const path = this.inPartition(
+      `/v1/catalog/service/${encodeURIComponent(name)}`,
+      options.partition ?? this.defaultPartition,
+    );
+    return (await this.call<CatalogServiceNode[]>('GET', withNamespace(path, options.namespace))) ?? [];
+  }
+
+  /**
+   * The instances of a service with their checks, `GET /v1/health/service/:name` (api/health.go
+   * Service); with `peer`, the instances imported from that peering (agent/health_endpoint.go
+   * reads `?peer=`). ACL: service:read and node:read, filtered like the catalog
+   * (structs.CheckServiceNode CanRead), so an empty answer may also mean a token that reads too little.
+   */
+  async healthService(
+    name: string,
+    options: { peer?: string; partition?: string; namespace?: string } = {},
+  ): Promise<HealthServiceEntry[]> {
+    let path = this.inPartition(
+      `/v1/health/service/${encodeURIComponent(name)}`,
+      options.partition ?? this.defaultPartition,
+    );
+    if (options.peer !== undefined)
+      path = `${path}${path.includes('?') ? '&' : '?'}peer=${encodeURIComponent(options.peer)}`;
+    return (await this.call<HealthServiceEntry[]>('GET', withNamespace(path, options.namespace))) ?? [];
+  }
+
+  /**
+   * A config entry (`GET /v1/config/:kind/:name`), or undefined when there is none. ACL: the
+   * kind's read permission (mesh:read for `mesh`, service:read for a service's entries).
+   */
+  readConfigEntry(
+    kind: string,
+    name: string,
+    partition?: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const path = this.inPartition(
+      `/v1/config/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`,
+      partition ?? this.defaultPartition,
+    );
+    return this.call('GET', path, undefined, true);
+  }
+
+  /**
+   * The intention with exactly this source and destination, `GET /v1/connect/intentions/exact`
+   * (agent/intentions_endpoint.go IntentionGetExact), or undefined when there is none (404). It
+   * is the endpoint that takes a peer's source (`peer:<peer>/<name>`): the check endpoint refuses
+   * one ("cannot specify a peer here"). ACL: intentions:read on the destination, which
+   * service:read grants (acl/policy_authorizer.go loadRules).
+   */
+  intentionExact(query: {
+    readonly source: { readonly peer: string; readonly name: string; readonly namespace?: string };
+    readonly destination: { readonly name: string; readonly namespace?: string };
+    readonly partition?: string;
+  }): Promise<ConsulIntention | undefined> {
+    const { source, destination } = query;
+    const from = `peer:${source.peer}/${source.namespace === undefined ? '' : `${source.namespace}/`}${source.name}`;
+    const to = `${destination.namespace === undefined ? '' : `${destination.namespace}/`}${destination.name}`;
+    const path = this.inPartition(
+      `/v1/connect/intentions/exact?source=${encodeURIComponent(from)}&destination=${encodeURIComponent(to)}`,
+      query.partition ?? this.defaultPartition,
+    );
+    return this.call('GET', path, undefined, true);
   }
 
   /** One peering, or undefined when Consul has none by that name. */

@@ -93,6 +93,32 @@ export interface VerifyParams {
   /** The opt-in deep probe with a temporary peering. */
   readonly probe: boolean;
   readonly timeoutMs: number;
+  /** Traffic over this peering to prove (src/plan/verify-steps.ts); absent when there is none to add. */
+  readonly traffic?: TrafficChecks;
+}
+
+/** A service and, when not `default`, its namespace. */
+export interface ServiceRef {
+  readonly service: string;
+  readonly namespace?: string;
+}
+
+/** Read-only traffic checks of one peering, each asked of the Consul of `install`. */
+export interface TrafficChecks {
+  /** The intention from a peer's source (`*`: every service of the peer) to a destination is as declared. */
+  readonly intentions?: ReadonlyArray<
+    ServiceRef & {
+      readonly install: string;
+      readonly peer: string;
+      readonly source: string;
+      readonly sourceNamespace?: string;
+      readonly action: 'allow' | 'deny';
+    }
+  >;
+  /** A failover target: `service` imported from `peer` has healthy instances in `install`. */
+  readonly failover?: ReadonlyArray<ServiceRef & { readonly install: string; readonly peer: string }>;
+  /** Each side's imports with their namespaces, when one is not `default` (else the import names, in `default`). */
+  readonly imports?: { readonly dialer?: readonly ServiceRef[]; readonly acceptor?: readonly ServiceRef[] };
 }
 
 /** A typed step: `params` depends on `kind`. */

@@ -3,16 +3,19 @@
  * the periodic health check (which reports it): both Consul sides, then a handshake through the
  * acceptor's mesh gateway with what the dialer's Consul knows of its peer (PeerServerAddresses,
  * SNI PeerServerName, certificate checked against PeerCAPems), calling ExchangeSecret with a
- * random PeerID and expecting PermissionDenied. Nothing is written anywhere.
+ * random PeerID and expecting PermissionDenied; then the traffic over it (src/steps/verify-traffic.ts:
+ * imported services healthy, intentions and failover targets as declared). Nothing is written anywhere.
  */
 import type { ConsulPeering } from '../consul/consul-client.ts';
 import { checkPeerHandshake, type PeeringErrorCode } from '../peering/index.ts';
+import type { TrafficChecks } from '../plan/step.ts';
 import {
   type ConditionParams,
   type PeeringCondition,
   peeringCondition,
   readPeeringSides,
 } from './peering-condition.ts';
+import { checkTraffic, type TrafficConsul } from './verify-traffic.ts';
 
 /** The layer a verification failure belongs to. */
 export type VerifyLayer = 'gateway' | 'tls' | 'secret' | 'stream' | 'exports';
@@ -38,13 +41,21 @@ export interface CheckParams extends ConditionParams {
   readonly dialer: ConditionParams['dialer'] & { readonly install: string };
   readonly handshake: boolean;
   readonly timeoutMs: number;
+  readonly traffic?: TrafficChecks;
 }
+
+/** The Consul calls a check makes of each side. */
+export type CheckConsul = (
+  install: string,
+) => Promise<Awaited<ReturnType<Parameters<typeof readPeeringSides>[0]>> & TrafficConsul>;
 
 /** The outcome of one check, with the sides as read and timings. */
 export interface PeeringCheck {
   readonly condition: PeeringCondition;
   /** Which part decided a condition other than healthy. */
-  readonly layer?: 'consul' | 'handshake';
+  readonly layer?: 'consul' | 'handshake' | 'traffic';
+  /** The traffic checks that held, for the verify step's detail. */
+  readonly proved?: readonly string[];
   readonly data: Record<string, unknown>;
 }
 
@@ -90,10 +101,23 @@ async function handshake(
   };
 }
 
-/** Looks at a peering once: both sides, then (when enabled) the handshake. */
+/** The traffic over a peering whose sides and handshake are healthy. */
+async function traffic(params: CheckParams, consul: CheckConsul, data: Record<string, unknown>) {
+  const result = await checkTraffic(params, consul);
+  const merged = { ...data, ...result.data };
+  if (result.failure === undefined)
+    return { condition: { state: 'healthy' as const }, proved: result.proved, data: merged };
+  return {
+    condition: { state: 'failing' as const, ...result.failure },
+    layer: 'traffic' as const,
+    data: merged,
+  };
+}
+
+/** Looks at a peering once: both sides, then (when enabled) the handshake, then its traffic. */
 export async function checkPeering(
   params: CheckParams,
-  consul: Parameters<typeof readPeeringSides>[0],
+  consul: CheckConsul,
   now: number,
 ): Promise<PeeringCheck> {
   const sides = await readPeeringSides(consul, params);
@@ -103,11 +127,9 @@ export async function checkPeering(
   };
   const condition = peeringCondition(sides.acceptor, sides.dialer, params, now);
   if (condition.state !== 'healthy') return { condition, layer: 'consul', data: { imports } };
-  if (!params.handshake) return { condition, data: { imports } };
+  if (!params.handshake) return traffic(params, consul, { imports });
   const shake = await handshake(sides.dialer, params.timeoutMs);
-  return {
-    condition: shake.condition,
-    ...(shake.condition.state !== 'healthy' && { layer: 'handshake' as const }),
-    data: { ...shake.data, imports },
-  };
+  if (shake.condition.state !== 'healthy')
+    return { condition: shake.condition, layer: 'handshake', data: { ...shake.data, imports } };
+  return traffic(params, consul, { ...shake.data, imports });
 }

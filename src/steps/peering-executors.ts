@@ -1,9 +1,16 @@
 /**
  * Executors of the token's journey: rotate (raise peering-version, wait for the new token),
- * token-transfer (copy the Secret between clusters, in memory only) and dialer (apply, then wait
- * until Consul is past PENDING).
+ * token-transfer (check the token's addresses and copy the Secret between clusters, in memory
+ * only) and dialer (apply, then wait until Consul is past PENDING).
  */
 
+import {
+  describeTokenAddresses,
+  type PeeringAddressFacts,
+  readPeeringAddresses,
+  tokenAddressProblem,
+  tokenServerAddresses,
+} from '../consul/token-addresses.ts';
 import type { StepOf } from '../plan/index.ts';
 import {
   CONSUL_API_VERSION,
@@ -12,7 +19,7 @@ import {
   PEERING_TOKEN_LABEL,
   PEERING_VERSION_ANNOTATION,
 } from '../resources/consul-resources.ts';
-import { registerSecret } from '../secrets/redact.ts';
+import { registerSecret, safeErrorMessage } from '../secrets/redact.ts';
 import { ensureObject, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
@@ -38,6 +45,26 @@ async function clearTerminated(step: StepOf<'rotate'>, ctx: StepContext): Promis
   return undefined;
 }
 
+/**
+ * Waits while an acceptor that peers through mesh gateways has the Mesh setting not yet in effect
+ * in Consul: a token issued now would list the servers' addresses (consul-k8s issue 1683). A
+ * partition install's Mesh lives with its cluster's servers, in another lane, hence the check.
+ * Consul unreadable (or the token lacking mesh:read) proves nothing, so the rotation goes on.
+ */
+async function meshNotInEffect(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome | undefined> {
+  if (!ctx.spec(step.lane).peerThroughMeshGateways) return undefined;
+  const mesh = await (await ctx.consul(step.lane))
+    .readConfigEntry('mesh', 'mesh', 'default')
+    .catch(() => null);
+  if (mesh === null) return undefined;
+  const peering = mesh?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
+  if (peering?.PeerThroughMeshGateways === true) return undefined;
+  return waiting(
+    `waiting for the Mesh entry's peerThroughMeshGateways to be in effect in Consul before issuing a new token (a token issued now would list the servers' addresses)`,
+    500,
+  );
+}
+
 /** Raises `consul.hashicorp.com/peering-version` and waits until the acceptor issued a new token. */
 export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome> {
   const client = ctx.cluster(step.lane);
@@ -53,6 +80,8 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   const current = Number.parseInt(live.metadata.annotations?.[PEERING_VERSION_ANNOTATION] ?? '0', 10) || 0;
   let wrote = false;
   if (current < step.params.version) {
+    const mesh = await meshNotInEffect(step, ctx);
+    if (mesh !== undefined) return mesh;
     const clearing = await clearTerminated(step, ctx);
     if (clearing !== undefined) return clearing;
     await client.mergePatch(key, {
@@ -64,6 +93,49 @@ export async function runRotate(step: StepOf<'rotate'>, ctx: StepContext): Promi
   if (wrote || processed < step.params.version)
     return waiting(`waiting for the acceptor to issue token version ${step.params.version}`, 500, wrote);
   return unchanged(`acceptor issued token version ${step.params.version}`);
+}
+
+/** The fix of a refused token: a new one, and what has to hold before it can be issued. */
+function refusalFix(kind: 'servers' | 'other', found: PeeringAddressFacts, acceptor: string): string {
+  if (found.gateways.length === 0)
+    return `no mesh gateway is registered in Consul on ${acceptor}, so no token can list one: check the mesh gateway pods, then run apply again`;
+  if (kind === 'other')
+    return "the gateways' addresses changed since the token was generated: meshpeer rotates the token (raises peering-version): run apply again";
+  return `the Mesh setting peerThroughMeshGateways was not in effect when the token was generated: meshpeer rotates the token (raises peering-version) once the Mesh entry is Synced${found.throughGateways ? '' : ' (it is not in effect in Consul yet)'}: run apply again`;
+}
+
+/**
+ * Decodes the token in memory and refuses it when the acceptor peers through mesh gateways and
+ * the token lists other addresses (its servers'), which a dialer in another cluster cannot reach
+ * and which copying again never fixes. Addresses are named; the token never is. When Consul cannot
+ * be read, the copy goes on and the detail says the addresses were not checked.
+ */
+async function checkTokenAddresses(
+  step: StepOf<'token-transfer'>,
+  value: string,
+  ctx: StepContext,
+): Promise<{ refused: StepOutcome } | { note: string }> {
+  const { from } = step.params;
+  if (!ctx.spec(from.cluster).peerThroughMeshGateways) return { note: '' };
+  const listed = tokenServerAddresses(value);
+  if (listed === undefined) return { note: '' };
+  let found: PeeringAddressFacts;
+  try {
+    found = await readPeeringAddresses(await ctx.consul(from.cluster));
+  } catch (err) {
+    return { note: ` (its addresses were not checked: ${safeErrorMessage(err)})` };
+  }
+  const problem = tokenAddressProblem(listed, found);
+  if (problem === undefined) return { note: '' };
+  const what = describeTokenAddresses(problem, { name: from.name, install: from.cluster });
+  return {
+    refused: terminal(`${what}; not copied: ${refusalFix(problem.kind, found, from.cluster)}`, {
+      listed: problem.listed,
+      gateways: problem.gateways,
+      servers: found.servers,
+      throughGateways: found.throughGateways,
+    }),
+  };
 }
 
 /**
@@ -93,6 +165,8 @@ export async function runTokenTransfer(
   const fresh =
     current?.data?.[from.key] === value && current.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true';
   if (fresh) return unchanged(`Secret ${from.name} in ${to.cluster} already holds the current token`);
+  const checked = await checkTokenAddresses(step, value, ctx);
+  if ('refused' in checked) return checked.refused;
   await target.apply({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -104,7 +178,7 @@ export async function runTokenTransfer(
     type: 'Opaque',
     data: { [from.key]: value },
   } as Parameters<typeof target.apply>[0]);
-  return done(`copied Secret ${from.name} from ${from.cluster} to ${to.cluster}`);
+  return done(`copied Secret ${from.name} from ${from.cluster} to ${to.cluster}${checked.note}`);
 }
 
 /** Applies the PeeringDialer and waits until it established with the current Secret. */

@@ -5,7 +5,9 @@
  * that calls ExchangeSecret with a random PeerID and is answered PermissionDenied. Real Consul sends
  * its first heartbeat 15 s after a stream opens, so heartbeats are never waited for. The deep probe
  * (a temporary probe peering on the acceptor, needing peering:write) runs only when opted in.
- * Failures name the layer: gateway, tls, secret, stream or exports.
+ * Then the traffic over the peering (src/steps/verify-traffic.ts): the imported services healthy as
+ * the importing side sees them, the declared intentions and failover targets as Consul holds them.
+ * Failures name the layer: gateway, tls, secret, stream, exports, health, intentions or failover.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConsulClient } from '../consul/consul-client.ts';
@@ -97,7 +99,7 @@ export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promi
   const p = step.params;
   const check = await checkPeering(p, ctx.consul, ctx.now());
   if (check.condition.state !== 'healthy')
-    return waiting(check.condition.detail, check.layer === 'handshake' ? 1000 : 500);
+    return waiting(check.condition.detail, check.layer === 'consul' ? 500 : 1000);
   const probed = p.probe
     ? await runProbe(await ctx.consul(p.acceptor.install), step, ctx.now())
     : { data: {} };
@@ -107,6 +109,7 @@ export async function runVerify(step: StepOf<'verify'>, ctx: StepContext): Promi
     'imports match',
     ...(p.handshake ? ["handshake through the acceptor's gateway answered"] : []),
     ...(p.probe ? ['probe peering streamed'] : []),
+    ...(check.proved ?? []),
   ];
   return done(checks.join(', '), { ...check.data, ...probed.data });
 }
