@@ -5,7 +5,7 @@
 
 export { type LocalRedis, startLocalRedis } from './local-redis.ts';
 export { kubeConfigForContext, RunbookClient } from './runbook-client.ts';
-export { Sandbox, type SandboxOptions } from './sandbox.ts';
+export { Sandbox, type SandboxOptions, type ServiceHealthStatus } from './sandbox.ts';
 export {
   defaultSandboxConfig,
   type InstallOptions,
@@ -13,3 +13,11 @@ export {
   type SandboxConfig,
   sandboxConfigFromTopology,
 } from './sandbox-config.ts';
+export type {
+  ChainTarget,
+  InstanceIdentity,
+  SandboxTraffic,
+  TrafficFailure,
+  TrafficRequest,
+  TrafficResult,
+} from './traffic/sandbox-traffic.ts';

@@ -12,6 +12,7 @@ import { startPartitionStack } from './partition-stack.ts';
 import { SandboxCluster, type SandboxClusterOptions } from './sandbox-cluster.ts';
 import { clusterName, type SandboxClusterConfig, type SandboxConfig } from './sandbox-config.ts';
 import { renderKubeconfig, writeSandboxFiles } from './sandbox-files.ts';
+import { SandboxTraffic } from './traffic/sandbox-traffic.ts';
 
 export { clusterName } from './sandbox-config.ts';
 
@@ -101,8 +102,13 @@ async function stopAll(clusters: readonly SandboxCluster[], stacks: ReadonlyMap<
   await Promise.all(clusters.filter((c) => !isPartition(c)).map((c) => c.stop()));
 }
 
+/** A health status the sandbox can give a service's checks. */
+export type ServiceHealthStatus = 'passing' | 'warning' | 'critical';
+
 /** A running set of simulated clusters. */
 export class Sandbox {
+  private dataPlane: SandboxTraffic | undefined;
+
   private constructor(
     readonly clusters: readonly SandboxCluster[],
     readonly dir: string | undefined,
@@ -151,6 +157,36 @@ export class Sandbox {
     return found;
   }
 
+  /**
+   * Service traffic between the installs' catalog services: `traffic.request(...)` connects from a
+   * service of one cluster to a service name as its sidecar would (discovery chain, failover, mesh
+   * gateways, the destination sidecar's intentions). Started on first use.
+   */
+  get traffic(): SandboxTraffic {
+    if (this.dataPlane === undefined) {
+      this.dataPlane = SandboxTraffic.start(
+        [...this.stacks].map(([cluster, stack]) => ({
+          cluster,
+          datacenter: stack.consul.datacenter,
+          partition: stack.partition,
+          consul: stack.consul,
+          gateway: stack.gateway,
+        })),
+      );
+    }
+    return this.dataPlane;
+  }
+
+  /**
+   * Marks the checks of a service's instances in a cluster's install (of one instance, by service
+   * ID) passing, warning or critical, as failing or recovering pods would; peers importing the
+   * service see the change. Returns how many instances it covers; throws for an unknown service.
+   */
+  setServiceHealth(cluster: string, service: string, status: ServiceHealthStatus, instance?: string): number {
+    const stack = this.stack(cluster);
+    return stack.consul.faults.setServiceHealth(service, status, { partition: stack.partition, instance });
+  }
+
   /** The kubeconfig text for every cluster. */
   kubeconfig(): string {
     return renderKubeconfig(this.clusters);
@@ -161,8 +197,9 @@ export class Sandbox {
     if (this.dir !== undefined) await writeSandboxFiles(this.dir, this.clusters);
   }
 
-  /** Stops every cluster (partition installs first). */
+  /** Stops the data plane, then every cluster (partition installs first). */
   async stop(): Promise<void> {
+    await this.dataPlane?.stop();
     await stopAll(this.clusters, this.stacks);
   }
 }

@@ -6,7 +6,8 @@
  * into tokens when the mesh entry peers through gateways. A non-default partition's gateway
  * (a partition install's) is registered in its partition only and routes no peering control
  * traffic: Consul honours peerThroughMeshGateways and lists token addresses only in the default
- * partition (agent/consul/peering_backend.go), and the data plane is not simulated.
+ * partition (agent/consul/peering_backend.go). Every gateway routes service traffic once the
+ * sandbox's data plane (sandbox/src/traffic) hands it a resolver of peered service names.
  */
 import { directTransport } from '../../../src/consul/consul-transport.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
@@ -17,7 +18,7 @@ import {
   meshGatewayService,
   meshGatewayServiceAccount,
 } from './mesh-gateway-objects.ts';
-import { SniGateway, type SniGatewayCounters } from './sni-gateway.ts';
+import { type RouteResolver, SniGateway, type SniGatewayCounters } from './sni-gateway.ts';
 
 /** The part of a cluster's simulated Consul a mesh gateway uses. */
 export interface GatewayConsul {
@@ -140,6 +141,19 @@ export class MeshGateway implements SandboxComponent {
   /** The gateway's `host:port` (its LAN and WAN address in the sandbox). */
   get address(): string {
     return this.gateway.address;
+  }
+
+  /** The admin partition the gateway serves. */
+  get servedPartition(): string {
+    return this.partition;
+  }
+
+  /**
+   * Routes service traffic: the resolver maps a peered service's SNI to where its filter chain
+   * sends it (a sidecar of an exported service, or a peer's gateway); undefined removes it.
+   */
+  routeServices(resolver: RouteResolver | undefined): void {
+    this.gateway.setResolver(resolver);
   }
 
   /** Routed and refused connections per SNI name, routed ones per server. */

@@ -1,9 +1,11 @@
 /**
  * A TCP proxy on loopback that routes TLS connections by SNI without decrypting them, the way a
  * Consul mesh gateway's Envoy passes peering control traffic (`server.<dc>.peering.<trust-domain>`)
- * through to the Consul servers. Unknown names are refused by closing the connection, as Envoy
- * does when no filter chain matches. Counts routed and refused connections per name, and routed
- * connections per upstream address.
+ * through to the Consul servers. Besides fixed routes, a resolver may route names computed from
+ * Consul's state (the data plane's peered service names), asked per connection as Envoy's filter
+ * chains follow its current configuration. Unknown names are refused by closing the connection, as
+ * Envoy does when no filter chain matches. Counts routed and refused connections per name, and
+ * routed connections per upstream address.
  */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -12,8 +14,11 @@ import { readClientHello } from './client-hello.ts';
 /** Where a route sends its connections (`host:port`), looked up per connection; undefined refuses. */
 export type RouteTarget = () => string | undefined;
 
-/** Decides per connection whether routes may be used (e.g. the gateway's ACL token check). */
+/** Decides per connection whether the fixed routes may be used (e.g. the gateway's ACL token check). */
 export type RouteGuard = (serverName: string) => Promise<boolean>;
+
+/** Routes names without a fixed route; resolves to a `host:port`, or undefined to refuse. */
+export type RouteResolver = (serverName: string) => Promise<string | undefined>;
 
 /** How to start a gateway. */
 export interface SniGatewayOptions {
@@ -46,6 +51,7 @@ function bump(map: Record<string, number>, key: string): void {
 /** A running SNI-routing TCP proxy. */
 export class SniGateway {
   private readonly routes = new Map<string, RouteTarget>();
+  private resolver: RouteResolver | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly stats: SniGatewayCounters = { routed: {}, refused: {}, upstreamErrors: {}, upstreams: {} };
 
@@ -81,6 +87,11 @@ export class SniGateway {
     this.routes.delete(serverName.toLowerCase());
   }
 
+  /** Sets (or with undefined removes) the resolver of names without a fixed route. */
+  setResolver(resolver: RouteResolver | undefined): void {
+    this.resolver = resolver;
+  }
+
   /** A copy of the counters. */
   counters(): SniGatewayCounters {
     return structuredClone(this.stats);
@@ -114,11 +125,18 @@ export class SniGateway {
     client.on('data', onData);
   }
 
-  private async route(client: Socket, serverName: string, hello: Buffer): Promise<void> {
-    const target = this.routes.get(serverName)?.();
+  private async target(serverName: string): Promise<string | undefined> {
+    const fixed = this.routes.get(serverName);
+    if (fixed === undefined) return this.resolver?.(serverName).catch(() => undefined);
+    const target = fixed();
     const allowed =
       target !== undefined && (await (this.options.guard?.(serverName) ?? Promise.resolve(true)));
-    if (!allowed || target === undefined || client.destroyed) {
+    return allowed ? target : undefined;
+  }
+
+  private async route(client: Socket, serverName: string, hello: Buffer): Promise<void> {
+    const target = await this.target(serverName);
+    if (target === undefined || client.destroyed) {
       bump(this.stats.refused, serverName);
       client.destroy();
       return;
