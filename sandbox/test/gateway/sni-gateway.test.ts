@@ -118,3 +118,31 @@ describe('SNI gateway', () => {
     }
   });
 });
+
+describe('SNI gateway resolver', () => {
+  it('routes names without a fixed route through the resolver, outside the fixed routes guard', async () => {
+    const asked: string[] = [];
+    const gateway = await SniGateway.start({ guard: async () => false });
+    try {
+      gateway.setResolver(async (name) => {
+        asked.push(name);
+        return name === serverName ? upstreamAddress : undefined;
+      });
+      expect(await tlsEcho(gateway, serverName)).toBe('echo:ping');
+      await expect(tlsEcho(gateway, 'other.default.default.peer.external.x.consul')).rejects.toThrow();
+      gateway.setResolver(async () => {
+        throw new Error('no configuration');
+      });
+      await expect(tlsEcho(gateway, serverName)).rejects.toThrow();
+      gateway.setResolver(undefined);
+      await expect(tlsEcho(gateway, serverName)).rejects.toThrow();
+      expect(asked).toEqual([serverName, 'other.default.default.peer.external.x.consul']);
+      expect(gateway.counters()).toMatchObject({
+        routed: { [serverName]: 1 },
+        refused: { [serverName]: 2, 'other.default.default.peer.external.x.consul': 1 },
+      });
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
