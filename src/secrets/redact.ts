@@ -24,8 +24,8 @@ const patterns: ReadonlyArray<[RegExp, string]> = [
   // Authorization headers and bearer tokens.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`],
   // Credentials embedded in URLs: scheme://user:pass@host, scheme://:pass@host (Redis), and a
-  // token as the user name (scheme://ghp_…@host).
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // token as the user name (scheme://ghp_…@host). `PASSWORD` is the placeholder our hints print.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]*:(?!PASSWORD@)[^/\s@]+@/gi, `$1${REDACTED}@`],
   [/\b([a-z][a-z0-9+.-]*:\/\/)[A-Za-z0-9._~-]{16,}@/gi, `$1${REDACTED}@`],
   // Consul ACL token headers and query parameters.
   [/(X-Consul-Token["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1${REDACTED}`],

@@ -53,6 +53,7 @@ describe('registerSecret and redact', () => {
       'clone https://git@github.com/org/repo.git',
       'Bearer short; tokens=5; eyJshort',
       '{"name":"dc2","token_count":3}',
+      'put it in REDIS_URL as redis://:PASSWORD@HOST:PORT',
     ].join('\n');
     expect(redact(text)).toBe(text);
   });
