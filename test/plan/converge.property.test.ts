@@ -233,7 +233,9 @@ describe('planner convergence (property)', () => {
         const empty = emptyObserved(t);
         const full = planFor(t, empty);
         const partial =
-          cut === null ? applyPlan(t, empty, full) : applyPrefix(t, empty, full, cut % (full.steps.length + 1));
+          cut === null
+            ? applyPlan(t, empty, full)
+            : applyPrefix(t, empty, full, cut % (full.steps.length + 1));
         const start = drifts.reduce((o, [i, kind]) => drift(o, `cluster-0${i}`, kind), partial);
         const plan = planFor(t, start);
         const world = applyPlan(t, start, plan);
