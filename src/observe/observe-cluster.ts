@@ -98,7 +98,15 @@ export async function observeCluster(
       observeTraffic(kube, spec, topology),
       consulAccess(spec, topology, installs, connect),
     ]);
-  const consul = await observeConsul(spec, access.client, access.acl, exportNamespaces(spec, topology));
+  const accepts =
+    spec.peerThroughMeshGateways && topology.peerings.some((p) => p.acceptor.install === spec.name);
+  const consul = await observeConsul(
+    spec,
+    access.client,
+    access.acl,
+    exportNamespaces(spec, topology),
+    accepts,
+  );
   const mesh = first(meshes);
   const proxy = first(proxyDefaults.filter((p) => p.metadata.name === 'global'));
   return {

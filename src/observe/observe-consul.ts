@@ -3,6 +3,7 @@
  * catalog's service names where the install exports.
  */
 import { type ConsulClient, ConsulError, type ConsulPeering } from '../consul/consul-client.ts';
+import { type PeeringAddressFacts, readPeeringAddresses } from '../consul/token-addresses.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import { observeAcls } from './observe-acls.ts';
@@ -33,26 +34,38 @@ export interface AclObservation {
   readonly gatewayToken?: { secret: string; token: string | undefined };
 }
 
+/** What tokens should list, for an acceptor through gateways; unreadable proves nothing, so it is left out. */
+async function peeringAddresses(
+  client: ConsulClient,
+  read: boolean,
+): Promise<PeeringAddressFacts | undefined> {
+  return read ? readPeeringAddresses(client).catch(() => undefined) : undefined;
+}
+
 /**
  * Consul facts for a cluster; `acl` is given when peerings.yaml enables ACLs, `catalogNamespaces`
- * names where the install's exports live (empty: it exports nothing, its catalog is not read).
+ * names where the install's exports live (empty: it exports nothing, its catalog is not read), and
+ * `addresses` asks for what its tokens should list (an acceptor peering through mesh gateways).
  */
 export async function observeConsul(
   spec: ClusterSpec,
   client: ConsulClient,
   acl: AclObservation | undefined,
   catalogNamespaces: readonly string[] = [],
+  addresses = false,
 ): Promise<ConsulFacts> {
   try {
     // consul-k8s serves one partition per install, so an install's peerings are its partition's.
     const peerings = (await client.listPeerings(spec.partition)).map((p) => peeringFacts(p, spec.partition));
     const aclFacts = acl === undefined ? undefined : await observeAcls(client, acl.install, acl);
     const catalog = await observeCatalog(spec, client, catalogNamespaces, aclFacts);
+    const tokenAddresses = await peeringAddresses(client, addresses);
     return {
       reachable: true,
       peerings,
       ...(aclFacts !== undefined && { acl: aclFacts }),
       ...(catalog !== undefined && { catalog }),
+      ...(tokenAddresses !== undefined && { peeringAddresses: tokenAddresses }),
     };
   } catch (err) {
     // A 403 on a plain read means Consul wants a token: an ACL mismatch, not an unreachable API.

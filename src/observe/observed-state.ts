@@ -2,6 +2,7 @@
  * What meshpeer saw in the clusters: a read-only snapshot the planner diffs against. It holds
  * metadata and specs only; token values are never read into it.
  */
+import type { PeeringAddressFacts } from '../consul/token-addresses.ts';
 import type { InstallFacts } from '../resources/consul-chart.ts';
 import type { ExportedService } from '../resources/exported-services-merge.ts';
 import type { SamenessFields } from '../resources/sameness-group-fields.ts';
@@ -66,6 +67,8 @@ export interface TokenSecretFacts {
   readonly keys: readonly string[];
   /** Per data key, an HMAC under a key that never leaves this process: equal values, equal prints. */
   readonly fingerprints: Readonly<Record<string, string>>;
+  /** Per data key holding a peering token, the ServerAddresses it lists (addresses are not secrets). */
+  readonly serverAddresses?: Readonly<Record<string, readonly string[]>>;
   readonly peeringTokenLabel: boolean;
   readonly managed: boolean;
 }
@@ -166,6 +169,8 @@ export type ConsulFacts =
       readonly acl?: AclFacts;
       /** Consul refused meshpeer's calls with 403 although peerings.yaml does not enable ACLs. */
       readonly aclRequired?: boolean;
+      /** What tokens should list, read where the install accepts peerings through mesh gateways. */
+      readonly peeringAddresses?: PeeringAddressFacts;
     }
   | { readonly reachable: false; readonly error: string };
 

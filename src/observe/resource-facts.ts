@@ -1,5 +1,6 @@
 /** Converts live consul-k8s objects and Secrets into observed facts (metadata only for Secrets). */
 
+import { tokenServerAddresses } from '../consul/token-addresses.ts';
 import type { LiveObject } from '../kube/cluster-client.ts';
 import {
   MANAGED_BY_LABEL,
@@ -65,7 +66,16 @@ export function peeringResourceFacts(o: LiveObject): PeeringResourceFacts {
   };
 }
 
-/** A token Secret's metadata, key names and keyed fingerprints; its values are dropped here. */
+/** The ServerAddresses of each key holding a peering token, decoded in memory (addresses are not secrets). */
+function tokenAddresses(data: Readonly<Record<string, string>>) {
+  const entries = Object.entries(data).flatMap(([k, v]) => {
+    const listed = tokenServerAddresses(v);
+    return listed === undefined ? [] : [[k, listed] as const];
+  });
+  return entries.length === 0 ? {} : { serverAddresses: Object.fromEntries(entries) };
+}
+
+/** A token Secret's metadata, key names, keyed fingerprints and listed addresses; its values are dropped here. */
 export function tokenSecretFacts(o: LiveObject): TokenSecretFacts {
   const data = o.data ?? {};
   return {
@@ -76,6 +86,7 @@ export function tokenSecretFacts(o: LiveObject): TokenSecretFacts {
     fingerprints: Object.fromEntries(
       Object.entries(data).map(([k, v]) => [k, fingerprint(Buffer.from(v, 'base64'))]),
     ),
+    ...tokenAddresses(data),
     peeringTokenLabel: o.metadata.labels?.[PEERING_TOKEN_LABEL] === 'true',
     managed: o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
   };

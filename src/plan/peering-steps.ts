@@ -4,6 +4,7 @@
  * that was already used, since establishment secrets are single use.
  */
 
+import { describeTokenAddresses, tokenAddressProblem } from '../consul/token-addresses.ts';
 import type { ConsulPeeringFacts, ObservedCluster, PeeringResourceFacts } from '../observe/observed-state.ts';
 import {
   acceptorResource,
@@ -97,15 +98,36 @@ function dialerMustEstablish(p: PeeringSpec, sides: Sides, dialerStep: Step | un
   return undefined;
 }
 
+/**
+ * Why the acceptor must issue a new token although nobody used its current one: the token lists
+ * other addresses than the mesh gateways (consul-k8s issue 1683: the Mesh setting was not in effect
+ * when it was generated), which token-transfer refuses to copy. Only once Consul has the setting in
+ * effect and a gateway registered (a new token would be no better before), and never for a peering
+ * past PENDING, whose dialer learns addresses from the stream.
+ */
+function tokenAddressWhy(p: PeeringSpec, sides: Sides): string | undefined {
+  const found = sides.a.consul.reachable ? sides.a.consul.peeringAddresses : undefined;
+  if (found === undefined || !found.throughGateways || found.gateways.length === 0) return undefined;
+  const { name, key, acceptorNamespace } = p.tokenSecret;
+  const listed = findFirst(sides.a.tokenSecrets, byNamespaceName, `${acceptorNamespace}/${name}`)
+    ?.serverAddresses?.[key];
+  const acc = consulPeering(sides.a, p.dialer.peerName, p.acceptor.partition);
+  if (listed === undefined || (acc !== undefined && acc.state !== 'PENDING')) return undefined;
+  const problem = tokenAddressProblem(listed, found);
+  if (problem === undefined) return undefined;
+  return `${describeTokenAddresses(problem, { name, install: p.acceptor.install })}, which the dialer cannot reach; the Mesh setting peerThroughMeshGateways is in effect now, so the acceptor must issue a new token`;
+}
+
 function rotateStep(
   p: PeeringSpec,
   acceptor: PeeringResourceFacts,
   sides: Sides,
   why: string,
+  unused = false,
 ): Step | undefined {
   const acc = consulPeering(sides.a, p.dialer.peerName, p.acceptor.partition);
   // A PENDING acceptor peering means its current token was never used: the dialer may still use it.
-  if (acc !== undefined && acc.state === 'PENDING') return undefined;
+  if (!unused && acc !== undefined && acc.state === 'PENDING') return undefined;
   const version = Math.max(acceptor.peeringVersion ?? 0, acceptor.latestPeeringVersion ?? 0) + 1;
   return {
     id: `rotate/${p.acceptor.install}/${acceptor.namespace}/${acceptor.name}`,
@@ -114,7 +136,9 @@ function rotateStep(
     lane: p.acceptor.install,
     peering: p.id,
     target: { kind: 'PeeringAcceptor', namespace: acceptor.namespace, name: acceptor.name },
-    reason: `${why}; its token was already used, so the acceptor must issue a new one (tokens are single use)`,
+    reason: unused
+      ? why
+      : `${why}; its token was already used, so the acceptor must issue a new one (tokens are single use)`,
     dependsOn: [],
     changes: [
       {
@@ -192,8 +216,16 @@ export function peeringChain(p: PeeringSpec, sides: Sides): Step[] {
     acceptor === undefined && acceptorNow !== undefined
       ? (dialerMustEstablish(p, sides, dialer) ?? copyMissing(p, sides))
       : undefined;
+  const addressWhy =
+    acceptor === undefined && acceptorNow !== undefined ? tokenAddressWhy(p, sides) : undefined;
   const rotate =
-    why !== undefined && acceptorNow !== undefined ? rotateStep(p, acceptorNow, sides, why) : undefined;
+    acceptorNow === undefined
+      ? undefined
+      : addressWhy !== undefined
+        ? rotateStep(p, acceptorNow, sides, addressWhy, true)
+        : why !== undefined
+          ? rotateStep(p, acceptorNow, sides, why)
+          : undefined;
   const upstream = [acceptor, rotate].filter((s): s is Step => s !== undefined);
   const transfer = transferStep(p, sides, upstream);
   const chained = dialer && transfer ? { ...dialer, dependsOn: [transfer.id] } : dialer;
