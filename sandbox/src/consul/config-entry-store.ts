@@ -8,7 +8,7 @@ import { normaliseKeys } from './config-entry-decode.ts';
 import { ConfigEntryError } from './config-entry-error.ts';
 import type { ConsulStore } from './consul-store.ts';
 import { normalizeIntentions } from './intentions-entry.ts';
-import { validateResolver } from './resolver-entry.ts';
+import { normalizeResolver } from './resolver-entry.ts';
 import { validateSamenessGroup } from './sameness-group-entry.ts';
 
 /** A stored config entry as the HTTP API returns it (Go field names). */
@@ -136,8 +136,7 @@ export class ConfigEntryStore {
         if (!this.enterprise) checkCeSourceKeys(entry);
         return normalizeIntentions(entry, partition, this.enterprise);
       case 'service-resolver':
-        validateResolver(entry, partition, this.enterprise);
-        return entry;
+        return normalizeResolver(entry, partition, this.enterprise);
       case 'sameness-group':
         validateSamenessGroup(entry, partition, this.enterprise, this.list(partition, 'sameness-group'));
         return entry;

@@ -12,6 +12,7 @@
  * public.
  */
 import { ConfigEntryError } from './config-entry-error.ts';
+import { formatGoDuration, parseGoDuration } from './go-duration.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -33,14 +34,25 @@ function refuse(message: string): never {
   throw new ConfigEntryError(500, message);
 }
 
-/** Go's time.ParseDuration for the forms resolvers use (`5s`, `1m30s`, `250ms`). */
-function checkDuration(field: 'ConnectTimeout' | 'RequestTimeout', value: unknown): void {
-  if (value === undefined || value === '' || value === 0) return;
-  if (typeof value === 'string' && /^-?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) {
-    if (value.startsWith('-')) refuse(`Bad ${field} '${value}', must be >= 0`);
+/**
+ * The timeouts as Consul keeps them: parsed by ServiceResolverConfigEntry.UnmarshalJSON
+ * (time.ParseDuration) and written back by its MarshalJSON with Duration.String; zero is left out.
+ */
+function normalizeDuration(entry: Rec, field: 'ConnectTimeout' | 'RequestTimeout'): void {
+  const value = entry[field];
+  if (value === undefined || value === null || value === '') {
+    delete entry[field];
     return;
   }
-  refuse(`time: invalid duration ${JSON.stringify(String(value))}`);
+  const ns = typeof value === 'number' ? value : parseGoDuration(String(value));
+  if (ns === undefined)
+    throw new ConfigEntryError(
+      400,
+      `Request decoding failed: time: invalid duration ${JSON.stringify(String(value))}`,
+    );
+  if (ns < 0) refuse(`Bad ${field} '${formatGoDuration(ns)}', must be >= 0`);
+  if (ns === 0) delete entry[field];
+  else entry[field] = formatGoDuration(ns);
 }
 
 function redirectError(entry: Rec, r: Rec, enterprise: boolean, isSubset: (s: string) => boolean) {
@@ -133,8 +145,11 @@ interface Ctx {
   isSubset(name: string): boolean;
 }
 
-/** Validate of a `service-resolver` entry written to `partition`; throws Consul's message. */
-export function validateResolver(entry: Rec, partition: string, enterprise: boolean): void {
+/** Decoding and Validate of a `service-resolver` entry written to `partition`; returns it as stored. */
+export function normalizeResolver(raw: Rec, partition: string, enterprise: boolean): Rec {
+  const entry = { ...raw };
+  normalizeDuration(entry, 'ConnectTimeout');
+  normalizeDuration(entry, 'RequestTimeout');
   const subsets = rec(entry.Subsets);
   for (const name of Object.keys(subsets)) {
     if (name === '') refuse('Subset defined with empty name');
@@ -158,6 +173,5 @@ export function validateResolver(entry: Rec, partition: string, enterprise: bool
     const error = failoverError(entry, key, rec(failover), ctx);
     if (error !== undefined) refuse(error);
   }
-  checkDuration('ConnectTimeout', entry.ConnectTimeout);
-  checkDuration('RequestTimeout', entry.RequestTimeout);
+  return entry;
 }

@@ -81,7 +81,7 @@ export class ConfigEntryController implements ControllerReconciler {
     if (existing === undefined) return this.write(ref, desired, partition, 'writing config entry to consul');
     const source = existing.Meta?.[SOURCE_DATACENTER_META] ?? '';
     const managedHere = source === this.ctx.datacenter;
-    const matches = matchesConsul(desired, existing);
+    const matches = (this.mapping.matches ?? matchesConsul)(desired, existing, partition ?? 'default');
     const migrate = obj.metadata.annotations?.[MIGRATE_ENTRY_ANNOTATION] === 'true';
     if (!matches && !managedHere && !migrate)
       return this.failed(ref, 'ExternallyManagedConfigError', mismatchError(source));

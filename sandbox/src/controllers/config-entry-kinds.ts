@@ -1,35 +1,28 @@
 /**
- * How the peering-related config-entry CRDs map to Consul config entries (consul-k8s `ToConsul`):
- * Mesh → `mesh`, ProxyDefaults → `proxy-defaults`, ExportedServices → `exported-services`, each with
- * the Meta consul-k8s stamps on entries it manages, and its `MatchesConsul` comparison.
+ * How the config-entry CRDs map to Consul config entries (consul-k8s `ToConsul`): Mesh → `mesh`,
+ * ProxyDefaults → `proxy-defaults`, ExportedServices → `exported-services` here, and the traffic
+ * kinds of traffic-entry-kinds.ts, each with the Meta consul-k8s stamps on entries it manages.
  */
-import { getPath, isRecord, type StoredObject } from '../kube/stored-object.ts';
+import { getPath, isRecord } from '../kube/stored-object.ts';
 import type { ConfigEntry } from './consul-api.ts';
+import { type ConfigEntryKind, type EntryMapping, entryMeta, optionalString } from './entry-mapping.ts';
+import {
+  samenessGroupMapping,
+  serviceIntentionsMapping,
+  serviceResolverMapping,
+} from './traffic-entry-kinds.ts';
 
-/** Meta key naming the datacenter whose controller manages an entry. */
-export const SOURCE_DATACENTER_META = 'consul.hashicorp.com/source-datacenter';
-/** Meta key marking entries written from Kubernetes. */
-export const EXTERNAL_SOURCE_META = 'external-source';
-/** Annotation that lets a CR take over an entry created outside Kubernetes. */
-export const MIGRATE_ENTRY_ANNOTATION = 'consul.hashicorp.com/migrate-entry';
+export {
+  type ConfigEntryKind,
+  type EntryMapping,
+  EXTERNAL_SOURCE_META,
+  MIGRATE_ENTRY_ANNOTATION,
+  matchesConsul,
+  SOURCE_DATACENTER_META,
+} from './entry-mapping.ts';
 
-/** The config-entry kinds the sandbox reconciles. */
-export type ConfigEntryKind = 'Mesh' | 'ProxyDefaults' | 'ExportedServices';
-
-/** One CRD kind's mapping to Consul. */
-export interface EntryMapping {
-  readonly kind: ConfigEntryKind;
-  readonly consulKind: string;
-  toConsul(obj: StoredObject, datacenter: string): ConfigEntry;
-}
-
-function meta(datacenter: string): Record<string, string> {
-  return { [EXTERNAL_SOURCE_META]: 'kubernetes', [SOURCE_DATACENTER_META]: datacenter };
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+const meta = entryMeta;
+const str = optionalString;
 
 function consumers(list: unknown): Array<Record<string, string>> {
   if (!Array.isArray(list)) return [];
@@ -101,32 +94,7 @@ export const entryMappings: Readonly<Record<ConfigEntryKind, EntryMapping>> = {
   Mesh: mesh,
   ProxyDefaults: proxyDefaults,
   ExportedServices: exportedServices,
+  ServiceIntentions: serviceIntentionsMapping,
+  ServiceResolver: serviceResolverMapping,
+  SamenessGroup: samenessGroupMapping,
 };
-
-function isZero(v: unknown): boolean {
-  if (v === undefined || v === null || v === false || v === '' || v === 0) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return isRecord(v) && Object.values(v).every(isZero);
-}
-
-/**
- * Whether Consul's entry carries everything the CR asks for. Missing fields equal zero values, as
- * in Go structs; Meta, indexes and fields the CR does not set are ignored.
- */
-export function matchesConsul(desired: unknown, actual: unknown): boolean {
-  if (isZero(desired)) return isZero(actual);
-  if (Array.isArray(desired)) {
-    return (
-      Array.isArray(actual) &&
-      actual.length === desired.length &&
-      desired.every((d, i) => matchesConsul(d, actual[i]))
-    );
-  }
-  if (isRecord(desired)) {
-    if (!isRecord(actual)) return false;
-    return Object.entries(desired).every(
-      ([k, v]) => ['Meta', 'Name', 'Kind'].includes(k) || matchesConsul(v, actual[k]),
-    );
-  }
-  return desired === actual;
-}

@@ -1,6 +1,8 @@
 /**
  * The consul-k8s controllers of one sandbox cluster, as the connect-injector runs them: the
- * config-entry controllers whenever connect-inject is enabled, and the peering acceptor and dialer
+ * config-entry controllers (Mesh, ProxyDefaults, ExportedServices, ServiceIntentions,
+ * ServiceResolver, SamenessGroup: controllers/configentries/*_controller.go) whenever
+ * connect-inject is enabled, and the peering acceptor and dialer
  * controllers only with `global.peering.enabled` (the chart's `-enable-peering` flag).
  */
 import type { InProcessKube } from '../kube/in-process-kube.ts';
@@ -53,6 +55,9 @@ export class ConsulK8sControllers implements SandboxComponent {
       new ConfigEntryController(ctx, 'Mesh'),
       new ConfigEntryController(ctx, 'ProxyDefaults'),
       new ConfigEntryController(ctx, 'ExportedServices'),
+      new ConfigEntryController(ctx, 'ServiceIntentions'),
+      new ConfigEntryController(ctx, 'ServiceResolver'),
+      new ConfigEntryController(ctx, 'SamenessGroup'),
       ...(options.peering === false
         ? []
         : [new PeeringAcceptorController(ctx), new PeeringDialerController(ctx)]),

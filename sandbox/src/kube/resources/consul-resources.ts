@@ -1,39 +1,13 @@
 /**
  * The consul-k8s custom resources (consul.hashicorp.com/v1alpha1) peering needs, with the schemas of
- * their CRDs: PeeringAcceptor, PeeringDialer, Mesh, ProxyDefaults, ExportedServices.
+ * their CRDs: PeeringAcceptor, PeeringDialer, Mesh, ProxyDefaults, ExportedServices; the traffic
+ * kinds (ServiceIntentions, ServiceResolver, SamenessGroup) are in traffic-resources.ts.
  */
 
-import type { PrinterColumn, ResourceType, Schema } from '../resource-type.ts';
-import { getPath, isRecord, type StoredObject } from '../stored-object.ts';
-import {
-  age,
-  ageColumn,
-  bool,
-  int,
-  list,
-  nameColumn,
-  obj,
-  opaque,
-  str,
-  time,
-  topLevel,
-} from './schema-helpers.ts';
-
-const condition: Schema = obj(
-  {
-    type: str('Type of condition.'),
-    status: str('Status of the condition, one of True, False, Unknown.'),
-    reason: str('The reason for the condition last transition.'),
-    message: str('A human readable message indicating details about the transition.'),
-    lastTransitionTime: time('Last time the condition transitioned from one status to another.'),
-  },
-  ['status', 'type'],
-);
-
-const syncStatus = {
-  conditions: list(condition, 'Conditions indicate the latest available observations of a resource.'),
-  lastSyncedTime: time('LastSyncedTime is the last time the resource successfully synced with Consul.'),
-};
+import type { ResourceType, Schema } from '../resource-type.ts';
+import { consulCrd as consul, syncStatus } from './consul-crd-base.ts';
+import { bool, int, list, obj, opaque, str, topLevel } from './schema-helpers.ts';
+import { trafficTypes } from './traffic-resources.ts';
 
 const secretRef: Schema = obj({
   name: str('Name is the name of the secret generated.'),
@@ -61,43 +35,6 @@ const peeringStatus: Schema = obj({
     resourceVersion: str('ResourceVersion is the resource version for the secret.'),
   }),
 });
-
-function condition_(o: StoredObject): Record<string, unknown> | undefined {
-  const conditions = getPath(o, ['status', 'conditions']);
-  if (!Array.isArray(conditions)) return undefined;
-  return conditions.find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Synced');
-}
-
-const syncColumns: PrinterColumn[] = [
-  nameColumn,
-  {
-    name: 'Synced',
-    type: 'string',
-    description: 'The sync status of the resource with Consul',
-    cell: (o) => (condition_(o)?.status as string | undefined) ?? null,
-  },
-  {
-    name: 'Last Synced',
-    type: 'date',
-    description: 'The last successful synced time of the resource with Consul',
-    cell: (o) => {
-      const t = getPath(o, ['status', 'lastSyncedTime']);
-      return typeof t === 'string' ? age({ metadata: { creationTimestamp: t } }) : null;
-    },
-  },
-  { ...ageColumn, type: 'date', description: 'The age of the resource' },
-];
-
-const consul = {
-  group: 'consul.hashicorp.com',
-  version: 'v1alpha1',
-  namespaced: true,
-  builtIn: false,
-  hasStatus: true,
-  tracksGeneration: true,
-  categories: ['consul'],
-  columns: syncColumns,
-} as const;
 
 /** PeeringAcceptor: generates a peering token into a Secret. */
 export const peeringAcceptorType: ResourceType = {
@@ -207,4 +144,5 @@ export const consulTypes: readonly ResourceType[] = [
   meshType,
   proxyDefaultsType,
   exportedServicesType,
+  ...trafficTypes,
 ];

@@ -1,7 +1,8 @@
 /**
  * The consul-k8s admission webhooks, run in-process: the checks of control-plane/api/v1alpha1
  * peeringacceptor_webhook.go, peeringdialer_webhook.go, mesh_webhook.go, proxydefaults_webhook.go
- * and exportedservices_webhook.go in their order, denied as the API server reports a webhook's
+ * and exportedservices_webhook.go, plus the traffic kinds' serviceintentions_webhook.go,
+ * serviceresolver_webhook.go and samenessgroup_webhook.go, in their order, denied as the API server reports a webhook's
  * `admission.Errored(400, err)`: code 400, no reason, `admission webhook "NAME" denied the request:
  * ...`, with the webhook names of the chart's MutatingWebhookConfiguration.
  */
@@ -14,6 +15,8 @@ import { meshDenial, proxyDefaultsDenial } from './config-entry-checks.ts';
 import { type ConsulInstall, consulInstall } from './consul-install.ts';
 import { exportedServicesDenial } from './exported-services-check.ts';
 import { invalidField, invalidText } from './field-error-text.ts';
+import { serviceIntentionsDenial } from './service-intentions-check.ts';
+import { samenessGroupDenial, serviceResolverDenial } from './traffic-config-checks.ts';
 
 const group = 'consul.hashicorp.com';
 
@@ -76,11 +79,18 @@ function exportsSingletonDenial(rt: ResourceType, store: ObjectStore) {
 function denial(
   rt: ResourceType,
   obj: StoredObject,
-  creating: boolean,
+  old: StoredObject | undefined,
   store: ObjectStore,
   install: ConsulInstall,
 ): string | undefined {
+  const creating = old === undefined;
   switch (rt.kind) {
+    case 'ServiceIntentions':
+      return serviceIntentionsDenial(rt, obj, old, store, install);
+    case 'ServiceResolver':
+      return serviceResolverDenial(rt, obj, creating, store, install);
+    case 'SamenessGroup':
+      return samenessGroupDenial(rt, obj, creating, store, install);
     case 'PeeringAcceptor':
     case 'PeeringDialer':
       return peeringDenial(rt, obj, creating, store);
@@ -105,6 +115,8 @@ function denial(
 function webhookName(rt: ResourceType, install: ConsulInstall): string {
   if (rt.kind === 'PeeringAcceptor' || rt.kind === 'PeeringDialer')
     return `${install.fullname}-mutate-${rt.plural}.${group}`;
+  // The kubebuilder markers name these two in the singular.
+  if (rt.kind === 'ServiceResolver' || rt.kind === 'SamenessGroup') return `mutate-${rt.singular}.${group}`;
   return `mutate-${rt.plural === 'meshes' ? 'mesh' : rt.plural}.${group}`;
 }
 
@@ -117,6 +129,6 @@ export function admitConsulResource(
   install: ConsulInstall = consulInstall(),
 ): KubeApiError | undefined {
   if (rt.group !== group) return undefined;
-  const message = denial(rt, obj, old === undefined, store, install);
+  const message = denial(rt, obj, old, store, install);
   return message === undefined ? undefined : webhookDenied(webhookName(rt, install), message);
 }
