@@ -4,7 +4,12 @@
  * step holds references (cluster, namespace, names) and never a secret value.
  */
 
-/** Every kind of step, in runbook order. */
+/**
+ * Every kind of step, in runbook order, which is also the order steps run in within an install:
+ * a sameness group exists before the exports and resolvers that name it, intentions and failover
+ * follow the peerings and exports they rely on, and traffic settings are removed before the
+ * peerings they refer to, a sameness group last.
+ */
 export const STEP_KINDS = [
   'helm-values-check',
   'acl',
