@@ -70,20 +70,24 @@ export class SandboxTraffic {
   /**
    * Opens one connection from `request.from.service` in a cluster's install to the service
    * `request.to`, as its sidecar would, and reports the instance that answered or why none did.
-   * Throws for a cluster without a Consul install or a partition the install does not serve.
+   * Rejects for a cluster without a Consul install, a partition the install does not serve, or a
+   * caller the install's catalog does not hold.
    */
-  request(request: TrafficRequest): Promise<TrafficResult> {
-    const source = this.mesh.byCluster(request.from.cluster);
-    if (source === undefined)
-      return Promise.reject(new Error(`sandbox cluster "${request.from.cluster}" runs no consul install`));
-    const partition = request.from.partition;
-    if (partition !== undefined && partition !== source.plane.partition)
-      return Promise.reject(
-        new Error(
-          `sandbox cluster "${request.from.cluster}" serves partition "${source.plane.partition}", not "${partition}"`,
-        ),
+  async request(request: TrafficRequest): Promise<TrafficResult> {
+    return requestService(this.mesh, this.journal, this.callerInstall(request.from), request);
+  }
+
+  private callerInstall(from: TrafficRequest['from']): MeshInstall {
+    const source = this.mesh.byCluster(from.cluster);
+    if (source === undefined) throw new Error(`sandbox cluster "${from.cluster}" runs no consul install`);
+    const { partition } = source.plane;
+    if (from.partition !== undefined && from.partition !== partition)
+      throw new Error(
+        `sandbox cluster "${from.cluster}" serves partition "${partition}", not "${from.partition}"`,
       );
-    return requestService(this.mesh, this.journal, source, request);
+    if (source.plane.consul.localInstances(from.service, partition).length === 0)
+      throw new Error(`sandbox cluster "${from.cluster}" runs no service "${from.service}" to call from`);
+    return source;
   }
 
   /** Connections the sidecars of a cluster's install let through and refused. */

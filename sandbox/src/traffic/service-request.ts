@@ -15,7 +15,7 @@ import type { InstanceIdentity } from './service-instance.ts';
 import { peeredServiceSni, serviceSni } from './sni-names.ts';
 import { spiffeIdOf } from './spiffe-id.ts';
 import type { MeshInstall, TrafficMesh } from './traffic-mesh.ts';
-import { type DialOptions, dialUpstream } from './upstream-dial.ts';
+import { type DialOptions, type DialOutcome, dialUpstream } from './upstream-dial.ts';
 
 /** A connection to make: from a service of a sandbox cluster's install to a service name. */
 export interface TrafficRequest {
@@ -145,7 +145,7 @@ function peerRoute(
   };
 }
 
-/** Which targets of the chain have a healthy instance, in chain order. */
+/** The first target of the chain with a healthy instance. */
 function firstHealthy(source: MeshInstall, targets: readonly ChainTarget[]): ChainTarget | undefined {
   const consul = source.plane.consul;
   return targets.find((t) => {
@@ -157,6 +157,52 @@ function firstHealthy(source: MeshInstall, targets: readonly ChainTarget[]): Cha
   });
 }
 
+/** The targets in order: the discovery chain's, or the peer's service alone for a peered upstream. */
+function targetsOf(source: MeshInstall, request: TrafficRequest): ChainTarget[] {
+  const { plane } = source;
+  const namespace = request.namespace ?? 'default';
+  if (request.peer !== undefined)
+    return [{ service: request.to, namespace, partition: plane.partition, peer: request.peer }];
+  return compileChain(request.to, namespace, plane.partition, {
+    resolver: plane.consul.configEntry('service-resolver', request.to, plane.partition),
+    samenessGroups: plane.consul.configEntries('sameness-group', plane.partition),
+  });
+}
+
+/** What the caller's sidecar makes of a connection's outcome. */
+function resultOf(
+  outcome: DialOutcome,
+  target: ChainTarget,
+  route: Route,
+  journal: DecisionJournal,
+): TrafficResult {
+  const via = route.via;
+  const failed = (reason: TrafficFailure, message: string): TrafficResult => ({
+    ok: false,
+    reason,
+    message,
+    target,
+    via,
+  });
+  switch (outcome.kind) {
+    case 'answered':
+      return { ok: true, answeredBy: outcome.answer, target, via };
+    case 'closed-after-handshake': {
+      const why = journal.get(outcome.finished)?.reason ?? 'it closed the connection after the TLS handshake';
+      return failed('denied', `denied by the destination's sidecar: ${why}`);
+    }
+    case 'closed-before-handshake': {
+      const where = via.length === 0 ? 'the destination' : via.join(' or ');
+      const message = `${where} closed the connection before the TLS handshake (no route for ${route.dial.serverName})`;
+      return failed(via.length === 0 ? 'unreachable' : 'no-route', message);
+    }
+    case 'tls-error':
+      return failed('tls', outcome.message);
+    case 'timed-out':
+      return failed('timeout', `no answer from ${describe(target)} in time`);
+  }
+}
+
 /** Makes one connection and reports which instance answered, or why none did. */
 export async function requestService(
   mesh: TrafficMesh,
@@ -165,57 +211,18 @@ export async function requestService(
   request: TrafficRequest,
 ): Promise<TrafficResult> {
   const { plane } = source;
-  const consul = plane.consul;
-  const namespace = request.namespace ?? 'default';
-  const targets =
-    request.peer === undefined
-      ? compileChain(request.to, namespace, plane.partition, {
-          resolver: consul.configEntry('service-resolver', request.to, plane.partition),
-          samenessGroups: consul.configEntries('sameness-group', plane.partition),
-        })
-      : [{ service: request.to, namespace, partition: plane.partition, peer: request.peer }];
+  const targets = targetsOf(source, request);
   const target = firstHealthy(source, targets);
   if (target === undefined) {
     const tried = targets.map(describe).join(', then ');
     return { ok: false, reason: 'no-healthy-upstream', message: `no healthy upstream: tried ${tried}` };
   }
-  const mode = meshGatewayModeOf(consul.configEntry('proxy-defaults', 'global', plane.partition));
+  const mode = meshGatewayModeOf(plane.consul.configEntry('proxy-defaults', 'global', plane.partition));
   const route =
     target.peer === '' ? await localRoute(mesh, source, target) : peerRoute(mesh, source, target, mode);
   if (typeof route === 'string') return { ok: false, reason: 'unreachable', message: route, target };
-  const leaf = await plane.options.signer.leaf(
-    spiffeIdOf(plane.identity(request.from.service, request.from.namespace)),
-  );
+  const caller = plane.identity(request.from.service, request.from.namespace);
+  const leaf = await plane.options.signer.leaf(spiffeIdOf(caller));
   const outcome = await dialUpstream({ ...route.dial, leaf, timeoutMs: request.timeoutMs ?? 5000 });
-  const via = route.via;
-  switch (outcome.kind) {
-    case 'answered':
-      return { ok: true, answeredBy: outcome.answer, target, via };
-    case 'closed-after-handshake': {
-      const decision = journal.get(outcome.finished);
-      const message = decision?.reason ?? 'the destination closed the connection after the TLS handshake';
-      return {
-        ok: false,
-        reason: 'denied',
-        message: `denied by the destination's sidecar: ${message}`,
-        target,
-        via,
-      };
-    }
-    case 'closed-before-handshake': {
-      const where = via.length === 0 ? 'the destination' : via.join(' or ');
-      const message = `${where} closed the connection before the TLS handshake (no route for ${route.dial.serverName})`;
-      return { ok: false, reason: via.length === 0 ? 'unreachable' : 'no-route', message, target, via };
-    }
-    case 'tls-error':
-      return { ok: false, reason: 'tls', message: outcome.message, target, via };
-    case 'timed-out':
-      return {
-        ok: false,
-        reason: 'timeout',
-        message: `no answer from ${describe(target)} in time`,
-        target,
-        via,
-      };
-  }
+  return resultOf(outcome, target, route, journal);
 }

@@ -149,4 +149,16 @@ describe('traffic from a peer through the mesh gateways', () => {
     await deleteEntry(sandbox, 'cluster-02', 'service-intentions', 'static-server');
     expect(await sandbox.traffic.request(fromClient)).toMatchObject({ ok: false, reason: 'denied' });
   });
+
+  it('refuses a caller the cluster does not run, and a cluster without a Consul install', async () => {
+    await expect(
+      sandbox.traffic.request({ from: { cluster: 'cluster-01', service: 'billing' }, to: 'static-server' }),
+    ).rejects.toThrow('sandbox cluster "cluster-01" runs no service "billing" to call from');
+    await expect(
+      sandbox.traffic.request({
+        from: { cluster: 'cluster-09', service: 'static-client' },
+        to: 'static-server',
+      }),
+    ).rejects.toThrow('sandbox cluster "cluster-09" runs no consul install');
+  });
 });
