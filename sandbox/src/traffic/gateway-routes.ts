@@ -7,9 +7,9 @@
  *   whose TCP proxy sends the connection to a healthy instance's sidecar
  *   (makeMeshGatewayPeerFilterChain, `mesh_gateway_local_peered.`); a service not exported to that
  *   peer has no chain, so its name is refused;
- * - in mesh gateway mode `local`, for each service imported from a peer of its partition, a chain
- *   matching the SNI the exporter gave it, sending the connection on to the exporting side's
- *   gateway (the imported instances' address), without terminating TLS.
+ * - for each service imported from a peer of its partition, a chain matching the SNI the exporter
+ *   gave it, sending the connection on to the exporting side's gateway (the imported instances'
+ *   address) without terminating TLS: the way out for callers in mesh gateway mode `local`.
  * Simplified: the TCP proxy picks among healthy instances only; Envoy's panic threshold, which
  * would spread traffic over unhealthy hosts once too few are healthy, is not simulated.
  */
