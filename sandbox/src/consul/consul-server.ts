@@ -18,6 +18,7 @@ import { adminRoutes } from './http/admin-routes.ts';
 import type { ApiContext } from './http/api-context.ts';
 import { catalogRoutes } from './http/catalog-routes.ts';
 import { configRoutes } from './http/config-routes.ts';
+import { discoveryChainRoutes } from './http/discovery-chain-routes.ts';
 import { intentionRoutes } from './http/intention-routes.ts';
 import { peeringRoutes } from './http/peering-routes.ts';
 import { PeeringService } from './peering-service.ts';
@@ -71,6 +72,7 @@ function routesOf(api: ApiContext) {
     ...peeringRoutes(api),
     ...configRoutes(api),
     ...intentionRoutes(api),
+    ...discoveryChainRoutes(api),
     ...aclRoutes(api),
     ...catalogRoutes(api),
     ...adminRoutes(api),
@@ -132,6 +134,7 @@ function buildRuntime(
     peerings,
     enterprise: state.enterprise,
     datacenter: options.datacenter,
+    trustDomain: state.identity.trustDomain,
     intentionDefaultAllow: state.intentionDefaultAllow,
     admin: adminTargets(state, faults),
   };

@@ -29,6 +29,8 @@ export interface ApiContext {
   readonly peerings: PeeringService;
   readonly enterprise: boolean;
   readonly datacenter: string;
+  /** `<cluster-id>.consul`, the trust domain local SNIs end with. */
+  readonly trustDomain: string;
   /** Consul's IntentionDefaultAllow (true without ACLs; the ACL default policy, deny, otherwise). */
   readonly intentionDefaultAllow: boolean;
   readonly admin: AdminTargets;
