@@ -141,7 +141,8 @@ describe('a sandbox configured with features switched off', () => {
         name: 'consul-mesh-gateway',
       }),
     ).toBeUndefined();
-    expect(sb.stack('old').controllers?.loops.map((l) => l.reconcileCount)).toHaveLength(3);
+    // The six config-entry controllers (peering and traffic kinds), no peering controllers.
+    expect(sb.stack('old').controllers?.loops.map((l) => l.reconcileCount)).toHaveLength(6);
   });
 });
 
