@@ -18,6 +18,7 @@ export const FAULT_ACTIONS = [
   'start',
   'latency',
   'gateway-counters',
+  'service-health',
 ] as const;
 
 function parseClusterCount(value: string): number {
@@ -46,6 +47,7 @@ Examples:
   $ meshpeer sandbox up --config sandbox.yaml
   $ meshpeer sandbox fault drop-streams --cluster cluster-01
   $ meshpeer sandbox fault delete-peering cluster-02 --cluster cluster-01
+  $ meshpeer sandbox fault service-health static-server=critical --cluster cluster-01
 `;
 
 /** Adds `sandbox` (with `up` and `fault`) to the program. */
@@ -88,13 +90,16 @@ export function registerSandboxCommand(program: Command): void {
   sandbox
     .command('fault')
     .description(
-      'inject a Consul fault into a running sandbox: drop-streams, delete-peering NAME, stop, start, latency MS, gateway-counters',
+      'inject a Consul fault into a running sandbox: drop-streams, delete-peering NAME, stop, start, latency MS, gateway-counters, service-health SERVICE=passing|warning|critical',
     )
     .argument('<action>', FAULT_ACTIONS.join(' | '))
-    .argument('[arg]', 'the peering name (delete-peering) or milliseconds (latency)')
+    .argument(
+      '[arg]',
+      'the peering name (delete-peering), milliseconds (latency) or SERVICE=STATUS (service-health: every local instance of SERVICE, replicated to the peers importing it)',
+    )
     .requiredOption('--cluster <name>', 'the cluster (kube context) to act on')
     .option('--peer <name>', 'drop-streams: only this peering')
-    .option('--partition <name>', 'delete-peering: the admin partition')
+    .option('--partition <name>', 'delete-peering, service-health: the admin partition')
     .option('--dir <dir>', 'the sandbox directory holding kubeconfig', '.sandbox')
     .action(async (action: string, arg: string | undefined, opts: SandboxFaultOptions) => {
       const { runSandboxFault } = await import('./sandbox-run.ts');

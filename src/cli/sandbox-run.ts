@@ -173,7 +173,16 @@ export const faultActions: Record<
   start: () => ['POST', '/consul/start'],
   latency: (_o, ms) => ['PUT', '/consul/latency', { ms: Number(ms) }],
   'gateway-counters': () => ['GET', '/gateway/counters'],
+  'service-health': (o, arg) => ['POST', '/consul/service-health', serviceHealthBody(arg, o.partition)],
 };
+
+/** `SERVICE=STATUS` as the admin API's service-health body. */
+function serviceHealthBody(arg: string | undefined, partition: string | undefined) {
+  const [service, status] = (arg ?? '').split('=');
+  if (!service || !['passing', 'warning', 'critical'].includes(status ?? ''))
+    throw new Error('service-health takes SERVICE=passing|warning|critical, e.g. static-server=critical');
+  return { service, status, ...(partition !== undefined && { partition }) };
+}
 
 /** Sends one fault to a running sandbox's cluster through the Kubernetes API; returns the exit code. */
 export async function runSandboxFault(
