@@ -6,6 +6,7 @@
  * configuration while the servers are down, so does the sandbox's data plane, whose state outlives
  * a server restart.
  */
+import type { ConfigEntry } from '../consul/config-entry-store.ts';
 import type {
   IntentionDecisionResult,
   IntentionDestinationRef,
@@ -13,7 +14,7 @@ import type {
 } from '../consul/intention-decision.ts';
 import type { CheckServiceNode } from '../peering/index.ts';
 
-/** A config entry with Go field names. */
+/** A config entry with Go field names, as the data plane reads it (a stored entry's fields suffice). */
 export type ConfigEntryLike = Readonly<Record<string, unknown>> & {
   readonly Kind: string;
   readonly Name: string;
@@ -21,8 +22,8 @@ export type ConfigEntryLike = Readonly<Record<string, unknown>> & {
 
 /** The reads the data plane makes. */
 export interface DataPlaneConsul {
-  configEntry(kind: string, name: string, partition?: string): ConfigEntryLike | undefined;
-  configEntries(kind: string, partition?: string): readonly ConfigEntryLike[];
+  configEntry(kind: string, name: string, partition?: string): ConfigEntry | undefined;
+  configEntries(kind: string, partition?: string): readonly ConfigEntry[];
   /** Consul's decision for a connection into `destination`, as the destination's RBAC encodes it. */
   intentionDecision(
     source: IntentionSourceRef,

@@ -1,16 +1,14 @@
 /**
- * The targets of an upstream in the order Envoy tries them, compiled from config entries as
- * hashicorp/consul agent/consul/discoverychain/compile.go does for a TCP service: the service in
- * the caller's partition first, then the failover targets of its `service-resolver`
- * (`Failover["*"]`: `Targets` in order, rewritten from the primary target by rewriteTarget, where a
- * `Peer` target keeps the service name, takes the namespace given or `default`, and a target equal
- * to the primary is dropped), or the members of the sameness group the failover names, or, with no
- * failover configured, the members of the partition's sameness group marked
- * `DefaultForFailover` (Enterprise, compile_ent.go is not public: members in order, the caller's
- * own partition skipped). Envoy builds an aggregate cluster of these and sends traffic to the first
- * with a healthy endpoint (agent/xds/clusters.go makeAggregateCluster / failover).
- * Simplified: no redirects, subsets, splitters or routers, and no datacenter failover.
+ * The targets of an upstream in the order Envoy tries them, read from the compiled discovery chain
+ * proxycfg hands the caller's sidecar (the simulated Consul's compileDiscoveryChain, after
+ * hashicorp/consul agent/consul/discoverychain/compile.go): the resolver node's Target, then its
+ * Failover.Targets (the `service-resolver`'s failover targets, a sameness group's members, or the
+ * partition's DefaultForFailover group). Envoy builds an aggregate cluster of these and sends
+ * traffic to the first with a healthy endpoint (agent/xds/clusters.go, the failover clusters);
+ * agent/xds/endpoints.go decides which endpoints are healthy.
  */
+import type { ConfigEntry } from '../consul/config-entry-store.ts';
+import { compileDiscoveryChain } from '../consul/discovery-chain.ts';
 import type { ConfigEntryLike } from './data-plane-consul.ts';
 
 /** One target of a chain: a service in a partition of this cluster, or imported from a peer. */
@@ -23,12 +21,14 @@ export interface ChainTarget {
   readonly peer: string;
 }
 
-/** The config entries a chain is compiled from. */
+/** Where a chain is compiled, and the config entries it is compiled from. */
 export interface ChainEntries {
+  readonly datacenter: string;
+  readonly trustDomain: string;
   /** The `service-resolver` named after the service, in the caller's partition. */
-  readonly resolver?: ConfigEntryLike | undefined;
+  readonly resolver?: ConfigEntry | undefined;
   /** The caller partition's `sameness-group` entries. */
-  readonly samenessGroups?: readonly ConfigEntryLike[];
+  readonly samenessGroups?: readonly ConfigEntry[];
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -37,55 +37,8 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? (value.filter((v) => v !== null && typeof v === 'object') as Json[]) : [];
-}
-
-function sameTarget(a: ChainTarget, b: ChainTarget): boolean {
-  return (
-    a.service === b.service && a.namespace === b.namespace && a.partition === b.partition && a.peer === b.peer
-  );
-}
-
-/** rewriteTarget for one failover target definition. */
-function rewrite(primary: ChainTarget, def: Json): ChainTarget {
-  const service = str(def.Service) || primary.service;
-  const peer = str(def.Peer);
-  if (peer !== '')
-    return { service, namespace: str(def.Namespace) || 'default', partition: primary.partition, peer };
-  return {
-    service,
-    namespace: str(def.Namespace) || primary.namespace,
-    partition: str(def.Partition) || primary.partition,
-    peer: '',
-  };
-}
-
-/** The targets a sameness group's members give, in member order. */
-function memberTargets(primary: ChainTarget, group: Json | undefined): ChainTarget[] {
-  return list(group?.Members).map((m) => rewrite(primary, { Peer: m.Peer, Partition: m.Partition }));
-}
-
-function failoverDefinitions(primary: ChainTarget, entries: ChainEntries): ChainTarget[] {
-  const groups = entries.samenessGroups ?? [];
-  const failover = (entries.resolver?.Failover ?? {}) as Record<string, Json | undefined>;
-  const definition = failover[''] ?? failover['*'];
-  if (definition !== undefined) {
-    const targets = list(definition.Targets);
-    if (targets.length > 0) return targets.map((t) => rewrite(primary, t));
-    const group = str(definition.SamenessGroup);
-    if (group !== '')
-      return memberTargets(
-        primary,
-        groups.find((g) => g.Name === group),
-      );
-    // Service, Namespace (and Datacenters, not simulated) at the top level: one rewritten target.
-    return [rewrite(primary, definition)];
-  }
-  return memberTargets(
-    primary,
-    groups.find((g) => g.DefaultForFailover === true),
-  );
+function record(value: unknown): Json {
+  return value !== null && typeof value === 'object' ? (value as Json) : {};
 }
 
 /** The ordered targets of `service` as seen from `partition`. */
@@ -95,12 +48,29 @@ export function compileChain(
   partition: string,
   entries: ChainEntries,
 ): ChainTarget[] {
-  const primary: ChainTarget = { service, namespace: namespace || 'default', partition, peer: '' };
-  const out = [primary];
-  for (const target of failoverDefinitions(primary, entries)) {
-    if (!out.some((t) => sameTarget(t, target))) out.push(target);
-  }
-  return out;
+  const chain = compileDiscoveryChain({
+    service,
+    namespace: namespace || 'default',
+    partition,
+    datacenter: entries.datacenter,
+    trustDomain: entries.trustDomain,
+    resolver: entries.resolver,
+    samenessGroups: entries.samenessGroups ?? [],
+    meshGatewayMode: '',
+  });
+  const resolver = record(record(record(chain.Nodes)[str(chain.StartNode)]).Resolver);
+  const failover = record(resolver.Failover).Targets;
+  const ids = [str(resolver.Target), ...(Array.isArray(failover) ? failover.map(str) : [])];
+  const targets = record(chain.Targets);
+  return ids.map((id) => {
+    const t = record(targets[id]);
+    return {
+      service: str(t.Service),
+      namespace: str(t.Namespace),
+      partition: str(t.Partition),
+      peer: str(t.Peer),
+    };
+  });
 }
 
 /** The mesh gateway mode of a partition's `proxy-defaults` (`''` when unset). */

@@ -164,6 +164,8 @@ function targetsOf(source: MeshInstall, request: TrafficRequest): ChainTarget[] 
   if (request.peer !== undefined)
     return [{ service: request.to, namespace, partition: plane.partition, peer: request.peer }];
   return compileChain(request.to, namespace, plane.partition, {
+    datacenter: plane.options.datacenter,
+    trustDomain: plane.trustDomain,
     resolver: plane.consul.configEntry('service-resolver', request.to, plane.partition),
     samenessGroups: plane.consul.configEntries('sameness-group', plane.partition),
   });

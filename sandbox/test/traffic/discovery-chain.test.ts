@@ -1,26 +1,34 @@
 /**
- * The targets an upstream's discovery chain gives (agent/consul/discoverychain/compile.go): the
- * service first, then the resolver's failover targets in order, sameness group members, the
- * partition's default sameness group; and Envoy's endpoint health.
+ * The targets the data plane reads from the compiled discovery chain (agent/consul/discoverychain/
+ * compile.go): the service first, then the resolver's failover targets in order, sameness group
+ * members, the partition's default sameness group; and Envoy's endpoint health.
  */
 import { describe, expect, it } from 'vitest';
+import type { ConfigEntry } from '../../src/consul/config-entry-store.ts';
 import { compileChain, isHealthy, meshGatewayModeOf } from '../../src/traffic/discovery-chain.ts';
+
+const where = { datacenter: 'dc1', trustDomain: '11111111-2222-3333-4444-555555555555.consul' };
+const entry = (fields: Record<string, unknown> & { Kind: string; Name: string }): ConfigEntry => ({
+  ...fields,
+  CreateIndex: 1,
+  ModifyIndex: 1,
+});
 
 const local = { service: 'static-server', namespace: 'default', partition: 'default', peer: '' };
 const peerTarget = (peer: string) => ({ ...local, peer });
 
 describe('compileChain', () => {
   it('is the service alone without a resolver or sameness group', () => {
-    expect(compileChain('static-server', 'default', 'default', {})).toEqual([local]);
+    expect(compileChain('static-server', 'default', 'default', where)).toEqual([local]);
   });
 
   it('appends the failover targets in order, the namespace default for a peer target', () => {
-    const resolver = {
+    const resolver = entry({
       Kind: 'service-resolver',
       Name: 'static-server',
       Failover: { '*': { Targets: [{ Peer: 'cluster-02' }, { Peer: 'cluster-03', Service: 'backup' }] } },
-    };
-    expect(compileChain('static-server', 'default', 'default', { resolver })).toEqual([
+    });
+    expect(compileChain('static-server', 'default', 'default', { ...where, resolver })).toEqual([
       local,
       peerTarget('cluster-02'),
       { ...peerTarget('cluster-03'), service: 'backup' },
@@ -28,51 +36,50 @@ describe('compileChain', () => {
   });
 
   it('drops a failover target equal to the service itself', () => {
-    const resolver = {
+    const resolver = entry({
       Kind: 'service-resolver',
       Name: 'static-server',
       Failover: { '*': { Targets: [{ Partition: 'default' }, { Peer: 'cluster-02' }] } },
-    };
-    expect(compileChain('static-server', 'default', 'default', { resolver })).toEqual([
+    });
+    expect(compileChain('static-server', 'default', 'default', { ...where, resolver })).toEqual([
       local,
       peerTarget('cluster-02'),
     ]);
   });
 
   it("takes a named sameness group's members, skipping the caller's own partition", () => {
-    const group = {
+    const group = entry({
       Kind: 'sameness-group',
       Name: 'group',
       Members: [{ Partition: 'default' }, { Peer: 'cluster-02' }, { Partition: 'retail' }],
-    };
-    const resolver = {
+    });
+    const resolver = entry({
       Kind: 'service-resolver',
       Name: 'static-server',
       Failover: { '*': { SamenessGroup: 'group' } },
-    };
+    });
     expect(
-      compileChain('static-server', 'default', 'default', { resolver, samenessGroups: [group] }),
+      compileChain('static-server', 'default', 'default', { ...where, resolver, samenessGroups: [group] }),
     ).toEqual([local, peerTarget('cluster-02'), { ...local, partition: 'retail' }]);
   });
 
   it('uses the DefaultForFailover sameness group only when the resolver sets no failover', () => {
-    const group = {
+    const group = entry({
       Kind: 'sameness-group',
       Name: 'g',
       DefaultForFailover: true,
       Members: [{ Peer: 'cluster-09' }],
-    };
-    expect(compileChain('static-server', 'default', 'default', { samenessGroups: [group] })).toEqual([
-      local,
-      peerTarget('cluster-09'),
-    ]);
-    const resolver = {
+    });
+    expect(
+      compileChain('static-server', 'default', 'default', { ...where, samenessGroups: [group] }),
+    ).toEqual([local, peerTarget('cluster-09')]);
+    const resolver = entry({
       Kind: 'service-resolver',
       Name: 'static-server',
       Failover: { '*': { Targets: [{ Peer: 'cluster-02' }] } },
-    };
+    });
     expect(
-      compileChain('static-server', 'default', 'default', { resolver, samenessGroups: [group] }),
+      compileChain('static-server', 'default', 'default', { ...where, resolver, samenessGroups: [group] }),
     ).toEqual([local, peerTarget('cluster-02')]);
   });
 });
