@@ -203,13 +203,54 @@ export async function loadSandboxConfig(file: string): Promise<SandboxConfig> {
   return parseSandboxConfig(await readFile(file, 'utf8'), file);
 }
 
+/** A catalog service of one install, as the sandbox config lists it. */
+type InstallService = { name: string; partition?: string; namespace?: string };
+
+/**
+ * The services each install's catalog needs for a topology: those it exports, those its failover
+ * and intentions name, and the source services its intentions admit, registered in the peer's
+ * install (found through the peerings: each endpoint's peerName is how the other side knows it).
+ */
+function servicesByInstall(topology: Topology): Map<string, InstallService[]> {
+  const enterprise = new Map(topology.clusters.map((c) => [c.name, c.enterprise]));
+  const peerInstall = new Map<string, string>();
+  for (const p of topology.peerings) {
+    peerInstall.set(`${p.acceptor.install}|${p.dialer.peerName}`, p.dialer.install);
+    peerInstall.set(`${p.dialer.install}|${p.acceptor.peerName}`, p.acceptor.install);
+  }
+  const byInstall = new Map<string, Map<string, InstallService>>();
+  const add = (install: string | undefined, name: string, partition: string, namespace?: string) => {
+    if (install === undefined || name === '*') return;
+    const services = byInstall.get(install) ?? new Map<string, InstallService>();
+    byInstall.set(install, services);
+    services.set(`${partition}/${namespace ?? ''}/${name}`, {
+      name,
+      ...(enterprise.get(install) === true && { partition }),
+      ...(namespace !== undefined && { namespace }),
+    });
+  };
+  for (const e of topology.exports)
+    for (const s of e.services) add(e.install, s.name, e.partition, s.namespace);
+  for (const f of topology.failover) add(f.install, f.service, f.partition, f.namespace);
+  for (const i of topology.intentions) {
+    add(i.install, i.destination, i.partition, i.namespace);
+    for (const s of i.sources) {
+      const source = peerInstall.get(`${i.install}|${s.peer}`);
+      const partition = topology.clusters.find((c) => c.name === source)?.partition ?? 'default';
+      add(source, s.service, partition, s.namespace);
+    }
+  }
+  return new Map([...byInstall].map(([install, services]) => [install, [...services.values()]]));
+}
+
 /**
  * A sandbox matching a topology: one cluster per install (named after the install's kube context,
  * as kubeconfig contexts are named after sandbox clusters), with its partitions, Enterprise and ACL
- * settings, and the services it exports registered in its partition.
+ * settings, and the services its exports and traffic settings name registered in its partition.
  */
 export function sandboxConfigFromTopology(topology: Topology, options: InstallOptions = {}): SandboxConfig {
   const contextOf = new Map(topology.clusters.map((c) => [c.name, c.context]));
+  const services = servicesByInstall(topology);
   return resolveSandboxConfig({
     ...(options.helmValues !== undefined && { helmValues: options.helmValues }),
     clusters: topology.clusters.map((c) => ({
@@ -221,17 +262,7 @@ export function sandboxConfigFromTopology(topology: Topology, options: InstallOp
         : { partitionOf: { cluster: contextOf.get(c.server) ?? c.server, partition: c.partition } }),
       acls: topology.acls.enabled,
       helm: helmOf(options, c.consul.release, c.consul.namespace),
-      services: topology.exports
-        .filter((e) => e.install === c.name)
-        .flatMap((e) =>
-          e.services
-            .filter((s) => s.name !== '*')
-            .map((s) => ({
-              name: s.name,
-              ...(c.enterprise && { partition: e.partition }),
-              ...(s.namespace !== undefined && { namespace: s.namespace }),
-            })),
-        ),
+      services: services.get(c.name) ?? [],
     })),
   });
 }
