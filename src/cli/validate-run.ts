@@ -14,8 +14,18 @@ export async function runValidate(file: string, output: 'text' | 'json'): Promis
       const clusters = t.clusters.filter((c) => c.server === undefined).length;
       const partitions = t.clusters.length - clusters;
       const installs = partitions === 0 ? '' : ` with ${plural(partitions, 'partition install')}`;
+      // Traffic settings are named only when the file has them, so the common line stays short.
+      const traffic = [
+        [t.intentions.length, 'service with intentions', 'services with intentions'],
+        [t.failover.length, 'failover', 'failovers'],
+        [t.samenessGroups.length, 'sameness group', 'sameness groups'],
+      ] as const;
+      const extra = traffic
+        .filter(([n]) => n > 0)
+        .map(([n, one, many]) => `, ${n} ${n === 1 ? one : many}`)
+        .join('');
       out(
-        `${file}: valid (${plural(clusters, 'cluster')}${installs}, ${plural(t.peerings.length, 'peering')}, ${plural(services, 'exported service')})`,
+        `${file}: valid (${plural(clusters, 'cluster')}${installs}, ${plural(t.peerings.length, 'peering')}, ${plural(services, 'exported service')}${extra})`,
       );
     }
     if (!result.ok && output === 'text') err(result.diagnostics.map(formatDiagnostic).join('\n'));

@@ -23,6 +23,14 @@ describe('meshpeer CLI (validate, schema, help)', () => {
     expect(run.stdout).toContain('valid (2 clusters, 1 peering, 1 exported service)');
   });
 
+  it('names the traffic settings of a file that has them', () => {
+    const run = meshpeer('validate', '-f', 'desired-state-examples/failover/peerings.yaml');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      'valid (2 clusters, 1 peering, 1 exported service, 1 service with intentions, 1 failover)',
+    );
+  });
+
   it('exits 1 with positioned errors on stderr for an invalid file', () => {
     const run = meshpeer('validate', '-f', 'desired-state-examples/invalid/23-self-peering.yaml');
     expect(run.code).toBe(1);
