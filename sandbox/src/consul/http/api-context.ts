@@ -1,8 +1,7 @@
 /** Everything the route files share: the stores, the peering service and the admin targets. */
 import type { AclStore } from '../acl/acl-store.ts';
-import type { CatalogStore } from '../catalog-store.ts';
+import type { CatalogStore, HealthStatus } from '../catalog-store.ts';
 import type { ConfigEntryStore } from '../config-entry-store.ts';
-import type { ConsulFaults } from '../consul-faults.ts';
 import type { ConsulStore } from '../consul-store.ts';
 import type { PeeringService } from '../peering-service.ts';
 
@@ -16,7 +15,11 @@ export interface AdminTargets {
   /** Makes server `index` (default: the next one) the Raft leader. */
   transferLeadership(index?: number): Promise<void>;
   setGatewayAddress(address: string | undefined): void;
-  setServiceHealth: ConsulFaults['setServiceHealth'];
+  setServiceHealth(
+    service: string,
+    status: HealthStatus,
+    options?: { partition?: string | undefined; instance?: string | undefined },
+  ): number;
   status(): Record<string, unknown>;
 }
 
