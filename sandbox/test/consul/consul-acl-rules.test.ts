@@ -54,6 +54,19 @@ describe('ACL rules', () => {
     );
   });
 
+  it('reads imported nodes and services only with service:write anywhere or read on all', () => {
+    const readAll = authz('node_prefix "" { policy = "read" }\nservice_prefix "" { policy = "read" }');
+    expect(readAll.allowedImported('node', 'default')).toBe(true);
+    expect(readAll.allowedImported('service', 'default')).toBe(true);
+    const named = authz('node "n1" { policy = "read" }\nservice "api" { policy = "read" }');
+    expect(named.allowedImported('node', 'default')).toBe(false);
+    expect(named.allowedImported('service', 'default')).toBe(false);
+    const writer = authz('service "web" { policy = "write" }');
+    expect(writer.allowedImported('node', 'default')).toBe(true);
+    const denied = authz('node_prefix "" { policy = "read" }\nnode "n1" { policy = "deny" }');
+    expect(denied.allowedImported('node', 'default')).toBe(false);
+  });
+
   it('scopes rules by partition on enterprise', () => {
     const a = authz('peering = "write"\npartition "ap1" { peering = "read" }', true);
     expect(a.allowed('peering', 'write', 'default')).toBe(true);

@@ -22,6 +22,12 @@ export interface Authorizer {
   allowed(resource: Resource, want: 'read' | 'write', partition: string, name?: string): boolean;
   /** Throws AclDenied with Consul's text unless allowed. */
   require(resource: Resource, want: 'read' | 'write', partition: string, name?: string): void;
+  /**
+   * Reading a node or service imported from a peer, whose names mean nothing locally: allowed with
+   * `service:write` on any service or read on every local one of that kind, as hashicorp/consul
+   * acl/policy_authorizer.go NodeRead/ServiceRead do when the authorizer context carries a peer.
+   */
+  allowedImported(resource: 'service' | 'node', partition: string): boolean;
 }
 
 const rank: Record<AccessLevel, number> = { read: 1, write: 2, deny: 3 };
@@ -54,6 +60,32 @@ function namedLevel(
     }
   }
   return exact ?? best.level;
+}
+
+/** The merged level of each (name, exact or prefix) rule, as acl.MergePolicies keys them. */
+function mergedLeaves(sets: readonly PolicyRules[], kind: 'services' | 'nodes'): Map<string, AccessLevel> {
+  const leaves = new Map<string, AccessLevel>();
+  for (const rule of sets.flatMap((s) => s[kind])) {
+    const key = `${rule.prefix ? 'prefix' : 'exact'}:${rule.name}`;
+    const level = merge(leaves.get(key), rule.policy);
+    if (level !== undefined) leaves.set(key, level);
+  }
+  return leaves;
+}
+
+/**
+ * policy_authorizer.go allAllowed for read: a `<kind>_prefix ""` rule granting read and no rule
+ * denying; without the catch-all the answer is Default, which the default-deny policy refuses.
+ */
+function readAll(leaves: ReadonlyMap<string, AccessLevel>): boolean {
+  const catchAll = leaves.get('prefix:');
+  if (catchAll === undefined || catchAll === 'deny') return false;
+  return ![...leaves.values()].includes('deny');
+}
+
+/** policy_authorizer.go anyAllowed for write: some service rule, exact or prefix, grants write. */
+function writeAny(leaves: ReadonlyMap<string, AccessLevel>): boolean {
+  return [...leaves.values()].includes('write');
 }
 
 /** The rule sets of a policy that apply in a partition (top-level rules belong to `default`). */
@@ -107,9 +139,16 @@ export function createAuthorizer(options: {
   };
   const allowed: Authorizer['allowed'] = (resource, want, partition, name) =>
     options.management || grants(level(resource, partition, name), want);
+  const allowedImported: Authorizer['allowedImported'] = (resource, partition) => {
+    if (options.management) return true;
+    const sets = options.policies.flatMap((p) => applicable(p, partition, options.enterprise));
+    if (writeAny(mergedLeaves(sets, 'services'))) return true;
+    return readAll(mergedLeaves(sets, resource === 'service' ? 'services' : 'nodes'));
+  };
   return {
     accessorID: options.accessorID,
     allowed,
+    allowedImported,
     require(resource, want, partition, name) {
       if (!allowed(resource, want, partition, name)) {
         throw new AclDenied(denialText(options.accessorID, resource, want, name));
@@ -123,4 +162,5 @@ export const allowAll: Authorizer = {
   accessorID: '',
   allowed: () => true,
   require: () => {},
+  allowedImported: () => true,
 };

@@ -1,8 +1,8 @@
 /**
  * Catalog and health endpoints: local services, and with `?peer=<name>` the instances imported
- * from that peering. Like Consul, results the token may not read (`service:read`) are filtered out
- * and flagged with X-Consul-Results-Filtered-By-ACLs rather than refused; the flag is left off for
- * requests without a token, as agent/consul/rpc.go setQueryMeta (maskResultsFilteredByACLs) does.
+ * from that peering. Like Consul, instances the token may not read are filtered out and flagged
+ * with X-Consul-Results-Filtered-By-ACLs rather than refused; the flag is left off for requests
+ * without a token, as agent/consul/rpc.go setQueryMeta (maskResultsFilteredByACLs) does.
  */
 import type { CheckServiceNode } from '../../peering/index.ts';
 import { ANONYMOUS_ACCESSOR_ID, type Authorizer } from '../acl/acl-authorizer.ts';
@@ -25,6 +25,26 @@ function instances(
   return [...(api.store.imports(record.id).snapshot().services.get(service) ?? [])];
 }
 
+/**
+ * Whether the token may see one instance, as hashicorp/consul agent/consul/aclfilter
+ * filterServiceNodes (catalog) and filterCheckServiceNodes with structs.CheckServiceNode.CanRead
+ * (health) decide: `node:read` on its node and `service:read` on its service. An imported instance
+ * fills the authorizer context with its peer (ServiceNode/NodeService.FillAuthzContext), so
+ * acl/policy_authorizer.go NodeRead and ServiceRead ignore its names and ask for `service:write` on
+ * any service or read on every local node (resp. service).
+ */
+function readable(authz: Authorizer, partition: string, instance: CheckServiceNode): boolean {
+  const service = instance.Service;
+  if (service === undefined || instance.Node === undefined) return false;
+  if (service.PeerName !== '') {
+    return authz.allowedImported('node', partition) && authz.allowedImported('service', partition);
+  }
+  return (
+    authz.allowed('node', 'read', partition, instance.Node.Node) &&
+    authz.allowed('service', 'read', partition, service.Service)
+  );
+}
+
 /** Marks a reply filtered by ACLs, unless the request carried no token (Consul masks it then). */
 function filtered(reply: Reply, removed: boolean, authz: Authorizer): Reply {
   const flagged = removed && authz.accessorID !== ANONYMOUS_ACCESSOR_ID;
@@ -41,11 +61,13 @@ function serviceList(
   const service = req.params[0] ?? '';
   const authz = req.authz();
   return req.block('catalog').then(() => {
-    let nodes = instances(api, req, partition, service);
-    if (health && req.url.searchParams.has('passing')) nodes = nodes.filter(isPassing);
-    const allowed = authz.allowed('service', 'read', partition, service);
-    const json = allowed ? nodes.map((n) => render(n, api.enterprise, partition)) : [];
-    return filtered({ json, index: api.store.tableIndex('catalog') }, !allowed && nodes.length > 0, authz);
+    const nodes = instances(api, req, partition, service);
+    const visible = nodes.filter((n) => readable(authz, partition, n));
+    const removed = visible.length !== nodes.length;
+    // The server filters by ACL (and sets the flag); agent/health_endpoint.go drops non-passing after.
+    const shown = health && req.url.searchParams.has('passing') ? visible.filter(isPassing) : visible;
+    const json = shown.map((n) => render(n, api.enterprise, partition));
+    return filtered({ json, index: api.store.tableIndex('catalog') }, removed, authz);
   });
 }
 
