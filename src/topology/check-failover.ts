@@ -13,10 +13,9 @@ import type { ClusterFacts } from './place-index.ts';
 import type { FailoverEntry, TopologyFile } from './schema.ts';
 import type { TrafficIndex } from './traffic-index.ts';
 import {
+  locatedEntries,
   namespaceIssue,
   serviceLabel,
-  trafficPlace,
-  trafficPlaceIssues,
   unknownPeerIssue,
   unknownServiceIssue,
   wildcardPeerIssue,
@@ -34,15 +33,12 @@ export function failoverIssues(
 ): PathIssue[] {
   const issues: PathIssue[] = [];
   const services = new Map<string, number>();
-  for (const [i, entry] of file.failover.entries()) {
-    const base = ['failover', i];
-    const located = trafficPlaceIssues(clusters, entry, base);
-    if (located.length > 0) {
-      issues.push(...located);
-      continue;
-    }
-    const place = trafficPlace(entry);
-    const facts = clusters.get(place.cluster) as ClusterFacts;
+  for (const { entry, index: i, base, place, facts } of locatedEntries(
+    'failover',
+    file.failover,
+    clusters,
+    issues,
+  )) {
     if (entry.namespace !== undefined)
       issues.push(
         ...namespaceIssue(facts, place.cluster, [...base, 'namespace'], `service "${entry.service}"`),

@@ -12,10 +12,9 @@ import type { ClusterFacts } from './place-index.ts';
 import type { IntentionEntry, TopologyFile } from './schema.ts';
 import type { TrafficIndex } from './traffic-index.ts';
 import {
+  locatedEntries,
   namespaceIssue,
   serviceLabel,
-  trafficPlace,
-  trafficPlaceIssues,
   unknownPeerIssue,
   unknownServiceIssue,
   wildcardPeerIssue,
@@ -32,15 +31,12 @@ export function intentionIssues(
 ): PathIssue[] {
   const issues: PathIssue[] = [];
   const destinations = new Map<string, number>();
-  for (const [i, entry] of file.intentions.entries()) {
-    const base = ['intentions', i];
-    const located = trafficPlaceIssues(clusters, entry, base);
-    if (located.length > 0) {
-      issues.push(...located);
-      continue;
-    }
-    const place = trafficPlace(entry);
-    const facts = clusters.get(place.cluster) as ClusterFacts;
+  for (const { entry, index: i, base, place, facts } of locatedEntries(
+    'intentions',
+    file.intentions,
+    clusters,
+    issues,
+  )) {
     const destination = serviceLabel(entry.destination, entry.namespace);
     if (entry.namespace !== undefined)
       issues.push(

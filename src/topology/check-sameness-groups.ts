@@ -12,7 +12,7 @@ import { placeKey, placeLabel } from './endpoint.ts';
 import { samenessGroupNameProblem } from './names.ts';
 import { type ClusterFacts, knownList } from './place-index.ts';
 import type { SamenessGroupEntry, TopologyFile } from './schema.ts';
-import { trafficPlace, trafficPlaceIssues, unknownPeerIssue, wildcardPeerIssue } from './traffic-place.ts';
+import { locatedEntries, unknownPeerIssue, wildcardPeerIssue } from './traffic-place.ts';
 
 type Path = ReadonlyArray<string | number>;
 type Place = { cluster: string; partition: string };
@@ -72,15 +72,12 @@ export function samenessGroupIssues(
 ): PathIssue[] {
   const issues: PathIssue[] = [];
   const places = new Map<string, PlaceGroups>();
-  for (const [i, entry] of file.samenessGroups.entries()) {
-    const base = ['samenessGroups', i];
-    const located = trafficPlaceIssues(clusters, entry, base);
-    if (located.length > 0) {
-      issues.push(...located);
-      continue;
-    }
-    const place = trafficPlace(entry);
-    const facts = clusters.get(place.cluster) as ClusterFacts;
+  for (const { entry, index: i, base, place, facts } of locatedEntries(
+    'samenessGroups',
+    file.samenessGroups,
+    clusters,
+    issues,
+  )) {
     const support = samenessSupportIssues(facts, place.cluster, [...base, 'cluster']);
     if (support.length > 0) {
       issues.push(...support);

@@ -60,6 +60,38 @@ export function trafficPlaceIssues(
   return placeIssues(clusters, trafficPlace(entry), { cluster: at, partition: partitionAt });
 }
 
+/** A traffic entry whose place resolved: where it is in the file, its place and that cluster's facts. */
+export interface LocatedEntry<T> {
+  readonly entry: T;
+  /** Its index in the section. */
+  readonly index: number;
+  readonly base: Array<string | number>;
+  readonly place: { cluster: string; partition: string };
+  readonly facts: ClusterFacts;
+}
+
+/**
+ * The entries of one traffic section whose place resolves; the place problems of the others go to
+ * `issues`, so the section's own rules run only where the place is known.
+ */
+export function locatedEntries<T extends PlaceInput>(
+  section: string,
+  entries: readonly T[],
+  clusters: ReadonlyMap<string, ClusterFacts>,
+  issues: PathIssue[],
+): LocatedEntry<T>[] {
+  const located: LocatedEntry<T>[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const base = [section, i];
+    const problems = trafficPlaceIssues(clusters, entry, base);
+    const place = trafficPlace(entry);
+    const facts = clusters.get(place.cluster);
+    if (problems.length > 0 || facts === undefined) issues.push(...problems);
+    else located.push({ entry, index: i, base, place, facts });
+  }
+  return located;
+}
+
 /** A Consul namespace on a cluster without Enterprise. */
 export function namespaceIssue(facts: ClusterFacts, cluster: string, path: Path, what: string): PathIssue[] {
   if (facts.enterprise) return [];
