@@ -1,5 +1,5 @@
 /**
- * Derives the runbook's permissions (`peering:write`, `service:read`, ...) from what a token is
+ * Derives the runbook's permissions (`peering:write`, `service:read`, `node:read`, ...) from what a token is
  * granted: its policies, its roles' policies, and the synthetic policies of its service and node
  * identities. Merging follows Consul: deny over write over read (acl/policy.go
  * takesPrecedenceOver), and `peering` and `mesh` fall back to `operator` when no rule names them.
@@ -20,7 +20,15 @@ export interface AclGrants {
 }
 
 const GLOBAL_MANAGEMENT = '00000000-0000-0000-0000-000000000001';
-const ALL = ['mesh:read', 'mesh:write', 'peering:read', 'peering:write', 'service:read', 'service:write'];
+const ALL = [
+  'mesh:read',
+  'mesh:write',
+  'node:read',
+  'peering:read',
+  'peering:write',
+  'service:read',
+  'service:write',
+];
 /** The namespace meshpeer's services, gateways and imports live in. */
 const NAMESPACE = 'default';
 
@@ -52,7 +60,15 @@ class MergedRules {
   }
 
   anyService(level: Level): boolean {
-    return [...this.levels].some(([key, l]) => /^service(?:_prefix)?:/.test(key) && l === level);
+    return this.any(/^service(?:_prefix)?:/, level);
+  }
+
+  anyNode(level: Level): boolean {
+    return this.any(/^node(?:_prefix)?:/, level);
+  }
+
+  private any(kind: RegExp, level: Level): boolean {
+    return [...this.levels].some(([key, l]) => kind.test(key) && l === level);
   }
 }
 
@@ -100,6 +116,12 @@ function collect(body: RuleBody, scope: Scope, partition: string, merged: Merged
       for (const { label, body: inner } of labelled(item))
         if (matches(type, label, NAMESPACE))
           collect(inner, { ...scope, inNamespace: true }, partition, merged);
+    } else if ((type === 'node' || type === 'node_prefix') && !scope.inNamespace) {
+      // Nodes belong to a partition, not a namespace: Consul Enterprise refuses node rules there.
+      for (const { label, body: inner } of labelled(item)) {
+        const level = policyOf(inner);
+        if (level !== undefined) merged.add(`${type}:${label}`, level);
+      }
     } else if (type === 'service' || type === 'service_prefix') {
       for (const { label, body: inner } of labelled(item)) {
         const level = policyOf(inner);
@@ -145,6 +167,10 @@ export function permissionsOf(grants: AclGrants, partition = 'default'): string[
   const held: string[] = [];
   if (allows(mesh, 'read')) held.push('mesh:read');
   if (allows(mesh, 'write')) held.push('mesh:write');
+  // node:read is Consul's NodeReadAll (acl/policy_authorizer.go allAllowed): `node_prefix ""`
+  // granting read and no node rule denying. It is what reading nodes of every local instance and
+  // any imported one (NodeRead with a peer in the context) takes.
+  if (allows(merged.get('node_prefix:'), 'read') && !merged.anyNode('deny')) held.push('node:read');
   if (allows(peering, 'read')) held.push('peering:read');
   if (allows(peering, 'write')) held.push('peering:write');
   if (allows(merged.get('service_prefix:'), 'read')) held.push('service:read');

@@ -19,7 +19,9 @@ function tokenSecretText(cluster: ClusterSpec): string {
 
 const ruleText = (permission: string) => {
   const [resource = '', level = ''] = permission.split(':');
-  return resource === 'service' ? `service_prefix "" { policy = "${level}" }` : `${resource} = "${level}"`;
+  return resource === 'service' || resource === 'node'
+    ? `${resource}_prefix "" { policy = "${level}" }`
+    : `${resource} = "${level}"`;
 };
 
 /** ACL problems of one reachable cluster. */

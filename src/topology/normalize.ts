@@ -178,6 +178,9 @@ export function normalizeTopology(file: TopologyFile): Topology {
         'peering:read',
         'mesh:write',
         'service:read',
+        // Verification reads instances (GET /v1/health/service/:name?peer=, /v1/catalog/service/:name),
+        // which Consul filters by node:read as well as service:read (agent/consul/aclfilter).
+        'node:read',
       ],
       meshGatewayRequires: gateway?.require ?? [
         'service:write',

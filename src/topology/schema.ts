@@ -42,7 +42,15 @@ const meshGatewayMode = z
   .describe('how sidecars reach peered services: local (through the local gateway) or remote');
 
 const permission = z
-  .enum(['service:read', 'service:write', 'mesh:read', 'mesh:write', 'peering:read', 'peering:write'])
+  .enum([
+    'service:read',
+    'service:write',
+    'node:read',
+    'mesh:read',
+    'mesh:write',
+    'peering:read',
+    'peering:write',
+  ])
   .describe('an ACL permission in the resource:level form of the Consul runbook');
 
 const consulVersion = z
@@ -228,7 +236,9 @@ export const aclSchema = z.strictObject({
   enabled: z.boolean().default(false).describe('whether the clusters run with ACLs'),
   reconciler: z
     .strictObject({
-      require: z.array(permission).default(['peering:write', 'peering:read', 'mesh:write', 'service:read']),
+      require: z
+        .array(permission)
+        .default(['peering:write', 'peering:read', 'mesh:write', 'service:read', 'node:read']),
     })
     .optional()
     .describe("permissions meshpeer's own token (clusters[].consul.aclToken) must hold"),

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { permissionsOf } from '../../src/consul/acl-rules.ts';
 
-const ALL = ['mesh:read', 'mesh:write', 'peering:read', 'peering:write', 'service:read', 'service:write'];
+const ALL = [
+  'mesh:read',
+  'mesh:write',
+  'node:read',
+  'peering:read',
+  'peering:write',
+  'service:read',
+  'service:write',
+];
 
 describe('ACL permissions from policy rules', () => {
   it("reads the Helm chart's mesh gateway policy (HCL)", () => {
@@ -9,6 +17,7 @@ describe('ACL permissions from policy rules', () => {
     expect(permissionsOf({ policies: [{ id: 'p1', rules }] })).toEqual([
       'mesh:read',
       'mesh:write',
+      'node:read',
       'peering:read',
       'service:read',
       'service:write',
@@ -117,6 +126,7 @@ namespace "default" {
 
   it('expands service identities like Consul: the service and its sidecar write, all services read', () => {
     expect(permissionsOf({ policies: [], serviceIdentities: ['mesh-gateway'] })).toEqual([
+      'node:read',
       'service:read',
       'service:write',
     ]);

@@ -78,7 +78,8 @@ export function healthyCluster(
       reachable: true,
       peerings: [],
       acl: {
-        reconcilerPermissions: ['peering:write', 'peering:read', 'mesh:write', 'service:read'],
+        // What the examples' bootstrap token (global-management) holds of the default requirements.
+        reconcilerPermissions: ['peering:write', 'peering:read', 'mesh:write', 'service:read', 'node:read'],
         meshGateway: { via: 'role', role: 'consul-consul-mesh-gateway-acl-role' },
         meshGatewayPermissions: ['service:write', 'service:read', 'mesh:write', 'peering:read'],
       },
