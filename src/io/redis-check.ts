@@ -3,8 +3,8 @@
  * authenticate and PING within a deadline, with a few bounded attempts. Without it, ioredis and
  * BullMQ reconnect forever and print a stack trace per attempt while the command waits.
  */
-import { Redis } from 'ioredis';
 import { registerSecret } from '../secrets/redact.ts';
+import { newRedis, parseRedisEndpoint, redisTarget } from './redis-endpoint.ts';
 import { RedisUnavailableError, redisFailure } from './redis-error.ts';
 import { displayRedisUrl } from './redis-url.ts';
 
@@ -23,7 +23,7 @@ type Attempt = { ok: true } | { ok: false; error: unknown };
 
 /** One connection: resolves with the last error event seen, or `undefined` error when `ms` passed first. */
 async function attemptOnce(url: string, ms: number): Promise<Attempt> {
-  const client = new Redis(url, {
+  const client = newRedis(url, {
     lazyConnect: true,
     // This check does its own bounded retries; the client itself never reconnects.
     retryStrategy: () => null,
@@ -65,6 +65,8 @@ function worthRetrying(error: unknown): boolean {
 /** Registers the URL's password so no outward text ever shows it. */
 function rememberPassword(url: string): void {
   try {
+    const endpoint = parseRedisEndpoint(url);
+    if (endpoint.mode !== 'single') registerSecret(endpoint.password);
     const parsed = new URL(url);
     if (parsed.password !== '') registerSecret(decodeURIComponent(parsed.password));
   } catch {
@@ -82,7 +84,9 @@ export async function checkRedis(url: string, options: RedisCheckOptions = {}): 
   const attempts = Math.max(1, options.attempts ?? 3);
   const display = displayRedisUrl(url);
   rememberPassword(url);
-  if (!/^(rediss?:\/\/|\/)/i.test(url) && /^[a-z][a-z0-9+.-]*:\/\//i.test(url))
+  // Throws one line for a malformed Sentinel or Cluster URL, or for Cluster (not supported yet).
+  redisTarget(url);
+  if (!/^(rediss?:\/\/|redis[-+]sentinel:\/\/|\/)/i.test(url) && /^[a-z][a-z0-9+.-]*:\/\//i.test(url))
     throw new RedisUnavailableError(
       'other',
       `${display} is not a Redis URL; use redis://HOST:PORT or rediss://HOST:PORT in REDIS_URL`,

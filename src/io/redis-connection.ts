@@ -4,8 +4,9 @@
  * keeps reconnecting with a capped back-off and recovers by itself when Redis is back.
  */
 import type { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { checkRedis, type RedisCheckOptions } from './redis-check.ts';
+import { newRedis, type RedisTarget, redisTarget } from './redis-endpoint.ts';
 import { isRedisConnectionError } from './redis-error.ts';
 
 /** A short CLI command (bounded reconnects) or a long-running service (reconnects for ever). */
@@ -31,8 +32,8 @@ export function redisOptions(role: RedisRole): {
 export function bullConnection(
   url: string,
   role: RedisRole = 'service',
-): { url: string; maxRetriesPerRequest: null } & ReturnType<typeof redisOptions> {
-  return { url, maxRetriesPerRequest: null, ...redisOptions(role) };
+): RedisTarget & { maxRetriesPerRequest: null } & ReturnType<typeof redisOptions> {
+  return { ...redisTarget(url), maxRetriesPerRequest: null, ...redisOptions(role) };
 }
 
 /**
@@ -40,7 +41,7 @@ export function bullConnection(
  * reported by `watchRedisHealth`, never printed as an unhandled error event.
  */
 export function redisClient(url: string, role: RedisRole = 'service'): Redis {
-  const client = new Redis(url, {
+  const client = newRedis(url, {
     maxRetriesPerRequest: role === 'command' ? 1 : 3,
     enableOfflineQueue: true,
     ...redisOptions(role),

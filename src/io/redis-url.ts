@@ -36,6 +36,9 @@ export function requireRedisUrl(
 export function displayRedisUrl(url: string): string {
   // ioredis also takes a bare host:port and a unix socket path (ioredis utils parseURL).
   if (url.startsWith('/')) return `unix:${url.split('?')[0] ?? url}`;
+  // A Sentinel or Cluster URL lists several hosts, which WHATWG URL does not parse.
+  const many = /^(redis[-+](?:sentinel|cluster):\/\/)(?:[^@/?]*@)?([^/?]*)(\/[^?]*)?/i.exec(url);
+  if (many !== null) return `${many[1]?.toLowerCase()}${many[2]}${many[3] ?? ''}`;
   let parsed: URL;
   try {
     parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `redis://${url}`);
