@@ -5,6 +5,7 @@
 import { Octokit } from '@octokit/rest';
 import { registerSecret } from '../secrets/redact.ts';
 import { fitCommentBody, isPlanComment, sameBody } from './comment-body.ts';
+import { type GithubAppCredentials, githubAppOctokitAuth } from './github-app-auth.ts';
 import { type ScmError, scmError, statusErrorCode, transportErrorCode } from './scm-error.ts';
 import {
   type CommentResult,
@@ -17,7 +18,10 @@ import { timeoutFetch } from './timeout-fetch.ts';
 
 /** Options for `createGithubPublisher`. */
 export interface GithubPublisherOptions {
-  readonly token: string;
+  /** A personal access token; exactly one of `token` and `app` is set. */
+  readonly token?: string;
+  /** GitHub App installation credentials (tokens fetched and refreshed automatically). */
+  readonly app?: GithubAppCredentials;
   /** `owner/repo`. */
   readonly repo: string;
   /** API root; `https://<host>/api/v3` for GitHub Enterprise Server. */
@@ -46,13 +50,20 @@ function splitRepo(repo: string): { owner: string; repo: string } {
   return { owner, repo: name };
 }
 
+/** Octokit auth options for a token or a GitHub App installation. */
+export function githubOctokitAuth(options: Pick<GithubPublisherOptions, 'token' | 'app'>) {
+  if (options.app !== undefined) return githubAppOctokitAuth(options.app);
+  if (options.token === undefined) throw new Error('github needs a token or GitHub App credentials');
+  registerSecret(options.token);
+  return { auth: options.token };
+}
+
 /** Creates a GitHub publisher for one repository. */
 export function createGithubPublisher(options: GithubPublisherOptions): ScmPublisher {
-  registerSecret(options.token);
   const target = splitRepo(options.repo);
   const limit = options.maxCommentChars ?? GITHUB_COMMENT_LIMIT;
   const octokit = new Octokit({
-    auth: options.token,
+    ...githubOctokitAuth(options),
     baseUrl: options.baseUrl ?? 'https://api.github.com',
     userAgent: 'meshpeer',
     request: { fetch: timeoutFetch(options.timeoutMs ?? 15_000) },

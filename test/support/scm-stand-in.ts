@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AppTokens, type IssuedToken, type StandInGithubApp } from './scm-stand-in-app.ts';
 import {
   type Ctx,
   github,
@@ -16,6 +17,7 @@ import {
   type StoredStatus,
 } from './scm-stand-in-routes.ts';
 
+export type { IssuedToken, StandInGithubApp } from './scm-stand-in-app.ts';
 export type { StoredComment, StoredStatus } from './scm-stand-in-routes.ts';
 
 /** One request as received, with its JSON body parsed. */
@@ -24,6 +26,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly body: unknown;
+  /** The Authorization header as sent (GitHub), so tests can tell which token a call used. */
+  readonly authorization: string | undefined;
 }
 
 /** Options for `startScmStandIn`. */
@@ -35,6 +39,8 @@ export interface ScmStandInOptions {
   readonly gitlabUsername?: string;
   /** Smaller pages than the real maximum, so pagination is exercised. */
   readonly maxPerPage?: number;
+  /** A GitHub App whose installation tokens the GitHub routes accept. */
+  readonly githubApp?: StandInGithubApp;
 }
 
 /** A running stand-in. `url` is the GitHub base URL and the GitLab instance URL alike. */
@@ -44,6 +50,8 @@ export interface ScmStandIn {
   writes(): RecordedRequest[];
   comments(repo: string, pr: number): StoredComment[];
   notes(project: string, iid: number): StoredComment[];
+  /** Installation tokens issued so far, oldest first. */
+  appTokens(): IssuedToken[];
   statuses(filter?: { repo?: string; sha?: string }): StoredStatus[];
   seedComment(repo: string, pr: number, body: string, author: string): StoredComment;
   seedNote(project: string, iid: number, body: string, author: string, system?: boolean): StoredComment;
@@ -56,10 +64,11 @@ function authorized(
   req: IncomingMessage,
   provider: RecordedRequest['provider'],
   options: ScmStandInOptions,
+  app: AppTokens | undefined,
 ): boolean {
-  if (provider === 'github' && options.githubToken !== undefined) {
-    const auth = req.headers.authorization ?? '';
-    return auth === `token ${options.githubToken}` || auth === `Bearer ${options.githubToken}`;
+  if (provider === 'github' && (options.githubToken !== undefined || app !== undefined)) {
+    const token = (req.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
+    return token === options.githubToken || app?.valid(token) === true;
   }
   if (provider === 'gitlab' && options.gitlabToken !== undefined) {
     return req.headers['private-token'] === options.gitlabToken;
@@ -94,14 +103,25 @@ export async function startScmStandIn(options: ScmStandInOptions = {}): Promise<
   const store = new Store(options.maxPerPage ?? 100);
   const failures: number[] = [];
   let base = '';
+  const app = options.githubApp === undefined ? undefined : new AppTokens(options.githubApp);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { provider, ctx } = await parseRequest(req);
-    requests.push({ provider, method: ctx.method, path: ctx.path, body: ctx.body });
+    const authorization = req.headers.authorization;
+    requests.push({ provider, method: ctx.method, path: ctx.path, body: ctx.body, authorization });
     let reply: Reply;
     const failure = failures.shift();
+    const [root, kind, id, sub] = ctx.segments;
     if (failure !== undefined) reply = { status: failure, body: { message: 'injected failure' } };
-    else if (!authorized(req, provider, options))
+    else if (
+      app !== undefined &&
+      ctx.method === 'POST' &&
+      root === 'app' &&
+      kind === 'installations' &&
+      sub === 'access_tokens'
+    )
+      reply = app.accessTokens(id ?? '', authorization ?? '');
+    else if (!authorized(req, provider, options, app))
       reply = { status: 401, body: { message: 'Bad credentials' } };
     else if (provider === 'gitlab') reply = gitlab(store, ctx, options.gitlabUsername ?? 'meshpeer-bot');
     else reply = github(store, ctx, options.githubLogin ?? 'meshpeer-bot', base);
@@ -126,6 +146,7 @@ export async function startScmStandIn(options: ScmStandInOptions = {}): Promise<
     writes: () => requests.filter((r) => r.method !== 'GET'),
     comments: (repo, pr) => copy(`gh:${repo}#${pr}`),
     notes: (project, iid) => copy(`gl:${project}!${iid}`),
+    appTokens: () => [...(app?.issued ?? [])],
     statuses: (filter = {}) =>
       store.statuses.filter((s) => (filter.repo ?? s.repo) === s.repo && (filter.sha ?? s.sha) === s.sha),
     seedComment: (repo, pr, body, author) => store.add(`gh:${repo}#${pr}`, body, author),
