@@ -1,5 +1,6 @@
 /** Sentinel and Cluster URLs parse into hosts and names, malformed ones fail with one line, passwords never show. */
 import { describe, expect, it } from 'vitest';
+import { checkRedis } from '../../src/io/redis-check.ts';
 import { parseRedisEndpoint, prefixForEndpoint, redisTarget } from '../../src/io/redis-endpoint.ts';
 import { displayRedisUrl } from '../../src/io/redis-url.ts';
 
@@ -89,6 +90,14 @@ describe('redisTarget and displayRedisUrl', () => {
     );
     expect(displayRedisUrl('redis-cluster://u:s3cret@h1:7000,h2:7001')).toBe(
       'redis-cluster://h1:7000,h2:7001',
+    );
+  });
+});
+
+describe('checkRedis on a Cluster URL', () => {
+  it('stops with one line saying Cluster is not supported yet, before connecting', async () => {
+    await expect(checkRedis('redis-cluster://:s3cret@127.0.0.1:1,127.0.0.1:2')).rejects.toThrow(
+      /^Redis Cluster is not supported by this meshpeer version; use a single Redis with AOF or Sentinel/,
     );
   });
 });
