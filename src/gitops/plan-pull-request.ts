@@ -14,6 +14,7 @@ import type { CommentResult, ScmPublisher } from '../scm/scm-publisher.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import { type GitSource, pullRequestHeadRef } from '../source/git-source.ts';
 import { type Diagnostic, formatDiagnostic, parseTopology, type Topology } from '../topology/index.ts';
+import { erroredCheckRun, invalidCheckRun, plannedCheckRun } from './plan-check-run.ts';
 import type { PlanPrEvent } from './sync-event.ts';
 
 /** What planning a pull request needs. */
@@ -72,6 +73,7 @@ function invalidDescription(diagnostics: readonly Diagnostic[]): string {
 export async function planPullRequest(event: PlanPrEvent, deps: PlanDeps): Promise<PlanOutcome> {
   const sha = event.headSha;
   const link = deps.targetUrl === undefined ? {} : { targetUrl: deps.targetUrl };
+  const detailsLink = deps.targetUrl === undefined ? {} : { detailsUrl: deps.targetUrl };
   const status = (state: 'pending' | 'success' | 'failure' | 'error', description: string) =>
     deps.publisher.setStatus(sha, { context: 'meshpeer/plan', state, description, ...link });
   await status('pending', `planning ${deps.path} at ${sha.slice(0, 7)}`);
@@ -85,6 +87,10 @@ export async function planPullRequest(event: PlanPrEvent, deps: PlanDeps): Promi
         invalidFileMarkdown(deps.path, parsed.diagnostics),
       );
       await status('failure', invalidDescription(parsed.diagnostics));
+      await deps.publisher.publishCheckRun?.(sha, {
+        ...invalidCheckRun(deps.path, parsed.diagnostics),
+        ...detailsLink,
+      });
       return { result: 'invalid', sha, comment };
     }
     const { plan } = await planTopology(parsed.topology, deps.clients(parsed.topology), {
@@ -93,10 +99,14 @@ export async function planPullRequest(event: PlanPrEvent, deps: PlanDeps): Promi
     });
     const comment = await deps.publisher.upsertPlanComment(event.number, renderMarkdown(plan));
     await status('success', summaryLine(plan));
+    await deps.publisher.publishCheckRun?.(sha, { ...plannedCheckRun(deps.path, plan), ...detailsLink });
     return { result: 'planned', sha, comment, plan };
   } catch (err) {
     const message = safeErrorMessage(err);
     await status('error', `plan failed: ${message}`).catch(() => {});
+    await deps.publisher
+      .publishCheckRun?.(sha, { ...erroredCheckRun(message), ...detailsLink })
+      .catch(() => {});
     const transient = err instanceof ScmError ? err.transient : classifyError(err).transient;
     return { result: 'error', sha, error: message, transient };
   }

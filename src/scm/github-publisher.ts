@@ -6,6 +6,7 @@ import { Octokit } from '@octokit/rest';
 import { registerSecret } from '../secrets/redact.ts';
 import { fitCommentBody, isPlanComment, sameBody } from './comment-body.ts';
 import { type GithubAppCredentials, githubAppOctokitAuth } from './github-app-auth.ts';
+import { githubCheckRuns } from './github-check-runs.ts';
 import { type ScmError, scmError, statusErrorCode, transportErrorCode } from './scm-error.ts';
 import {
   type CommentResult,
@@ -88,6 +89,7 @@ export function createGithubPublisher(options: GithubPublisherOptions): ScmPubli
   };
 
   return {
+    ...(options.app === undefined ? {} : githubCheckRuns(octokit, target, call)),
     async upsertPlanComment(pr: number, markdownBody: string): Promise<CommentResult> {
       const body = fitCommentBody(markdownBody, limit);
       const existing = await findOurs(pr);

@@ -23,6 +23,8 @@ export interface ScmPublisher {
   /** Creates or edits in place the single plan comment on pull/merge request `pr`. */
   upsertPlanComment(pr: number, markdownBody: string): Promise<CommentResult>;
   setStatus(sha: string, status: CommitStatus): Promise<void>;
+  /** Set only where check runs are possible: GitHub authenticated as an App (a token cannot create them). */
+  publishCheckRun?(sha: string, check: CheckRun): Promise<void>;
 }
 
 /** GitHub counts up to 65,536 characters; stay clearly below so counting differences never matter. */
@@ -33,3 +35,31 @@ export const GITLAB_NOTE_LIMIT = 999_000;
 
 /** GitHub caps status descriptions at 140 characters. */
 export const STATUS_DESCRIPTION_LIMIT = 140;
+
+/** One annotation of a check run, on lines of the topology file. */
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly message: string;
+  readonly title?: string;
+}
+
+/** A completed check run (GitHub only); its annotations are sent in batches of 50. */
+export interface CheckRun {
+  readonly name: 'meshpeer/plan';
+  readonly conclusion: 'success' | 'failure' | 'neutral';
+  readonly title: string;
+  readonly summary: string;
+  readonly annotations: readonly CheckAnnotation[];
+  readonly detailsUrl?: string;
+}
+
+/** A publisher that can also publish check runs (GitHub authenticated as an App). */
+export interface CheckRunPublisher {
+  /** Creates the check run on `sha`, or updates the one this publisher created there before. */
+  publishCheckRun(sha: string, check: CheckRun): Promise<void>;
+}
+
+/** GitHub accepts at most 50 annotations per create or update request. */
+export const CHECK_ANNOTATIONS_PER_REQUEST = 50;

@@ -1,4 +1,6 @@
 /** Routes and in-memory state of the SCM stand-in (see scm-stand-in.ts), split out to keep both files small. */
+import { checkRunsRoute, type StoredCheckRun } from './scm-stand-in-checks.ts';
+
 /** A stored GitHub comment or GitLab note. */
 export interface StoredComment {
   readonly id: number;
@@ -38,6 +40,7 @@ function bodyText(body: unknown, field: string): string | undefined {
 export class Store {
   readonly threads = new Map<string, StoredComment[]>();
   readonly statuses: StoredStatus[] = [];
+  readonly checkRuns: StoredCheckRun[] = [];
   private nextId = 1000;
 
   constructor(readonly maxPerPage: number) {}
@@ -114,6 +117,8 @@ function githubStatus(store: Store, ctx: Ctx, repo: string, sha: string): Reply 
 export function github(store: Store, ctx: Ctx, login: string, base: string): Reply {
   const [root, owner, name, kind, a, b] = ctx.segments;
   if (root === 'user' && ctx.method === 'GET') return { status: 200, body: { login } };
+  if (root === 'repos' && kind === 'check-runs')
+    return checkRunsRoute(store.checkRuns, ctx, `${owner}/${name}`, a);
   if (root !== 'repos' || owner === undefined || name === undefined || a === undefined) return NOT_FOUND;
   const repo = `${owner}/${name}`;
   if (kind === 'issues' && b === 'comments')

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppTokens, type IssuedToken, type StandInGithubApp } from './scm-stand-in-app.ts';
+import type { StoredCheckRun } from './scm-stand-in-checks.ts';
 import {
   type Ctx,
   github,
@@ -18,6 +19,7 @@ import {
 } from './scm-stand-in-routes.ts';
 
 export type { IssuedToken, StandInGithubApp } from './scm-stand-in-app.ts';
+export type { StoredCheckRun } from './scm-stand-in-checks.ts';
 export type { StoredComment, StoredStatus } from './scm-stand-in-routes.ts';
 
 /** One request as received, with its JSON body parsed. */
@@ -50,6 +52,8 @@ export interface ScmStandIn {
   writes(): RecordedRequest[];
   comments(repo: string, pr: number): StoredComment[];
   notes(project: string, iid: number): StoredComment[];
+  /** Check runs created, with every annotation they received. */
+  checkRuns(repo?: string): StoredCheckRun[];
   /** Installation tokens issued so far, oldest first. */
   appTokens(): IssuedToken[];
   statuses(filter?: { repo?: string; sha?: string }): StoredStatus[];
@@ -146,6 +150,7 @@ export async function startScmStandIn(options: ScmStandInOptions = {}): Promise<
     writes: () => requests.filter((r) => r.method !== 'GET'),
     comments: (repo, pr) => copy(`gh:${repo}#${pr}`),
     notes: (project, iid) => copy(`gl:${project}!${iid}`),
+    checkRuns: (repo) => store.checkRuns.filter((r) => (repo ?? r.repo) === r.repo),
     appTokens: () => [...(app?.issued ?? [])],
     statuses: (filter = {}) =>
       store.statuses.filter((s) => (filter.repo ?? s.repo) === s.repo && (filter.sha ?? s.sha) === s.sha),
