@@ -11,6 +11,8 @@ import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
 import { type NotifySink, notifySinksFromEnv } from '../notify/index.ts';
+import type { GithubAppCredentials } from '../scm/github-app-auth.ts';
+import { githubAppFromEnv } from '../scm/github-app-env.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { checkExposure } from '../server/auth/check-exposure.ts';
 import { parseUiAuthMode, type UiAuth, uiAuthFromEnv } from '../server/auth/ui-auth.ts';
@@ -123,6 +125,8 @@ export interface ServeConfig {
   readonly target: string;
   /** Token for Git over HTTPS and the SCM API; absent means anonymous Git and no comments or statuses. */
   readonly token?: string;
+  /** GitHub App installation (MESHPEER_GITHUB_APP_*); used instead of `token` for GitHub API and Git. */
+  readonly githubApp?: GithubAppCredentials;
   readonly gitUsername: string;
   readonly webhookSecrets: readonly string[];
   readonly scmApiUrl: string;
@@ -245,6 +249,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
   const tokenEnv = flags.tokenEnv ?? 'MESHPEER_TOKEN';
   const secretEnv = flags.webhookSecretEnv ?? 'MESHPEER_WEBHOOK_SECRET';
   const token = secretFromEnv(env, tokenEnv);
+  const githubApp = c.provider === 'github' ? githubAppFromEnv(env) : undefined;
   const webhookSecrets = (secretFromEnv(env, secretEnv) ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -263,6 +268,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     repo: c.repo,
     target: c.target,
     ...(token !== undefined && { token }),
+    ...(githubApp !== undefined && { githubApp }),
     gitUsername:
       flags.gitUsername ??
       env.MESHPEER_GIT_USERNAME ??

@@ -15,10 +15,12 @@ import type { KubeconfigOverrides } from '../kube/kube-config.ts';
 import { createNotifier, type Notifier } from '../notify/index.ts';
 import { openQueues, type Queues } from '../run/queues.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
+import { githubInstallationToken } from '../scm/github-app-auth.ts';
 import { createGithubPublisher } from '../scm/github-publisher.ts';
 import { createGitlabPublisher } from '../scm/gitlab-publisher.ts';
 import type { ScmPublisher } from '../scm/scm-publisher.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
+import type { GitSourceAuth } from '../source/git-source.ts';
 import type { ServeConfig } from './serve-config.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
 
@@ -29,10 +31,19 @@ export function trackedRepo(config: ServeConfig): TrackedRepo {
 }
 
 function publisherFor(config: ServeConfig): ScmPublisher | undefined {
+  if (config.githubApp !== undefined)
+    return createGithubPublisher({ app: config.githubApp, repo: config.repo, baseUrl: config.scmApiUrl });
   if (config.token === undefined) return undefined;
   if (config.provider === 'gitlab')
     return createGitlabPublisher({ token: config.token, project: config.repo, baseUrl: config.scmApiUrl });
   return createGithubPublisher({ token: config.token, repo: config.repo, baseUrl: config.scmApiUrl });
+}
+
+/** Git credentials: a fresh installation token per request for a GitHub App, else the token. */
+function gitAuth(config: ServeConfig): GitSourceAuth | undefined {
+  if (config.githubApp !== undefined)
+    return { token: githubInstallationToken(config.githubApp, config.scmApiUrl), username: 'x-access-token' };
+  return config.token === undefined ? undefined : { token: config.token, username: config.gitUsername };
 }
 
 /** The shared parts every piece of a serve process uses. */
@@ -61,10 +72,11 @@ export async function openContext(config: ServeConfig, logger: ServiceLogger): P
   const log = logger.info;
   const repo = trackedRepo(config);
   const prefix = config.queuePrefix;
+  const auth = gitAuth(config);
   const sources = createGitSources({
     repos: [repo],
     cacheDir: config.cacheDir,
-    ...(config.token !== undefined && { auth: { token: config.token, username: config.gitUsername } }),
+    ...(auth !== undefined && { auth }),
   });
   const queues = await openQueues(config.redisUrl, prefix);
   const revisions = new RevisionStore(queues.redis, prefix);

@@ -5,6 +5,7 @@
  * `refreshMarginMs` before it expires. Every token is registered for redaction.
  */
 import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/rest';
 import { registerSecret } from '../secrets/redact.ts';
 
 /** The settings that identify a GitHub App installation. */
@@ -56,5 +57,20 @@ export function githubAppOctokitAuth(app: GithubAppCredentials): {
       installationId: app.installationId,
       cache: expiryAwareCache(app.refreshMarginMs ?? 5 * 60_000),
     },
+  };
+}
+
+/** A function giving a current installation token, for Git over HTTPS (`x-access-token:<token>`). */
+export function githubInstallationToken(app: GithubAppCredentials, baseUrl: string): () => Promise<string> {
+  const octokit = new Octokit({
+    ...githubAppOctokitAuth(app),
+    baseUrl,
+    userAgent: 'meshpeer',
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  return async () => {
+    const { token } = (await octokit.auth({ type: 'installation' })) as { token: string };
+    registerSecret(token);
+    return token;
   };
 }

@@ -23,8 +23,11 @@ export class GitTransportTimeout extends Error {
 
 /** Options for `createGitHttpClient`. */
 export interface GitHttpClientOptions {
-  /** Full value of the Authorization header, e.g. `Basic …`; undefined for anonymous access. */
-  readonly authorization?: string;
+  /**
+   * Full value of the Authorization header, e.g. `Basic …`, or a function giving a current one per
+   * request (expiring tokens such as GitHub App installation tokens); undefined for anonymous access.
+   */
+  readonly authorization?: string | (() => Promise<string>);
   readonly timeoutMs: number;
   /** The underlying transport; tests may swap it, production uses isomorphic-git's node plugin. */
   readonly inner?: HttpClient;
@@ -118,7 +121,8 @@ export function createGitHttpClient(options: GitHttpClientOptions): GitHttpClien
     timer.unref();
     const clear = (): void => clearTimeout(timer);
     const headers: Record<string, string> = { ...(req.headers ?? {}) };
-    if (options.authorization !== undefined) headers.Authorization = options.authorization;
+    const auth = options.authorization;
+    if (auth !== undefined) headers.Authorization = typeof auth === 'string' ? auth : await auth();
     const outgoing: GitHttpRequest = { ...req, method, headers, signal: controller.signal };
     if (body === undefined) delete outgoing.body;
     // An array body makes the node plugin send one buffer with a Content-Length.

@@ -15,7 +15,8 @@ import { safeRepoUrl, toSourceError } from './to-source-error.ts';
 
 /** A token sent as HTTP Basic auth; the username is `x-access-token` (GitHub) unless set (`oauth2` for GitLab). */
 export interface GitSourceAuth {
-  readonly token: string;
+  /** The token, or a function giving a current one (GitHub App installation tokens expire hourly). */
+  readonly token: string | (() => Promise<string>);
   readonly username?: string;
 }
 
@@ -59,12 +60,18 @@ function fullRef(ref: string): string {
   return ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
 }
 
-function authorizationHeader(auth: GitSourceAuth | undefined): string | undefined {
-  if (auth === undefined) return undefined;
-  registerSecret(auth.token);
-  const encoded = Buffer.from(`${auth.username ?? 'x-access-token'}:${auth.token}`).toString('base64');
+function basic(username: string | undefined, token: string): string {
+  registerSecret(token);
+  const encoded = Buffer.from(`${username ?? 'x-access-token'}:${token}`).toString('base64');
   registerSecret(encoded);
   return `Basic ${encoded}`;
+}
+
+function authorizationHeader(auth: GitSourceAuth | undefined): string | (() => Promise<string>) | undefined {
+  if (auth === undefined) return undefined;
+  const { token, username } = auth;
+  if (typeof token === 'string') return basic(username, token);
+  return async () => basic(username, await token());
 }
 
 /** Lists the server's refs (protocol v2, filtered by prefix on the server) and returns the branch sha. */

@@ -25,7 +25,8 @@ export interface GitRequestRecord {
 /** Credentials the server demands; without them it answers 401 like GitHub and GitLab do. */
 export interface GitServerAuth {
   readonly username?: string;
-  readonly password: string;
+  /** The password, or a check for expiring ones (GitHub App installation tokens). */
+  readonly password: string | ((password: string) => boolean);
 }
 
 /** Options for `startGitHttpServer`. */
@@ -59,13 +60,14 @@ function classify(method: string, path: string, body: Buffer): GitRequestKind {
 function isAuthorized(req: IncomingMessage, auth: GitServerAuth | undefined): boolean {
   if (auth === undefined) return true;
   const header = req.headers.authorization ?? '';
-  if (header === `Bearer ${auth.password}`) return true;
+  const accepts = (p: string) => (typeof auth.password === 'string' ? p === auth.password : auth.password(p));
+  if (header.startsWith('Bearer ') && accepts(header.slice(7))) return true;
   if (!header.startsWith('Basic ')) return false;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = decoded.slice(0, colon);
   const pass = decoded.slice(colon + 1);
-  return pass === auth.password && (auth.username === undefined || auth.username === user);
+  return accepts(pass) && (auth.username === undefined || auth.username === user);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
