@@ -11,7 +11,7 @@ import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
 import { type NotifySink, notifySinksFromEnv } from '../notify/index.ts';
-import type { GithubAppCredentials } from '../scm/github-app-auth.ts';
+import { type GithubAppCredentials, githubInstallationToken } from '../scm/github-app-auth.ts';
 import { githubAppFromEnv } from '../scm/github-app-env.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { checkExposure } from '../server/auth/check-exposure.ts';
@@ -310,8 +310,14 @@ export function workerGitSourcesFromEnv(processEnv: Env = process.env): GitSourc
   if (!checked.success)
     throw new Error(`MESHPEER_REPO_URL: ${checked.error.issues[0]?.message ?? 'invalid'}`);
   const provider = env.MESHPEER_PROVIDER ?? guessProvider(url);
-  const token = secretFromEnv(env, 'MESHPEER_TOKEN');
-  const username = env.MESHPEER_GIT_USERNAME ?? (provider === 'gitlab' ? 'oauth2' : 'x-access-token');
+  const app = provider === 'github' ? githubAppFromEnv(env) : undefined;
+  const apiUrl = env.MESHPEER_SCM_API_URL ?? defaultApiUrl(url, provider);
+  const token =
+    app === undefined ? secretFromEnv(env, 'MESHPEER_TOKEN') : githubInstallationToken(app, apiUrl);
+  const username =
+    app !== undefined
+      ? 'x-access-token'
+      : (env.MESHPEER_GIT_USERNAME ?? (provider === 'gitlab' ? 'oauth2' : 'x-access-token'));
   return {
     repos: [{ url, branch: env.MESHPEER_BRANCH ?? 'main', path: env.MESHPEER_PATH ?? 'peerings.yaml' }],
     cacheDir: env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
