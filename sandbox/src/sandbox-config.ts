@@ -212,7 +212,7 @@ type InstallService = { name: string; partition?: string; namespace?: string };
  * install (found through the peerings: each endpoint's peerName is how the other side knows it).
  */
 function servicesByInstall(topology: Topology): Map<string, InstallService[]> {
-  const enterprise = new Map(topology.clusters.map((c) => [c.name, c.enterprise]));
+  const specs = new Map(topology.clusters.map((c) => [c.name, c]));
   const peerInstall = new Map<string, string>();
   for (const p of topology.peerings) {
     peerInstall.set(`${p.acceptor.install}|${p.dialer.peerName}`, p.dialer.install);
@@ -225,7 +225,7 @@ function servicesByInstall(topology: Topology): Map<string, InstallService[]> {
     byInstall.set(install, services);
     services.set(`${partition}/${namespace ?? ''}/${name}`, {
       name,
-      ...(enterprise.get(install) === true && { partition }),
+      ...(specs.get(install)?.enterprise === true && { partition }),
       ...(namespace !== undefined && { namespace }),
     });
   };
@@ -236,8 +236,7 @@ function servicesByInstall(topology: Topology): Map<string, InstallService[]> {
     add(i.install, i.destination, i.partition, i.namespace);
     for (const s of i.sources) {
       const source = peerInstall.get(`${i.install}|${s.peer}`);
-      const partition = topology.clusters.find((c) => c.name === source)?.partition ?? 'default';
-      add(source, s.service, partition, s.namespace);
+      add(source, s.service, specs.get(source ?? '')?.partition ?? 'default', s.namespace);
     }
   }
   return new Map([...byInstall].map(([install, services]) => [install, [...services.values()]]));

@@ -14,6 +14,7 @@ import {
   startConsulServer,
 } from '../../src/consul/consul-server.ts';
 import type { PeeringToken } from '../../src/peering/index.ts';
+import { waitFor as pollFor } from '../sandbox-test-helpers.ts';
 
 /** A plain HTTP answer. */
 export interface ApiAnswer {
@@ -50,19 +51,13 @@ export async function api(
   return { status: res.status, text, headers: res.headers, json };
 }
 
-/** Polls until `check` returns a value other than undefined; fails after `timeoutMs`. */
-export async function waitFor<T>(
+/** waitFor with the longer default a Consul server's leader election and replication need. */
+export function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return pollFor(check, what, timeoutMs);
 }
 
 /** Fast timers so heartbeats, timeouts, reconnects and deletions happen within a test. */
