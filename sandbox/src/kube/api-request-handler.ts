@@ -10,6 +10,7 @@ import type { FaultInjector } from './admin/fault-injector.ts';
 import type { RequestCounters } from './admin/request-counters.ts';
 import { handleDiscovery } from './http/discovery-handler.ts';
 import { sendError } from './http/http-io.ts';
+import { requestAttributes } from './http/request-attributes.ts';
 import { type Route, resourceLabel, routeRequest } from './http/request-route.ts';
 import { handleResource, type ResourceContext } from './http/resource-handlers.ts';
 import type { ServiceEndpoints } from './http/service-endpoints.ts';
@@ -93,6 +94,11 @@ export async function handleApiRequest(
     if (route.kind === 'admin') return await handleAdmin(deps, req, res, url.pathname);
     const label = resourceLabel(route);
     deps.requests.record(route.verb, label);
+    const attributes = requestAttributes(route, req);
+    // Logged once answered: an apply patch answered 201 created its object (and needed `create`).
+    res.once('close', () =>
+      deps.requests.logRequest({ ...attributes, status: res.headersSent ? res.statusCode : 0 }),
+    );
     const decision = deps.faults.decide(route.verb, label);
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.fault === 'hang') {

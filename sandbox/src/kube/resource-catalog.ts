@@ -1,9 +1,14 @@
 /** The set of kinds one emulator serves, indexed the ways requests look them up. */
 
 import { apiVersionOf, type ResourceType } from './resource-type.ts';
+import { horizontalPodAutoscalerType } from './resources/autoscaling-resources.ts';
 import { consulTypes } from './resources/consul-resources.ts';
 import { configMapType, eventType, namespaceType, secretType } from './resources/core-resources.ts';
+import { clusterRoleBindingType, roleBindingType } from './resources/rbac-binding-resources.ts';
+import { clusterRoleType, roleType } from './resources/rbac-resources.ts';
+import { serviceAccountType } from './resources/service-account-resource.ts';
 import { serviceType } from './resources/service-resource.ts';
+import { statefulSetType } from './resources/stateful-set-resource.ts';
 import { deploymentType } from './resources/workload-resources.ts';
 
 /** Lookup tables over a fixed list of resource types. */
@@ -48,7 +53,7 @@ export class ResourceCatalog {
   }
 }
 
-/** The default catalog: core, apps and consul-k8s kinds. */
+/** The default catalog: core, apps, autoscaling, RBAC and consul-k8s kinds (what meshpeer's chart installs, too). */
 export function defaultCatalog(): ResourceCatalog {
   return new ResourceCatalog([
     namespaceType,
@@ -56,7 +61,14 @@ export function defaultCatalog(): ResourceCatalog {
     configMapType,
     serviceType,
     eventType,
+    serviceAccountType,
     deploymentType,
+    statefulSetType,
+    horizontalPodAutoscalerType,
+    roleType,
+    clusterRoleType,
+    roleBindingType,
+    clusterRoleBindingType,
     ...consulTypes,
   ]);
 }

@@ -64,8 +64,8 @@ export interface ResourceType {
   readonly defaults?: (obj: StoredObject) => void;
   /** Kind-specific validation (the real server's ValidateX functions). */
   readonly validate?: (obj: StoredObject, old: StoredObject | undefined) => FieldError[];
-  /** How metadata.name is checked: most kinds use DNS-1123 subdomains. */
-  readonly nameRule?: 'subdomain' | 'label' | 'dns1035';
+  /** How metadata.name is checked: most kinds use DNS-1123 subdomains, RBAC kinds a path segment. */
+  readonly nameRule?: 'subdomain' | 'label' | 'dns1035' | 'path-segment';
 }
 
 /** The apiVersion string of a resource type. */

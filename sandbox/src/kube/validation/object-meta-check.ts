@@ -28,6 +28,15 @@ const nameMessages = {
   ],
 } as const;
 
+/**
+ * What apimachinery's path.IsValidPathSegmentName refuses (pkg/api/validation/path/name.go): RBAC
+ * names (pkg/apis/rbac/validation minimalNameRequirements) may hold anything else, colons included.
+ */
+function pathSegmentProblems(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  return ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+}
+
 function checkName(name: string | undefined, rt: ResourceType): FieldError[] {
   if (name === undefined || name === '') {
     return [
@@ -37,6 +46,13 @@ function checkName(name: string | undefined, rt: ResourceType): FieldError[] {
         message: 'Required value: name or generateName is required',
       },
     ];
+  }
+  if (rt.nameRule === 'path-segment') {
+    return pathSegmentProblems(name).map((problem) => ({
+      type: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": ${problem}`,
+    }));
   }
   const [pattern, max, message] = nameMessages[rt.nameRule ?? 'subdomain'];
   if (name.length > max) {
