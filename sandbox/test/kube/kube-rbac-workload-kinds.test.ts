@@ -10,6 +10,8 @@ import {
   CoreV1Api,
   type KubeConfig,
   RbacAuthorizationV1Api,
+  type V1StatefulSet,
+  type V1StatefulSetSpec,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCluster } from '../../src/sandbox-cluster.ts';
@@ -146,17 +148,15 @@ describe('core/v1 ServiceAccount', () => {
   });
 });
 
-const redisSet = {
-  metadata: { name: 'redis' },
-  spec: {
-    serviceName: 'redis',
-    selector: { matchLabels: { app: 'redis' } },
-    template: {
-      metadata: { labels: { app: 'redis' } },
-      spec: { containers: [{ name: 'redis', image: 'redis:7' }] },
-    },
+const redisSpec: V1StatefulSetSpec = {
+  serviceName: 'redis',
+  selector: { matchLabels: { app: 'redis' } },
+  template: {
+    metadata: { labels: { app: 'redis' } },
+    spec: { containers: [{ name: 'redis', image: 'redis:7' }] },
   },
 };
+const redisSet: V1StatefulSet = { metadata: { name: 'redis' }, spec: redisSpec };
 
 describe('apps/v1 StatefulSet', () => {
   it('defaults the policies and refuses a template that the selector does not match', async () => {
@@ -175,7 +175,7 @@ describe('apps/v1 StatefulSet', () => {
         body: {
           ...redisSet,
           metadata: { name: 'other' },
-          spec: { ...redisSet.spec, selector: { matchLabels: { app: 'x' } } },
+          spec: { ...redisSpec, selector: { matchLabels: { app: 'x' } } },
         },
       }),
     );
@@ -188,14 +188,14 @@ describe('apps/v1 StatefulSet', () => {
     const scaled = await apps.replaceNamespacedStatefulSet({
       namespace,
       name: 'redis',
-      body: { ...current, spec: { ...current.spec, replicas: 3 } as typeof redisSet.spec },
+      body: { ...current, spec: { ...redisSpec, ...current.spec, replicas: 3 } },
     });
     expect(scaled.spec?.replicas).toBe(3);
     const renamed = await statusOf(
       apps.replaceNamespacedStatefulSet({
         namespace,
         name: 'redis',
-        body: { ...scaled, spec: { ...scaled.spec, serviceName: 'other' } as typeof redisSet.spec },
+        body: { ...scaled, spec: { ...redisSpec, ...scaled.spec, serviceName: 'other' } },
       }),
     );
     expect(renamed.code).toBe(422);
