@@ -14,6 +14,7 @@ import {
   type V1StatefulSetSpec,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiV2Json } from '../../src/kube/openapi/openapi-v2.ts';
 import { SandboxCluster } from '../../src/sandbox-cluster.ts';
 import { kubeConfigFor, statusOf } from '../sandbox-test-helpers.ts';
 
@@ -236,6 +237,26 @@ describe('autoscaling/v2 HorizontalPodAutoscaler', () => {
     expect(bad.message).toContain(
       'spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`',
     );
+  });
+});
+
+describe('/openapi/v2', () => {
+  it("lists each kind's PATCH with its dryRun parameter, which kubectl 1.20 needs for --dry-run=server", async () => {
+    // The protobuf form carries the same; test/deploy/chart-dry-run.test.ts runs kubectl 1.20 on it (CI).
+    const doc = openApiV2Json(cluster.kube.catalog) as {
+      paths: Record<
+        string,
+        { patch: { parameters: Array<{ name: string }>; 'x-kubernetes-group-version-kind': unknown } }
+      >;
+    };
+    const roles = doc.paths['/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}'];
+    expect(roles?.patch.parameters.map((p) => p.name)).toEqual(['dryRun']);
+    expect(roles?.patch['x-kubernetes-group-version-kind']).toEqual({
+      group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      version: 'v1',
+    });
+    expect(Object.keys(doc.paths)).toContain('/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}');
   });
 });
 

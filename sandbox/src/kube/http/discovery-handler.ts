@@ -25,7 +25,7 @@ function document(catalog: ResourceCatalog, segments: string[], serverAddress: s
     if (segments.length === 2) return apiGroup(catalog, second ?? '');
     if (segments.length === 3) return resourceList(catalog, second ?? '', third ?? '');
   }
-  if (first === 'openapi' && second === 'v2' && segments.length === 2) return openApiV2Json();
+  if (first === 'openapi' && second === 'v2' && segments.length === 2) return openApiV2Json(catalog);
   if (first === 'openapi' && second === 'v3') {
     if (segments.length === 2) return openApiIndex(catalog);
     if (third === 'api' && segments.length === 4) return openApiDocument(catalog, '', fourth ?? '');
@@ -50,7 +50,7 @@ export function handleDiscovery(
     return;
   }
   if (segments.join('/') === 'openapi/v2' && accept.includes('protobuf')) {
-    const body = openApiV2Protobuf();
+    const body = openApiV2Protobuf(catalog);
     res.writeHead(200, { 'content-type': openApiV2ProtobufType, 'content-length': String(body.length) });
     res.end(body);
     return;
