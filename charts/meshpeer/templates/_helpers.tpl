@@ -140,7 +140,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "meshpeer.configVolume" -}}
 - name: config
   projected:
-    defaultMode: 0440
+    # 0440: owner and group (fsGroup) may read; written in decimal, which YAML 1.1 and 1.2 read alike.
+    defaultMode: 288
     sources:
 {{- if .Values.kubeconfig.existingSecret }}
       - secret:
