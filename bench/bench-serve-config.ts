@@ -14,12 +14,17 @@ export function benchServeConfig(o: {
   readonly queuePrefix: string;
 }): ServeConfig {
   return {
-    repoUrl: o.repoUrl,
-    branch: 'main',
-    path: 'peerings.yaml',
+    targets: [
+      {
+        target: `${o.repo}@main`,
+        url: o.repoUrl,
+        branch: 'main',
+        path: 'peerings.yaml',
+        provider: 'github',
+        repo: o.repo,
+      },
+    ],
     provider: 'github',
-    repo: o.repo,
-    target: `${o.repo}@main`,
     token: o.token,
     gitUsername: 'x-access-token',
     webhookSecrets: [o.webhookSecret],

@@ -130,7 +130,7 @@ async function sample(clusters: number, redisUrl: string, steady: number): Promi
   const redis = clientConnection(redisUrl);
   const store = new RedisRunStore(redis, config.queuePrefix);
   try {
-    await serve.poller?.pollNow(config.target);
+    await serve.poller?.pollNow(config.targets[0]?.target ?? '');
     const base = await waitRun(store, baseSha);
     if (base.status !== 'succeeded') throw new Error(`base run failed: ${base.failure}`);
     const timed = async (content: string, id: string): Promise<number> => {

@@ -128,7 +128,7 @@ async function startBenchWorld(clusters: number, redisUrl: string): Promise<Worl
       await rm(root, { recursive: true, force: true });
     },
   };
-  await world.serve.poller?.pollNow(config.target);
+  await world.serve.poller?.pollNow(config.targets[0]?.target ?? '');
   const first = await waitFor(
     async () => (await world.runs.list(5)).find((r) => r.status !== 'running'),
     'run',
@@ -168,7 +168,8 @@ interface DriftSample {
  */
 async function driftSample(world: World): Promise<DriftSample> {
   const { health, runs, config } = world;
-  const peering = async () => (await health.get(config.target)).find((h) => h.id === PEERING);
+  const peering = async () =>
+    (await health.get(config.targets[0]?.target ?? '')).find((h) => h.id === PEERING);
   await waitFor(async () => {
     const busy = (await runs.list(5)).some((r) => r.status === 'running');
     return !busy && (await peering())?.state === 'healthy' ? true : undefined;

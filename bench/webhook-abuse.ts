@@ -11,6 +11,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { Cluster } from 'ioredis';
 import { startLocalRedis } from '../sandbox/src/local-redis.ts';
 import { RevisionStore } from '../src/gitops/revision-store.ts';
 import { requestSync } from '../src/gitops/sync-request.ts';
@@ -167,10 +168,11 @@ async function startApp(queues: Queues, prefix: string) {
         counter.runRequests++;
       },
     },
-    metrics: createMetrics(async () => []),
+    metrics: createMetrics({ targets: [], peerings: async () => [] }),
     readiness: async () => ({ ready: true, checks: {} }),
     status: async () => ({
       generatedAt: new Date().toISOString(),
+      target: 'acme/mesh@main',
       tracked: [],
       runs: [],
       peerings: [],
@@ -252,8 +254,10 @@ async function main() {
   agent.destroy();
   // Leave nothing behind on a shared REDIS_URL: the runs queue and the delivery log of this prefix.
   await queues.runs.obliterate({ force: true });
-  for await (const keys of queues.redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
-    if ((keys as string[]).length > 0) await queues.redis.del(...(keys as string[]));
+  const redis = queues.redis;
+  for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis])
+    for await (const keys of node.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      if ((keys as string[]).length > 0) await node.del(...(keys as string[]));
   await queues.close();
   await local?.stop();
 }

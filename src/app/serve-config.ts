@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
-import { defaultTargetName, repoNameFromUrl } from '../gitops/tracked-repo.ts';
+import { defaultTargetName, repoNameFromUrl, type TrackedRepo } from '../gitops/tracked-repo.ts';
+import { parseRedisEndpoint, prefixForEndpoint } from '../io/redis-endpoint.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
 import { type NotifySink, notifySinksFromEnv } from '../notify/index.ts';
 import { type GithubAppCredentials, githubInstallationToken } from '../scm/github-app-auth.ts';
@@ -17,10 +18,12 @@ import { registerSecret } from '../secrets/redact.ts';
 import { checkExposure } from '../server/auth/check-exposure.ts';
 import { parseUiAuthMode, type UiAuth, uiAuthFromEnv } from '../server/auth/ui-auth.ts';
 import { durationMs } from '../topology/duration.ts';
+import { branchName, firstRepoUrl, httpUrl, readTargetsFile, repoPath, repoSlug } from './serve-targets.ts';
 
 /** Flags of `meshpeer serve` as commander parses them (all optional strings). */
 export interface ServeFlags {
   repoUrl?: string;
+  targetsFile?: string;
   branch?: string;
   path?: string;
   provider?: string;
@@ -51,31 +54,23 @@ export interface ServeFlags {
   strict?: boolean;
 }
 
-const httpUrl = z
-  .string()
-  .url('must be a URL')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL')
-  .refine((u) => new URL(u).username === '' && new URL(u).password === '', {
-    message: 'must not contain credentials; put the token in the environment (see --token-env)',
-  });
 const duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 30s, 5m or 0s (off)');
 
 const schema = z.object({
   repoUrl: httpUrl,
-  branch: z
-    .string()
-    .min(1)
-    .regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name'),
-  path: z
-    .string()
-    .min(1)
-    .regex(/^[^/].*[^/]$|^[^/]$/, 'must be a path inside the repository'),
+  branch: branchName,
+  path: repoPath,
   provider: z.enum(['github', 'gitlab']),
-  repo: z.string().regex(/^[^/\s]+(\/[^/\s]+)+$/, 'must be owner/name (GitHub) or group/project (GitLab)'),
+  repo: repoSlug,
   target: z.string().min(1).max(200),
   scmApiUrl: httpUrl,
   pollInterval: duration,
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  redisUrl: z
+    .string()
+    .regex(
+      /^(rediss?|redis[-+](sentinel|cluster)):\/\//i,
+      'must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URL',
+    ),
   queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _'),
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
@@ -117,12 +112,10 @@ const SOURCES: Record<string, string> = {
 
 /** The checked configuration of a serve process. */
 export interface ServeConfig {
-  readonly repoUrl: string;
-  readonly branch: string;
-  readonly path: string;
+  /** What it follows: one target from the flags, or the list of a targets file; never empty. */
+  readonly targets: readonly TrackedRepo[];
+  /** Every target's provider: one serve speaks to one SCM. */
   readonly provider: 'github' | 'gitlab';
-  readonly repo: string;
-  readonly target: string;
   /** Token for Git over HTTPS and the SCM API; absent means anonymous Git and no comments or statuses. */
   readonly token?: string;
   /** GitHub App installation (MESHPEER_GITHUB_APP_*); used instead of `token` for GitHub API and Git. */
@@ -190,11 +183,42 @@ function secretFromEnv(env: Env, name: string): string | undefined {
   return value;
 }
 
-function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
-  const repoUrl = flags.repoUrl ?? env.MESHPEER_REPO_URL;
+/** The targets file, or undefined; refused beside the single-target settings it replaces. */
+function targetsFileOf(flags: ServeFlags, env: Env): string | undefined {
+  const path = flags.targetsFile ?? env.MESHPEER_TARGETS_FILE;
+  if (path === undefined) return undefined;
+  const single = (['repoUrl', 'branch', 'path', 'repo', 'target'] as const).filter(
+    (k) => flags[k] !== undefined,
+  );
+  const singleEnv = [
+    'MESHPEER_REPO_URL',
+    'MESHPEER_BRANCH',
+    'MESHPEER_PATH',
+    'MESHPEER_REPO',
+    'MESHPEER_TARGET',
+  ];
+  const set = [...single.map((k) => SOURCES[k] ?? k), ...singleEnv.filter((k) => env[k] !== undefined)];
+  if (set.length > 0)
+    throw new Error(
+      `invalid serve configuration:\n  --targets-file (MESHPEER_TARGETS_FILE): lists the targets, so leave out ${set.join(', ')}`,
+    );
+  return path;
+}
+
+/** The targets of a targets file, read (and checked) before anything else so its errors come first. */
+function fileTargets(flags: ServeFlags, env: Env, path: string | undefined): TrackedRepo[] | undefined {
+  if (path === undefined) return undefined;
+  const provider = flags.provider ?? env.MESHPEER_PROVIDER ?? guessProvider(firstRepoUrl(path));
+  return readTargetsFile(path, provider === 'gitlab' ? 'gitlab' : 'github');
+}
+
+function rawSettings(flags: ServeFlags, env: Env, first: TrackedRepo | undefined): Record<string, unknown> {
+  // With a targets file, its (already checked) first target stands in for the single-target
+  // settings, from which the provider and API URL are guessed.
+  const repoUrl = first?.url ?? flags.repoUrl ?? env.MESHPEER_REPO_URL;
   const provider = flags.provider ?? env.MESHPEER_PROVIDER ?? guessProvider(repoUrl);
-  const branch = flags.branch ?? env.MESHPEER_BRANCH ?? 'main';
-  let repo = flags.repo ?? env.MESHPEER_REPO;
+  const branch = first?.branch ?? flags.branch ?? env.MESHPEER_BRANCH ?? 'main';
+  let repo = first?.repo ?? flags.repo ?? env.MESHPEER_REPO;
   let scmApiUrl = flags.scmApiUrl ?? env.MESHPEER_SCM_API_URL;
   try {
     if (repoUrl !== undefined) {
@@ -207,10 +231,11 @@ function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
   return {
     repoUrl,
     branch,
-    path: flags.path ?? env.MESHPEER_PATH ?? 'peerings.yaml',
+    path: first?.path ?? flags.path ?? env.MESHPEER_PATH ?? 'peerings.yaml',
     provider,
     repo,
     target:
+      first?.target ??
       flags.target ??
       env.MESHPEER_TARGET ??
       (repo === undefined ? undefined : defaultTargetName(repo, branch)),
@@ -233,10 +258,20 @@ function rawSettings(flags: ServeFlags, env: Env): Record<string, unknown> {
   };
 }
 
+/** The prefix with its hash tag on a Cluster; a malformed Sentinel or Cluster URL is a configuration error. */
+function keyPrefixChecked(redisUrl: string, prefix: string, env: Env): string {
+  try {
+    return prefixForEndpoint(prefix, parseRedisEndpoint(redisUrl, env));
+  } catch (err) {
+    throw new Error(`invalid serve configuration:\n  ${SOURCES.redisUrl}: ${(err as Error).message}`);
+  }
+}
+
 /** Builds and checks the configuration; throws one error listing every problem. */
 export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): ServeConfig {
   const env = withoutEmpty(processEnv);
-  const parsed = schema.safeParse(rawSettings(flags, env));
+  const targets = fileTargets(flags, env, targetsFileOf(flags, env));
+  const parsed = schema.safeParse(rawSettings(flags, env, targets?.[0]));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '');
@@ -246,6 +281,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     throw new Error(`invalid serve configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  const queuePrefix = keyPrefixChecked(c.redisUrl, c.queuePrefix, env);
   const tokenEnv = flags.tokenEnv ?? 'MESHPEER_TOKEN';
   const secretEnv = flags.webhookSecretEnv ?? 'MESHPEER_WEBHOOK_SECRET';
   const token = secretFromEnv(env, tokenEnv);
@@ -260,13 +296,10 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
   const exposure = checkExposure(c.host, uiAuth);
   if (!exposure.ok) throw new Error(exposure.error);
   const notifySinks = notifySinksFromEnv(env);
+  const single = { target: c.target, url: c.repoUrl, branch: c.branch, path: c.path, repo: c.repo };
   return {
-    repoUrl: c.repoUrl,
-    branch: c.branch,
-    path: c.path,
+    targets: targets ?? [{ ...single, provider: c.provider }],
     provider: c.provider,
-    repo: c.repo,
-    target: c.target,
     ...(token !== undefined && { token }),
     ...(githubApp !== undefined && { githubApp }),
     gitUsername:
@@ -277,7 +310,7 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     scmApiUrl: c.scmApiUrl,
     pollIntervalMs: durationMs(c.pollInterval),
     redisUrl: c.redisUrl,
-    queuePrefix: c.queuePrefix,
+    queuePrefix,
     ...(kubeconfig !== undefined && kubeconfig !== '' && { kubeconfig }),
     contexts: contextOverrides(flags.context ?? []),
     host: c.host,
@@ -300,18 +333,31 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
 
 /**
  * Git access for a separate `meshpeer worker`, from the same environment as serve: the run jobs
- * name a repository URL, and only MESHPEER_REPO_URL gets the token. Undefined when unset.
+ * name a repository URL, and only the configured repositories (MESHPEER_REPO_URL, or every target
+ * of MESHPEER_TARGETS_FILE) get the token. Undefined when neither is set.
  */
 export function workerGitSourcesFromEnv(processEnv: Env = process.env): GitSourcesOptions | undefined {
   const env = withoutEmpty(processEnv);
-  const url = env.MESHPEER_REPO_URL;
-  if (url === undefined || url === '') return undefined;
+  const targetsFile = env.MESHPEER_TARGETS_FILE;
+  const url = targetsFile === undefined ? env.MESHPEER_REPO_URL : firstRepoUrl(targetsFile);
+  if (url === undefined && targetsFile === undefined) return undefined;
   const checked = httpUrl.safeParse(url);
-  if (!checked.success)
+  if (!checked.success && targetsFile === undefined)
     throw new Error(`MESHPEER_REPO_URL: ${checked.error.issues[0]?.message ?? 'invalid'}`);
   const provider = env.MESHPEER_PROVIDER ?? guessProvider(url);
+  const repos =
+    targetsFile === undefined
+      ? [
+          {
+            url: checked.data ?? '',
+            branch: env.MESHPEER_BRANCH ?? 'main',
+            path: env.MESHPEER_PATH ?? 'peerings.yaml',
+          },
+        ]
+      : readTargetsFile(targetsFile, provider === 'gitlab' ? 'gitlab' : 'github');
+  const first = repos[0]?.url ?? '';
   const app = provider === 'github' ? githubAppFromEnv(env) : undefined;
-  const apiUrl = env.MESHPEER_SCM_API_URL ?? defaultApiUrl(url, provider);
+  const apiUrl = env.MESHPEER_SCM_API_URL ?? defaultApiUrl(first, provider);
   const token =
     app === undefined ? secretFromEnv(env, 'MESHPEER_TOKEN') : githubInstallationToken(app, apiUrl);
   const username =
@@ -319,7 +365,7 @@ export function workerGitSourcesFromEnv(processEnv: Env = process.env): GitSourc
       ? 'x-access-token'
       : (env.MESHPEER_GIT_USERNAME ?? (provider === 'gitlab' ? 'oauth2' : 'x-access-token'));
   return {
-    repos: [{ url, branch: env.MESHPEER_BRANCH ?? 'main', path: env.MESHPEER_PATH ?? 'peerings.yaml' }],
+    repos: repos.map(({ url, branch, path }) => ({ url, branch, path })),
     cacheDir: env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
     ...(token !== undefined && { auth: { token, username } }),
   };

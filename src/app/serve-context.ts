@@ -1,11 +1,10 @@
 /**
- * What every part of a `meshpeer serve` process shares, built once: the tracked repository, Git
- * sources, queues and Redis stores, the SCM publisher, metrics, health, status and notifier.
+ * What every part of a `meshpeer serve` process shares, built once: the targets and their SCM
+ * publishers, Git sources, queues and Redis stores, metrics, health, status and notifier.
  */
-import type { Queue } from 'bullmq';
 import { createGitSources, type GitSources } from '../gitops/git-source-loader.ts';
 import { HealthStore } from '../gitops/health-store.ts';
-import { openPlansQueue } from '../gitops/plan-queue.ts';
+import { openPlansQueue, type PlansQueue } from '../gitops/plan-queue.ts';
 import { ReconcileState } from '../gitops/reconcile-state.ts';
 import { RevisionStore } from '../gitops/revision-store.ts';
 import type { SyncDeps } from '../gitops/sync-request.ts';
@@ -24,19 +23,26 @@ import type { GitSourceAuth } from '../source/git-source.ts';
 import type { ServeConfig } from './serve-config.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
 
-/** The tracked repository of a configuration. */
-export function trackedRepo(config: ServeConfig): TrackedRepo {
-  const { target, repoUrl: url, branch, path, provider, repo } = config;
-  return { target, url, branch, path, provider, repo };
+/** One followed target and its publisher (none without a token or App). */
+export interface TargetContext {
+  readonly repo: TrackedRepo;
+  readonly publisher: ScmPublisher | undefined;
 }
 
-function publisherFor(config: ServeConfig): ScmPublisher | undefined {
+/**
+ * The publisher of one target. A repository followed by several targets gets one per target, each
+ * with its own comment, status contexts and check run (`meshpeer/plan: staging`), like Atlantis.
+ */
+function publisherFor(config: ServeConfig, repo: TrackedRepo): ScmPublisher | undefined {
+  const shared = config.targets.filter((t) => t.repo === repo.repo).length > 1;
+  const scope = shared ? { scope: repo.target } : {};
+  const base = { baseUrl: config.scmApiUrl, ...scope };
   if (config.githubApp !== undefined)
-    return createGithubPublisher({ app: config.githubApp, repo: config.repo, baseUrl: config.scmApiUrl });
+    return createGithubPublisher({ app: config.githubApp, repo: repo.repo, ...base });
   if (config.token === undefined) return undefined;
   if (config.provider === 'gitlab')
-    return createGitlabPublisher({ token: config.token, project: config.repo, baseUrl: config.scmApiUrl });
-  return createGithubPublisher({ token: config.token, repo: config.repo, baseUrl: config.scmApiUrl });
+    return createGitlabPublisher({ token: config.token, project: repo.repo, ...base });
+  return createGithubPublisher({ token: config.token, repo: repo.repo, ...base });
 }
 
 /** Git credentials: a fresh installation token per request for a GitHub App, else the token. */
@@ -52,15 +58,17 @@ export interface ServeContext {
   readonly log: (line: string) => void;
   /** Structured lines: `run.start`/`run.end` (in-process workers), `run.end` (no workers), `plan.pr`, `webhook`. */
   readonly event: LogEvent;
-  readonly repo: TrackedRepo;
+  /** Every followed target, in configuration order. */
+  readonly targets: readonly TargetContext[];
+  /** The target of a name, if this process follows it. */
+  target(name: string): TargetContext | undefined;
   readonly overrides: KubeconfigOverrides;
   readonly sources: GitSources;
   readonly queues: Queues;
   readonly revisions: RevisionStore;
   readonly store: RedisRunStore;
   readonly sync: SyncDeps;
-  readonly plans: Queue;
-  readonly publisher: ScmPublisher | undefined;
+  readonly plans: PlansQueue;
   readonly metrics: Metrics;
   readonly health: HealthStore;
   readonly reconcile: ReconcileState;
@@ -68,25 +76,27 @@ export interface ServeContext {
   readonly notifier: Notifier | undefined;
 }
 
+/** Opens the shared parts: Git sources for every target, queues, stores, publishers, metrics. */
 export async function openContext(config: ServeConfig, logger: ServiceLogger): Promise<ServeContext> {
   const log = logger.info;
-  const repo = trackedRepo(config);
   const prefix = config.queuePrefix;
   const auth = gitAuth(config);
   const sources = createGitSources({
-    repos: [repo],
+    repos: config.targets,
     cacheDir: config.cacheDir,
     ...(auth !== undefined && { auth }),
   });
   const queues = await openQueues(config.redisUrl, prefix);
   const revisions = new RevisionStore(queues.redis, prefix);
   const store = new RedisRunStore(queues.redis, prefix);
-  const publisher = publisherFor(config);
-  if (publisher === undefined) log('no token configured: pull-request comments and commit statuses are off');
+  const targets = config.targets.map((repo) => ({ repo, publisher: publisherFor(config, repo) }));
+  if (targets.some((t) => t.publisher === undefined))
+    log('no token configured: pull-request comments and commit statuses are off');
+  const byName = new Map(targets.map((t) => [t.repo.target, t]));
   const health = new HealthStore(queues.redis, prefix);
   const reconcile = new ReconcileState(queues.redis, prefix);
   const status = createServeStatus({
-    repo,
+    targets: config.targets,
     redis: queues.redis,
     sources,
     revisions,
@@ -95,11 +105,18 @@ export async function openContext(config: ServeConfig, logger: ServiceLogger): P
     reconcile,
     settings: { intervalMs: config.reconcileIntervalMs, selfHeal: config.selfHeal },
   });
+  const peerings = async () =>
+    (
+      await Promise.all(
+        config.targets.map(async ({ target }) => (await health.get(target)).map((h) => ({ ...h, target }))),
+      )
+    ).flat();
   return {
     config,
     log,
     event: logger.event,
-    repo,
+    targets,
+    target: (name) => byName.get(name),
     overrides: {
       ...(config.kubeconfig !== undefined && { kubeconfig: config.kubeconfig }),
       contexts: config.contexts,
@@ -110,8 +127,7 @@ export async function openContext(config: ServeConfig, logger: ServiceLogger): P
     store,
     sync: { redis: queues.redis, runs: queues.runs, revisions, strict: config.strict === true },
     plans: openPlansQueue(config.redisUrl, prefix),
-    publisher,
-    metrics: createMetrics(() => health.get(repo.target)),
+    metrics: createMetrics({ targets: config.targets.map((t) => t.target), peerings }),
     health,
     reconcile,
     status,

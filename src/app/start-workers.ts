@@ -5,7 +5,6 @@
  * again by another once its lock expires.
  */
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { startRunWorker } from '../../workers/run-worker.ts';
 import { startStepWorker } from '../../workers/step-worker.ts';
 import { checkRedis } from '../io/redis-check.ts';
@@ -14,8 +13,10 @@ import {
   quietRedisErrors,
   type RedisRole,
   redisClient,
+  releaseBullConnection,
   watchRedisHealth,
 } from '../io/redis-connection.ts';
+import { keyPrefixFor, type RedisClient } from '../io/redis-endpoint.ts';
 import { displayRedisUrl } from '../io/redis-url.ts';
 import type { LogEvent } from '../io/service-logger.ts';
 import type { KubeconfigOverrides } from '../kube/kube-config.ts';
@@ -59,7 +60,7 @@ export interface RunningWorkers {
 }
 
 /** A client that only watches Redis, for a step-only worker that opens no queues. */
-function watchedClient(options: WorkerOptions): Redis {
+function watchedClient(options: WorkerOptions): RedisClient {
   const client = redisClient(options.redisUrl, 'service');
   watchRedisHealth(
     client,
@@ -84,9 +85,10 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   // Queues passed in were opened, and so checked, on this Redis already.
   if (options.queues === undefined) await checkRedis(options.redisUrl);
   const role = options.role ?? 'service';
+  const connection = bullConnection(options.redisUrl, role);
   const settings = workerSettings(
-    bullConnection(options.redisUrl, role),
-    options.prefix ?? QUEUE_PREFIX,
+    connection,
+    keyPrefixFor(options.redisUrl, options.prefix ?? QUEUE_PREFIX),
     options.lockDurationMs ?? 30_000,
   );
   // Redis going away is expected (restarts, failovers): the connections reconnect by themselves
@@ -124,6 +126,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       await stepWorker.close(force);
       // Queues the caller passed in are the caller's to close.
       if (options.queues === undefined) await queues?.close();
+      releaseBullConnection(connection);
       monitor?.disconnect();
     },
   };

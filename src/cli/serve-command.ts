@@ -1,5 +1,6 @@
 /**
- * `meshpeer serve`: the GitOps service. Follows one repository branch (poller and webhooks),
+ * `meshpeer serve`: the GitOps service. Follows one repository branch, or the several targets of a
+ * targets file (poller and webhooks),
  * comments plans on pull requests, applies merged commits through the run workers (in this
  * process unless --no-workers) and serves status, health and metrics until SIGTERM or SIGINT.
  */
@@ -11,6 +12,7 @@ import { CONTEXT_OPTION_HELP } from './cluster-options.ts';
 const ENVIRONMENT = `
 Environment (flags win):
   MESHPEER_REPO_URL, MESHPEER_BRANCH, MESHPEER_PATH, MESHPEER_PROVIDER, MESHPEER_REPO, MESHPEER_TARGET,
+  MESHPEER_TARGETS_FILE,
   MESHPEER_SCM_API_URL, MESHPEER_POLL_INTERVAL, REDIS_URL, MESHPEER_QUEUE_PREFIX, KUBECONFIG,
   MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME,
   MESHPEER_RECONCILE_INTERVAL, MESHPEER_SELF_HEAL, MESHPEER_RETRY_LIMIT, MESHPEER_RETRY_BACKOFF,
@@ -27,6 +29,19 @@ Endpoints: POST /webhooks/github, POST /webhooks/gitlab and GET /healthz, /ready
 /api/status, /api/runs, /api/runs/:id, POST /api/sync and /metrics need the UI credentials
 (/metrics moves to --metrics-port without credentials when that is set).
 
+Several targets (e.g. staging and production), each with its own runs, statuses, health and check:
+  --targets-file targets.yaml, a YAML file like
+    targets:
+      - name: staging
+        repoUrl: https://github.com/acme/mesh-config.git
+        branch: staging
+      - name: production
+        repoUrl: https://github.com/acme/mesh-config.git
+        branch: main
+        path: prod/peerings.yaml
+  (branch defaults to main, path to peerings.yaml, name to <repo>@<branch>); it replaces --repo-url,
+  --branch, --path, --repo and --target. All targets share the provider, token and webhook secret.
+
 Example:
   MESHPEER_TOKEN=... MESHPEER_WEBHOOK_SECRET=... REDIS_URL=redis://localhost:6379 \\
     meshpeer serve --repo-url https://github.com/acme/mesh-config.git --kubeconfig ~/.kube/config`;
@@ -41,6 +56,7 @@ export function serveCommand(): Command {
     .option('--provider <name>', 'github or gitlab (default: from the URL host)')
     .option('--repo <owner/name>', 'repository name webhooks carry (default: from the URL path)')
     .option('--target <name>', 'run target name (default: <repo>@<branch>)')
+    .option('--targets-file <path>', 'YAML list of targets to follow instead of one repository (see below)')
     .option('--token-env <NAME>', 'environment variable holding the token (default: MESHPEER_TOKEN)')
     .option('--git-username <name>', 'Basic-auth user for Git (default: x-access-token, oauth2 on GitLab)')
     .option('--webhook-secret-env <NAME>', 'environment variable holding the webhook secret(s)')

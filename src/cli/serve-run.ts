@@ -26,8 +26,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const log = logger.info;
   if (config.exposureWarning !== undefined) log(config.exposureWarning);
   const serve = await startServe(config, logger);
+  const following = config.targets.map((t) => `${t.target} (${t.repo} ${t.branch}:${t.path})`).join(', ');
   log(
-    `following ${config.repo} ${config.branch}:${config.path} (${config.provider}), listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
+    `following ${following} on ${config.provider}, listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -18,6 +18,7 @@ export function statusCommand(): Command {
   return new Command('status')
     .description('show live peering health, the periodic check and the last runs')
     .option('--server <url>', 'read a running meshpeer serve (default: MESHPEER_SERVER) instead of Redis')
+    .option('--target <name>', 'with --server: which target, when serve follows several (default: the first)')
     .option('--redis-url <url>', 'Redis that serve and the workers write (default: REDIS_URL)')
     .option('--queue-prefix <prefix>', 'Redis key prefix serve runs with', DEFAULT_QUEUE_PREFIX)
     .option('--limit <n>', 'how many runs to show', '10')

@@ -1,7 +1,8 @@
 /** The work of `meshpeer status`, loaded only when it runs: read serve or Redis and print the view. */
-import type { Redis } from 'ioredis';
+
 import type { StatusSnapshot } from '../gitops/status-snapshot.ts';
 import { connectRedis } from '../io/redis-connection.ts';
+import { keyPrefixFor, type RedisClient } from '../io/redis-endpoint.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { durationMs } from '../topology/duration.ts';
 import { colorEnabled, out, paint, parseOutput } from './output.ts';
@@ -11,6 +12,7 @@ import { renderStatus, type StatusView, viewFromRedis, viewOfSnapshot } from './
 /** The parsed flags of `meshpeer status`. */
 export interface StatusFlags {
   server?: string;
+  target?: string;
   redisUrl?: string;
   queuePrefix: string;
   limit: string;
@@ -30,7 +32,8 @@ async function openSource(flags: StatusFlags, limit: number): Promise<ViewSource
     const endpoint = serveEndpoint(flags.server);
     return {
       read: async () => {
-        const snapshot = await serveRequest<StatusSnapshot>(endpoint, '/api/status');
+        const query = flags.target === undefined ? '' : `?target=${encodeURIComponent(flags.target)}`;
+        const snapshot = await serveRequest<StatusSnapshot>(endpoint, `/api/status${query}`);
         if (snapshot === undefined) throw new Error(`${endpoint.url} has no /api/status`);
         return viewOfSnapshot(snapshot, limit);
       },
@@ -41,8 +44,9 @@ async function openSource(flags: StatusFlags, limit: number): Promise<ViewSource
     flags.redisUrl,
     'status reads the run history and health from Redis (or a serve with --server)',
   );
-  const redis: Redis = await connectRedis(url);
-  return { read: () => viewFromRedis(redis, flags.queuePrefix, limit), close: () => redis.disconnect() };
+  const redis: RedisClient = await connectRedis(url);
+  const prefix = keyPrefixFor(url, flags.queuePrefix);
+  return { read: () => viewFromRedis(redis, prefix, limit), close: () => redis.disconnect() };
 }
 
 /** Prints the view again whenever it changes, until SIGINT or SIGTERM; a failed read ends it (exit 1). */

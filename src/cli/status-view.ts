@@ -4,13 +4,14 @@
  * runs observed, the check and retry state). Health is the latest observation with its age, never
  * "healthy at the last run".
  */
-import type { Redis } from 'ioredis';
+
 import { HealthStore } from '../gitops/health-store.ts';
 import { type PeeringHealth, peeringHealthFromRuns } from '../gitops/peering-health.ts';
 import { ReconcileState } from '../gitops/reconcile-state.ts';
 import type { ReconcileStatus, RunSummary, StatusSnapshot } from '../gitops/status-snapshot.ts';
 import { runSummary } from '../gitops/status-snapshot.ts';
 import { formatDuration } from '../io/format-duration.ts';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import { RedisRunStore } from '../run/redis-run-store.ts';
 import type { Paint } from './output.ts';
 
@@ -49,7 +50,7 @@ export function viewOfSnapshot(snapshot: StatusSnapshot, limit: number): StatusV
  * The view read from Redis: every target with runs in the history. A target that no serve checks
  * (only `meshpeer apply`) has no stored health; its peerings come from its runs' verifications.
  */
-export async function viewFromRedis(redis: Redis, prefix: string, limit: number): Promise<StatusView> {
+export async function viewFromRedis(redis: RedisClient, prefix: string, limit: number): Promise<StatusView> {
   const runs = await new RedisRunStore(redis, prefix).list(limit);
   const health = new HealthStore(redis, prefix);
   const reconcile = new ReconcileState(redis, prefix);

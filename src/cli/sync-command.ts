@@ -57,8 +57,15 @@ function timeoutMsOf(text: string): number {
   }
 }
 
+/** The line that says what was requested; older serves do not name the target. */
+function syncLine(requested: SyncRequested): string {
+  const of = requested.target === undefined ? '' : ` of ${requested.target}`;
+  return `sync requested: run ${requested.runId}${of} at ${requested.revision.slice(0, 12)}`;
+}
+
 interface SyncFlags {
   server?: string;
+  target?: string;
   wait?: boolean;
   timeout: string;
   output: string;
@@ -69,6 +76,7 @@ export function syncCommand(): Command {
   return new Command('sync')
     .description('ask a running meshpeer serve for a run now at the tracked branch head')
     .option('--server <url>', 'address of meshpeer serve (default: MESHPEER_SERVER)')
+    .option('--target <name>', 'which target, when serve follows several (see meshpeer status)')
     .option('--wait', 'follow the run to its end; exit 1 unless it succeeds')
     .option('--timeout <duration>', 'with --wait: how long to wait for the run', '10m')
     .addOption(new Option('-o, --output <format>', 'text or json').default('text'))
@@ -83,8 +91,10 @@ applied before, which repairs drift at once instead of at the next periodic chec
 
 Exit codes: 0 requested (or, with --wait, succeeded); 1 refused, unreachable, failed or timed out.
 
+A serve that follows several targets (--targets-file) needs --target; the error lists them.
+
 Example:
-  MESHPEER_UI_TOKEN=... meshpeer sync --server https://meshpeer.example.com --wait`,
+  MESHPEER_UI_TOKEN=... meshpeer sync --server https://meshpeer.example.com --target production --wait`,
     )
     .action(async (flags: SyncFlags) => {
       const json = parseOutput(flags.output, ['text', 'json']) === 'json';
@@ -92,17 +102,17 @@ Example:
       const timeoutMs = timeoutMsOf(flags.timeout);
       const requested = await serveRequest<SyncRequested>(endpoint, '/api/sync', {
         method: 'POST',
-        body: { via: 'cli' },
+        body: { via: 'cli', ...(flags.target !== undefined && { target: flags.target }) },
       });
       if (requested === undefined)
         throw new Error(`${endpoint.url} has no /api/sync; upgrade meshpeer serve`);
       const c = paint(colorEnabled());
       if (!flags.wait) {
         if (json) outJson(requested);
-        else out(`sync requested: run ${requested.runId} at ${requested.revision.slice(0, 12)}`);
+        else out(syncLine(requested));
         return;
       }
-      if (!json) err(`sync requested: run ${requested.runId} at ${requested.revision.slice(0, 12)}`);
+      if (!json) err(syncLine(requested));
       const record = await followRun(endpoint, requested.runId, timeoutMs, (line) => {
         if (!json) err(c.gray(`  ${line}`));
       });

@@ -3,7 +3,7 @@
  * per peering of the topology, replaced by every observation (the periodic check, or a run's
  * verification). Peerings that left the topology are dropped, so a pruned peering is never shown.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { PeeringHealth, PeeringState } from './peering-health.ts';
 
 /** A peering whose state changed with an observation. */
@@ -16,7 +16,7 @@ export interface HealthTransition {
 /** Each target's latest peering health. */
 export class HealthStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'meshpeer',
   ) {}
 

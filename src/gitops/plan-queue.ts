@@ -4,8 +4,8 @@
  * Redis and read when the job starts, like run requests.
  */
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
+import { bullConnection, quietRedisErrors, releaseBullConnection } from '../io/redis-connection.ts';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import { redact } from '../secrets/redact.ts';
 import type { PlanOutcome } from './plan-pull-request.ts';
@@ -26,7 +26,7 @@ class TransientPlanFailure extends Error {
 
 /** Stores `event` as its pull request's latest and adds a coalesced plan job. */
 export async function enqueuePlan(
-  redis: Redis,
+  redis: RedisClient,
   plans: Queue,
   event: PlanPrEvent,
   retry: { readonly attempts: number; readonly backoffMs: number } = PLAN_RETRY,
@@ -54,22 +54,35 @@ export async function enqueuePlan(
 
 const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(line)}\n`);
 
+/** The plans queue of a producer and how to close it with its connection. */
+export interface PlansQueue {
+  readonly queue: Queue;
+  close(): Promise<void>;
+}
+
 /** Opens the plans queue for producers; Redis being away is not reported here (openQueues watches it). */
 export function openPlansQueue(
   redisUrl: string,
   prefix = QUEUE_PREFIX,
   onError: (line: string) => void = stderrLine,
-): Queue {
-  const queue = new Queue(PLANS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+): PlansQueue {
+  const connection = bullConnection(redisUrl);
+  const queue = new Queue(PLANS_QUEUE, { connection, prefix });
   quietRedisErrors([queue], (err) => onError(`plans queue: ${err.message.split('\n')[0]}`));
-  return queue;
+  return {
+    queue,
+    async close() {
+      await queue.close();
+      releaseBullConnection(connection);
+    },
+  };
 }
 
 /** Plan worker settings; `plan` does the work for the newest event of the job's pull request. */
 export interface PlanWorkerOptions {
   readonly redisUrl: string;
   readonly prefix?: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly plan: (event: PlanPrEvent) => Promise<PlanOutcome>;
   readonly concurrency?: number;
   /** Where errors other than Redis being away are reported (default: one line on stderr). */
@@ -79,6 +92,7 @@ export interface PlanWorkerOptions {
 /** Starts the plan worker. */
 export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ close(): Promise<void> }> {
   const prefix = options.prefix ?? QUEUE_PREFIX;
+  const connection = bullConnection(options.redisUrl);
   const worker = new Worker(
     PLANS_QUEUE,
     async (job: Job) => {
@@ -92,7 +106,7 @@ export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ clo
       return outcome;
     },
     {
-      connection: bullConnection(options.redisUrl),
+      connection,
       prefix,
       concurrency: options.concurrency ?? 2,
     },
@@ -101,5 +115,10 @@ export async function startPlanWorker(options: PlanWorkerOptions): Promise<{ clo
     (options.onError ?? stderrLine)(`plan worker: ${err.message.split('\n')[0]}`),
   );
   await worker.waitUntilReady();
-  return { close: () => worker.close() };
+  return {
+    async close() {
+      await worker.close();
+      releaseBullConnection(connection);
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * ref listing spreads many meshpeer instances' requests over time, so the Git server sees no herd.
  */
 import { type Job, Queue, Worker } from 'bullmq';
-import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
+import { bullConnection, quietRedisErrors, releaseBullConnection } from '../io/redis-connection.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import { redact } from '../secrets/redact.ts';
 import type { GitSources } from './git-source-loader.ts';
@@ -78,6 +78,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
     async close() {
       await worker.close();
       await queue.close();
+      releaseBullConnection(connection);
     },
   };
 }
@@ -88,11 +89,13 @@ export async function removePollSchedulers(
   repos: readonly TrackedRepo[],
   prefix = QUEUE_PREFIX,
 ): Promise<void> {
-  const queue = new Queue(POLLS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+  const connection = bullConnection(redisUrl);
+  const queue = new Queue(POLLS_QUEUE, { connection, prefix });
   quietRedisErrors([queue], (err) => stderrLine(`poller: ${err.message.split('\n')[0]}`));
   try {
     for (const repo of repos) await queue.removeJobScheduler(schedulerId(repo));
   } finally {
     await queue.close();
+    releaseBullConnection(connection);
   }
 }

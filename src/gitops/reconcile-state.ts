@@ -4,7 +4,7 @@
  * run. Shared by every serve process, so the status page and a second
  * replica agree.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { ReconcileStatus } from './status-snapshot.ts';
 
 /** The outcome of one periodic check. */
@@ -17,7 +17,7 @@ export interface CheckResult {
 /** Reconcile facts of each target. */
 export class ReconcileState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'meshpeer',
   ) {}
 

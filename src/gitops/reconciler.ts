@@ -8,6 +8,7 @@
  * waits, the check still records health but leaves the repair to the retry.
  */
 import { type Job, Queue, Worker } from 'bullmq';
+import { bullConnection, releaseBullConnection } from '../io/redis-connection.ts';
 import type { ClusterClient } from '../kube/cluster-client.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import type { RunStore } from '../run/run-record.ts';
@@ -48,7 +49,8 @@ export interface TopologyAccess {
 export interface ReconcilerOptions {
   readonly redisUrl: string;
   readonly prefix?: string;
-  readonly repo: TrackedRepo;
+  /** The targets to check, each on its own schedule. */
+  readonly repos: readonly TrackedRepo[];
   readonly sources: GitSources;
   readonly sync: SyncDeps;
   readonly revisions: RevisionStore;
@@ -66,26 +68,26 @@ export interface ReconcilerOptions {
 
 /** A running reconciler. */
 export interface Reconciler {
-  /** Checks now, outside the schedule (tests, `POST /api/refresh`-style use). */
-  checkNow(): Promise<CheckOutcome>;
+  /** Checks a target now (default: the first), outside the schedule (tests, `POST /api/refresh`-style use). */
+  checkNow(target?: string): Promise<CheckOutcome>;
   close(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runInFlight(options: ReconcilerOptions): Promise<boolean> {
+async function runInFlight(options: ReconcilerOptions, target: string): Promise<boolean> {
   const prefix = options.prefix ?? QUEUE_PREFIX;
-  const request = await latestRequest(options.sync.redis, options.repo.target, prefix);
+  const request = await latestRequest(options.sync.redis, target, prefix);
   if (request === undefined) return false;
   const record = await options.runs.get(request.runId);
   // No record yet: the request waits in the queue.
   return record === undefined || record.status === 'running';
 }
 
-/** One check of the tracked target. */
-async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
+/** One check of a target. */
+async function check(options: ReconcilerOptions, repo: TrackedRepo): Promise<CheckOutcome> {
   const started = Date.now();
-  const target = options.repo.target;
+  const target = repo.target;
   const end = (
     o: Omit<CheckOutcome, 'target' | 'durationMs' | 'transitions'> & {
       transitions?: readonly HealthTransition[];
@@ -94,10 +96,10 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
   const revisions = await options.revisions.get(target);
   const revision = revisions.seen ?? revisions.applied;
   if (revision === undefined) return end({ result: 'skipped', reasons: ['no commit seen yet'] });
-  if (await runInFlight(options))
+  if (await runInFlight(options, target))
     return end({ result: 'skipped', revision, reasons: ['a run is in progress'] });
   const next = options.intervalMs > 0 ? new Date(Date.now() + options.intervalMs).toISOString() : undefined;
-  const desired = await desiredTopologyAt(options.sources, options.repo, revision);
+  const desired = await desiredTopologyAt(options.sources, repo, revision);
   if ('error' in desired) {
     await options.state.recordCheck(
       target,
@@ -131,9 +133,9 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
     options.selfHeal &&
     report.repairable &&
     !(await options.state.retryPending(target)) &&
-    !(await runInFlight(options));
+    !(await runInFlight(options, target));
   const runId = heal
-    ? await requestSync(options.sync, options.repo, revision, {
+    ? await requestSync(options.sync, repo, revision, {
         kind: 'drift',
         reasons: report.reasons.slice(0, 20),
       })
@@ -147,36 +149,51 @@ async function check(options: ReconcilerOptions): Promise<CheckOutcome> {
   });
 }
 
-/** Upserts the target's check scheduler (or removes it when the interval is 0) and starts the worker. */
+/** Upserts each target's check scheduler (or removes it when the interval is 0) and starts the worker. */
 export async function startReconciler(options: ReconcilerOptions): Promise<Reconciler> {
-  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const connection = bullConnection(options.redisUrl);
   const prefix = options.prefix ?? QUEUE_PREFIX;
   const queue = new Queue(CHECKS_QUEUE, { connection, prefix });
-  const schedulerId = safeJobId('check', options.repo.target);
   const jitter = options.jitterMs ?? Math.min(30_000, Math.floor(options.intervalMs / 10));
-  const run = async (): Promise<CheckOutcome> => {
-    const outcome = await check(options);
-    options.onCheck?.(outcome);
-    return outcome;
+  // A slow check must not overlap the next of the same target; other targets go on in parallel.
+  const checking = new Set<string>();
+  const run = async (target?: string): Promise<CheckOutcome> => {
+    const repo = target === undefined ? options.repos[0] : options.repos.find((r) => r.target === target);
+    if (repo === undefined) throw new Error(`target ${target ?? '(none)'} is not checked here`);
+    if (checking.has(repo.target))
+      return {
+        target: repo.target,
+        result: 'skipped',
+        reasons: ['a check is in progress'],
+        transitions: [],
+        durationMs: 0,
+      };
+    checking.add(repo.target);
+    try {
+      const outcome = await check(options, repo);
+      options.onCheck?.(outcome);
+      return outcome;
+    } finally {
+      checking.delete(repo.target);
+    }
   };
-  if (options.intervalMs > 0)
-    await queue.upsertJobScheduler(
-      schedulerId,
-      { every: options.intervalMs },
-      {
-        name: 'check',
-        data: { target: options.repo.target },
-        opts: { removeOnComplete: 100, removeOnFail: 100 },
-      },
-    );
-  else await queue.removeJobScheduler(schedulerId);
+  for (const repo of options.repos) {
+    const schedulerId = safeJobId('check', repo.target);
+    if (options.intervalMs > 0)
+      await queue.upsertJobScheduler(
+        schedulerId,
+        { every: options.intervalMs },
+        { name: 'check', data: { target: repo.target }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    else await queue.removeJobScheduler(schedulerId);
+  }
   const worker = new Worker(
     CHECKS_QUEUE,
-    async (_job: Job) => {
+    async (job: Job) => {
       if (jitter > 0) await sleep(Math.floor(Math.random() * jitter));
-      return run();
+      return run((job.data as { target: string }).target);
     },
-    { connection, prefix, concurrency: 1 },
+    { connection, prefix, concurrency: Math.max(1, options.repos.length) },
   );
   await worker.waitUntilReady();
   return {
@@ -184,6 +201,7 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Recon
     async close() {
       await worker.close();
       await queue.close();
+      releaseBullConnection(connection);
     },
   };
 }

@@ -3,7 +3,7 @@
  * restart agree. "Seen" is the newest commit a run was requested for (by webhook or poll), which
  * is what the poller compares the branch head with.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 
 /** What is known about a target's revisions. */
 export interface TargetRevisions {
@@ -24,7 +24,7 @@ return 1`;
 /** Seen and applied revisions in one Redis hash per target. */
 export class RevisionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'meshpeer',
   ) {}
 

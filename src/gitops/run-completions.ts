@@ -4,7 +4,7 @@
  * carries it. Used for `meshpeer/apply` statuses, applied revisions and metrics.
  */
 import { QueueEvents } from 'bullmq';
-import { bullConnection, quietRedisErrors } from '../io/redis-connection.ts';
+import { bullConnection, quietRedisErrors, releaseBullConnection } from '../io/redis-connection.ts';
 import { RUNS_QUEUE } from '../run/queues.ts';
 import type { RunRecord } from '../run/run-record.ts';
 
@@ -28,11 +28,17 @@ export async function followRunCompletions(
   onRecord: (record: RunRecord) => Promise<void>,
   onError: (err: unknown) => void = () => {},
 ): Promise<RunCompletions> {
-  const events = new QueueEvents(RUNS_QUEUE, { connection: bullConnection(redisUrl), prefix });
+  const connection = bullConnection(redisUrl);
+  const events = new QueueEvents(RUNS_QUEUE, { connection, prefix });
   quietRedisErrors([events], onError);
   events.on('completed', ({ returnvalue }) => {
     if (isRunRecord(returnvalue)) onRecord(returnvalue).catch(onError);
   });
   await events.waitUntilReady();
-  return { close: () => events.close() };
+  return {
+    async close() {
+      await events.close();
+      releaseBullConnection(connection);
+    },
+  };
 }

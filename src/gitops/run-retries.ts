@@ -5,6 +5,7 @@
  * meanwhile. An invalid desired state is not retried: trying again cannot fix it.
  */
 import { type Job, Queue, Worker } from 'bullmq';
+import { bullConnection, releaseBullConnection } from '../io/redis-connection.ts';
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { latestRequest, newRunId, requestRun } from '../run/run-requests.ts';
@@ -58,7 +59,7 @@ export async function startRunRetries(options: {
   readonly settings: RetrySettings;
   readonly onRetry?: (job: RetryJob, result: { runId?: string; skipped?: string }) => void;
 }): Promise<RunRetries> {
-  const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+  const connection = bullConnection(options.redisUrl);
   const prefix = options.prefix ?? QUEUE_PREFIX;
   const queue = new Queue(RETRIES_QUEUE, { connection, prefix });
   const fire = async (data: RetryJob): Promise<{ runId?: string; skipped?: string }> => {
@@ -114,6 +115,7 @@ export async function startRunRetries(options: {
     async close() {
       await worker.close();
       await queue.close();
+      releaseBullConnection(connection);
     },
   };
 }

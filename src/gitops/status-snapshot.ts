@@ -77,12 +77,15 @@ export interface RunSummary {
   readonly active?: readonly ActiveStep[];
 }
 
-/** Everything `/api/status` and the status page show. */
+/** Everything `/api/status` and the status page show: every target's revisions, the rest of one target. */
 export interface StatusSnapshot {
   readonly generatedAt: string;
+  /** The target the runs, peerings, topology and check below belong to (`?target=`, default the first). */
+  readonly target: string;
   readonly tracked: readonly TrackedStatus[];
+  /** The target's newest runs. */
   readonly runs: readonly RunSummary[];
-  /** Live health: the latest observation of each peering of the applied topology. */
+  /** Live health: the latest observation of each peering of the target's applied topology. */
   readonly peerings: readonly PeeringHealth[];
   readonly topology?: TopologyGraph;
   readonly reconcile: ReconcileStatus;

@@ -1,6 +1,6 @@
 /** Turns "the tracked branch is at commit X" (from a webhook, a poll or a sync) into a coalesced run request. */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { RunTrigger } from '../run/run-record.ts';
 import { newRunId, requestRun } from '../run/run-requests.ts';
 import type { GitSource } from '../source/git-source.ts';
@@ -9,7 +9,7 @@ import type { TrackedRepo } from './tracked-repo.ts';
 
 /** What requesting a sync needs. */
 export interface SyncDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly runs: Queue;
   readonly revisions: RevisionStore;
   /** Every run this service requests plans strictly (`serve --strict`). */
@@ -40,6 +40,7 @@ export async function requestSync(
 export interface SyncRequested {
   readonly runId: string;
   readonly revision: string;
+  readonly target: string;
 }
 
 /**
@@ -55,7 +56,7 @@ export async function requestSyncAt(
   const previous = (await deps.revisions.get(repo.target)).seen ?? '';
   await deps.revisions.markSeen(repo.target, sha);
   try {
-    return { runId: await requestSync(deps, repo, sha, trigger), revision: sha };
+    return { runId: await requestSync(deps, repo, sha, trigger), revision: sha, target: repo.target };
   } catch (err) {
     await deps.revisions.markSeenIf(repo.target, sha, previous).catch(() => {});
     throw err;

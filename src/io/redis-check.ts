@@ -84,9 +84,12 @@ export async function checkRedis(url: string, options: RedisCheckOptions = {}): 
   const attempts = Math.max(1, options.attempts ?? 3);
   const display = displayRedisUrl(url);
   rememberPassword(url);
-  // Throws one line for a malformed Sentinel or Cluster URL, or for Cluster (not supported yet).
+  // Throws one line for a malformed Sentinel or Cluster URL.
   redisTarget(url);
-  if (!/^(rediss?:\/\/|redis[-+]sentinel:\/\/|\/)/i.test(url) && /^[a-z][a-z0-9+.-]*:\/\//i.test(url))
+  if (
+    !/^(rediss?:\/\/|redis[-+](sentinel|cluster):\/\/|\/)/i.test(url) &&
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+  )
     throw new RedisUnavailableError(
       'other',
       `${display} is not a Redis URL; use redis://HOST:PORT or rediss://HOST:PORT in REDIS_URL`,

@@ -4,9 +4,10 @@
  * keeps reconnecting with a capped back-off and recovers by itself when Redis is back.
  */
 import type { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { checkRedis, type RedisCheckOptions } from './redis-check.ts';
-import { newRedis, type RedisTarget, redisTarget } from './redis-endpoint.ts';
+import { newRedis, type RedisClient, redisTarget } from './redis-endpoint.ts';
 import { isRedisConnectionError } from './redis-error.ts';
 
 /** A short CLI command (bounded reconnects) or a long-running service (reconnects for ever). */
@@ -28,19 +29,32 @@ export function redisOptions(role: RedisRole): {
   return { retryStrategy: (times) => Math.min(250 * 2 ** (times - 1), 5000), connectTimeout: 10_000 };
 }
 
-/** Connection options for BullMQ queues, workers and event streams (which need `maxRetriesPerRequest: null`). */
-export function bullConnection(
-  url: string,
-  role: RedisRole = 'service',
-): RedisTarget & { maxRetriesPerRequest: null } & ReturnType<typeof redisOptions> {
-  return { ...redisTarget(url), maxRetriesPerRequest: null, ...redisOptions(role) };
+/**
+ * The connection for BullMQ queues, workers and event streams (which need `maxRetriesPerRequest:
+ * null`): options BullMQ connects with itself, or on a Cluster a Cluster client of the caller's,
+ * since BullMQ builds only plain clients from options (bullmq classes/redis-connection.ts). BullMQ
+ * never closes a client it was given: pass the connection to `releaseBullConnection` after closing.
+ */
+export function bullConnection(url: string, role: RedisRole = 'service'): ConnectionOptions {
+  const target = redisTarget(url);
+  if ('nodes' in target) {
+    const client = newRedis(url, { maxRetriesPerRequest: null, ...redisOptions(role) });
+    client.on('error', () => {});
+    return client;
+  }
+  return { ...target, maxRetriesPerRequest: null, ...redisOptions(role) };
+}
+
+/** Disconnects a connection bullConnection created as a client (Cluster only; BullMQ closes its own). */
+export function releaseBullConnection(connection: ConnectionOptions): void {
+  if (connection instanceof Cluster) connection.disconnect();
 }
 
 /**
  * A client for producers and stores. Its 'error' events are expected while Redis is away and are
  * reported by `watchRedisHealth`, never printed as an unhandled error event.
  */
-export function redisClient(url: string, role: RedisRole = 'service'): Redis {
+export function redisClient(url: string, role: RedisRole = 'service'): RedisClient {
   const client = newRedis(url, {
     maxRetriesPerRequest: role === 'command' ? 1 : 3,
     enableOfflineQueue: true,
@@ -57,7 +71,7 @@ export function redisClient(url: string, role: RedisRole = 'service'): Redis {
 export async function connectRedis(
   url: string,
   options: RedisCheckOptions & { readonly role?: RedisRole } = {},
-): Promise<Redis> {
+): Promise<RedisClient> {
   await checkRedis(url, options);
   return redisClient(url, options.role ?? 'command');
 }
@@ -81,7 +95,7 @@ export function quietRedisErrors(
  * of a line per reconnect attempt. The client reconnects by itself (role `service`).
  */
 export function watchRedisHealth(
-  client: Redis,
+  client: RedisClient,
   display: string,
   log: (line: string) => void,
   now: () => number = Date.now,

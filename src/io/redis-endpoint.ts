@@ -3,7 +3,7 @@
  * group (`redis-sentinel://[:password@]host1:26379,host2:26379/mymaster[?db=0]`, the comma list of
  * sentinels Lettuce and redis-sentinel-url also use) or a Cluster (`redis-cluster://host1:7000,host2:7001`).
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { RedisUnavailableError } from './redis-error.ts';
 
 /** A host and port of a sentinel or a cluster seed node. */
@@ -107,7 +107,15 @@ export function prefixForEndpoint(prefix: string, endpoint: RedisEndpoint): stri
   return `{${prefix}}`;
 }
 
-/** Where ioredis connects: a single server's URL, or a Sentinel group's sentinels and master name. */
+/** A client of any supported kind: one server or Sentinel group (`Redis`), or a Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** The key prefix to use for `prefix` on the Redis at `url` (see prefixForEndpoint); idempotent. */
+export function keyPrefixFor(url: string, prefix: string): string {
+  return prefixForEndpoint(prefix, parseRedisEndpoint(url));
+}
+
+/** Where ioredis connects: a single server's URL, a Sentinel group's sentinels and master name, or Cluster seed nodes. */
 export type RedisTarget =
   | { readonly url: string }
   | {
@@ -115,25 +123,20 @@ export type RedisTarget =
       readonly name: string;
       readonly db: number;
       readonly password?: string;
-    };
+    }
+  | { readonly nodes: Array<{ host: string; port: number }>; readonly password?: string };
 
-/**
- * The ioredis target of a Redis URL (see parseRedisEndpoint). A Cluster URL throws one line:
- * meshpeer's own keys and clients are not Cluster-ready yet (docs/running.md, Redis HA).
- */
+/** The ioredis target of a Redis URL (see parseRedisEndpoint); throws one line for a malformed one. */
 export function redisTarget(url: string): RedisTarget {
   const endpoint = parseRedisEndpoint(url);
   if (endpoint.mode === 'single') return { url };
-  if (endpoint.mode === 'cluster')
-    throw new RedisUnavailableError(
-      'other',
-      'Redis Cluster is not supported by this meshpeer version; use a single Redis with AOF or Sentinel (docs/running.md, Redis HA)',
-    );
+  const password = endpoint.password === undefined ? {} : { password: endpoint.password };
+  if (endpoint.mode === 'cluster') return { nodes: endpoint.nodes.map((n) => ({ ...n })), ...password };
   return {
     sentinels: endpoint.sentinels.map((s) => ({ ...s })),
     name: endpoint.name,
     db: endpoint.db,
-    ...(endpoint.password !== undefined && { password: endpoint.password }),
+    ...password,
   };
 }
 
@@ -146,8 +149,25 @@ export interface ClientOptions {
   readonly connectTimeout?: number;
 }
 
+/**
+ * A Cluster client: the retry strategy becomes ioredis' `clusterRetryStrategy` (reconnecting the
+ * whole cluster), the per-node settings go to `redisOptions`, as ioredis cluster/ClusterOptions.ts
+ * separates them.
+ */
+function newCluster(target: Extract<RedisTarget, { nodes: unknown }>, options: ClientOptions): Cluster {
+  const { retryStrategy, lazyConnect, enableOfflineQueue, ...perNode } = options;
+  return new Cluster(target.nodes, {
+    ...(retryStrategy !== undefined && { clusterRetryStrategy: retryStrategy }),
+    ...(lazyConnect !== undefined && { lazyConnect }),
+    ...(enableOfflineQueue !== undefined && { enableOfflineQueue }),
+    redisOptions: { ...perNode, ...(target.password !== undefined && { password: target.password }) },
+  });
+}
+
 /** A new ioredis client for a URL of any supported kind, with the given options. */
-export function newRedis(url: string, options: ClientOptions): Redis {
+export function newRedis(url: string, options: ClientOptions): RedisClient {
   const target = redisTarget(url);
-  return 'url' in target ? new Redis(target.url, options) : new Redis({ ...target, ...options });
+  if ('url' in target) return new Redis(target.url, options);
+  if ('nodes' in target) return newCluster(target, options);
+  return new Redis({ ...target, ...options });
 }

@@ -74,6 +74,9 @@ export function redisFailure(
   deadlineMs: number,
 ): RedisUnavailableError {
   const at = `Redis at ${display}`;
+  // ioredis' Cluster wraps why the last seed node failed ("Failed to refresh slots cache.").
+  const lastNodeError = (err as { lastNodeError?: unknown } | undefined)?.lastNodeError;
+  if (lastNodeError !== undefined) return redisFailure(lastNodeError, url, display, deadlineMs);
   if (err === undefined)
     return new RedisUnavailableError(
       'timeout',
@@ -91,7 +94,8 @@ export function redisFailure(
       'auth',
       `${at} refused the password (WRONGPASS); check the user and password in REDIS_URL`,
     );
-  if (refusedCodes.has(code))
+  // What ioredis' Cluster says of a seed node that refused: its node clients never retry.
+  if (refusedCodes.has(code) || message === 'Connection is closed.')
     return new RedisUnavailableError('refused', `${at} refused the connection; start Redis or set REDIS_URL`);
   if (dnsCodes.has(code))
     return new RedisUnavailableError('dns', `${at}: host not found (${code}); check the host in REDIS_URL`);

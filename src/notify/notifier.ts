@@ -4,7 +4,7 @@
  * `close` waits for what is in flight up to a bound, then aborts it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import { redact, redactValue, safeErrorMessage } from '../secrets/redact.ts';
 import type { NotifyEvent } from './notify-event.ts';
 import type { DeliveryContext, NotifySink } from './notify-sink.ts';
@@ -12,7 +12,7 @@ import { type Claim, claimMove, releaseMove, stateMove } from './notify-state.ts
 
 /** What the notifier needs; `publicUrl` is linked from every message. */
 export interface NotifierOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The queue prefix; state keys are `${prefix}:notify:<sink>:...`. */
   readonly prefix: string;
   readonly sinks: readonly NotifySink[];

@@ -2,7 +2,7 @@
  * The per-subject notification state in Redis, one key per sink and subject, moved by Lua scripts
  * so that replicas sharing Redis agree on who delivers a change of state (exactly one of them).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { NotifyEvent } from './notify-event.ts';
 
 /**
@@ -68,14 +68,19 @@ export function stateMove(prefix: string, sink: string, event: NotifyEvent): Sta
 }
 
 /** Applies `move` atomically; at most one caller claims a given change. */
-export async function claimMove(redis: Redis, move: StateMove, ttlMs: number): Promise<Claim> {
+export async function claimMove(redis: RedisClient, move: StateMove, ttlMs: number): Promise<Claim> {
   const reply = await redis.eval(MOVE, 1, move.key, move.mode, move.value, String(ttlMs));
   const [claimed, previous] = Array.isArray(reply) ? reply : [];
   return { claimed: claimed === 1, previous: typeof previous === 'string' ? previous : '' };
 }
 
 /** Undoes a claimed move whose delivery failed, so the next report of the same state tries again. */
-export async function releaseMove(redis: Redis, move: StateMove, claim: Claim, ttlMs: number): Promise<void> {
+export async function releaseMove(
+  redis: RedisClient,
+  move: StateMove,
+  claim: Claim,
+  ttlMs: number,
+): Promise<void> {
   const current = move.mode === 'leave' ? '' : move.value;
   await redis.eval(RESTORE, 1, move.key, current, claim.previous, String(ttlMs));
 }

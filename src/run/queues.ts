@@ -3,7 +3,6 @@
  * time, coalesced) and `steps` (the executors). Job ids never contain `:`.
  */
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RedisCheckOptions } from '../io/redis-check.ts';
 import { checkRedis } from '../io/redis-check.ts';
 import {
@@ -11,8 +10,10 @@ import {
   quietRedisErrors,
   type RedisRole,
   redisClient,
+  releaseBullConnection,
   watchRedisHealth,
 } from '../io/redis-connection.ts';
+import { keyPrefixFor, type RedisClient } from '../io/redis-endpoint.ts';
 import { displayRedisUrl } from '../io/redis-url.ts';
 import { redact } from '../secrets/redact.ts';
 
@@ -24,7 +25,7 @@ export const RUNS_QUEUE = 'runs';
 export const STEPS_QUEUE = 'steps';
 
 /** A Redis connection for a CLI command's reads: fails after a few reconnects instead of waiting for ever. */
-export function clientConnection(url: string): Redis {
+export function clientConnection(url: string): RedisClient {
   return redisClient(url, 'command');
 }
 
@@ -43,7 +44,7 @@ export interface Queues {
   readonly runs: Queue;
   readonly steps: Queue;
   readonly stepEvents: QueueEvents;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   close(): Promise<void>;
 }
 
@@ -90,15 +91,16 @@ const stderrLine = (line: string) => process.stderr.write(`meshpeer: ${redact(li
 
 /**
  * Opens the queues on a Redis URL; separate prefixes keep separate installations (or tests)
- * apart. Checks Redis first (checkRedis), so a dead Redis is one RedisUnavailableError.
+ * apart. On a Cluster the prefix gets its hash tag (keyPrefixFor); `prefix` of the result is the one in use. Checks Redis first (checkRedis), so a dead Redis is one RedisUnavailableError.
  */
 export async function openQueues(
   url: string,
-  prefix = QUEUE_PREFIX,
+  plainPrefix = QUEUE_PREFIX,
   options: OpenQueuesOptions = {},
 ): Promise<Queues> {
   const role = options.role ?? 'service';
   await checkRedis(url, options.check);
+  const prefix = keyPrefixFor(url, plainPrefix);
   const redis = redisClient(url, role);
   if (role === 'service') watchRedisHealth(redis, displayRedisUrl(url), options.log ?? stderrLine);
   const connection = bullConnection(url, role);
@@ -119,6 +121,7 @@ export async function openQueues(
     redis,
     async close() {
       await closeWithin([stepEvents, steps, runs]);
+      releaseBullConnection(connection);
       redis.disconnect();
     },
   };

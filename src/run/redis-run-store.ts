@@ -1,14 +1,15 @@
 /**
- * Run history in Redis: one key per run (JSON) and a capped list of run ids, newest first.
+ * Run history in Redis: one key per run (JSON) and capped lists of run ids, newest first: one per
+ * target and one of all runs.
  * Records are written by the run's single orchestrator, so there is no concurrent writer.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { RunRecord, RunStore } from './run-record.ts';
 
 /** A RunStore on Redis keeping the last `max` runs. */
 export class RedisRunStore implements RunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'meshpeer',
     private readonly max = 200,
   ) {}
@@ -17,23 +18,28 @@ export class RedisRunStore implements RunStore {
     return `${this.prefix}:run:${id}`;
   }
 
-  async save(record: RunRecord): Promise<void> {
-    const listKey = `${this.prefix}:runs`;
-    const isNew = (await this.redis.exists(this.key(record.id))) === 0;
-    const tx = this.redis.multi().set(this.key(record.id), JSON.stringify(record));
-    if (isNew) tx.lpush(listKey, record.id);
-    await tx.exec();
-    if (isNew) await this.trim(listKey);
+  private targetKey(target: string): string {
+    return `${this.prefix}:target:${target}:runs`;
   }
 
-  private async trim(listKey: string): Promise<void> {
-    const dropped = await this.redis.lrange(listKey, this.max, -1);
-    if (dropped.length === 0) return;
-    await this.redis
-      .multi()
-      .ltrim(listKey, 0, this.max - 1)
-      .del(...dropped.map((id) => this.key(id)))
-      .exec();
+  async save(record: RunRecord): Promise<void> {
+    const isNew = (await this.redis.exists(this.key(record.id))) === 0;
+    const tx = this.redis.multi().set(this.key(record.id), JSON.stringify(record));
+    if (isNew) tx.lpush(`${this.prefix}:runs`, record.id).lpush(this.targetKey(record.target), record.id);
+    await tx.exec();
+    if (isNew) await this.trim(record.target);
+  }
+
+  /**
+   * Each target keeps its own last `max` runs, so a busy target never pushes a quiet one's history
+   * out; the list of all runs is only an index, trimmed to the same length.
+   */
+  private async trim(target: string): Promise<void> {
+    const dropped = await this.redis.lrange(this.targetKey(target), this.max, -1);
+    const tx = this.redis.multi().ltrim(`${this.prefix}:runs`, 0, this.max - 1);
+    if (dropped.length > 0)
+      tx.ltrim(this.targetKey(target), 0, this.max - 1).del(...dropped.map((id) => this.key(id)));
+    await tx.exec();
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
@@ -41,8 +47,10 @@ export class RedisRunStore implements RunStore {
     return raw === null ? undefined : (JSON.parse(raw) as RunRecord);
   }
 
-  async list(limit = 20): Promise<RunRecord[]> {
-    const ids = await this.redis.lrange(`${this.prefix}:runs`, 0, limit - 1);
+  /** The newest runs of every target, or of one target. */
+  async list(limit = 20, target?: string): Promise<RunRecord[]> {
+    const list = target === undefined ? `${this.prefix}:runs` : this.targetKey(target);
+    const ids = await this.redis.lrange(list, 0, limit - 1);
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(...ids.map((id) => this.key(id)));
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as RunRecord);

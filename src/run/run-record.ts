@@ -60,8 +60,8 @@ export interface RunRecord {
 export interface RunStore {
   save(record: RunRecord): Promise<void>;
   get(id: string): Promise<RunRecord | undefined>;
-  /** Newest first. */
-  list(limit?: number): Promise<RunRecord[]>;
+  /** Newest first; only the runs of `target` when given. */
+  list(limit?: number, target?: string): Promise<RunRecord[]>;
 }
 
 /** Keeps the last `max` runs in memory (for inline runs and tests). */
@@ -79,7 +79,10 @@ export class MemoryRunStore implements RunStore {
     return this.records.get(id);
   }
 
-  async list(limit = 20): Promise<RunRecord[]> {
-    return [...this.records.values()].reverse().slice(0, limit);
+  async list(limit = 20, target?: string): Promise<RunRecord[]> {
+    return [...this.records.values()]
+      .reverse()
+      .filter((r) => target === undefined || r.target === target)
+      .slice(0, limit);
   }
 }

@@ -4,7 +4,7 @@
  * request when it starts, so bursts collapse to one pending run and the newest revision wins.
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../io/redis-endpoint.ts';
 import { QUEUE_PREFIX, safeJobId } from './queues.ts';
 import type { RunTrigger } from './run-record.ts';
 
@@ -39,7 +39,7 @@ export function newRunId(now = Date.now()): string {
 }
 
 /** Records the request as the target's latest and adds a coalesced run job. */
-export async function requestRun(redis: Redis, runs: Queue, request: RunRequest): Promise<void> {
+export async function requestRun(redis: RedisClient, runs: Queue, request: RunRequest): Promise<void> {
   await redis.set(requestKey(runs.opts.prefix ?? QUEUE_PREFIX, request.target), JSON.stringify(request));
   await runs.add(
     'reconcile',
@@ -55,7 +55,7 @@ export async function requestRun(redis: Redis, runs: Queue, request: RunRequest)
 
 /** The latest request for a target, if any. */
 export async function latestRequest(
-  redis: Redis,
+  redis: RedisClient,
   target: string,
   prefix = QUEUE_PREFIX,
 ): Promise<RunRequest | undefined> {

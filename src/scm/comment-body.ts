@@ -12,13 +12,13 @@ const DETAILS_OPEN = /<details(\s[^>]*)?>/gi;
 const DETAILS_CLOSE = /<\/details\s*>/gi;
 
 /** Puts the marker on the first line, where only meshpeer's own comment has it. */
-export function withMarker(body: string): string {
-  return body.startsWith(PLAN_MARKER) ? body : `${PLAN_MARKER}\n${body}`;
+export function withMarker(body: string, marker = PLAN_MARKER): string {
+  return body.startsWith(marker) ? body : `${marker}\n${body}`;
 }
 
-/** True when a comment body is meshpeer's plan comment (marker on its first line). */
-export function isPlanComment(body: string | null | undefined): boolean {
-  return typeof body === 'string' && body.trimStart().startsWith(PLAN_MARKER);
+/** True when a comment body is meshpeer's plan comment of this marker (marker on its first line). */
+export function isPlanComment(body: string | null | undefined, marker = PLAN_MARKER): boolean {
+  return typeof body === 'string' && body.trimStart().startsWith(marker);
 }
 
 /** Normalizes what providers may change on storage (CRLF, trailing whitespace) before comparing. */
@@ -61,8 +61,8 @@ function cutPoint(text: string, max: number): number {
 }
 
 /** Redacts, marks and, if needed, truncates `body` to at most `limit` characters with a note. */
-export function fitCommentBody(body: string, limit: number): string {
-  const full = withMarker(redact(body));
+export function fitCommentBody(body: string, limit: number, marker = PLAN_MARKER): string {
+  const full = withMarker(redact(body), marker);
   if (full.length <= limit) return full;
   // Deeply nested blocks may need more closing tags than the reserve allows; cut more then.
   for (let budget = limit - RESERVE; budget > 0; budget -= RESERVE) {

@@ -10,6 +10,7 @@ import {
   type CheckAnnotation,
   type CheckRun,
   type CheckRunPublisher,
+  scopedName,
 } from './scm-publisher.ts';
 
 /** GitHub caps output.summary at 65,535 characters and annotation messages at 64 KB. */
@@ -41,11 +42,13 @@ export function githubCheckRuns(
   octokit: Octokit,
   target: { owner: string; repo: string },
   call: Call,
+  scope?: string,
 ): CheckRunPublisher {
   // The run created per head sha, so a re-plan of the same commit updates instead of adding a run.
   const created = new Map<string, number>();
   return {
-    async publishCheckRun(sha: string, check: CheckRun): Promise<void> {
+    async publishCheckRun(sha: string, unscoped: CheckRun): Promise<void> {
+      const check = { ...unscoped, name: scopedName(unscoped.name, scope) };
       const [first = [], ...rest] = batches(check.annotations.map(toGithub));
       const output = (annotations: ReturnType<typeof toGithub>[]) => ({
         title: redact(check.title).slice(0, 255),

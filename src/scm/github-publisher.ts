@@ -12,7 +12,9 @@ import {
   type CommentResult,
   type CommitStatus,
   GITHUB_COMMENT_LIMIT,
+  planMarker,
   type ScmPublisher,
+  scopedName,
 } from './scm-publisher.ts';
 import { statusDescription } from './status-description.ts';
 import { timeoutFetch } from './timeout-fetch.ts';
@@ -31,6 +33,8 @@ export interface GithubPublisherOptions {
   readonly botLogin?: string;
   readonly timeoutMs?: number;
   readonly maxCommentChars?: number;
+  /** The target, when the repository has several: its own comment, status contexts and check run. */
+  readonly scope?: string;
 }
 
 function toScmError(err: unknown, operation: string): ScmError {
@@ -63,6 +67,7 @@ export function githubOctokitAuth(options: Pick<GithubPublisherOptions, 'token' 
 export function createGithubPublisher(options: GithubPublisherOptions): ScmPublisher {
   const target = splitRepo(options.repo);
   const limit = options.maxCommentChars ?? GITHUB_COMMENT_LIMIT;
+  const marker = planMarker(options.scope);
   const octokit = new Octokit({
     ...githubOctokitAuth(options),
     baseUrl: options.baseUrl ?? 'https://api.github.com',
@@ -84,14 +89,16 @@ export function createGithubPublisher(options: GithubPublisherOptions): ScmPubli
       octokit.paginate(octokit.rest.issues.listComments, { ...target, issue_number: pr, per_page: 100 }),
     );
     return comments.find(
-      (c) => isPlanComment(c.body) && (options.botLogin === undefined || c.user?.login === options.botLogin),
+      (c) =>
+        isPlanComment(c.body, marker) &&
+        (options.botLogin === undefined || c.user?.login === options.botLogin),
     );
   };
 
   return {
-    ...(options.app === undefined ? {} : githubCheckRuns(octokit, target, call)),
+    ...(options.app === undefined ? {} : githubCheckRuns(octokit, target, call, options.scope)),
     async upsertPlanComment(pr: number, markdownBody: string): Promise<CommentResult> {
-      const body = fitCommentBody(markdownBody, limit);
+      const body = fitCommentBody(markdownBody, limit, marker);
       const existing = await findOurs(pr);
       if (existing === undefined) {
         await call(`create comment on pull request #${pr}`, () =>
@@ -107,12 +114,13 @@ export function createGithubPublisher(options: GithubPublisherOptions): ScmPubli
     },
 
     async setStatus(sha: string, status: CommitStatus): Promise<void> {
-      await call(`set status ${status.context} on ${sha.slice(0, 12)}`, () =>
+      const context = scopedName(status.context, options.scope);
+      await call(`set status ${context} on ${sha.slice(0, 12)}`, () =>
         octokit.rest.repos.createCommitStatus({
           ...target,
           sha,
           state: status.state,
-          context: status.context,
+          context,
           description: statusDescription(status.description),
           ...(status.targetUrl === undefined ? {} : { target_url: status.targetUrl }),
         }),

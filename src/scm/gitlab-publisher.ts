@@ -9,8 +9,10 @@ import {
   type CommentResult,
   type CommitStatus,
   GITLAB_NOTE_LIMIT,
+  planMarker,
   type ScmPublisher,
   type StatusState,
+  scopedName,
 } from './scm-publisher.ts';
 import { statusDescription } from './status-description.ts';
 import { timeoutFetch } from './timeout-fetch.ts';
@@ -26,6 +28,8 @@ export interface GitlabPublisherOptions {
   readonly botUsername?: string;
   readonly timeoutMs?: number;
   readonly maxCommentChars?: number;
+  /** The target, when the project has several: its own note and status names. */
+  readonly scope?: string;
 }
 
 interface Note {
@@ -68,6 +72,7 @@ export function createGitlabPublisher(options: GitlabPublisherOptions): ScmPubli
   registerSecret(options.token);
   const root = `${apiRoot(options.baseUrl ?? 'https://gitlab.com')}/projects/${encodeURIComponent(String(options.project))}`;
   const limit = options.maxCommentChars ?? GITLAB_NOTE_LIMIT;
+  const marker = planMarker(options.scope);
   const fetcher = timeoutFetch(options.timeoutMs ?? 15_000);
 
   const request = async (method: string, path: string, body?: unknown): Promise<Response> => {
@@ -103,12 +108,12 @@ export function createGitlabPublisher(options: GitlabPublisherOptions): ScmPubli
 
   const ours = (note: Note): boolean =>
     note.system !== true &&
-    isPlanComment(note.body) &&
+    isPlanComment(note.body, marker) &&
     (options.botUsername === undefined || note.author?.username === options.botUsername);
 
   return {
     async upsertPlanComment(iid: number, markdownBody: string): Promise<CommentResult> {
-      const body = fitCommentBody(markdownBody, limit);
+      const body = fitCommentBody(markdownBody, limit, marker);
       const existing = (await call(`list notes on merge request !${iid}`, () => listNotes(iid))).find(ours);
       if (existing === undefined) {
         await call(`create note on merge request !${iid}`, () =>
@@ -126,7 +131,7 @@ export function createGitlabPublisher(options: GitlabPublisherOptions): ScmPubli
     async setStatus(sha: string, status: CommitStatus): Promise<void> {
       const payload: Record<string, string> = {
         state: STATES[status.state],
-        name: status.context,
+        name: scopedName(status.context, options.scope),
         description: statusDescription(status.description),
       };
       if (status.targetUrl !== undefined) payload.target_url = status.targetUrl;

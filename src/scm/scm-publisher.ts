@@ -4,6 +4,19 @@ export const PLAN_MARKER = '<!-- meshpeer:plan -->';
 /** Commit status contexts meshpeer owns. */
 export type StatusContext = 'meshpeer/plan' | 'meshpeer/apply';
 
+/**
+ * The plan comment marker of a scope: a repository with several targets gets one comment per
+ * target. `<!-- meshpeer:plan:x -->` never starts with the unscoped marker, so they never mix.
+ */
+export function planMarker(scope?: string): string {
+  return scope === undefined ? PLAN_MARKER : `<!-- meshpeer:plan:${scope.replace(/-->/g, '')} -->`;
+}
+
+/** A status or check run name in a scope, the way Atlantis names its per-project statuses (`atlantis/plan: dir`). */
+export function scopedName(name: string, scope?: string): string {
+  return scope === undefined ? name : `${name}: ${scope}`;
+}
+
 /** Commit status states in GitHub's vocabulary; GitLab adapters translate them. */
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';
 
@@ -47,7 +60,8 @@ export interface CheckAnnotation {
 
 /** A completed check run (GitHub only); its annotations are sent in batches of 50. */
 export interface CheckRun {
-  readonly name: 'meshpeer/plan';
+  /** `meshpeer/plan`, or `meshpeer/plan: TARGET` in a scoped publisher. */
+  readonly name: string;
   readonly conclusion: 'success' | 'failure' | 'neutral';
   readonly title: string;
   readonly summary: string;

@@ -22,12 +22,16 @@ export interface ServerOptions {
   readonly webhooks: WebhookRoutesOptions;
   readonly metrics: Metrics;
   readonly readiness: () => Promise<ReadinessReport>;
-  readonly status: () => Promise<StatusSnapshot>;
+  /** The snapshot of a target (default: the first); undefined for a target not followed. */
+  readonly status: (target?: string) => Promise<StatusSnapshot | undefined>;
   readonly run: (id: string) => Promise<RunRecord | undefined>;
   /** Runs newest first for `GET /api/runs`; without it, the runs of `status()` are filtered. */
   readonly runs?: (options: RunListOptions) => Promise<readonly RunSummary[]>;
-  /** Requests a run at the branch head now (`POST /api/sync`); without it the route answers 404. */
-  readonly sync?: (via: 'api' | 'cli') => Promise<SyncRequested>;
+  /**
+   * Requests a run of a target at its branch head now (`POST /api/sync`); without it the route
+   * answers 404. An error with a 4xx `statusCode` is the caller's mistake and is answered as such.
+   */
+  readonly sync?: (via: 'api' | 'cli', target?: string) => Promise<SyncRequested>;
   /** Who may read the page, the API and `/metrics`; open without it (tests of the routes alone). */
   readonly auth?: { readonly config: UiAuth; readonly options?: UiAuthOptions };
   /** Receives one line per request error (already redacted by the caller's logger). */
@@ -52,13 +56,19 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   // The status page and the API it reads share one scope, so a single hook can guard them all.
   await app.register(async (ui) => {
-    ui.get('/api/status', async () => redactValue(await options.status()));
+    ui.get('/api/status', async (req, reply) => {
+      const target = (req.query as { target?: unknown }).target;
+      const snapshot = await options.status(typeof target === 'string' && target !== '' ? target : undefined);
+      if (snapshot === undefined)
+        return reply.code(404).send({ error: `no target "${String(target)}"; see "tracked" in /api/status` });
+      return redactValue(snapshot);
+    });
     ui.get('/api/runs', async (req, reply) => {
       const parsed = parseRunListQuery(req.query as Record<string, unknown>);
       if ('error' in parsed) return reply.code(400).send({ error: parsed.error });
       const runs = options.runs
         ? await options.runs(parsed.options)
-        : filterRuns((await options.status()).runs, parsed.options);
+        : filterRuns((await options.status(parsed.options.target))?.runs ?? [], parsed.options);
       return redactValue(runs);
     });
     ui.get('/api/runs/:id', async (req, reply) => {
@@ -70,13 +80,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (sync !== undefined)
       ui.post('/api/sync', async (req, reply) => {
         // `meshpeer sync` says so in the body, so the run's trigger tells a person's CLI from a script.
-        const via = (req.body as { via?: unknown } | undefined)?.via === 'cli' ? 'cli' : 'api';
+        const body = req.body as { via?: unknown; target?: unknown } | undefined;
+        const via = body?.via === 'cli' ? 'cli' : 'api';
+        const target = typeof body?.target === 'string' && body.target !== '' ? body.target : undefined;
         try {
-          const requested = await sync(via);
-          options.metrics.recordSync('requested');
+          const requested = await sync(via, target);
+          options.metrics.recordSync('requested', requested.target);
           return reply.code(202).send(requested);
         } catch (err) {
-          options.metrics.recordSync('error');
+          const code = (err as { statusCode?: unknown }).statusCode;
+          if (code === 400 || code === 404) return reply.code(code).send({ error: safeErrorMessage(err) });
+          options.metrics.recordSync('error', target);
           const reason = safeErrorMessage(err);
           options.log?.(`sync failed: ${reason}`);
           return reply.code(502).send({ error: `could not request a sync: ${reason}` });

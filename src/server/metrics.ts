@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one serve process: runs and steps (from finished run records), webhook
  * outcomes by provider and reason, polls and plans, and each peering's health read from the run
- * history at scrape time. Label values are closed sets or names from peerings.yaml, never secrets.
+ * history at scrape time. Runs, polls, plans, checks, syncs and health carry the `target` label. Label values are closed sets or names from peerings.yaml, never secrets.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PeeringHealth } from '../gitops/peering-health.ts';
@@ -12,22 +12,31 @@ export interface Metrics {
   readonly registry: Registry;
   recordRun(record: RunRecord): void;
   recordWebhook(provider: string, reason: string): void;
-  recordPoll(result: string): void;
-  recordPlan(result: string): void;
-  recordCheck(result: string): void;
+  recordPoll(result: string, target: string): void;
+  recordPlan(result: string, target: string): void;
+  recordCheck(result: string, target: string): void;
   recordUiAuthDenied(reason: string): void;
-  recordSync(result: string): void;
+  recordSync(result: string, target?: string): void;
+}
+
+/** One peering's health and the target it belongs to. */
+export type TargetPeeringHealth = PeeringHealth & { readonly target: string };
+
+/** What the metrics read at scrape time, and the targets whose series start at 0. */
+export interface MetricsSources {
+  readonly targets: readonly string[];
+  readonly peerings: () => Promise<readonly TargetPeeringHealth[]>;
 }
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
-/** Creates the registry; `peerings` is read on every scrape for the health gauge. */
-export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>): Metrics {
+/** Creates the registry; `peerings` is read on every scrape for the health gauges. */
+export function createMetrics({ targets, peerings }: MetricsSources): Metrics {
   const registry = new Registry();
   const runs = new Counter({
     name: 'meshpeer_runs_total',
-    help: 'Finished reconcile runs by status.',
-    labelNames: ['status'],
+    help: 'Finished reconcile runs by target and status.',
+    labelNames: ['target', 'status'],
     registers: [registry],
   });
   const steps = new Counter({
@@ -39,7 +48,7 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
   const runSeconds = new Histogram({
     name: 'meshpeer_run_duration_seconds',
     help: 'Run duration from start to finish.',
-    labelNames: ['status'],
+    labelNames: ['target', 'status'],
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
@@ -58,20 +67,20 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
   });
   const polls = new Counter({
     name: 'meshpeer_polls_total',
-    help: 'Polls of tracked branches by result.',
-    labelNames: ['result'],
+    help: 'Polls of tracked branches by target and result.',
+    labelNames: ['target', 'result'],
     registers: [registry],
   });
   const plans = new Counter({
     name: 'meshpeer_plans_total',
-    help: 'Pull-request plans by result.',
-    labelNames: ['result'],
+    help: 'Pull-request plans by target and result.',
+    labelNames: ['target', 'result'],
     registers: [registry],
   });
   const checks = new Counter({
     name: 'meshpeer_checks_total',
-    help: 'Periodic checks of the clusters against the desired state by result.',
-    labelNames: ['result'],
+    help: 'Periodic checks of the clusters against the desired state by target and result.',
+    labelNames: ['target', 'result'],
     registers: [registry],
   });
   const denied = new Counter({
@@ -82,18 +91,20 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
   });
   const syncs = new Counter({
     name: 'meshpeer_syncs_total',
-    help: 'Syncs asked for through POST /api/sync (and meshpeer sync) by result.',
-    labelNames: ['result'],
+    help: 'Syncs asked for through POST /api/sync (and meshpeer sync) by target and result.',
+    labelNames: ['target', 'result'],
     registers: [registry],
   });
   // Counters with labels appear only once incremented; known results start at 0 so dashboards and
   // alerts see the series from the first scrape.
-  for (const result of ['planned', 'invalid', 'error']) plans.inc({ result }, 0);
-  for (const result of ['in-sync', 'drift', 'error', 'skipped']) checks.inc({ result }, 0);
-  for (const status of ['succeeded', 'failed', 'superseded']) runs.inc({ status }, 0);
-  for (const result of ['requested', 'error']) syncs.inc({ result }, 0);
+  for (const target of targets) {
+    for (const result of ['planned', 'invalid', 'error']) plans.inc({ target, result }, 0);
+    for (const result of ['in-sync', 'drift', 'error', 'skipped']) checks.inc({ target, result }, 0);
+    for (const status of ['succeeded', 'failed', 'superseded']) runs.inc({ target, status }, 0);
+    for (const result of ['requested', 'error']) syncs.inc({ target, result }, 0);
+  }
   // Read once per scrape for both health gauges (a scrape collects them within milliseconds).
-  let latest: { at: number; health: Promise<readonly PeeringHealth[]> } | undefined;
+  let latest: { at: number; health: Promise<readonly TargetPeeringHealth[]> } | undefined;
   const current = () => {
     if (latest === undefined || Date.now() - latest.at > 1000)
       latest = { at: Date.now(), health: peerings().catch(() => []) };
@@ -102,13 +113,13 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
   new Gauge({
     name: 'meshpeer_peering_healthy',
     help: '1 when the latest observation of the peering (periodic check or run) found it healthy, else 0.',
-    labelNames: ['peering', 'acceptor', 'dialer', 'state'],
+    labelNames: ['target', 'peering', 'acceptor', 'dialer', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
       for (const p of await current())
         this.set(
-          { peering: p.id, acceptor: p.acceptor, dialer: p.dialer, state: p.state },
+          { target: p.target, peering: p.id, acceptor: p.acceptor, dialer: p.dialer, state: p.state },
           p.state === 'healthy' ? 1 : 0,
         );
     },
@@ -116,32 +127,32 @@ export function createMetrics(peerings: () => Promise<readonly PeeringHealth[]>)
   new Gauge({
     name: 'meshpeer_peering_observed_timestamp_seconds',
     help: 'When the peering was last observed (Unix seconds): alert when it grows old.',
-    labelNames: ['peering'],
+    labelNames: ['target', 'peering'],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const p of await current()) this.set({ peering: p.id }, Date.parse(p.observedAt) / 1000);
+      for (const p of await current())
+        this.set({ target: p.target, peering: p.id }, Date.parse(p.observedAt) / 1000);
     },
   });
   return {
     registry,
     recordRun(record) {
-      runs.inc({ status: record.status });
+      const labels = { target: record.target, status: record.status };
+      runs.inc(labels);
       if (record.finishedAt !== undefined)
-        runSeconds.observe(
-          { status: record.status },
-          (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000,
-        );
+        runSeconds.observe(labels, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       for (const step of record.steps) {
         steps.inc({ kind: step.kind, status: step.status });
         if (step.status !== 'skipped') stepSeconds.observe({ kind: step.kind }, step.durationMs / 1000);
       }
     },
     recordWebhook: (provider, reason) => webhooks.inc({ provider, reason }),
-    recordPoll: (result) => polls.inc({ result }),
-    recordPlan: (result) => plans.inc({ result }),
-    recordCheck: (result) => checks.inc({ result }),
+    recordPoll: (result, target) => polls.inc({ target, result }),
+    recordPlan: (result, target) => plans.inc({ target, result }),
+    recordCheck: (result, target) => checks.inc({ target, result }),
     recordUiAuthDenied: (reason) => denied.inc({ reason }),
-    recordSync: (result) => syncs.inc({ result }),
+    // A sync refused before its target was known (no such target) counts without one.
+    recordSync: (result, target) => syncs.inc(target === undefined ? { result } : { target, result }),
   };
 }

@@ -13,6 +13,7 @@ import {
   githubDelivery,
   githubPush,
   startWorld,
+  targetOf,
   WITH_PEERING,
   waitFor,
   worldConfig,
@@ -95,7 +96,7 @@ describe('serve run, plan and webhook lines', () => {
       prefix: cfg.queuePrefix,
       policy: FAST_POLICY,
       loadSource: (await import('../../src/gitops/git-source-loader.ts')).createGitSources({
-        repos: [serve.repo],
+        repos: [targetOf(serve)],
         cacheDir: `${world.dir}/worker-cache`,
         auth: { token: TOKEN, username: 'x-access-token' },
       }).load,
@@ -103,7 +104,7 @@ describe('serve run, plan and webhook lines', () => {
       events: createServiceLogger('worker', 'info', workerOut).event,
     });
     try {
-      await serve.poller?.pollNow(serve.repo.target);
+      await serve.poller?.pollNow(targetOf(serve).target);
       const end = await waitFor(() => serveOut.events('run.end')[0], 'the serve run.end line', 60_000);
       await waitFor(() => ofRun(workerOut, 'run.end', end.runId)[0], 'the worker run.end line');
       expect(serveOut.events('run.start')).toEqual([]);

@@ -13,13 +13,19 @@ const env = {
 describe('serve configuration', () => {
   it('derives repository, target, provider and API URL from the clone URL', () => {
     const c = serveConfig({}, env);
+    expect(c.targets).toEqual([
+      {
+        target: 'acme/mesh-config@main',
+        url: env.MESHPEER_REPO_URL,
+        branch: 'main',
+        path: 'peerings.yaml',
+        provider: 'github',
+        repo: 'acme/mesh-config',
+      },
+    ]);
     expect(c).toMatchObject({
-      repo: 'acme/mesh-config',
-      target: 'acme/mesh-config@main',
       provider: 'github',
       scmApiUrl: 'https://api.github.com',
-      branch: 'main',
-      path: 'peerings.yaml',
       pollIntervalMs: 60_000,
       port: 8080,
       workers: true,
@@ -39,10 +45,9 @@ describe('serve configuration', () => {
     );
     expect(gl).toMatchObject({
       provider: 'gitlab',
-      repo: 'platform/net/mesh',
+      targets: [{ repo: 'platform/net/mesh', branch: 'prod', target: 'platform/net/mesh@prod' }],
       scmApiUrl: 'https://gitlab.example.com',
       gitUsername: 'oauth2',
-      branch: 'prod',
     });
     const custom = serveConfig(
       { tokenEnv: 'GH_PAT' },

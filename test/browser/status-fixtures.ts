@@ -212,6 +212,7 @@ export function sampleState(now = Date.now()): FixtureState {
   return {
     snapshot: {
       generatedAt: new Date(now).toISOString(),
+      target: 'acme/mesh@main',
       tracked: [
         {
           target: 'acme/mesh@main',
@@ -253,7 +254,7 @@ export async function startStatusServer(state: FixtureState): Promise<{ url: str
   };
   const app = await createServer({
     webhooks: { secrets: {}, targets: [], deliveries: createMemoryDeliveryLog(), enqueue: async () => {} },
-    metrics: createMetrics(async () => []),
+    metrics: createMetrics({ targets: [], peerings: async () => [] }),
     readiness: async () => ({ ready: true, checks: {} }),
     status: async () => {
       guard();

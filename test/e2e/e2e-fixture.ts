@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Sandbox } from '../../sandbox/src/sandbox.ts';
 import { sandboxConfigFromTopology } from '../../sandbox/src/sandbox-config.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
+import type { TrackedRepo } from '../../src/gitops/tracked-repo.ts';
 import type { RetryPolicy } from '../../src/run/retry-policy.ts';
 import { parseTopology } from '../../src/topology/index.ts';
 import { createFixtureRepo, type FixtureRepo } from '../source/git-fixtures.ts';
@@ -104,12 +105,17 @@ export function worldConfig(
   o: { redisUrl: string; token: string; secret: string; provider: 'github' | 'gitlab'; repo: string },
 ): ServeConfig {
   return {
-    repoUrl: world.git.repoUrl('mesh'),
-    branch: 'main',
-    path: 'peerings.yaml',
+    targets: [
+      {
+        target: `${o.repo}@main`,
+        url: world.git.repoUrl('mesh'),
+        branch: 'main',
+        path: 'peerings.yaml',
+        provider: o.provider,
+        repo: o.repo,
+      },
+    ],
     provider: o.provider,
-    repo: o.repo,
-    target: `${o.repo}@main`,
     token: o.token,
     gitUsername: o.provider === 'gitlab' ? 'oauth2' : 'x-access-token',
     webhookSecrets: [o.secret],
@@ -132,6 +138,13 @@ export function worldConfig(
     uiAuth: { mode: 'none', explicit: false },
     retry: { limit: 0, baseMs: 1000, maxMs: 10_000 },
   };
+}
+
+/** The one target of a single-target configuration or serve. */
+export function targetOf(holder: { readonly targets: readonly TrackedRepo[] }): TrackedRepo {
+  const [target] = holder.targets;
+  if (target === undefined) throw new Error('no target configured');
+  return target;
 }
 
 /** Polls `probe` every 50 ms until it returns a value, for at most `timeoutMs`. */

@@ -18,6 +18,7 @@ import {
   INVALID,
   RUNBOOK,
   startWorld,
+  targetOf,
   WITH_PEERING,
   waitFor,
   worldConfig,
@@ -74,7 +75,7 @@ describe('meshpeer serve with GitHub, end to end', () => {
   it('applies the head of main found by a poll', async () => {
     const head = world.repo.commit({}, 'noop');
     world.repo.push();
-    await serve.poller?.pollNow(serve.repo.target);
+    await serve.poller?.pollNow(targetOf(serve).target);
     const run = await finished(head);
     expect(run).toMatchObject({ status: 'succeeded', trigger: { kind: 'poll' } });
   });
@@ -184,11 +185,11 @@ describe('meshpeer serve with GitHub, end to end', () => {
 
   it('polls without downloading a pack when main has not moved, and runs a commit pushed without a webhook', async () => {
     const packs = world.git.packFetches();
-    expect(await serve.poller?.pollNow(serve.repo.target)).toMatchObject({ result: 'unchanged' });
+    expect(await serve.poller?.pollNow(targetOf(serve).target)).toMatchObject({ result: 'unchanged' });
     expect(world.git.packFetches()).toBe(packs);
     const quiet = world.repo.commit({ 'peerings.yaml': `${RUNBOOK}# pushed while the webhook was down\n` });
     world.repo.push();
-    expect(await serve.poller?.pollNow(serve.repo.target)).toMatchObject({
+    expect(await serve.poller?.pollNow(targetOf(serve).target)).toMatchObject({
       result: 'new-commit',
       head: quiet,
     });

@@ -9,7 +9,15 @@ import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { runCli } from '../peering/cli-harness.ts';
-import { type E2eWorld, FAST_POLICY, RUNBOOK, startWorld, waitFor, worldConfig } from './e2e-fixture.ts';
+import {
+  type E2eWorld,
+  FAST_POLICY,
+  RUNBOOK,
+  startWorld,
+  targetOf,
+  waitFor,
+  worldConfig,
+} from './e2e-fixture.ts';
 
 const TOKEN = 'ghp_e2eOperatorToken00112233445566778';
 const UI_TOKEN = 'ui-token-e2e-0123456789abcdef0123456789';
@@ -106,7 +114,7 @@ describe('operating meshpeer serve', () => {
     // Asked again for the same commit, it runs again (sync is not deduplicated by revision).
     const again = await cli(['sync', '--server', serve.url]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^sync requested: run run-\S+ at [0-9a-f]{12}\n$/);
+    expect(again.stdout).toMatch(/^sync requested: run run-\S+ of acme\/mesh@main at [0-9a-f]{12}\n$/);
     const runId = /run (run-\S+)/.exec(again.stdout)?.[1] ?? '';
     await waitFor(async () => {
       const res = await serve.server.inject({ url: `/api/runs/${runId}`, headers: bearer });
@@ -125,7 +133,7 @@ describe('operating meshpeer serve', () => {
     const fromServe = await cli(['status', '--server', serve.url, '-o', 'json']);
     expect(fromServe.code, fromServe.stderr).toBe(0);
     const view = JSON.parse(fromServe.stdout);
-    expect(view.targets[0]).toMatchObject({ target: config.target, applied: head });
+    expect(view.targets[0]).toMatchObject({ target: targetOf(config).target, applied: head });
     expect(view.targets[0].peerings).toMatchObject([
       { acceptor: 'cluster-01', dialer: 'cluster-02', state: 'healthy' },
     ]);

@@ -13,7 +13,15 @@ import { clientConnection } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { type RecordingReceiver, startReceiver } from '../notify/recording-receiver.ts';
-import { type E2eWorld, FAST_POLICY, RUNBOOK, startWorld, waitFor, worldConfig } from './e2e-fixture.ts';
+import {
+  type E2eWorld,
+  FAST_POLICY,
+  RUNBOOK,
+  startWorld,
+  targetOf,
+  waitFor,
+  worldConfig,
+} from './e2e-fixture.ts';
 
 const TOKEN = 'ghp_e2eReconcileToken0011223344556677';
 const PEERING = 'cluster-01/default>cluster-02/default';
@@ -50,7 +58,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
       what,
       timeoutMs,
     );
-  const peering = async () => (await health.get(config.target)).find((h) => h.id === PEERING);
+  const peering = async () => (await health.get(targetOf(config).target)).find((h) => h.id === PEERING);
   const deleteDialerSide = () => world.sandbox.stack('cluster-02').consul.faults.deletePeering('cluster-01');
 
   beforeAll(async () => {
@@ -72,7 +80,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
     store = new RedisRunStore(redis, config.queuePrefix);
     health = new HealthStore(redis, config.queuePrefix);
     await start({});
-    await serve.poller?.pollNow(config.target);
+    await serve.poller?.pollNow(targetOf(config).target);
     const first = await runWhere('the first run', (r) => r.trigger.kind === 'poll');
     expect(first.status).toBe('succeeded');
   }, 120_000);
@@ -174,7 +182,7 @@ describe('meshpeer serve keeps the clusters in sync', () => {
       'rename the token Secret',
     );
     world.repo.push();
-    await serve.poller?.pollNow(config.target);
+    await serve.poller?.pollNow(targetOf(config).target);
     const failed = await runWhere('the failed run', (r) => r.revision === head && r.trigger.kind === 'poll');
     expect(failed.status).toBe('failed');
     acceptors.faults.configure({});

@@ -84,7 +84,9 @@ describe('meshpeer sync --wait on a run that does not end in time', () => {
     const result = await cli(['sync', '--server', serve.url, '--wait', '--timeout', '1s']);
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    const runId = /^sync requested: run (run-\S+) at [0-9a-f]{12}$/.exec(lines[0] ?? '')?.[1];
+    const runId = /^sync requested: run (run-\S+) of acme\/mesh@main at [0-9a-f]{12}$/.exec(
+      lines[0] ?? '',
+    )?.[1];
     expect(runId, result.stderr).toBeDefined();
     expect(lines.at(-1)).toMatch(
       new RegExp(

@@ -42,10 +42,10 @@ async function planCalls(outcomes: readonly PlanOutcome[]): Promise<number> {
     () => queue.close(),
     () => worker.close(),
   );
-  await enqueuePlan(redis, queue, event(7), { attempts: 4, backoffMs: 20 });
+  await enqueuePlan(redis, queue.queue, event(7), { attempts: 4, backoffMs: 20 });
   // The job ends completed (planned, or an error not worth retrying) or failed (attempts used up).
   for (;;) {
-    const counts = await queue.getJobCounts('completed', 'failed');
+    const counts = await queue.queue.getJobCounts('completed', 'failed');
     if ((counts.completed ?? 0) + (counts.failed ?? 0) > 0) return calls;
     await new Promise((r) => setTimeout(r, 20));
   }

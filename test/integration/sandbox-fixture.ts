@@ -77,9 +77,9 @@ export async function startQueue(
           policy: testPolicy,
           lockDurationMs: options.lockDurationMs ?? 5000,
         });
-  const store = new RedisRunStore(queues.redis, prefix);
+  const store = new RedisRunStore(queues.redis, queues.prefix);
   return {
-    prefix,
+    prefix: queues.prefix,
     queues,
     store,
     /** Requests a run of `file` for `target` and returns its run id. */

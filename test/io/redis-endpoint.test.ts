@@ -84,6 +84,16 @@ describe('redisTarget and displayRedisUrl', () => {
     });
   });
 
+  it('turns a Cluster URL into seed nodes', () => {
+    expect(redisTarget('redis-cluster://:pw@h1:7000,h2')).toEqual({
+      nodes: [
+        { host: 'h1', port: 7000 },
+        { host: 'h2', port: 6379 },
+      ],
+      password: 'pw',
+    });
+  });
+
   it('shows a Sentinel or Cluster URL without its password', () => {
     expect(displayRedisUrl('redis-sentinel://:s3cret@h1:26379,h2:26379/mymaster?db=1')).toBe(
       'redis-sentinel://h1:26379,h2:26379/mymaster',
@@ -95,9 +105,9 @@ describe('redisTarget and displayRedisUrl', () => {
 });
 
 describe('checkRedis on a Cluster URL', () => {
-  it('stops with one line saying Cluster is not supported yet, before connecting', async () => {
-    await expect(checkRedis('redis-cluster://:s3cret@127.0.0.1:1,127.0.0.1:2')).rejects.toThrow(
-      /^Redis Cluster is not supported by this meshpeer version; use a single Redis with AOF or Sentinel/,
-    );
+  it('says in one line, without the password, that no seed node answered', async () => {
+    const check = checkRedis('redis-cluster://:s3cret@127.0.0.1:1,127.0.0.1:2', { deadlineMs: 2000 });
+    await expect(check).rejects.toThrow(/^Redis at redis-cluster:\/\/127\.0\.0\.1:1,127\.0\.0\.1:2 /);
+    await expect(check).rejects.not.toThrow(/s3cret|\n/);
   });
 });

@@ -1,5 +1,6 @@
 /** Dumps every key of a Redis database as text, whatever its type, for the leak scan. */
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../../src/io/redis-endpoint.ts';
 
 async function keyValue(redis: Redis, key: string): Promise<unknown> {
   const type = await redis.type(key);
@@ -21,14 +22,16 @@ async function keyValue(redis: Redis, key: string): Promise<unknown> {
   }
 }
 
-/** Every key (SCAN, so nothing is skipped) and its value, one JSON line per key. */
-export async function dumpRedis(redis: Redis): Promise<{ keys: number; text: string }> {
+/** Every key (SCAN, so nothing is skipped; on a Cluster, of every master) and its value, one JSON line per key. */
+export async function dumpRedis(client: RedisClient): Promise<{ keys: number; text: string }> {
   const lines: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) lines.push(JSON.stringify({ key, value: await keyValue(redis, key) }));
-  } while (cursor !== '0');
+  for (const redis of client instanceof Cluster ? client.nodes('master') : [client]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) lines.push(JSON.stringify({ key, value: await keyValue(redis, key) }));
+    } while (cursor !== '0');
+  }
   return { keys: lines.length, text: lines.sort().join('\n') };
 }

@@ -61,7 +61,7 @@ describe('docker-compose.yml', () => {
     const config = serveConfig({ workers: false }, serveEnv);
     expect(config).toMatchObject({
       redisUrl: 'redis://redis:6379',
-      repo: 'acme/mesh-config',
+      targets: [{ repo: 'acme/mesh-config' }],
       webhookSecrets: ['compose-webhook-secret'],
     });
     expect(config.kubeconfig).toBe('/etc/meshpeer/kubeconfig');

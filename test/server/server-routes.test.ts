@@ -46,6 +46,7 @@ const record: RunRecord = {
 
 const snapshot = (): StatusSnapshot => ({
   generatedAt: '2026-01-01T00:00:03.000Z',
+  target: 'acme/mesh@main',
   tracked: [],
   runs: [{ ...record, steps: { done: 1 } }],
   peerings: [
@@ -80,7 +81,10 @@ describe('the serve http routes', () => {
   const enqueued: Array<SyncEvent | PlanPrEvent> = [];
   let failEnqueue = false;
   let gitReachable = true;
-  const metrics = createMetrics(async () => snapshot().peerings);
+  const metrics = createMetrics({
+    targets: ['acme/mesh@main'],
+    peerings: async () => snapshot().peerings.map((p) => ({ ...p, target: 'acme/mesh@main' })),
+  });
 
   beforeAll(async () => {
     registerSecret(LEAK);

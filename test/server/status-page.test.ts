@@ -34,6 +34,7 @@ const records = [
 
 const snapshot: StatusSnapshot = {
   generatedAt: '2026-01-01T00:00:00.000Z',
+  target: 'acme/mesh@main',
   tracked: [],
   runs: records.map(runSummary),
   peerings: [],
@@ -43,7 +44,7 @@ const snapshot: StatusSnapshot = {
 function server(overrides: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   return createServer({
     webhooks: { secrets: {}, targets: [], deliveries: createMemoryDeliveryLog(), enqueue: async () => {} },
-    metrics: createMetrics(async () => []),
+    metrics: createMetrics({ targets: [], peerings: async () => [] }),
     readiness: async () => ({ ready: true, checks: {} }),
     status: async () => snapshot,
     run: async (id) => records.find((r) => r.id === id),

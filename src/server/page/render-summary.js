@@ -2,6 +2,7 @@
 
 import { badge, h, timeEl } from './dom.js';
 import { durationText, shortSha } from './format.js';
+import { targetLink } from './render-targets.js';
 
 function revision(label, sha, at) {
   return [
@@ -15,16 +16,19 @@ function revision(label, sha, at) {
   ];
 }
 
-function trackedItem(t) {
+/** One target's branch and revisions; `pick` (with several targets) makes its name a link that shows it. */
+function trackedItem(t, selected, pick) {
   const { seen, seenAt, applied, appliedAt } = t.revisions ?? {};
   const behind = seen !== undefined && seen !== applied;
+  const current = pick !== undefined && t.target === selected;
   return h(
     'div',
-    { class: 'tracked-item' },
+    { class: `tracked-item${current ? ' selected' : ''}`, 'data-target': t.target },
     h(
       'p',
       { class: 'target' },
-      h('strong', {}, t.target),
+      h('strong', {}, pick === undefined ? t.target : targetLink(t.target, current, pick)),
+      current ? h('span', { class: 'shown' }, ' shown below') : '',
       ' ',
       h('span', { class: 'muted' }, `${t.repo} ${t.branch}:${t.path}`),
     ),
@@ -45,10 +49,18 @@ function trackedItem(t) {
   );
 }
 
-/** The tracked branches, or a note that nothing is tracked. */
-export function renderTracked(snapshot) {
-  if (snapshot.tracked.length === 0) return h('p', { class: 'muted' }, 'No branch tracked.');
-  return snapshot.tracked.map(trackedItem);
+/**
+ * The tracked branches, or a note that nothing is tracked. With several targets each one's name
+ * links to it (`onPick` switches in place) and the `selected` one, shown below, is marked.
+ */
+export function renderTracked(tracked, selected, onPick) {
+  if (tracked.length === 0) return h('p', { class: 'muted' }, 'No branch tracked.');
+  if (tracked.length === 1) return tracked.map((t) => trackedItem(t));
+  return h(
+    'div',
+    { class: 'tracked-list' },
+    tracked.map((t) => trackedItem(t, selected, onPick)),
+  );
 }
 
 function checkBadge(r) {

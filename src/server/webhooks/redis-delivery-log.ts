@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../io/redis-endpoint.ts';
 import { DELIVERY_TTL_MS, type DeliveryLog } from './delivery-log.ts';
 
 /** Options for the Redis delivery log. */
@@ -8,7 +8,10 @@ export interface RedisDeliveryLogOptions {
 }
 
 /** A delivery log shared by every meshpeer process on one Redis, via `SET NX PX`. */
-export function createRedisDeliveryLog(redis: Redis, options: RedisDeliveryLogOptions = {}): DeliveryLog {
+export function createRedisDeliveryLog(
+  redis: RedisClient,
+  options: RedisDeliveryLogOptions = {},
+): DeliveryLog {
   const prefix = options.prefix ?? 'meshpeer:webhook-delivery:';
   const ttl = options.ttlMs ?? DELIVERY_TTL_MS;
   return {

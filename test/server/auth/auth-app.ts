@@ -41,10 +41,7 @@ export async function authApp(auth: UiAuth, options: UiAuthOptions = {}): Promis
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => ({ ready: true }));
-  registerMetricsRoute(
-    app,
-    createMetrics(async () => []),
-  );
+  registerMetricsRoute(app, createMetrics({ targets: [], peerings: async () => [] }));
   app.get('/api/status', async () => ({ tracked: [] }));
   app.post('/api/sync', async () => ({ status: 'queued' }));
   app.get('/', async (_req, reply) => reply.type('text/html').send('<h1>status</h1>'));

@@ -5,7 +5,7 @@ import { createMetrics } from '../../../src/server/metrics.ts';
 
 describe('the metrics port', () => {
   let app: FastifyInstance;
-  const metrics = createMetrics(async () => []);
+  const metrics = createMetrics({ targets: [], peerings: async () => [] });
 
   beforeAll(async () => {
     app = await createMetricsServer(metrics);
@@ -13,11 +13,11 @@ describe('the metrics port', () => {
   afterAll(() => app.close());
 
   it('serves Prometheus metrics without credentials', async () => {
-    metrics.recordPoll('unchanged');
+    metrics.recordPoll('unchanged', 'acme/mesh@main');
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toContain('meshpeer_polls_total{result="unchanged"} 1');
+    expect(res.body).toContain('meshpeer_polls_total{target="acme/mesh@main",result="unchanged"} 1');
   });
 
   it('serves /healthz', async () => {
