@@ -13,10 +13,14 @@
   verbs: [list, create, patch]
 # ExportedServices (one per partition, anywhere), ServiceIntentions and ServiceResolvers: listed
 # everywhere, created, then read-modify-written with their resourceVersion (update), and deleted
-# only when meshpeer created them and nothing of others is left.
+# only when meshpeer created them and nothing of others is left; intentions and resolvers are
+# read again by name before they are pruned.
 - apiGroups: [consul.hashicorp.com]
-  resources: [exportedservices, serviceintentions, serviceresolvers]
+  resources: [exportedservices]
   verbs: [list, create, update, delete]
+- apiGroups: [consul.hashicorp.com]
+  resources: [serviceintentions, serviceresolvers]
+  verbs: [get, list, create, update, delete]
 # SamenessGroups (Consul Enterprise): applied, and pruned (read, then deleted) when meshpeer made them.
 - apiGroups: [consul.hashicorp.com]
   resources: [samenessgroups]
