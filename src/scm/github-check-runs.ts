@@ -5,6 +5,7 @@
  */
 import type { Octokit } from '@octokit/rest';
 import { redact } from '../secrets/redact.ts';
+import { ScmError } from './scm-error.ts';
 import {
   CHECK_ANNOTATIONS_PER_REQUEST,
   type CheckAnnotation,
@@ -37,13 +38,31 @@ function batches<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** A refused check run says which permission the App lacks, the one thing that fixes it. */
+function withPermissionHint(call: Call): Call {
+  return async (operation, fn) => {
+    try {
+      return await call(operation, fn);
+    } catch (err) {
+      if (err instanceof ScmError && err.code === 'auth_failed')
+        throw new ScmError(
+          err.code,
+          `${operation} failed (http ${err.status ?? 403}): the GitHub App needs the "Checks: read and write" permission; grant it and accept it on the installation`,
+          err.status,
+        );
+      throw err;
+    }
+  };
+}
+
 /** Check runs for one repository through an Octokit authenticated as a GitHub App installation. */
 export function githubCheckRuns(
   octokit: Octokit,
   target: { owner: string; repo: string },
-  call: Call,
+  unhinted: Call,
   scope?: string,
 ): CheckRunPublisher {
+  const call = withPermissionHint(unhinted);
   // The run created per head sha, so a re-plan of the same commit updates instead of adding a run.
   const created = new Map<string, number>();
   return {

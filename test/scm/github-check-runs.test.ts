@@ -71,7 +71,36 @@ describe('check runs through the GitHub publisher', () => {
     expect(runs.map((r) => r.conclusion)).toEqual(['success']);
   });
 
-  it('offers no check runs when authenticated with a token, which GitHub refuses for them', () => {
+  it('names the missing Checks permission when the App lacks it', async () => {
+    const bare = await startScmStandIn({ githubApp: { ...APP, checks: 'none' } });
+    try {
+      const gh = createGithubPublisher({ app: APP, repo: 'acme/peerings', baseUrl: bare.url });
+      const check = {
+        name: 'meshpeer/plan',
+        conclusion: 'success',
+        title: 't',
+        summary: 's',
+        annotations: [],
+      } as const;
+      await expect(gh.publishCheckRun?.(SHA, check)).rejects.toThrow(
+        /^create check run meshpeer\/plan on c{12} failed \(http 403\): the GitHub App needs the "Checks: read and write" permission/,
+      );
+      expect(bare.checkRuns('acme/peerings')).toEqual([]);
+    } finally {
+      await bare.stop();
+    }
+  });
+
+  it('offers no check runs when authenticated with a token, which GitHub refuses for them', async () => {
+    const refused = await fetch(`${api.url}/repos/acme/peerings/check-runs`, {
+      method: 'POST',
+      headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'meshpeer/plan', head_sha: SHA }),
+    });
+    expect([refused.status, ((await refused.json()) as { message: string }).message]).toEqual([
+      403,
+      'You must authenticate via a GitHub App.',
+    ]);
     const gh = createGithubPublisher({ token: TOKEN, repo: 'acme/peerings', baseUrl: api.url });
     expect(gh.publishCheckRun).toBeUndefined();
   });

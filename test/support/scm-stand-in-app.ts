@@ -14,6 +14,8 @@ export interface StandInGithubApp {
   readonly installationId: number;
   /** Lifetime of issued tokens; GitHub's is 3600 seconds. */
   readonly tokenTtlSeconds?: number;
+  /** The app's Checks permission; GitHub refuses check runs without `write`. */
+  readonly checks?: 'write' | 'none';
 }
 
 /** One installation token the stand-in issued. */
@@ -64,6 +66,17 @@ export class AppTokens {
     return this.issued.some((t) => t.token === token && t.expiresAt > Date.now());
   }
 
+  /**
+   * Why GitHub would refuse a check run to this authorization, if it would: only an App
+   * installation with the Checks permission may write them (docs.github.com, "REST API endpoints
+   * for check runs": OAuth apps and personal tokens can read check runs but not create them).
+   */
+  checkRunRefusal(authorization: string | undefined): string | undefined {
+    const token = (authorization ?? '').replace(/^(token|bearer) /i, '');
+    if (!this.valid(token)) return 'You must authenticate via a GitHub App.';
+    return this.app.checks === 'none' ? 'Resource not accessible by integration' : undefined;
+  }
+
   /** Answers `POST /app/installations/:id/access_tokens`. */
   accessTokens(installationId: string, authorization: string): Reply {
     const problem = jwtProblem(authorization, this.app, Math.floor(Date.now() / 1000));
@@ -81,7 +94,7 @@ export class AppTokens {
         permissions: {
           contents: 'read',
           pull_requests: 'write',
-          checks: 'write',
+          ...(this.app.checks !== 'none' && { checks: 'write' }),
           statuses: 'write',
           metadata: 'read',
         },

@@ -101,6 +101,11 @@ async function parseRequest(
   };
 }
 
+/** Why a check-run request is refused: always without an App, else as the App decides. */
+function checkRunRefusal(app: AppTokens | undefined, authorization: string | undefined): string | undefined {
+  return app === undefined ? 'You must authenticate via a GitHub App.' : app.checkRunRefusal(authorization);
+}
+
 /** Starts the stand-in on a free loopback port. */
 export async function startScmStandIn(options: ScmStandInOptions = {}): Promise<ScmStandIn> {
   const requests: RecordedRequest[] = [];
@@ -128,6 +133,8 @@ export async function startScmStandIn(options: ScmStandInOptions = {}): Promise<
     else if (!authorized(req, provider, options, app))
       reply = { status: 401, body: { message: 'Bad credentials' } };
     else if (provider === 'gitlab') reply = gitlab(store, ctx, options.gitlabUsername ?? 'meshpeer-bot');
+    else if (ctx.segments[3] === 'check-runs' && checkRunRefusal(app, authorization) !== undefined)
+      reply = { status: 403, body: { message: checkRunRefusal(app, authorization) } };
     else reply = github(store, ctx, options.githubLogin ?? 'meshpeer-bot', base);
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(JSON.stringify(reply.body));
