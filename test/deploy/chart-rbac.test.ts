@@ -124,18 +124,16 @@ async function defaultInstallFlows(): Promise<void> {
   expect(await applied(fx)).toContain('rotate');
   // Another exported service and intention source, and a ServiceResolver changed by hand: the
   // shared objects are read-modify-written, the resolver repaired.
-  fx.sandbox
-    .cluster('cluster-01')
-    .objects.patch(
-      {
-        apiVersion: 'consul.hashicorp.com/v1alpha1',
-        kind: 'ServiceResolver',
-        namespace: 'consul',
-        name: 'static-server',
-      },
-      'merge',
-      { spec: { failover: { '*': { targets: [{ peer: 'cluster-09' }] } } } },
-    );
+  fx.sandbox.cluster('cluster-01').objects.patch(
+    {
+      apiVersion: 'consul.hashicorp.com/v1alpha1',
+      kind: 'ServiceResolver',
+      namespace: 'consul',
+      name: 'static-server',
+    },
+    'merge',
+    { spec: { failover: { '*': { targets: [{ peer: 'cluster-09' }] } } } },
+  );
   const more = await editedTopology(fx, 'more', (doc) => {
     const exports = doc.exports as Array<{ services: Array<Record<string, unknown>> }>;
     exports[0]?.services.push({ name: 'api', consumers: [{ peer: 'cluster-01' }] });
@@ -301,5 +299,19 @@ describe('deploy/cluster-access.yaml', () => {
     const rules = (objects: RenderedObject[], kind: string) => objects.find((o) => o.kind === kind)?.rules;
     expect(rules(objects, 'ClusterRole')).toEqual(rules(chart, 'ClusterRole'));
     expect(rules(objects, 'Role')).toEqual(rules(chart, 'Role'));
+  });
+});
+
+describe('docs/real-clusters.md#permissions', () => {
+  it("shows the chart's rules", async () => {
+    const doc = await readFile('docs/real-clusters.md', 'utf8');
+    const section = doc.slice(doc.indexOf('### Kubernetes RBAC'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const shown = parseManifests(block);
+    const chart = await renderChart({ set: ['rbac.create=true'] });
+    for (const kind of ['ClusterRole', 'Role'])
+      expect(shown.find((o) => o.kind === kind)?.rules, kind).toEqual(
+        chart.find((o) => o.kind === kind)?.rules,
+      );
   });
 });

@@ -3,9 +3,13 @@
  * feature, every object valid against the Kubernetes schemas, and what the Deployments run with
  * (probes, security, grace periods as docker-compose.yml's, the environment meshpeer reads).
  */
-import { readFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { serveConfig, workerGitSourcesFromEnv } from '../../src/app/serve-config.ts';
 import { helm, type RenderedObject, renderChart } from '../support/helm-render.ts';
 import { objectProblems } from './kube-object-check.ts';
 
@@ -90,12 +94,41 @@ describe('helm lint and template', () => {
       [['--set', 'redis.enabled=false'], 'meshpeer needs Redis'],
       [['--set', 'githubApp.appId=12'], 'set githubApp.installationId too'],
       [['--set', 'unknownValue=1'], 'unknownValue'],
+      [['--set', 'queuePrefix={meshpeer}'], '/queuePrefix'],
+      [
+        ['--set', 'targets[0].repoUrl=https://github.com/a/b.git', '--set', 'targets[0].provider=gitlab'],
+        'provider',
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await helm(['template', 'meshpeer', 'charts/meshpeer', ...args]);
       expect(result.code, args.join(' ')).not.toBe(0);
       expect(result.stderr, args.join(' ')).toContain(message);
     }
+  });
+});
+
+/** The dotted paths of values.yaml's settings (objects of settings descend; maps and lists are leaves). */
+function valuePaths(node: Record<string, unknown>, prefix = ''): string[] {
+  const leaves = ['resources', 'annotations', 'labels', 'podSecurityContext', 'securityContext'];
+  return Object.entries(node).flatMap(([key, value]) => {
+    const path = `${prefix}${key}`;
+    const descend = value !== null && typeof value === 'object' && !Array.isArray(value);
+    return descend && Object.keys(value).length > 0 && !leaves.includes(key)
+      ? valuePaths(value as Record<string, unknown>, `${path}.`)
+      : [path];
+  });
+}
+
+describe('the documentation of the values', () => {
+  it('names every value in the README table and the schema', async () => {
+    const values = parse(await readFile('charts/meshpeer/values.yaml', 'utf8')) as Record<string, unknown>;
+    const readme = await readFile('charts/meshpeer/README.md', 'utf8');
+    const schema = await readFile('charts/meshpeer/values.schema.json', 'utf8');
+    const paths = valuePaths(values);
+    expect(paths.length).toBeGreaterThan(60);
+    expect(paths.filter((p) => !readme.includes(`| \`${p}\` |`))).toEqual([]);
+    expect(paths.filter((p) => !schema.includes(`"${p.split('.').at(-1)}"`))).toEqual([]);
   });
 });
 
@@ -184,7 +217,7 @@ describe('the serve and worker Deployments', () => {
     const file = parse(map.data['targets.yaml']) as { targets: Array<Record<string, string>> };
     expect(file.targets.map((t) => [t.name, t.repoUrl, t.branch, t.path])).toEqual([
       ['staging', 'https://github.com/acme/mesh-config.git', 'staging', 'peerings.yaml'],
-      ['production', 'https://gitlab.example.com/platform/mesh-config.git', 'main', 'clusters/peerings.yaml'],
+      ['production', 'https://github.example.com/platform/mesh-config.git', 'main', 'clusters/peerings.yaml'],
     ]);
     for (const d of [find(everything, 'Deployment', '-serve'), find(everything, 'Deployment', '-worker')]) {
       const vars = env(d);
@@ -266,5 +299,81 @@ describe('the bundled Redis', () => {
     expect(env(find(plain, 'Deployment', '-worker')).get('REDIS_URL')?.value).toBe(
       'redis-sentinel://s1:26379,s2:26379/mymaster',
     );
+  });
+});
+
+/** Stand-ins for what the Secrets hold, by variable. */
+const secretValues: Record<string, string> = {
+  MESHPEER_TOKEN: 'chart-test-token-0123456789',
+  MESHPEER_WEBHOOK_SECRET: 'chart-test-webhook-secret',
+  MESHPEER_UI_TOKEN: 'chart-test-ui-token-0123456789abcdef',
+  MESHPEER_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX',
+};
+
+/**
+ * A Deployment's environment as the pod would see it: Secret references filled with stand-ins and
+ * the files under /etc/meshpeer written to `dir` (the targets ConfigMap, the GitHub App key).
+ */
+async function podEnv(
+  d: RenderedObject,
+  objects: RenderedObject[],
+  dir: string,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, e] of env(d)) out[name] = e.value ?? secretValues[name] ?? 'unknown-secret';
+  if (out.MESHPEER_TARGETS_FILE !== undefined) {
+    out.MESHPEER_TARGETS_FILE = join(dir, 'targets.yaml');
+    await writeFile(out.MESHPEER_TARGETS_FILE, find(objects, 'ConfigMap', '-targets').data['targets.yaml']);
+  }
+  if (out.MESHPEER_GITHUB_APP_PRIVATE_KEY_FILE !== undefined) {
+    out.MESHPEER_GITHUB_APP_PRIVATE_KEY_FILE = join(dir, 'private-key.pem');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await writeFile(
+      out.MESHPEER_GITHUB_APP_PRIVATE_KEY_FILE,
+      privateKey.export({ type: 'pkcs1', format: 'pem' }),
+    );
+  }
+  return out;
+}
+
+describe("meshpeer's own configuration loaders", () => {
+  it('accept what serve and the workers get, with several targets and a GitHub App', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshpeer-chart-env-'));
+    try {
+      const serveEnv = await podEnv(find(everything, 'Deployment', '-serve'), everything, dir);
+      const config = serveConfig({ workers: false }, serveEnv);
+      expect(config.targets.map((t) => [t.target, t.branch, t.path])).toEqual([
+        ['staging', 'staging', 'peerings.yaml'],
+        ['production', 'main', 'clusters/peerings.yaml'],
+      ]);
+      expect(config).toMatchObject({
+        workers: false,
+        metricsPort: 9090,
+        queuePrefix: 'meshpeer-prod',
+        strict: true,
+      });
+      expect(config.githubApp?.appId).toBe('123456');
+      const workerEnv = await podEnv(find(everything, 'Deployment', '-worker'), everything, dir);
+      expect(workerGitSourcesFromEnv(workerEnv)?.repos.map((r) => r.url)).toEqual([
+        'https://github.com/acme/mesh-config.git',
+        'https://github.example.com/platform/mesh-config.git',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accept the one-target environment, and serve names MESHPEER_REPO_URL when it is missing', async () => {
+    const one = await renderChart({ set: ['repoUrl=https://github.com/acme/mesh.git'] });
+    const serveEnv = await podEnv(find(one, 'Deployment', '-serve'), one, tmpdir());
+    expect(serveConfig({ workers: false }, serveEnv).targets.map((t) => t.url)).toEqual([
+      'https://github.com/acme/mesh.git',
+    ]);
+    const workerEnv = await podEnv(find(one, 'Deployment', '-worker'), one, tmpdir());
+    expect(workerGitSourcesFromEnv(workerEnv)?.repos).toEqual([
+      { url: 'https://github.com/acme/mesh.git', branch: 'main', path: 'peerings.yaml' },
+    ]);
+    const bare = await podEnv(find(defaults, 'Deployment', '-serve'), defaults, tmpdir());
+    expect(() => serveConfig({ workers: false }, bare)).toThrow('MESHPEER_REPO_URL');
   });
 });

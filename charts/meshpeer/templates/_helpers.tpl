@@ -110,11 +110,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ .Values.branch | quote }}
 - name: MESHPEER_PATH
   value: {{ .Values.path | quote }}
-{{- range $name, $value := dict "MESHPEER_PROVIDER" .Values.provider "MESHPEER_REPO" .Values.repo "MESHPEER_SCM_API_URL" .Values.scmApiUrl "MESHPEER_TARGET" .Values.target }}
+{{- range $name, $value := dict "MESHPEER_REPO" .Values.repo "MESHPEER_TARGET" .Values.target }}
 {{- if $value }}
 - name: {{ $name }}
   value: {{ $value | quote }}
 {{- end }}
+{{- end }}
+{{- end }}
+{{- /* One SCM for every target: the provider and API URL are the process's. */}}
+{{- range $name, $value := dict "MESHPEER_PROVIDER" .Values.provider "MESHPEER_SCM_API_URL" .Values.scmApiUrl }}
+{{- if $value }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
 {{- end }}
 {{- end }}
 {{- if .Values.secrets.existingSecret }}
