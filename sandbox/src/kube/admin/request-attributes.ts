@@ -4,8 +4,8 @@
  * request comes from its method, and its name is the `[scheme:]name[:port]` segment as sent.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RequestAttributes } from '../admin/request-counters.ts';
-import type { Route } from './request-route.ts';
+import type { Route } from '../http/request-route.ts';
+import type { RequestAttributes } from './request-counters.ts';
 
 const methodVerbs: Record<string, string> = {
   GET: 'get',
