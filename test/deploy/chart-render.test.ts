@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { serveConfig, workerGitSourcesFromEnv } from '../../src/app/serve-config.ts';
+import { serveConfig } from '../../src/app/serve-config.ts';
+import { workerGitSourcesFromEnv } from '../../src/app/worker-git-env.ts';
 import { helm, type RenderedObject, renderChart } from '../support/helm-render.ts';
 import { objectProblems } from './kube-object-check.ts';
 
@@ -237,6 +238,19 @@ describe('the serve and worker Deployments', () => {
       ).toEqual(['kubeconfig', 'in-cluster/kubeconfig', 'targets.yaml', 'github-app/private-key.pem']);
     }
     expect(find(everything, 'Deployment', '-worker').spec.replicas).toBeUndefined();
+  });
+
+  it('with rbac.create alone, mount the ServiceAccount token and point KUBECONFIG at its in-cluster kubeconfig', async () => {
+    const objects = await renderChart({ set: ['rbac.create=true'] });
+    for (const d of [find(objects, 'Deployment', '-serve'), find(objects, 'Deployment', '-worker')]) {
+      expect(d.spec.template.spec.automountServiceAccountToken).toBe(true);
+      expect(env(d).get('KUBECONFIG')?.value).toBe('/etc/meshpeer/in-cluster/kubeconfig');
+    }
+    const kubeconfig = parse(find(objects, 'ConfigMap', '-in-cluster').data.kubeconfig);
+    expect(kubeconfig.users[0].user['auth-provider']).toEqual({
+      name: 'tokenFile',
+      config: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
+    });
   });
 
   it('with one target, set MESHPEER_REPO_URL and friends from the values', async () => {
