@@ -79,9 +79,10 @@ export function renderNow(snapshot, selected, onSelect) {
   );
 }
 
-/** The history table (newest first), each run with a button that drills down into it. */
-export function renderHistory(runs, selected, onSelect) {
-  if (runs.length === 0) return h('p', { class: 'muted' }, 'No run with this trigger.');
+/** The history table (newest first), each run with a button that drills down into it; `trigger` is the filter. */
+export function renderHistory(runs, selected, onSelect, trigger = '') {
+  if (runs.length === 0)
+    return h('p', { class: 'muted' }, trigger ? 'No run with this trigger.' : 'No run yet.');
   const rows = runs.map((r) =>
     h(
       'tr',
