@@ -7,15 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { applyStatusFor } from '../gitops/apply-status.ts';
 import type { HealthTransition } from '../gitops/health-store.ts';
 import { peeringHealthFromRuns } from '../gitops/peering-health.ts';
-import { type PlanOutcome, planPullRequest } from '../gitops/plan-pull-request.ts';
-import { enqueuePlan, startPlanWorker } from '../gitops/plan-queue.ts';
 import { type Poller, removePollSchedulers, startPoller } from '../gitops/poller.ts';
 import { type CheckOutcome, type Reconciler, startReconciler } from '../gitops/reconciler.ts';
 import { followRunCompletions } from '../gitops/run-completions.ts';
 import { type RunRetries, startRunRetries } from '../gitops/run-retries.ts';
-import { runSummary } from '../gitops/status-snapshot.ts';
-import type { PlanPrEvent, SyncEvent } from '../gitops/sync-event.ts';
-import { requestSyncAt, requestSyncAtHead } from '../gitops/sync-request.ts';
 import type { TrackedRepo } from '../gitops/tracked-repo.ts';
 import { keyPrefixFor } from '../io/redis-endpoint.ts';
 import { emitLog, type LogLine, type ServiceLogger, toServiceLogger } from '../io/service-logger.ts';
@@ -23,16 +18,13 @@ import type { RetryPolicy } from '../run/retry-policy.ts';
 import { runEndLog } from '../run/run-log-fields.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
-import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
-import { createServer } from '../server/create-server.ts';
 import type { Metrics } from '../server/metrics.ts';
-import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
 import type { Topology } from '../topology/index.ts';
-import { kubeClusterAccess } from './cluster-access.ts';
 import type { ServeConfig } from './serve-config.ts';
-import { openContext, type ServeContext, type TargetContext } from './serve-context.ts';
-import { planPrLog, webhookLog } from './serve-log-fields.ts';
+import { observeAccess, openContext, type ServeContext } from './serve-context.ts';
+import { createServeServer, loopbackUrl, metricsServer } from './serve-http.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
+import { startServePlans } from './serve-pull-requests.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** A running serve process. */
@@ -60,11 +52,6 @@ function topologyAccess(ctx: ServeContext, topology: Topology) {
   };
 }
 
-/** Kubernetes access with serve's observation deadline. */
-function observeAccess(ctx: ServeContext) {
-  return kubeClusterAccess({ overrides: ctx.overrides, timeoutMs: ctx.config.observeTimeoutMs });
-}
-
 /** A finished run's verifications are the newest health of the peerings it verified. */
 async function recordRunHealth(
   ctx: ServeContext,
@@ -79,60 +66,6 @@ async function recordRunHealth(
     observed,
     topology.peerings.map((p) => p.id),
   );
-}
-
-/** Plans a pull request for one target: the comment, status and check run of that target. */
-async function planTarget(
-  ctx: ServeContext,
-  target: TargetContext,
-  event: PlanPrEvent,
-): Promise<PlanOutcome> {
-  const { config, metrics } = ctx;
-  const { repo, publisher } = target;
-  const started = Date.now();
-  if (publisher === undefined) {
-    const outcome = { result: 'error' as const, sha: event.headSha, error: 'no token' };
-    emitLog(ctx.event, planPrLog(event, outcome, Date.now() - started));
-    return outcome;
-  }
-  const outcome = await planPullRequest(event, {
-    source: ctx.sources.source(repo.url, repo.branch),
-    path: repo.path,
-    publisher,
-    clients: (topology) => observeAccess(ctx).clients(topology.clusters),
-    observeTimeoutMs: config.observeTimeoutMs,
-    ...(config.strict === true && { strict: true }),
-    ...(config.publicUrl !== undefined && { targetUrl: config.publicUrl }),
-  });
-  metrics.recordPlan(outcome.result, repo.target);
-  emitLog(ctx.event, planPrLog(event, outcome, Date.now() - started));
-  return outcome;
-}
-
-/** The targets an event is for: the same repository (case-insensitively, as webhooks match) and branch. */
-function targetsOf(ctx: ServeContext, repo: string, branch: string): TargetContext[] {
-  return ctx.targets.filter(
-    (t) => t.repo.repo.toLowerCase() === repo.toLowerCase() && t.repo.branch === branch,
-  );
-}
-
-/** A pull request against a branch several targets follow is planned once per target; a transient error wins. */
-function planWorker(ctx: ServeContext) {
-  return startPlanWorker({
-    redisUrl: ctx.config.redisUrl,
-    prefix: ctx.config.queuePrefix,
-    redis: ctx.queues.redis,
-    plan: async (event: PlanPrEvent) => {
-      const outcomes: PlanOutcome[] = [];
-      for (const target of targetsOf(ctx, event.repo, event.baseRef))
-        outcomes.push(await planTarget(ctx, target, event));
-      return (
-        outcomes.find((o) => o.transient === true) ??
-        outcomes.find((o) => o.result !== 'planned') ??
-        outcomes[0] ?? { result: 'error', sha: event.headSha, error: 'no target follows this branch' }
-      );
-    },
-  });
 }
 
 function followRuns(ctx: ServeContext, retries: RunRetries) {
@@ -219,85 +152,6 @@ function reconcileLoop(ctx: ServeContext, jitterMs?: number): Promise<Reconciler
   });
 }
 
-/** Thrown for a sync the request itself got wrong; the server answers with its status code. */
-class SyncRefused extends Error {
-  constructor(
-    readonly statusCode: 400 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The target a sync names, or the only one; several targets need a name. */
-function syncTarget(ctx: ServeContext, name: string | undefined): TargetContext {
-  const names = ctx.targets.map((t) => t.repo.target).join(', ');
-  if (name === undefined) {
-    const [only, ...others] = ctx.targets;
-    if (only !== undefined && others.length === 0) return only;
-    throw new SyncRefused(400, `this serve follows several targets; name one with --target: ${names}`);
-  }
-  const target = ctx.target(name);
-  if (target === undefined) throw new SyncRefused(404, `no target "${name}" here; the targets are: ${names}`);
-  return target;
-}
-
-/** A push requests a run of every target following the pushed branch, each coalesced on its own. */
-async function syncPushed(ctx: ServeContext, event: SyncEvent): Promise<void> {
-  const trigger = { kind: 'webhook' as const, provider: event.provider, deliveryId: event.deliveryId };
-  for (const { repo } of targetsOf(ctx, event.repo, event.branch))
-    await requestSyncAt(ctx.sync, repo, event.sha, trigger);
-}
-
-function server(ctx: ServeContext): Promise<FastifyInstance> {
-  const { config, queues, status } = ctx;
-  return createServer({
-    webhooks: {
-      secrets: { [config.provider]: config.webhookSecrets },
-      targets: ctx.targets.map(({ repo }) => ({ repo: repo.repo, branch: repo.branch })),
-      deliveries: createRedisDeliveryLog(queues.redis, { prefix: `${config.queuePrefix}:webhook-delivery:` }),
-      enqueue: async (event) => {
-        if (event.kind === 'sync') await syncPushed(ctx, event);
-        else if (targetsOf(ctx, event.repo, event.baseRef).some((t) => t.publisher !== undefined))
-          await enqueuePlan(queues.redis, ctx.plans.queue, event);
-      },
-      onOutcome: (provider, reason) => ctx.metrics.recordWebhook(provider, reason),
-      onDecision: (decision) => emitLog(ctx.event, webhookLog(decision)),
-    },
-    metrics: ctx.metrics,
-    readiness: status.readiness,
-    status: status.snapshot,
-    run: (id) => ctx.store.get(id),
-    runs: (options) => ctx.store.list(options.limit ?? 20, options.target).then((r) => r.map(runSummary)),
-    sync: async (via, name) => {
-      const { repo } = syncTarget(ctx, name);
-      return requestSyncAtHead(ctx.sync, repo, ctx.sources.source(repo.url, repo.branch), {
-        kind: 'sync',
-        via,
-      });
-    },
-    auth: {
-      config: config.uiAuth,
-      options: {
-        onDenied: (reason) => ctx.metrics.recordUiAuthDenied(reason),
-        serveMetrics: config.metricsPort === undefined,
-      },
-    },
-    log: ctx.log,
-  });
-}
-
-/** `/metrics` on its own port without credentials, when `--metrics-port` is set. */
-async function metricsServer(ctx: ServeContext): Promise<{ app: FastifyInstance; url: string } | undefined> {
-  const { metricsPort, host } = ctx.config;
-  if (metricsPort === undefined) return undefined;
-  const app = await createMetricsServer(ctx.metrics, { log: ctx.log });
-  return { app, url: loopbackUrl(await app.listen({ host, port: metricsPort })) };
-}
-
-/** A listen address a local client can use (tests and the startup line). */
-const loopbackUrl = (address: string) => address.replace('0.0.0.0', '127.0.0.1');
-
 /** Tuning that is not user configuration: tests and benchmarks shorten retries and jitter. */
 export interface ServeTuning {
   readonly policy?: RetryPolicy;
@@ -331,7 +185,7 @@ export async function startServe(
         ...(tuning.lockDurationMs !== undefined && { lockDurationMs: tuning.lockDurationMs }),
       })
     : undefined;
-  const plans = await planWorker(ctx);
+  const plans = await startServePlans(ctx);
   const retries = await startRunRetries({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -348,7 +202,7 @@ export async function startServe(
   const completions = await followRuns(ctx, retries);
   const poller = await poll(ctx, tuning.pollJitterMs);
   const reconciler = await reconcileLoop(ctx, tuning.checkJitterMs);
-  const app = await server(ctx);
+  const app = await createServeServer(ctx);
   const address = await app.listen({ host: config.host, port: config.port });
   const metricsPort = await metricsServer(ctx);
   return {

@@ -1,5 +1,5 @@
 /**
- * The configuration of `meshpeer serve` (and of workers reading Git sources): flags win over
+ * The configuration of `meshpeer serve`: flags win over
  * environment variables, everything is checked with zod, and errors name both the flag and the
  * variable. Secret values are only ever read from the environment, never from flags (which `ps`
  * shows), and are registered with the redaction helper as soon as they are read.
@@ -7,17 +7,17 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
-import type { GitSourcesOptions } from '../gitops/git-source-loader.ts';
 import { defaultTargetName, repoNameFromUrl, type TrackedRepo } from '../gitops/tracked-repo.ts';
 import { parseRedisEndpoint, prefixForEndpoint } from '../io/redis-endpoint.ts';
 import { contextOverrides } from '../kube/kube-config.ts';
 import { type NotifySink, notifySinksFromEnv } from '../notify/index.ts';
-import { type GithubAppCredentials, githubInstallationToken } from '../scm/github-app-auth.ts';
+import type { GithubAppCredentials } from '../scm/github-app-auth.ts';
 import { githubAppFromEnv } from '../scm/github-app-env.ts';
 import { registerSecret } from '../secrets/redact.ts';
 import { checkExposure } from '../server/auth/check-exposure.ts';
 import { parseUiAuthMode, type UiAuth, uiAuthFromEnv } from '../server/auth/ui-auth.ts';
 import { durationMs } from '../topology/duration.ts';
+import { defaultApiUrl, type Env, guessProvider, secretFromEnv, withoutEmpty } from './config-env.ts';
 import { branchName, firstRepoUrl, httpUrl, readTargetsFile, repoPath, repoSlug } from './serve-targets.ts';
 
 /** Flags of `meshpeer serve` as commander parses them (all optional strings). */
@@ -152,35 +152,6 @@ export interface ServeConfig {
   readonly strict?: boolean;
   /** Where notifications go (Slack, signed webhooks); none when unset. */
   readonly notifySinks?: readonly NotifySink[];
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function defaultApiUrl(repoUrl: string, provider: string): string {
-  const url = new URL(repoUrl);
-  if (provider === 'gitlab') return url.origin;
-  return url.hostname === 'github.com' ? 'https://api.github.com' : `${url.origin}/api/v3`;
-}
-
-function guessProvider(repoUrl: string | undefined): string {
-  try {
-    return repoUrl !== undefined && new URL(repoUrl).hostname.includes('gitlab') ? 'gitlab' : 'github';
-  } catch {
-    return 'github';
-  }
-}
-
-/** The environment without empty values: `FOO=` (as compose's `${FOO:-}` gives) means unset. */
-function withoutEmpty(env: Env): Env {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-}
-
-/** Reads a secret from the environment variable `name`, registering it for redaction. */
-function secretFromEnv(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  registerSecret(value);
-  return value;
 }
 
 /** The targets file, or undefined; refused beside the single-target settings it replaces. */
@@ -328,45 +299,5 @@ export function serveConfig(flags: ServeFlags, processEnv: Env = process.env): S
     ...(exposure.warning !== undefined && { exposureWarning: exposure.warning }),
     ...((flags.strict === true || env.MESHPEER_STRICT === 'true') && { strict: true }),
     ...(notifySinks.length > 0 && { notifySinks }),
-  };
-}
-
-/**
- * Git access for a separate `meshpeer worker`, from the same environment as serve: the run jobs
- * name a repository URL, and only the configured repositories (MESHPEER_REPO_URL, or every target
- * of MESHPEER_TARGETS_FILE) get the token. Undefined when neither is set.
- */
-export function workerGitSourcesFromEnv(processEnv: Env = process.env): GitSourcesOptions | undefined {
-  const env = withoutEmpty(processEnv);
-  const targetsFile = env.MESHPEER_TARGETS_FILE;
-  const url = targetsFile === undefined ? env.MESHPEER_REPO_URL : firstRepoUrl(targetsFile);
-  if (url === undefined && targetsFile === undefined) return undefined;
-  const checked = httpUrl.safeParse(url);
-  if (!checked.success && targetsFile === undefined)
-    throw new Error(`MESHPEER_REPO_URL: ${checked.error.issues[0]?.message ?? 'invalid'}`);
-  const provider = env.MESHPEER_PROVIDER ?? guessProvider(url);
-  const repos =
-    targetsFile === undefined
-      ? [
-          {
-            url: checked.data ?? '',
-            branch: env.MESHPEER_BRANCH ?? 'main',
-            path: env.MESHPEER_PATH ?? 'peerings.yaml',
-          },
-        ]
-      : readTargetsFile(targetsFile, provider === 'gitlab' ? 'gitlab' : 'github');
-  const first = repos[0]?.url ?? '';
-  const app = provider === 'github' ? githubAppFromEnv(env) : undefined;
-  const apiUrl = env.MESHPEER_SCM_API_URL ?? defaultApiUrl(first, provider);
-  const token =
-    app === undefined ? secretFromEnv(env, 'MESHPEER_TOKEN') : githubInstallationToken(app, apiUrl);
-  const username =
-    app !== undefined
-      ? 'x-access-token'
-      : (env.MESHPEER_GIT_USERNAME ?? (provider === 'gitlab' ? 'oauth2' : 'x-access-token'));
-  return {
-    repos: repos.map(({ url, branch, path }) => ({ url, branch, path })),
-    cacheDir: env.MESHPEER_CACHE_DIR ?? join(tmpdir(), 'meshpeer-git'),
-    ...(token !== undefined && { auth: { token, username } }),
   };
 }

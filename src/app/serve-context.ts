@@ -20,6 +20,7 @@ import { createGitlabPublisher } from '../scm/gitlab-publisher.ts';
 import type { ScmPublisher } from '../scm/scm-publisher.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import type { GitSourceAuth } from '../source/git-source.ts';
+import { kubeClusterAccess } from './cluster-access.ts';
 import type { ServeConfig } from './serve-config.ts';
 import { createServeStatus, type ServeStatus } from './serve-status.ts';
 
@@ -142,4 +143,16 @@ export async function openContext(config: ServeConfig, logger: ServiceLogger): P
             ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
           }),
   };
+}
+
+/** Kubernetes access with serve's observation deadline. */
+export function observeAccess(ctx: ServeContext) {
+  return kubeClusterAccess({ overrides: ctx.overrides, timeoutMs: ctx.config.observeTimeoutMs });
+}
+
+/** The targets an event is for: the same repository (case-insensitively, as webhooks match) and branch. */
+export function targetsOf(ctx: ServeContext, repo: string, branch: string): TargetContext[] {
+  return ctx.targets.filter(
+    (t) => t.repo.repo.toLowerCase() === repo.toLowerCase() && t.repo.branch === branch,
+  );
 }

@@ -1,6 +1,7 @@
 /** The work of `meshpeer worker`, loaded only when it runs: BullMQ workers until a signal. */
-import { workerGitSourcesFromEnv } from '../app/serve-config.ts';
+
 import { startWorkers } from '../app/start-workers.ts';
+import { workerGitSourcesFromEnv } from '../app/worker-git-env.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { createServiceLogger } from '../io/service-logger.ts';

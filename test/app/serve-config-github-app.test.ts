@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { serveConfig, workerGitSourcesFromEnv } from '../../src/app/serve-config.ts';
+import { serveConfig } from '../../src/app/serve-config.ts';
+import { workerGitSourcesFromEnv } from '../../src/app/worker-git-env.ts';
 
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
 const env = {

@@ -96,7 +96,7 @@ describe('serve configuration: reconcile and exposure', () => {
 
 describe('worker git access', () => {
   it('comes from the same environment as serve, and is absent without a repository URL', async () => {
-    const { workerGitSourcesFromEnv } = await import('../../src/app/serve-config.ts');
+    const { workerGitSourcesFromEnv } = await import('../../src/app/worker-git-env.ts');
     expect(workerGitSourcesFromEnv({})).toBeUndefined();
     expect(workerGitSourcesFromEnv({ ...env, MESHPEER_BRANCH: 'prod' })).toMatchObject({
       repos: [{ url: env.MESHPEER_REPO_URL, branch: 'prod', path: 'peerings.yaml' }],

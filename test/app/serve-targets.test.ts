@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serveConfig, workerGitSourcesFromEnv } from '../../src/app/serve-config.ts';
+import { serveConfig } from '../../src/app/serve-config.ts';
+import { workerGitSourcesFromEnv } from '../../src/app/worker-git-env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshpeer-targets-'));
 const file = (name: string, text: string) => {

@@ -52,7 +52,12 @@ describe('meshpeer serve as a GitHub App, end to end', () => {
       provider: 'github',
       repo: REPO,
     });
-    const config = { ...base, repoUrl: git.repoUrl('mesh'), scmApiUrl: api.url, githubApp: APP };
+    const config = {
+      ...base,
+      targets: base.targets.map((t) => ({ ...t, url: git.repoUrl('mesh') })),
+      scmApiUrl: api.url,
+      githubApp: APP,
+    };
     serve = await startServe(config, () => {}, {
       policy: FAST_POLICY,
       lockDurationMs: 5000,

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { serveConfig, workerGitSourcesFromEnv } from '../../src/app/serve-config.ts';
+import { serveConfig } from '../../src/app/serve-config.ts';
+import { workerGitSourcesFromEnv } from '../../src/app/worker-git-env.ts';
 
 interface ComposeService {
   command?: string[];
