@@ -100,3 +100,34 @@ export function fitsWidth() {
 export function documentMarkup() {
   return document.documentElement.outerHTML;
 }
+
+/** The text of the first element matching `selector` as written (no CSS text-transform), whitespace collapsed. */
+export function textContentOf(selector) {
+  return (document.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The id of the focused element. */
+export function focusedId() {
+  return document.activeElement?.id ?? '';
+}
+
+/** Marks the loaded document, so a test can tell a switch in place from a reload. */
+export function markDocument() {
+  window.meshpeerTestMark = true;
+}
+
+/** Whether the document is still the one `markDocument` marked. */
+export function isMarked() {
+  return window.meshpeerTestMark === true;
+}
+
+/** Goes one entry back in the tab's history, as the Back button does. */
+export function goBack() {
+  history.back();
+}
+
+/** Whether the first element matching `selector` takes up room on the page (not hidden by any rule). */
+export function isDisplayed(selector) {
+  const el = document.querySelector(selector);
+  return el !== null && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+}

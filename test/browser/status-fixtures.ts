@@ -1,7 +1,8 @@
 /**
  * Fixture data for the status page's browser tests: a snapshot with partitions, exports, every
  * peering state and a pending retry, a running run with steps in flight, a history with every
- * trigger, and a server over them whose answers the tests can change (or turn into 401s).
+ * trigger, and a server over them (one target, or several) whose answers the tests can change (or
+ * turn into 401s).
  */
 import type { FastifyInstance } from 'fastify';
 import type { PeeringHealth } from '../../src/gitops/peering-health.ts';
@@ -198,12 +199,30 @@ export function sampleRuns(now: number): RunRecord[] {
 
 /** What the fixture server answers; tests change it between refreshes. */
 export interface FixtureState {
+  /** The first target's snapshot: what `/api/status` answers when no target is named. */
   snapshot: StatusSnapshot;
+  /** The snapshots of the other targets, looked up by `target`. */
+  others: StatusSnapshot[];
+  /** Every target's runs (`target` says whose). */
   records: RunRecord[];
   /** Every API answer is 401 while true, as the auth hook answers an expired session. */
   unauthorized: boolean;
   /** The `/api/runs` queries received, for assertions on the filter. */
   readonly runQueries: RunListOptions[];
+  /** The target each `/api/status` request named (undefined: none). */
+  readonly statusQueries: Array<string | undefined>;
+}
+
+/**
+ * The snapshot `/api/status?target=` answers, or undefined for a target not followed. Its `tracked`
+ * lists every target, as serve's does (each snapshot of the state contributes its own entry).
+ */
+export function snapshotOf(state: FixtureState, target: string | undefined): StatusSnapshot | undefined {
+  const all = [state.snapshot, ...state.others];
+  const shown = target === undefined ? state.snapshot : all.find((s) => s.target === target);
+  if (shown === undefined) return undefined;
+  const tracked = all.flatMap((s) => s.tracked.filter((t) => t.target === s.target));
+  return { ...shown, tracked, generatedAt: new Date().toISOString() };
 }
 
 /** The sample state at `now`. */
@@ -239,9 +258,11 @@ export function sampleState(now = Date.now()): FixtureState {
         retry: { of: 'run-5', attempt: 2, at: ago(now, -40) },
       },
     },
+    others: [],
     records,
     unauthorized: false,
     runQueries: [],
+    statusQueries: [],
   };
 }
 
@@ -256,9 +277,10 @@ export async function startStatusServer(state: FixtureState): Promise<{ url: str
     webhooks: { secrets: {}, targets: [], deliveries: createMemoryDeliveryLog(), enqueue: async () => {} },
     metrics: createMetrics({ targets: [], peerings: async () => [] }),
     readiness: async () => ({ ready: true, checks: {} }),
-    status: async () => {
+    status: async (target) => {
       guard();
-      return { ...state.snapshot, generatedAt: new Date().toISOString() };
+      state.statusQueries.push(target);
+      return snapshotOf(state, target);
     },
     run: async (id) => {
       guard();
@@ -268,6 +290,7 @@ export async function startStatusServer(state: FixtureState): Promise<{ url: str
       guard();
       state.runQueries.push(options);
       return state.records
+        .filter((r) => options.target === undefined || r.target === options.target)
         .filter((r) => options.trigger === undefined || r.trigger.kind === options.trigger)
         .slice(0, options.limit)
         .map(runSummary);

@@ -19,6 +19,7 @@ import {
   hasText,
   historyIds,
   historyIs,
+  isDisplayed,
   isInside,
   labelProblems,
   propertyOf,
@@ -179,7 +180,7 @@ describe('the status page in headless chromium', () => {
         await page.select('#trigger-filter', trigger);
         await page.waitForFunction(historyIs, WAIT, runs);
         expect(fragment(page)).toBe(`#trigger=${trigger}`);
-        expect(state.runQueries).toContainEqual({ limit: 30, trigger });
+        expect(state.runQueries).toContainEqual({ limit: 30, trigger, target: 'acme/mesh@main' });
       }
       await page.reload({ waitUntil: 'networkidle0' });
       await page.waitForSelector('#history tbody tr', WAIT);
@@ -270,6 +271,7 @@ describe('the status page in headless chromium', () => {
           own.unauthorized = true;
           await page.waitForSelector('#signin a', WAIT);
           expect(await page.evaluate(propertyOf, '#content', 'hidden')).toBe(true);
+          expect(await page.evaluate(isDisplayed, '#content')).toBe(false);
           expect(await page.evaluate(propertyOf, '#signin a', 'href')).toBe(
             `${url}/login?next=${encodeURIComponent('/#run=run-8')}`,
           );
