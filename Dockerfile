@@ -34,6 +34,6 @@ USER node
 RUN mkdir -p /home/node/.cache/meshpeer
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MESHPEER_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MESHPEER_HEALTH_PORT||process.env.MESHPEER_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "bin/meshpeer.js"]
 CMD ["serve"]

@@ -13,6 +13,10 @@ export function workerCommand(): Command {
     .option('--kubeconfig <path>', 'kubeconfig for clusters that do not name their own')
     .option('--context <cluster=context...>', CONTEXT_OPTION_HELP)
     .option(
+      '--health-port <port>',
+      'serve /healthz and /readyz (Redis) on this port for probes (default: MESHPEER_HEALTH_PORT; off)',
+    )
+    .option(
       '--lock-duration <ms>',
       "how long a job's lock lasts; a crashed worker's job is retried after about this long",
       '30000',

@@ -3,8 +3,11 @@
 import { startWorkers } from '../app/start-workers.ts';
 import { workerGitSourcesFromEnv } from '../app/worker-git-env.ts';
 import { createGitSources } from '../gitops/git-source-loader.ts';
+import { redisClient } from '../io/redis-connection.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { createServiceLogger } from '../io/service-logger.ts';
+import { createHealthServer } from '../server/health-server.ts';
+import { checkReadiness } from '../server/readiness.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
 
 /** The parsed flags of `meshpeer worker`. */
@@ -15,12 +18,38 @@ export interface WorkerFlags {
   kubeconfig?: string;
   context?: string[];
   lockDuration: string;
+  healthPort?: string;
+}
+
+/** The probe port from the flag or MESHPEER_HEALTH_PORT; undefined when off. */
+function healthPortOf(flag: string | undefined): number | undefined {
+  const text = flag ?? process.env.MESHPEER_HEALTH_PORT;
+  if (text === undefined || text.trim() === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--health-port (MESHPEER_HEALTH_PORT) must be a port number, got "${text}"`);
+  return port;
+}
+
+/** Starts the probe port: Redis answering within the deadline makes the worker ready. */
+async function startHealth(port: number, redisUrl: string, log: (line: string) => void) {
+  const redis = redisClient(redisUrl, 'service');
+  const app = await createHealthServer(() => checkReadiness({ redis: () => redis.ping() }, 2000));
+  const address = await app.listen({ host: process.env.MESHPEER_HOST ?? '0.0.0.0', port });
+  log(`probes on ${address}/healthz and /readyz`);
+  return {
+    async close() {
+      await app.close();
+      redis.disconnect();
+    },
+  };
 }
 
 /** Runs the workers until SIGTERM or SIGINT, then lets the active jobs finish. */
 export async function runWorker(flags: WorkerFlags): Promise<void> {
   // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
   const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
+  const healthPort = healthPortOf(flags.healthPort);
   const access = readClusterOptions({ ...flags, timeout: '20s' });
   // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
   const git = workerGitSourcesFromEnv(process.env);
@@ -37,12 +66,16 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     events: logger.event,
     onError: logger.warn,
   });
+  const health = healthPort === undefined ? undefined : await startHealth(healthPort, redisUrl, logger.info);
   logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info(`${signal}: finishing active jobs…`);
       process.once(signal, () => process.exit(130));
-      void workers.close().then(resolve);
+      void workers
+        .close()
+        .then(() => health?.close())
+        .then(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

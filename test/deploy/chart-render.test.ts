@@ -152,7 +152,7 @@ describe('the Kubernetes schemas', () => {
 });
 
 describe('the serve and worker Deployments', () => {
-  it('run serve without workers, probed on /healthz and /readyz, with compose`s grace period', async () => {
+  it('run serve without workers and the workers, each probed on /healthz and /readyz, with compose`s grace periods', async () => {
     const compose = parse(await readFile('docker-compose.yml', 'utf8')) as {
       services: Record<string, { stop_grace_period: string; command: string[] }>;
     };
@@ -165,6 +165,10 @@ describe('the serve and worker Deployments', () => {
     );
     const worker = find(defaults, 'Deployment', '-worker');
     expect(container(worker).args).toEqual(compose.services.worker?.command);
+    expect(container(worker).env).toContainEqual({ name: 'MESHPEER_HEALTH_PORT', value: '8081' });
+    expect(container(worker).ports).toEqual([{ name: 'health', containerPort: 8081 }]);
+    expect(container(worker).livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(container(worker).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(`${worker.spec.template.spec.terminationGracePeriodSeconds}s`).toBe(
       compose.services.worker?.stop_grace_period,
     );

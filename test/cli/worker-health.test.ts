@@ -1,0 +1,68 @@
+/**
+ * `meshpeer worker --health-port`: a real worker process answers /healthz and /readyz (Redis) for
+ * Kubernetes probes, nothing else, and stops cleanly on SIGTERM; a bad port is one line, exit 1.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const BIN = resolve(import.meta.dirname, '../../bin/meshpeer.js');
+const env = {
+  ...process.env,
+  REDIS_URL: inject('redisUrl'),
+  MESHPEER_QUEUE_PREFIX: `health-${process.pid}`,
+  NO_COLOR: '1',
+  MESHPEER_HOST: '127.0.0.1',
+};
+
+/** Starts the worker and resolves with the probe URL it logs. */
+async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'worker', '--health-port', '0'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let seen = '';
+  const url = await new Promise<string>((done, fail) => {
+    child.stderr?.on('data', (b: Buffer) => {
+      seen += b.toString();
+      const match = /probes on (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(seen);
+      if (match?.[1] !== undefined) done(match[1]);
+    });
+    child.once('exit', (code) => fail(new Error(`worker exited ${code}: ${seen}`)));
+  });
+  return { child, url };
+}
+
+describe('meshpeer worker --health-port', () => {
+  let worker: { child: ChildProcess; url: string } | undefined;
+  afterAll(() => {
+    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
+  });
+
+  it('serves the probes while it works, nothing else, and exits 0 on SIGTERM', async () => {
+    worker = await startWorker();
+    const health = await fetch(`${worker.url}/healthz`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${worker.url}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([
+      200,
+      { ready: true, checks: { redis: { ok: true } } },
+    ]);
+    expect((await fetch(`${worker.url}/metrics`)).status).toBe(404);
+    const exited = once(worker.child, 'exit');
+    worker.child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  }, 60_000);
+
+  it('refuses a port that is not one, in one line, before touching Redis', () => {
+    const run = spawnSync(process.execPath, [BIN, 'worker', '--health-port', 'http'], {
+      env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'meshpeer: --health-port (MESHPEER_HEALTH_PORT) must be a port number, got "http"',
+    );
+  });
+});
