@@ -206,17 +206,17 @@ describe('the serve http routes', () => {
     const text = (await app.inject('/metrics')).body;
     expect(text).toContain('meshpeer_webhooks_total{provider="github",reason="bad_signature"} 1');
     expect(text).toContain('meshpeer_webhooks_total{provider="github",reason="too_large"} 1');
-    expect(text).toContain('meshpeer_runs_total{status="failed"} 1');
+    expect(text).toContain('meshpeer_runs_total{target="acme/mesh@main",status="failed"} 1');
     expect(text).toContain('meshpeer_step_results_total{kind="verify",status="done"} 1');
     expect(text).toMatch(
-      /meshpeer_peering_healthy\{peering="cluster-01\/default>cluster-02\/default",acceptor="cluster-01",dialer="cluster-02",state="healthy"\} 1/,
+      /meshpeer_peering_healthy\{target="acme\/mesh@main",peering="cluster-01\/default>cluster-02\/default",acceptor="cluster-01",dialer="cluster-02",state="healthy"\} 1/,
     );
     expect(text).toContain(
-      'meshpeer_peering_observed_timestamp_seconds{peering="cluster-01/default>cluster-02/default"} 1767225602',
+      'meshpeer_peering_observed_timestamp_seconds{target="acme/mesh@main",peering="cluster-01/default>cluster-02/default"} 1767225602',
     );
     // Series with no event yet are there from the first scrape, at 0.
-    expect(text).toContain('meshpeer_plans_total{result="planned"} 0');
-    expect(text).toContain('meshpeer_checks_total{result="drift"} 0');
+    expect(text).toContain('meshpeer_plans_total{target="acme/mesh@main",result="planned"} 0');
+    expect(text).toContain('meshpeer_checks_total{target="acme/mesh@main",result="drift"} 0');
     expect(text).toContain('meshpeer_run_duration_seconds_bucket');
   });
 });
