@@ -59,8 +59,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ui.get('/api/status', async (req, reply) => {
       const target = (req.query as { target?: unknown }).target;
       const snapshot = await options.status(typeof target === 'string' && target !== '' ? target : undefined);
-      if (snapshot === undefined)
-        return reply.code(404).send({ error: `no target "${String(target)}"; see "tracked" in /api/status` });
+      if (snapshot === undefined) {
+        const targets = ((await options.status())?.tracked ?? []).map((t) => t.target);
+        return reply
+          .code(404)
+          .send(
+            redactValue({
+              error: `no target "${String(target)}"; the targets are: ${targets.join(', ')}`,
+              targets,
+            }),
+          );
+      }
       return redactValue(snapshot);
     });
     ui.get('/api/runs', async (req, reply) => {

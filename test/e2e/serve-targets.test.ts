@@ -149,7 +149,13 @@ describe('meshpeer serve with two targets in one repository', () => {
     const runs = await api('/api/runs?target=production');
     expect(runs.body.length).toBeGreaterThan(0);
     expect(runs.body.every((r: RunRecord) => r.target === 'production')).toBe(true);
-    expect((await api('/api/status?target=qa')).status).toBe(404);
+    expect(await api('/api/status?target=qa')).toEqual({
+      status: 404,
+      body: {
+        error: 'no target "qa"; the targets are: staging, production',
+        targets: ['staging', 'production'],
+      },
+    });
   });
 
   it('needs a target for a sync, and syncs only the one named', async () => {
