@@ -61,14 +61,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const snapshot = await options.status(typeof target === 'string' && target !== '' ? target : undefined);
       if (snapshot === undefined) {
         const targets = ((await options.status())?.tracked ?? []).map((t) => t.target);
-        return reply
-          .code(404)
-          .send(
-            redactValue({
-              error: `no target "${String(target)}"; the targets are: ${targets.join(', ')}`,
-              targets,
-            }),
-          );
+        return reply.code(404).send(
+          redactValue({
+            error: `no target "${String(target)}"; the targets are: ${targets.join(', ')}`,
+            targets,
+          }),
+        );
       }
       return redactValue(snapshot);
     });
