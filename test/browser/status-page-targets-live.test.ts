@@ -6,25 +6,18 @@
  * an unknown one. Every wait is for a state the page must reach.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
+import type { ServeConfig } from '../../src/app/serve-config.ts';
 import type { RunSummary } from '../../src/gitops/status-snapshot.ts';
-import type { TrackedRepo } from '../../src/gitops/tracked-repo.ts';
-import { type E2eWorld, FAST_POLICY, startWorld, waitFor, worldConfig } from '../e2e/e2e-fixture.ts';
+import { E2E_TUNING, type E2eWorld, waitFor } from '../e2e/e2e-fixture.ts';
+import { startTwoTargetWorld } from '../e2e/targets-fixture.ts';
 import { launchBrowser, openPage, screenshot } from './browser.ts';
 import { hasText, historyIds, propertyOf, textsOf } from './in-page.js';
 
 const TOKEN = 'ghp_browserTargetsToken0011223344556';
-const REPO = 'acme/mesh-config';
 const WAIT = { timeout: 60_000 };
 const STAGING_PEERING = 'cluster-01/default>cluster-02/default';
-
-const clusters = (a: string, b: string, name: string) =>
-  `apiVersion: meshpeer.dev/v1alpha1\nkind: PeeringTopology\nmetadata:\n  name: ${name}\nclusters:\n  - name: ${a}\n  - name: ${b}\n`;
-const STAGING = `${clusters('cluster-01', 'cluster-02', 'staging')}peerings:\n  - acceptor: cluster-01\n    dialer: cluster-02\n`;
-const PRODUCTION = clusters('cluster-03', 'cluster-04', 'production');
-/** The sandbox: all four clusters. */
-const ALL = `${clusters('cluster-01', 'cluster-02', 'all')}  - name: cluster-03\n  - name: cluster-04\n`;
 
 const texts = (page: Page, selector: string) => page.evaluate(textsOf, selector);
 
@@ -50,28 +43,13 @@ describe('the status page of a serve following two targets, in headless chromium
     );
 
   beforeAll(async () => {
-    world = await startWorld({ token: TOKEN, provider: 'github', initial: '', sandboxFor: ALL });
-    world.repo.commitAndPush({ 'staging.yaml': STAGING, 'production.yaml': PRODUCTION });
-    const base = worldConfig(world, {
-      redisUrl: inject('redisUrl'),
+    let config: ServeConfig;
+    ({ world, config } = await startTwoTargetWorld({
       token: TOKEN,
       secret: 'browser-targets-secret',
-      provider: 'github',
-      repo: REPO,
-    });
-    const target = (name: string): TrackedRepo => ({
-      target: name,
-      url: world.git.repoUrl('mesh'),
-      branch: 'main',
-      path: `${name}.yaml`,
-      provider: 'github',
-      repo: REPO,
-    });
-    serve = await startServe({ ...base, targets: [target('staging'), target('production')] }, () => {}, {
-      policy: FAST_POLICY,
-      lockDurationMs: 5000,
-      pollJitterMs: 0,
-    });
+      stagingPeered: true,
+    }));
+    serve = await startServe(config, () => {}, E2E_TUNING);
     await settled('staging');
     await settled('production');
     browser = await launchBrowser();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../../sandbox/src/sandbox.ts';
 import { sandboxConfigFromTopology } from '../../sandbox/src/sandbox-config.ts';
+import type { ServeTuning } from '../../src/app/serve-app.ts';
 import type { ServeConfig } from '../../src/app/serve-config.ts';
 import type { TrackedRepo } from '../../src/gitops/tracked-repo.ts';
 import type { RetryPolicy } from '../../src/run/retry-policy.ts';
@@ -47,6 +48,9 @@ export const INVALID = WITH_PEERING.replace('dialer: cluster-02', 'dialer: clust
 
 /** Short retries: the sandbox answers in milliseconds. */
 export const FAST_POLICY: RetryPolicy = { attempts: 10, backoffMs: 50, stepDeadlineMs: 30_000 };
+
+/** Serve's tuning in end-to-end tests: fast retries, 5 s job locks, polls without jitter. */
+export const E2E_TUNING: ServeTuning = { policy: FAST_POLICY, lockDurationMs: 5000, pollJitterMs: 0 };
 
 /** Everything an end-to-end test talks to. */
 export interface E2eWorld {

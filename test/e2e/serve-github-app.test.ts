@@ -9,8 +9,8 @@ import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
 import { type GitHttpServer, startGitHttpServer } from '../support/git-http-server.ts';
 import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 import {
+  E2E_TUNING,
   type E2eWorld,
-  FAST_POLICY,
   githubDelivery,
   githubPullRequest,
   INVALID,
@@ -58,11 +58,7 @@ describe('meshpeer serve as a GitHub App, end to end', () => {
       scmApiUrl: api.url,
       githubApp: APP,
     };
-    serve = await startServe(config, () => {}, {
-      policy: FAST_POLICY,
-      lockDurationMs: 5000,
-      pollJitterMs: 0,
-    });
+    serve = await startServe(config, () => {}, E2E_TUNING);
   }, 60_000);
 
   afterAll(async () => {

@@ -8,8 +8,8 @@ import { clientConnection } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import { PLAN_MARKER } from '../../src/scm/scm-publisher.ts';
 import {
+  E2E_TUNING,
   type E2eWorld,
-  FAST_POLICY,
   gitlabDelivery,
   RUNBOOK,
   startWorld,
@@ -64,11 +64,7 @@ describe('meshpeer serve with GitLab, end to end', () => {
       provider: 'gitlab',
       repo: PROJECT,
     });
-    serve = await startServe(config, () => {}, {
-      policy: FAST_POLICY,
-      lockDurationMs: 5000,
-      pollJitterMs: 0,
-    });
+    serve = await startServe(config, () => {}, E2E_TUNING);
     redis = clientConnection(inject('redisUrl'));
     store = new RedisRunStore(redis, config.queuePrefix);
   }, 60_000);

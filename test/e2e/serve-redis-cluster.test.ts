@@ -11,8 +11,8 @@ import type { RedisClient } from '../../src/io/redis-endpoint.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import { type LocalCluster, startLocalCluster } from '../support/redis-cluster.ts';
 import {
+  E2E_TUNING,
   type E2eWorld,
-  FAST_POLICY,
   githubDelivery,
   githubPullRequest,
   githubPush,
@@ -52,11 +52,7 @@ describe('meshpeer serve on a Redis Cluster', () => {
       }),
       reconcileIntervalMs: 60_000,
     };
-    serve = await startServe(config, () => {}, {
-      policy: FAST_POLICY,
-      lockDurationMs: 5000,
-      pollJitterMs: 0,
-    });
+    serve = await startServe(config, () => {}, E2E_TUNING);
     prefix = `{${config.queuePrefix}}`;
     redis = await connectRedis(cluster.url);
     store = new RedisRunStore(redis, prefix);

@@ -6,40 +6,24 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningServe, startServe } from '../../src/app/serve-app.ts';
-import type { TrackedRepo } from '../../src/gitops/tracked-repo.ts';
+import type { ServeConfig } from '../../src/app/serve-config.ts';
 import { clientConnection } from '../../src/run/queues.ts';
 import { RedisRunStore } from '../../src/run/redis-run-store.ts';
 import type { RunRecord } from '../../src/run/run-record.ts';
 import { planMarker } from '../../src/scm/scm-publisher.ts';
 import {
+  E2E_TUNING,
   type E2eWorld,
-  FAST_POLICY,
   githubDelivery,
   githubPullRequest,
   githubPush,
-  startWorld,
   waitFor,
-  worldConfig,
 } from './e2e-fixture.ts';
+import { stagingFile, startTwoTargetWorld, TARGETS_REPO } from './targets-fixture.ts';
 
 const TOKEN = 'ghp_e2eTargetsToken00112233445566';
 const SECRET = 'e2e-webhook-secret-targets';
-const REPO = 'acme/mesh-config';
-
-const clusters = (a: string, b: string, name: string) => `apiVersion: meshpeer.dev/v1alpha1
-kind: PeeringTopology
-metadata:
-  name: ${name}
-clusters:
-  - name: ${a}
-  - name: ${b}
-`;
-const peered = (a: string, b: string, name: string) =>
-  `${clusters(a, b, name)}peerings:\n  - acceptor: ${a}\n    dialer: ${b}\n`;
-const STAGING = clusters('cluster-01', 'cluster-02', 'staging');
-const PRODUCTION = clusters('cluster-03', 'cluster-04', 'production');
-/** The sandbox: all four clusters, as both files name them once peered. */
-const ALL = `${clusters('cluster-01', 'cluster-02', 'all')}  - name: cluster-03\n  - name: cluster-04\n`;
+const REPO = TARGETS_REPO;
 
 describe('meshpeer serve with two targets in one repository', () => {
   let world: E2eWorld;
@@ -66,29 +50,9 @@ describe('meshpeer serve with two targets in one repository', () => {
   };
 
   beforeAll(async () => {
-    world = await startWorld({ token: TOKEN, provider: 'github', initial: '', sandboxFor: ALL });
-    world.repo.commitAndPush({ 'staging.yaml': STAGING, 'production.yaml': PRODUCTION });
-    const base = worldConfig(world, {
-      redisUrl: inject('redisUrl'),
-      token: TOKEN,
-      secret: SECRET,
-      provider: 'github',
-      repo: REPO,
-    });
-    const target = (name: string): TrackedRepo => ({
-      target: name,
-      url: world.git.repoUrl('mesh'),
-      branch: 'main',
-      path: `${name}.yaml`,
-      provider: 'github',
-      repo: REPO,
-    });
-    const config = { ...base, targets: [target('staging'), target('production')] };
-    serve = await startServe(config, () => {}, {
-      policy: FAST_POLICY,
-      lockDurationMs: 5000,
-      pollJitterMs: 0,
-    });
+    let config: ServeConfig;
+    ({ world, config } = await startTwoTargetWorld({ token: TOKEN, secret: SECRET, stagingPeered: false }));
+    serve = await startServe(config, () => {}, E2E_TUNING);
     redis = clientConnection(inject('redisUrl'));
     store = new RedisRunStore(redis, config.queuePrefix);
   }, 60_000);
@@ -100,7 +64,7 @@ describe('meshpeer serve with two targets in one repository', () => {
   });
 
   it('plans a pull request once per target: its own comment and meshpeer/plan status each', async () => {
-    const sha = world.repo.commit({ 'staging.yaml': peered('cluster-01', 'cluster-02', 'staging') });
+    const sha = world.repo.commit({ 'staging.yaml': stagingFile(true) });
     world.repo.push('HEAD:refs/pull/1/head');
     expect((await deliver('pull_request', githubPullRequest(REPO, 1, 'opened', sha))).status).toBe(202);
     for (const target of ['staging', 'production'])
