@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGithubPublisher } from '../../src/scm/github-publisher.ts';
 import { createGitlabPublisher, type GitlabPublisherOptions } from '../../src/scm/gitlab-publisher.ts';
-import { PLAN_MARKER } from '../../src/scm/scm-publisher.ts';
+import { PLAN_MARKER, planMarker } from '../../src/scm/scm-publisher.ts';
 import { type ScmStandIn, startScmStandIn } from '../support/scm-stand-in.ts';
 
 const TOKEN = 'glpat-standInToken0123456789';
@@ -49,6 +49,21 @@ describe('gitlab publisher against the recording stand-in', () => {
       `POST /api/v4/projects/${encoded}/merge_requests/${iid}/notes`,
       `PUT /api/v4/projects/${encoded}/merge_requests/${iid}/notes/${ours[0]?.id}`,
     ]);
+  });
+
+  it('keeps one note and one status name per target when a project has several', async () => {
+    const staging = publisher({ scope: 'staging' });
+    const production = publisher({ scope: 'production' });
+    await staging.upsertPlanComment(iid, 'staging plan');
+    await production.upsertPlanComment(iid, 'production plan');
+    expect(await staging.upsertPlanComment(iid, 'staging plan, again')).toBe('updated');
+    expect(api.notes(PROJECT, iid).map((n) => n.body)).toEqual([
+      `${planMarker('staging')}\nstaging plan, again`,
+      `${planMarker('production')}\nproduction plan`,
+    ]);
+    const sha = 'f'.repeat(40);
+    await staging.setStatus(sha, { context: 'meshpeer/apply', state: 'success', description: 'applied' });
+    expect(api.statuses({ repo: PROJECT, sha }).map((s) => s.context)).toEqual(['meshpeer/apply: staging']);
   });
 
   it('maps states to gitlab vocabulary, names the status, and tolerates a repeated state', async () => {
