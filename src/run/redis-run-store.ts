@@ -49,8 +49,17 @@ export class RedisRunStore implements RunStore {
 
   /** The newest runs of every target, or of one target. */
   async list(limit = 20, target?: string): Promise<RunRecord[]> {
-    const list = target === undefined ? `${this.prefix}:runs` : this.targetKey(target);
-    const ids = await this.redis.lrange(list, 0, limit - 1);
+    if (target === undefined) return this.records(`${this.prefix}:runs`, 0, limit);
+    const own = await this.records(this.targetKey(target), 0, limit);
+    if (own.length > 0) return own;
+    // Runs recorded before histories were kept per target are only in the list of all runs.
+    return (await this.records(`${this.prefix}:runs`, 0, this.max))
+      .filter((r) => r.target === target)
+      .slice(0, limit);
+  }
+
+  private async records(list: string, from: number, count: number): Promise<RunRecord[]> {
+    const ids = await this.redis.lrange(list, from, from + count - 1);
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(...ids.map((id) => this.key(id)));
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as RunRecord);

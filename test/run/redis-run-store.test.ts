@@ -6,9 +6,9 @@ import type { RunRecord } from '../../src/run/run-record.ts';
 const redis = new Redis(inject('redisUrl'));
 afterAll(() => redis.quit());
 
-const record = (id: string, status: RunRecord['status'] = 'running'): RunRecord => ({
+const record = (id: string, status: RunRecord['status'] = 'running', target = 't'): RunRecord => ({
   id,
-  target: 't',
+  target,
   revision: 'r',
   trigger: { kind: 'cli' },
   status,
@@ -30,5 +30,27 @@ describe('RedisRunStore', () => {
     ]);
     expect(await store.get('r1')).toBeUndefined();
     expect(await redis.exists(`${prefix}:run:r1`)).toBe(0);
+  });
+
+  it("keeps each target's history apart, so a busy target never pushes a quiet one's out", async () => {
+    const prefix = `test-targets-${process.pid}-${Date.now()}`;
+    const store = new RedisRunStore(redis, prefix, 3);
+    await store.save(record('p1', 'succeeded', 'production'));
+    for (const id of ['s1', 's2', 's3', 's4', 's5']) await store.save(record(id, 'succeeded', 'staging'));
+    expect((await store.list(10, 'production')).map((r) => r.id)).toEqual(['p1']);
+    expect((await store.list(10, 'staging')).map((r) => r.id)).toEqual(['s5', 's4', 's3']);
+    expect((await store.list(10)).map((r) => r.id)).toEqual(['s5', 's4', 's3']);
+    expect(await store.get('s1')).toBeUndefined();
+  });
+
+  it('finds the runs a target had before histories were kept per target', async () => {
+    const prefix = `test-upgrade-${process.pid}-${Date.now()}`;
+    for (const r of [record('old1', 'failed', 'production'), record('old2', 'succeeded', 'staging')]) {
+      await redis.set(`${prefix}:run:${r.id}`, JSON.stringify(r));
+      await redis.lpush(`${prefix}:runs`, r.id);
+    }
+    const store = new RedisRunStore(redis, prefix);
+    expect((await store.list(10, 'production')).map((r) => r.id)).toEqual(['old1']);
+    expect((await store.list(10, 'staging')).map((r) => r.id)).toEqual(['old2']);
   });
 });
