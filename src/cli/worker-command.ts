@@ -23,7 +23,17 @@ export function workerCommand(): Command {
     )
     .addHelpText(
       'after',
-      '\nRun several workers on several machines against one Redis to share the work.\nSIGTERM or SIGINT stops taking jobs and waits for the active ones (a second signal exits at once).',
+      `
+Run several workers on several machines against one Redis to share the work.
+SIGTERM or SIGINT stops taking jobs and waits for the active ones (a second signal exits at once).
+
+Environment (the same as serve's):
+  REDIS_URL, MESHPEER_QUEUE_PREFIX   the queues (redis://, rediss://, redis-sentinel://, redis-cluster://)
+  MESHPEER_REPO_URL, MESHPEER_BRANCH, MESHPEER_PATH, or MESHPEER_TARGETS_FILE
+                                     the repositories runs may read peerings.yaml from
+  MESHPEER_TOKEN, or MESHPEER_GITHUB_APP_ID, _INSTALLATION_ID, _PRIVATE_KEY(_FILE)
+                                     Git credentials, sent to those repositories only
+  MESHPEER_HEALTH_PORT               as --health-port`,
     )
     .action(async (flags: WorkerFlags) => {
       const { runWorker } = await import('./worker-run.ts');
