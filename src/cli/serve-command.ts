@@ -16,9 +16,13 @@ Environment (flags win):
   MESHPEER_SCM_API_URL, MESHPEER_POLL_INTERVAL, REDIS_URL, MESHPEER_QUEUE_PREFIX, KUBECONFIG,
   MESHPEER_HOST, MESHPEER_PORT, MESHPEER_PUBLIC_URL, MESHPEER_CACHE_DIR, MESHPEER_GIT_USERNAME,
   MESHPEER_RECONCILE_INTERVAL, MESHPEER_SELF_HEAL, MESHPEER_RETRY_LIMIT, MESHPEER_RETRY_BACKOFF,
-  MESHPEER_UI_AUTH, MESHPEER_METRICS_PORT, MESHPEER_STRICT
+  MESHPEER_UI_AUTH, MESHPEER_METRICS_PORT, MESHPEER_STRICT, MESHPEER_REDIS_MODE
+Redis (REDIS_URL): redis://[:PW@]HOST:6379[/DB], rediss://..., a Sentinel group
+  redis-sentinel://[:PW@]S1:26379,S2:26379/MASTER[?db=N], or a Cluster redis-cluster://[:PW@]H1:7000,H2:7001
 Secrets (environment only, never flags):
   MESHPEER_TOKEN            Git and API token (another variable with --token-env)
+  MESHPEER_GITHUB_APP_ID, MESHPEER_GITHUB_APP_INSTALLATION_ID, MESHPEER_GITHUB_APP_PRIVATE_KEY (or _FILE)
+                            a GitHub App instead of a token: installation tokens, check runs
   MESHPEER_WEBHOOK_SECRET   webhook secret; several, comma-separated, during rotation (--webhook-secret-env)
   MESHPEER_UI_TOKEN         bearer token for the status page and API (or MESHPEER_UI_USERNAME and
                             MESHPEER_UI_PASSWORD for HTTP Basic); required beyond 127.0.0.1
