@@ -18,10 +18,11 @@ import type { RetryPolicy } from '../run/retry-policy.ts';
 import { runEndLog } from '../run/run-log-fields.ts';
 import type { RunRecord } from '../run/run-record.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
+import { listenOn } from '../server/listen.ts';
 import type { Metrics } from '../server/metrics.ts';
 import type { Topology } from '../topology/index.ts';
 import type { ServeConfig } from './serve-config.ts';
-import { observeAccess, openContext, type ServeContext } from './serve-context.ts';
+import { closeContext, observeAccess, openContext, type ServeContext } from './serve-context.ts';
 import { createServeServer, loopbackUrl, metricsServer } from './serve-http.ts';
 import { checkEvents, healthEvents, runEvents, send } from './serve-notifications.ts';
 import { startServePlans } from './serve-pull-requests.ts';
@@ -152,6 +153,19 @@ function reconcileLoop(ctx: ServeContext, jitterMs?: number): Promise<Reconciler
   });
 }
 
+/** The HTTP and metrics ports, listening; when one cannot be had, what was opened is closed again. */
+async function listenOrClose(ctx: ServeContext) {
+  const app = await createServeServer(ctx);
+  try {
+    const address = await listenOn(app, ctx.config.host, ctx.config.port, '--port (MESHPEER_PORT)');
+    return { app, address, metricsPort: await metricsServer(ctx) };
+  } catch (err) {
+    await app.close();
+    await closeContext(ctx);
+    throw err;
+  }
+}
+
 /** Tuning that is not user configuration: tests and benchmarks shorten retries and jitter. */
 export interface ServeTuning {
   readonly policy?: RetryPolicy;
@@ -172,6 +186,8 @@ export async function startServe(
   // A configuration built by hand (tests, embedding) may carry a Cluster URL with a plain prefix.
   const config = { ...given, queuePrefix: keyPrefixFor(given.redisUrl, given.queuePrefix) };
   const ctx = await openContext(config, toServiceLogger(log));
+  // The ports first: one that cannot be had ends start-up with one line before any loop runs.
+  const { app, address, metricsPort } = await listenOrClose(ctx);
   const workers = config.workers
     ? await startWorkers({
         redisUrl: config.redisUrl,
@@ -202,9 +218,6 @@ export async function startServe(
   const completions = await followRuns(ctx, retries);
   const poller = await poll(ctx, tuning.pollJitterMs);
   const reconciler = await reconcileLoop(ctx, tuning.checkJitterMs);
-  const app = await createServeServer(ctx);
-  const address = await app.listen({ host: config.host, port: config.port });
-  const metricsPort = await metricsServer(ctx);
   return {
     url: loopbackUrl(address),
     server: app,
@@ -223,9 +236,7 @@ export async function startServe(
       await plans.close();
       await workers?.close();
       await completions.close();
-      await ctx.notifier?.close();
-      await ctx.plans.close();
-      await ctx.queues.close();
+      await closeContext(ctx);
     },
   };
 }

@@ -156,3 +156,10 @@ export function targetsOf(ctx: ServeContext, repo: string, branch: string): Targ
     (t) => t.repo.repo.toLowerCase() === repo.toLowerCase() && t.repo.branch === branch,
   );
 }
+
+/** Closes what openContext opened: the notifier, the plans queue, the queues and their Redis client. */
+export async function closeContext(ctx: ServeContext): Promise<void> {
+  await ctx.notifier?.close();
+  await ctx.plans.close();
+  await ctx.queues.close();
+}

@@ -10,6 +10,8 @@ import { requestSyncAt, requestSyncAtHead } from '../gitops/sync-request.ts';
 import { emitLog } from '../io/service-logger.ts';
 import { createMetricsServer } from '../server/auth/create-metrics-server.ts';
 import { createServer } from '../server/create-server.ts';
+import { listenOn } from '../server/listen.ts';
+import { filterRuns, RUN_LIST_MAX } from '../server/status-page-api.ts';
 import { createRedisDeliveryLog } from '../server/webhooks/redis-delivery-log.ts';
 import { type ServeContext, type TargetContext, targetsOf } from './serve-context.ts';
 import { webhookLog } from './serve-log-fields.ts';
@@ -64,7 +66,11 @@ export function createServeServer(ctx: ServeContext): Promise<FastifyInstance> {
     readiness: status.readiness,
     status: status.snapshot,
     run: (id) => ctx.store.get(id),
-    runs: (options) => ctx.store.list(options.limit ?? 20, options.target).then((r) => r.map(runSummary)),
+    // A trigger filter reads the whole kept history, so a rare trigger still finds `limit` runs.
+    runs: async (options) => {
+      const limit = options.trigger === undefined ? options.limit : RUN_LIST_MAX;
+      return filterRuns((await ctx.store.list(limit, options.target)).map(runSummary), options);
+    },
     sync: async (via, name) => {
       const { repo } = syncTarget(ctx, name);
       return requestSyncAtHead(ctx.sync, repo, ctx.sources.source(repo.url, repo.branch), {
@@ -90,7 +96,10 @@ export async function metricsServer(
   const { metricsPort, host } = ctx.config;
   if (metricsPort === undefined) return undefined;
   const app = await createMetricsServer(ctx.metrics, { log: ctx.log });
-  return { app, url: loopbackUrl(await app.listen({ host, port: metricsPort })) };
+  return {
+    app,
+    url: loopbackUrl(await listenOn(app, host, metricsPort, '--metrics-port (MESHPEER_METRICS_PORT)')),
+  };
 }
 
 /** A listen address a local client can use (tests and the startup line). */

@@ -7,6 +7,7 @@ import { redisClient } from '../io/redis-connection.ts';
 import { requireRedisUrl } from '../io/redis-url.ts';
 import { createServiceLogger } from '../io/service-logger.ts';
 import { createHealthServer } from '../server/health-server.ts';
+import { listenOn } from '../server/listen.ts';
 import { checkReadiness } from '../server/readiness.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
 
@@ -35,7 +36,18 @@ function healthPortOf(flag: string | undefined): number | undefined {
 async function startHealth(port: number, redisUrl: string, log: (line: string) => void) {
   const redis = redisClient(redisUrl, 'service');
   const app = await createHealthServer(() => checkReadiness({ redis: () => redis.ping() }, 2000));
-  const address = await app.listen({ host: process.env.MESHPEER_HOST ?? '0.0.0.0', port });
+  let address: string;
+  try {
+    address = await listenOn(
+      app,
+      process.env.MESHPEER_HOST ?? '0.0.0.0',
+      port,
+      '--health-port (MESHPEER_HEALTH_PORT)',
+    );
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   log(`probes on ${address}/healthz and /readyz`);
   return {
     async close() {
@@ -55,6 +67,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   const git = workerGitSourcesFromEnv(process.env);
   // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
   const logger = createServiceLogger('worker');
+  // The probe port first: one that cannot be had ends start-up before any job is taken.
+  const health = healthPort === undefined ? undefined : await startHealth(healthPort, redisUrl, logger.info);
   const workers = await startWorkers({
     ...(git !== undefined && { loadSource: createGitSources(git).load }),
     ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
@@ -65,8 +79,11 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     lockDurationMs: Number(flags.lockDuration),
     events: logger.event,
     onError: logger.warn,
+  }).catch(async (err: unknown) => {
+    // An open probe port would keep the process alive after the one-line error.
+    await health?.close();
+    throw err;
   });
-  const health = healthPort === undefined ? undefined : await startHealth(healthPort, redisUrl, logger.info);
   logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
@@ -65,4 +67,34 @@ describe('meshpeer worker --health-port', () => {
       'meshpeer: --health-port (MESHPEER_HEALTH_PORT) must be a port number, got "http"',
     );
   });
+
+  it('ends with one line and exit 1 when the probe port is taken, taking no job', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'worker', '--health-port', String(port)], {
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(
+        `meshpeer: port ${port} on 127.0.0.1 is in use; stop what listens there or choose another --health-port (MESHPEER_HEALTH_PORT)`,
+      );
+      expect(run.stderr).not.toContain('processing jobs');
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+
+  it('ends with one line and exit 1, probe port closed again, when Redis does not answer', () => {
+    const run = spawnSync(process.execPath, [BIN, 'worker', '--health-port', '0'], {
+      env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/meshpeer: Redis at redis:\/\/127\.0\.0\.1:1 refused the connection/);
+  }, 60_000);
 });

@@ -134,6 +134,10 @@ describe('meshpeer serve with two targets in one repository', () => {
       return record?.status === 'running' ? undefined : record;
     }, 'the synced run');
     expect(run).toMatchObject({ target: 'production', status: 'succeeded', trigger: { kind: 'sync' } });
+    const syncRuns = await api('/api/runs?target=production&trigger=sync');
+    expect(syncRuns.body.map((r: RunRecord) => [r.id, r.target, r.trigger.kind])).toEqual([
+      [run.id, 'production', 'sync'],
+    ]);
   });
 
   it('labels metrics with the target', async () => {
