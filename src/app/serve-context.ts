@@ -35,7 +35,8 @@ export interface TargetContext {
  * with its own comment, status contexts and check run (`meshpeer/plan: staging`), like Atlantis.
  */
 function publisherFor(config: ServeConfig, repo: TrackedRepo): ScmPublisher | undefined {
-  const shared = config.targets.filter((t) => t.repo === repo.repo).length > 1;
+  // Compared as webhooks match repositories: case-insensitively.
+  const shared = config.targets.filter((t) => t.repo.toLowerCase() === repo.repo.toLowerCase()).length > 1;
   const scope = shared ? { scope: repo.target } : {};
   const base = { baseUrl: config.scmApiUrl, ...scope };
   if (config.githubApp !== undefined)

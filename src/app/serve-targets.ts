@@ -57,9 +57,13 @@ function nameOf(e: Entry & { repo: string }, all: ReadonlyArray<Entry & { repo: 
   return shared ? `${defaultTargetName(e.repo, e.branch)}:${e.path}` : defaultTargetName(e.repo, e.branch);
 }
 
-/** Problems that make a list of targets ambiguous: repeated names or repeated sources. */
-function duplicates(targets: readonly TrackedRepo[]): string[] {
+/**
+ * Problems that make a list of targets ambiguous or unsafe: repeated names, repeated sources, and
+ * a host other than the first target's (the token would be sent there, and the API is the first's).
+ */
+function problemsOf(targets: readonly TrackedRepo[]): string[] {
   const problems: string[] = [];
+  const origin = targets[0] === undefined ? undefined : new URL(targets[0].url).origin;
   const names = new Set<string>();
   const sources = new Set<string>();
   targets.forEach((t, i) => {
@@ -71,6 +75,11 @@ function duplicates(targets: readonly TrackedRepo[]): string[] {
         `targets[${i}]: ${t.repo} ${t.branch}:${t.path} is listed twice; give each file one target`,
       );
     sources.add(source);
+    const host = new URL(t.url).origin;
+    if (host !== origin)
+      problems.push(
+        `targets[${i}].repoUrl: is on ${host}, not ${origin} like the first target; one serve speaks to one Git host and API, so run another serve for ${host}`,
+      );
   });
   return problems;
 }
@@ -104,7 +113,7 @@ export function readTargetsFile(path: string, provider: TrackedRepo['provider'])
     provider,
     repo: e.repo,
   }));
-  const problems = duplicates(targets);
+  const problems = problemsOf(targets);
   if (problems.length > 0)
     throw new Error(`invalid targets file:\n${problems.map((p) => `  ${path}: ${p}`).join('\n')}`);
   return targets;

@@ -106,6 +106,16 @@ describe('serve with a targets file', () => {
     );
   });
 
+  it('refuses a target on another host, which would be sent the token', () => {
+    const other = file(
+      'hosts.yaml',
+      `targets:\n  - repoUrl: ${URL_A}\n  - repoUrl: https://gitlab.example.com/acme/mesh.git\n`,
+    );
+    expect(() => serveConfig({ targetsFile: other }, env)).toThrow(
+      'targets[1].repoUrl: is on https://gitlab.example.com, not https://github.com like the first target; one serve speaks to one Git host and API, so run another serve for https://gitlab.example.com',
+    );
+  });
+
   it('refuses the single-target settings beside it, naming them', () => {
     expect(() =>
       serveConfig({ targetsFile: twoTargets, branch: 'main' }, { ...env, MESHPEER_REPO_URL: URL_A }),
