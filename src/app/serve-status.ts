@@ -105,12 +105,16 @@ export function createServeStatus(deps: ServeStatusDeps): ServeStatus {
         reconcile,
       };
     },
-    readiness: () =>
-      checkReadiness({
+    readiness: async () => {
+      // One target's Git server being away must not take serve out of its Service: webhooks and
+      // runs of the other targets still work. Ready while Redis answers and any target's Git does.
+      const gitName = (t: TrackedRepo) => (deps.targets.length === 1 ? 'git' : `git:${t.target}`);
+      const report = await checkReadiness({
         redis: () => deps.redis.ping(),
-        git: async () => {
-          await Promise.all(deps.targets.map(gitReachable));
-        },
-      }),
+        ...Object.fromEntries(deps.targets.map((t) => [gitName(t), () => gitReachable(t)])),
+      });
+      const git = deps.targets.map((t) => report.checks[gitName(t)]?.ok === true);
+      return { ...report, ready: report.checks.redis?.ok === true && git.some(Boolean) };
+    },
   };
 }
