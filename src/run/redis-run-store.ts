@@ -6,8 +6,14 @@
 import type { RedisClient } from '../io/redis-endpoint.ts';
 import type { RunRecord, RunStore } from './run-record.ts';
 
+/** Appends the ids to an empty list (one key, so one slot on a Cluster too). */
+const ADOPT = "if redis.call('LLEN', KEYS[1]) == 0 then redis.call('RPUSH', KEYS[1], unpack(ARGV)) end";
+
 /** A RunStore on Redis keeping the last `max` runs. */
 export class RedisRunStore implements RunStore {
+  /** Targets whose runs from before per-target histories were looked for already. */
+  private readonly adopted = new Set<string>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix = 'meshpeer',
@@ -51,11 +57,20 @@ export class RedisRunStore implements RunStore {
   async list(limit = 20, target?: string): Promise<RunRecord[]> {
     if (target === undefined) return this.records(`${this.prefix}:runs`, 0, limit);
     const own = await this.records(this.targetKey(target), 0, limit);
-    if (own.length > 0) return own;
-    // Runs recorded before histories were kept per target are only in the list of all runs.
-    return (await this.records(`${this.prefix}:runs`, 0, this.max))
-      .filter((r) => r.target === target)
-      .slice(0, limit);
+    if (own.length > 0 || this.adopted.has(target)) return own;
+    return (await this.adopt(target)).slice(0, limit);
+  }
+
+  /**
+   * Runs recorded before histories were kept per target are only in the list of all runs: the
+   * first read of a target moves its ids into its own list (only while that list is empty, so two
+   * processes adopting at once do not list a run twice), where they are trimmed like any other.
+   */
+  private async adopt(target: string): Promise<RunRecord[]> {
+    this.adopted.add(target);
+    const found = (await this.records(`${this.prefix}:runs`, 0, this.max)).filter((r) => r.target === target);
+    if (found.length > 0) await this.redis.eval(ADOPT, 1, this.targetKey(target), ...found.map((r) => r.id));
+    return found;
   }
 
   private async records(list: string, from: number, count: number): Promise<RunRecord[]> {

@@ -52,5 +52,12 @@ describe('RedisRunStore', () => {
     const store = new RedisRunStore(redis, prefix);
     expect((await store.list(10, 'production')).map((r) => r.id)).toEqual(['old1']);
     expect((await store.list(10, 'staging')).map((r) => r.id)).toEqual(['old2']);
+    // Adopted into the targets' own lists, where a new run joins them and trimming reaches them.
+    expect(await redis.lrange(`${prefix}:target:production:runs`, 0, -1)).toEqual(['old1']);
+    await store.save(record('new1', 'succeeded', 'production'));
+    expect((await new RedisRunStore(redis, prefix).list(10, 'production')).map((r) => r.id)).toEqual([
+      'new1',
+      'old1',
+    ]);
   });
 });
