@@ -102,7 +102,7 @@ async function poll(ctx: ServeContext, jitterMs?: number): Promise<Poller | unde
   const { config } = ctx;
   const repos = ctx.targets.map((t) => t.repo);
   if (config.pollIntervalMs <= 0) {
-    await removePollSchedulers(config.redisUrl, repos, config.queuePrefix);
+    await removePollSchedulers(config.redisUrl, config.queuePrefix);
     return undefined;
   }
   return startPoller({

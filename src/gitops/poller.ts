@@ -8,6 +8,7 @@ import { bullConnection, quietRedisErrors, releaseBullConnection } from '../io/r
 import { QUEUE_PREFIX, safeJobId } from '../run/queues.ts';
 import { redact } from '../secrets/redact.ts';
 import type { GitSources } from './git-source-loader.ts';
+import { pruneJobSchedulers } from './job-schedulers.ts';
 import { type PollOutcome, pollRepo } from './poll-repo.ts';
 import type { SyncDeps } from './sync-request.ts';
 import type { TrackedRepo } from './tracked-repo.ts';
@@ -63,6 +64,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
       { every: options.intervalMs },
       { name: 'poll', data: { target: repo.target }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
+  await pruneJobSchedulers(queue, new Set(options.repos.map(schedulerId)));
   const worker = new Worker(
     POLLS_QUEUE,
     async (job: Job) => {
@@ -83,17 +85,13 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
   };
 }
 
-/** Removes the schedulers of repositories no longer tracked (when polling is turned off). */
-export async function removePollSchedulers(
-  redisUrl: string,
-  repos: readonly TrackedRepo[],
-  prefix = QUEUE_PREFIX,
-): Promise<void> {
+/** Removes every poll scheduler, when polling is turned off. */
+export async function removePollSchedulers(redisUrl: string, prefix = QUEUE_PREFIX): Promise<void> {
   const connection = bullConnection(redisUrl);
   const queue = new Queue(POLLS_QUEUE, { connection, prefix });
   quietRedisErrors([queue], (err) => stderrLine(`poller: ${err.message.split('\n')[0]}`));
   try {
-    for (const repo of repos) await queue.removeJobScheduler(schedulerId(repo));
+    await pruneJobSchedulers(queue, new Set());
   } finally {
     await queue.close();
     releaseBullConnection(connection);

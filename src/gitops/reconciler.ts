@@ -19,6 +19,7 @@ import { desiredTopologyAt } from './desired-topology.ts';
 import { checkDrift } from './drift-check.ts';
 import type { GitSources } from './git-source-loader.ts';
 import type { HealthStore, HealthTransition } from './health-store.ts';
+import { pruneJobSchedulers } from './job-schedulers.ts';
 import type { ReconcileState } from './reconcile-state.ts';
 import type { RevisionStore } from './revision-store.ts';
 import { requestSync, type SyncDeps } from './sync-request.ts';
@@ -177,16 +178,19 @@ export async function startReconciler(options: ReconcilerOptions): Promise<Recon
       checking.delete(repo.target);
     }
   };
-  for (const repo of options.repos) {
-    const schedulerId = safeJobId('check', repo.target);
-    if (options.intervalMs > 0)
+  const ids = new Set<string>();
+  if (options.intervalMs > 0)
+    for (const repo of options.repos) {
+      const schedulerId = safeJobId('check', repo.target);
+      ids.add(schedulerId);
       await queue.upsertJobScheduler(
         schedulerId,
         { every: options.intervalMs },
         { name: 'check', data: { target: repo.target }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
       );
-    else await queue.removeJobScheduler(schedulerId);
-  }
+    }
+  // Targets no longer followed (or every target, with the check off) lose their schedulers.
+  await pruneJobSchedulers(queue, ids);
   const worker = new Worker(
     CHECKS_QUEUE,
     async (job: Job) => {
