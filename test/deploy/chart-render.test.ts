@@ -221,7 +221,7 @@ describe('the serve and worker Deployments', () => {
     const map = find(everything, 'ConfigMap', '-targets');
     const file = parse(map.data['targets.yaml']) as { targets: Array<Record<string, string>> };
     expect(file.targets.map((t) => [t.name, t.repoUrl, t.branch, t.path])).toEqual([
-      ['staging', 'https://github.com/acme/mesh-config.git', 'staging', 'peerings.yaml'],
+      ['staging', 'https://github.example.com/acme/mesh-config.git', 'staging', 'peerings.yaml'],
       ['production', 'https://github.example.com/platform/mesh-config.git', 'main', 'clusters/peerings.yaml'],
     ]);
     for (const d of [find(everything, 'Deployment', '-serve'), find(everything, 'Deployment', '-worker')]) {
@@ -373,7 +373,7 @@ describe("meshpeer's own configuration loaders", () => {
       expect(config.githubApp?.appId).toBe('123456');
       const workerEnv = await podEnv(find(everything, 'Deployment', '-worker'), everything, dir);
       expect(workerGitSourcesFromEnv(workerEnv)?.repos.map((r) => r.url)).toEqual([
-        'https://github.com/acme/mesh-config.git',
+        'https://github.example.com/acme/mesh-config.git',
         'https://github.example.com/platform/mesh-config.git',
       ]);
     } finally {
