@@ -153,15 +153,15 @@ function reconcileLoop(ctx: ServeContext, jitterMs?: number): Promise<Reconciler
   });
 }
 
-/** The HTTP and metrics ports, listening; when one cannot be had, what was opened is closed again. */
-async function listenOrClose(ctx: ServeContext) {
+/** The HTTP and metrics ports, listening; when one cannot be had, `closeRest` closes what was started. */
+async function listenOrClose(ctx: ServeContext, closeRest: () => Promise<void>) {
   const app = await createServeServer(ctx);
   try {
     const address = await listenOn(app, ctx.config.host, ctx.config.port, '--port (MESHPEER_PORT)');
     return { app, address, metricsPort: await metricsServer(ctx) };
   } catch (err) {
     await app.close();
-    await closeContext(ctx);
+    await closeRest();
     throw err;
   }
 }
@@ -186,8 +186,6 @@ export async function startServe(
   // A configuration built by hand (tests, embedding) may carry a Cluster URL with a plain prefix.
   const config = { ...given, queuePrefix: keyPrefixFor(given.redisUrl, given.queuePrefix) };
   const ctx = await openContext(config, toServiceLogger(log));
-  // The ports first: one that cannot be had ends start-up with one line before any loop runs.
-  const { app, address, metricsPort } = await listenOrClose(ctx);
   const workers = config.workers
     ? await startWorkers({
         redisUrl: config.redisUrl,
@@ -218,6 +216,18 @@ export async function startServe(
   const completions = await followRuns(ctx, retries);
   const poller = await poll(ctx, tuning.pollJitterMs);
   const reconciler = await reconcileLoop(ctx, tuning.checkJitterMs);
+  const close = async () => {
+    // Stop the producers first, then the workers, then the connections.
+    await poller?.close();
+    await reconciler.close();
+    await retries.close();
+    await plans.close();
+    await workers?.close();
+    await completions.close();
+    await closeContext(ctx);
+  };
+  // A port that cannot be had ends start-up with one line, everything started closed again.
+  const { app, address, metricsPort } = await listenOrClose(ctx, close);
   return {
     url: loopbackUrl(address),
     server: app,
@@ -227,16 +237,10 @@ export async function startServe(
     ...(poller !== undefined && { poller }),
     reconciler,
     async close() {
-      // Stop taking requests first, then the producers, then the workers, then the connections.
+      // Stop taking requests first.
       await app.close();
       await metricsPort?.app.close();
-      await poller?.close();
-      await reconciler.close();
-      await retries.close();
-      await plans.close();
-      await workers?.close();
-      await completions.close();
-      await closeContext(ctx);
+      await close();
     },
   };
 }
