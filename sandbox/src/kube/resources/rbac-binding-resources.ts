@@ -6,7 +6,7 @@
  */
 import type { FieldError, ResourceType, Schema } from '../resource-type.ts';
 import { isRecord, type StoredObject } from '../stored-object.ts';
-import { rbacGroup, records } from './rbac-resources.ts';
+import { rbacKindIdentity, records } from './rbac-resources.ts';
 import { ageColumn, list, nameColumn, obj, str, topLevel } from './schema-helpers.ts';
 
 const group = 'rbac.authorization.k8s.io';
@@ -105,14 +105,7 @@ function bindingKind(
   namespaced: boolean,
 ): ResourceType {
   return {
-    ...rbacGroup,
-    kind,
-    plural,
-    singular: kind.toLowerCase(),
-    namespaced,
-    shortNames: [],
-    nameRule: 'path-segment',
-    schemaName: `io.k8s.api.rbac.v1.${kind}`,
+    ...rbacKindIdentity(kind, plural, namespaced),
     schema: topLevel(
       `${kind} references a role and holds a list of subjects it applies to.`,
       { roleRef, subjects: list(subject, 'Subjects holds references to the objects the role applies to.') },

@@ -11,13 +11,27 @@ import { list, nameColumn, obj, opaque, str, topLevel } from './schema-helpers.t
 
 const group = 'rbac.authorization.k8s.io';
 /** What every kind of the RBAC group shares. */
-export const rbacGroup = {
+const rbacGroup = {
   group,
   version: 'v1',
   builtIn: true,
   hasStatus: false,
   tracksGeneration: false,
 } as const;
+
+/** The identity of one RBAC kind: group, names and scope; names are path segments as in rbac's validation. */
+export function rbacKindIdentity(kind: string, plural: string, namespaced: boolean) {
+  return {
+    ...rbacGroup,
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: [],
+    nameRule: 'path-segment' as const,
+    schemaName: `io.k8s.api.rbac.v1.${kind}`,
+  };
+}
 
 const policyRule: Schema = obj(
   {
@@ -82,14 +96,7 @@ function roleKind(kind: 'Role' | 'ClusterRole', plural: string, namespaced: bool
   if (!namespaced)
     properties.aggregationRule = opaque('Describes how to build the Rules for this ClusterRole.');
   return {
-    ...rbacGroup,
-    kind,
-    plural,
-    singular: kind.toLowerCase(),
-    namespaced,
-    shortNames: [],
-    nameRule: 'path-segment',
-    schemaName: `io.k8s.api.rbac.v1.${kind}`,
+    ...rbacKindIdentity(kind, plural, namespaced),
     schema: topLevel(`${kind} is a set of PolicyRules.`, properties),
     // As kubernetes pkg/printers/internalversion roleColumnDefinitions.
     columns: [nameColumn, createdAtColumn],
