@@ -3,6 +3,7 @@ import { startServe } from '../app/serve-app.ts';
 import { type ServeConfig, type ServeFlags, serveConfig } from '../app/serve-config.ts';
 import { formatDuration } from '../io/format-duration.ts';
 import { createServiceLogger } from '../io/service-logger.ts';
+import { stopSignal } from './stop-signal.ts';
 
 /** What an operator checks first in the log: who may read the page, where metrics are, how drift is handled. */
 function startupSettings(config: ServeConfig, metricsUrl: string | undefined): string {
@@ -21,6 +22,7 @@ function startupSettings(config: ServeConfig, metricsUrl: string | undefined): s
 
 /** Starts the service and runs it until SIGTERM or SIGINT, then closes it. */
 export async function runServe(flags: ServeFlags): Promise<void> {
+  const stopped = stopSignal();
   const config = serveConfig(flags);
   const logger = createServiceLogger('serve');
   const log = logger.info;
@@ -30,17 +32,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   log(
     `following ${following} on ${config.provider}, listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log(`${signal}: closing the server and finishing active jobs…`);
-      process.once(signal, () => process.exit(130));
-      serve.close().then(resolve, (e: unknown) => {
-        log(`shutdown failed: ${(e as Error).message}`);
-        resolve();
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  log(`${await stopped}: closing the server and finishing active jobs…`);
+  await serve.close().catch((e: unknown) => log(`shutdown failed: ${(e as Error).message}`));
   log('stopped');
 }

@@ -10,6 +10,7 @@ import { createHealthServer } from '../server/health-server.ts';
 import { listenOn } from '../server/listen.ts';
 import { checkReadiness } from '../server/readiness.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 /** The parsed flags of `meshpeer worker`. */
 export interface WorkerFlags {
@@ -59,6 +60,7 @@ async function startHealth(port: number, redisUrl: string, log: (line: string) =
 
 /** Runs the workers until SIGTERM or SIGINT, then lets the active jobs finish. */
 export async function runWorker(flags: WorkerFlags): Promise<void> {
+  const stopped = stopSignal();
   // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
   const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
   const healthPort = healthPortOf(flags.healthPort);
@@ -85,17 +87,8 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     throw err;
   });
   logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info(`${signal}: finishing active jobs…`);
-      process.once(signal, () => process.exit(130));
-      void workers
-        .close()
-        .then(() => health?.close())
-        .then(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  logger.info(`${await stopped}: finishing active jobs…`);
+  await workers.close();
+  await health?.close();
   logger.info('stopped');
 }

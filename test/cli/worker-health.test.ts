@@ -18,22 +18,24 @@ const env = {
   MESHPEER_HOST: '127.0.0.1',
 };
 
-/** Starts the worker and resolves with the probe URL it logs. */
-async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the worker and resolves with the probe URL it logs; `log()` is its stderr so far. */
+async function startWorker(): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   const child = spawn(process.execPath, [BIN, 'worker', '--health-port', '0'], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let seen = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    seen += b.toString();
+  });
   const url = await new Promise<string>((done, fail) => {
-    child.stderr?.on('data', (b: Buffer) => {
-      seen += b.toString();
+    child.stderr?.on('data', () => {
       const match = /probes on (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(seen);
       if (match?.[1] !== undefined) done(match[1]);
     });
     child.once('exit', (code) => fail(new Error(`worker exited ${code}: ${seen}`)));
   });
-  return { child, url };
+  return { child, url, log: () => seen };
 }
 
 describe('meshpeer worker --health-port', () => {
@@ -55,6 +57,16 @@ describe('meshpeer worker --health-port', () => {
     const exited = once(worker.child, 'exit');
     worker.child.kill('SIGTERM');
     expect((await exited)[0]).toBe(0);
+  }, 60_000);
+
+  // The probe port answers before the workers are up, so Kubernetes can stop the pod mid start-up;
+  // with no listener yet, Node would die of the signal (exit code null) instead of stopping.
+  it('stops gracefully on a SIGTERM that arrives while it is still starting', async () => {
+    const starting = await startWorker();
+    const exited = once(starting.child, 'exit');
+    starting.child.kill('SIGTERM');
+    expect(await exited).toEqual([0, null]);
+    expect(starting.log()).toContain('SIGTERM: finishing active jobs');
   }, 60_000);
 
   it('refuses a port that is not one, in one line, before touching Redis', () => {
