@@ -10,17 +10,27 @@ import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
-/** Waits for Synced=True; a Synced=False from the config-entry controller is reported as it is. */
+/**
+ * Waits for Synced=True. consul-k8s's config-entry controller reports a failed create as False and a
+ * failed update or migration as Unknown (configentry_controller.go syncUnknownWithError), both with
+ * a reason, which is shown either way; the two refusals only a person can settle end the step.
+ */
 export function syncState(live: LiveObject, wrote: boolean): StepOutcome | undefined {
   const c = syncedCondition(live);
   if (c.status === 'True') return undefined;
-  if (c.status === 'False' && c.reason === 'ExternallyManagedConfigError') {
+  const what = `${live.kind} ${live.metadata.name}`;
+  if (c.reason === 'ExternallyManagedConfigError') {
     return terminal(
-      `${live.kind} ${live.metadata.name}: ${c.message ?? c.reason} (annotate it with consul.hashicorp.com/migrate-entry: "true" to let consul-k8s take it over)`,
+      `${what}: ${c.message ?? c.reason} (annotate it with consul.hashicorp.com/migrate-entry: "true" to let consul-k8s take it over)`,
     );
   }
-  const why = c.status === 'False' ? `: ${c.reason ?? ''} ${c.message ?? ''}`.trimEnd() : '';
-  return waiting(`waiting for ${live.kind} ${live.metadata.name} to sync${why}`, 500, wrote);
+  if (c.reason === 'MigrationFailedError') {
+    return terminal(
+      `${what}: ${c.message ?? c.reason} (consul-k8s takes over only an entry equal to the resource: make the entry in Consul match it, or delete the entry so consul-k8s writes it)`,
+    );
+  }
+  const why = c.reason === undefined || c.reason === '' ? '' : `: ${c.reason} ${c.message ?? ''}`.trimEnd();
+  return waiting(`waiting for ${what} to sync${why}`, 500, wrote);
 }
 
 /** Mesh `mesh` and ProxyDefaults `global`: adopted wherever they live, only meshpeer's fields written. */

@@ -89,8 +89,9 @@ export class ConfigEntryController implements ControllerReconciler {
       const text = `migration failed: Kubernetes resource does not match existing Consul config entry: consul=${JSON.stringify(existing)}, kube=${JSON.stringify(desired)}`;
       return this.failed(ref, 'MigrationFailedError', new Error(text));
     }
+    // consul-k8s's syncUnknownWithError: a refused update or migration leaves Synced Unknown, not False.
     if (!matches || (migrate && !managedHere))
-      return this.write(ref, desired, partition, 'updating config entry in consul');
+      return this.write(ref, desired, partition, 'updating config entry in consul', 'Unknown');
     const current = this.ctx.objects.get(ref);
     if (current !== undefined && syncedOf(current)?.status !== 'True') this.succeeded(ref);
     return undefined;
@@ -101,11 +102,12 @@ export class ConfigEntryController implements ControllerReconciler {
     entry: ConfigEntry,
     partition: string | undefined,
     what: string,
+    onFailure: 'False' | 'Unknown' = 'False',
   ): Promise<undefined> {
     try {
       await this.ctx.consul.writeConfigEntry(entry, partition);
     } catch (err) {
-      return this.failed(ref, 'ConsulAgentError', new Error(`${what}: ${(err as Error).message}`));
+      return this.failed(ref, 'ConsulAgentError', new Error(`${what}: ${(err as Error).message}`), onFailure);
     }
     this.succeeded(ref);
     return undefined;
@@ -146,10 +148,15 @@ export class ConfigEntryController implements ControllerReconciler {
     });
   }
 
-  /** Records Synced=False and fails the reconcile so it is retried with backoff. */
-  private failed(ref: StoredObjectRef, reason: ConfigEntrySyncReason, err: unknown): never {
-    writeStatus(this.ctx.objects, ref, (status) => {
-      setSynced(status, 'False', reason, (err as Error).message);
+  /** Records Synced False (syncFailed) or Unknown (syncUnknownWithError) and fails the reconcile, to be retried with backoff. */
+  private failed(
+    ref: StoredObjectRef,
+    reason: ConfigEntrySyncReason,
+    err: unknown,
+    status: 'False' | 'Unknown' = 'False',
+  ): never {
+    writeStatus(this.ctx.objects, ref, (s) => {
+      setSynced(s, status, reason, (err as Error).message);
     });
     throw err;
   }

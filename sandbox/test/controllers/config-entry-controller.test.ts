@@ -113,6 +113,36 @@ describe('config-entry controllers', () => {
     });
   });
 
+  // configentry_controller.go: a failed create is syncFailed (False), a failed update syncUnknownWithError.
+  it('reports a refused create as Synced False and a refused update as Synced Unknown, both with the reason', async () => {
+    const denied = "Permission denied: token with AccessorID 'x' lacks permission 'mesh:write'";
+    consul.refuseConfigWrites = denied;
+    const ref = { apiVersion: api, kind: 'Mesh', namespace: 'consul', name: 'mesh' };
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'Mesh',
+      metadata: { name: 'mesh', namespace: 'consul' },
+      spec: { peering: { peerThroughMeshGateways: true } },
+    });
+    const created = await waitFor(
+      () => (condition('Mesh', 'mesh')?.status === 'False' ? condition('Mesh', 'mesh') : undefined),
+      'create refused',
+    );
+    expect(created).toMatchObject({ reason: 'ConsulAgentError' });
+    expect(created?.message).toContain('writing config entry to consul');
+    consul.refuseConfigWrites = undefined;
+    await waitFor(() => (condition('Mesh', 'mesh')?.status === 'True' ? true : undefined), 'synced');
+    consul.refuseConfigWrites = denied;
+    cluster.objects.patch(ref, 'merge', { spec: { peering: { peerThroughMeshGateways: false } } });
+    const updated = await waitFor(
+      () => (condition('Mesh', 'mesh')?.status === 'Unknown' ? condition('Mesh', 'mesh') : undefined),
+      'update refused',
+    );
+    expect(updated).toMatchObject({ reason: 'ConsulAgentError' });
+    expect(updated?.message).toContain(`updating config entry in consul: `);
+    expect(updated?.message).toContain('mesh:write');
+  });
+
   it('compares like Go structs: missing equals zero, extra Consul fields are ignored', () => {
     expect(matchesConsul({ Peering: { PeerThroughMeshGateways: false } }, { TLS: { Incoming: null } })).toBe(
       true,

@@ -40,6 +40,8 @@ export class FakeConsul {
   readonly requests: FakeRequest[] = [];
   readonly peerings = new Map<string, Peering>();
   readonly entries = new Map<string, Record<string, unknown>>();
+  /** When set, config-entry writes are refused with 403 and this text (a token without `mesh:write`). */
+  refuseConfigWrites: string | undefined;
   private server: Server | undefined;
 
   constructor(
@@ -143,6 +145,7 @@ export class FakeConsul {
     body: Record<string, unknown> | undefined,
     partition?: string,
   ): Answer {
+    if (method === 'PUT' && this.refuseConfigWrites !== undefined) return [403, this.refuseConfigWrites];
     if (method === 'PUT' && body !== undefined) {
       const k = `${partition ?? 'default'}/${String(body.Kind)}/${String(body.Name)}`;
       this.entries.set(k, { ...body, CreateIndex: 1, ModifyIndex: 2 });
