@@ -3,9 +3,16 @@
  * ProxyDefaults → `proxy-defaults`, ExportedServices → `exported-services` here, and the traffic
  * kinds of traffic-entry-kinds.ts, each with the Meta consul-k8s stamps on entries it manages.
  */
-import { getPath, isRecord } from '../kube/stored-object.ts';
+import { getPath, isRecord, type StoredObject } from '../kube/stored-object.ts';
 import type { ConfigEntry } from './consul-api.ts';
-import { type ConfigEntryKind, type EntryMapping, entryMeta, optionalString } from './entry-mapping.ts';
+import {
+  type ConfigEntryKind,
+  type EntryMapping,
+  entryMeta,
+  equalsConsul,
+  goFields,
+  optionalString,
+} from './entry-mapping.ts';
 import {
   samenessGroupMapping,
   serviceIntentionsMapping,
@@ -40,36 +47,100 @@ function consumers(list: unknown): Array<Record<string, string>> {
   });
 }
 
+/** JSON names whose Go field is not the capitalized name (capi's TLS*, HTTP, JSONFormat). */
+const ACRONYMS: Readonly<Record<string, string>> = {
+  tls: 'TLS',
+  http: 'HTTP',
+  tlsMinVersion: 'TLSMinVersion',
+  tlsMaxVersion: 'TLSMaxVersion',
+  jsonFormat: 'JSONFormat',
+};
+
+/** The spec's fields named in `fields`, as Go struct JSON; `raw` ones are user data, kept as written. */
+function specFields(
+  obj: StoredObject,
+  fields: readonly string[],
+  raw: readonly string[] = [],
+): Record<string, unknown> {
+  const spec = getPath(obj, ['spec']);
+  if (!isRecord(spec)) return {};
+  const picked = Object.fromEntries(
+    fields.filter((f) => f in spec && !raw.includes(f)).map((f) => [f, spec[f]]),
+  );
+  const out = goFields(picked, ACRONYMS) as Record<string, unknown>;
+  for (const f of raw) if (isRecord(spec[f]) && Object.keys(spec[f]).length > 0) out[goName(f)] = spec[f];
+  return out;
+}
+
+const goName = (field: string): string => field.charAt(0).toUpperCase() + field.slice(1);
+
+/** Mesh.ToConsul (mesh_types.go): every spec field. */
 const mesh: EntryMapping = {
   kind: 'Mesh',
   consulKind: 'mesh',
   toConsul(obj, datacenter) {
-    const entry: ConfigEntry = { Kind: 'mesh', Name: 'mesh', Meta: meta(datacenter) };
-    entry.Peering = {
-      PeerThroughMeshGateways: getPath(obj, ['spec', 'peering', 'peerThroughMeshGateways']) === true,
-    };
-    const tproxy = getPath(obj, ['spec', 'transparentProxy', 'meshDestinationsOnly']);
-    if (typeof tproxy === 'boolean') entry.TransparentProxy = { MeshDestinationsOnly: tproxy };
-    const permissive = getPath(obj, ['spec', 'allowEnablingPermissiveMutualTLS']);
-    if (typeof permissive === 'boolean') entry.AllowEnablingPermissiveMutualTLS = permissive;
-    return entry;
+    const fields = [
+      'transparentProxy',
+      'allowEnablingPermissiveMutualTLS',
+      'tls',
+      'http',
+      'peering',
+      'validateClusters',
+    ];
+    return { Kind: 'mesh', Name: 'mesh', ...specFields(obj, fields), Meta: meta(datacenter) };
   },
+  matches: equalsConsul,
 };
 
+/**
+ * ProxyDefaults.ToConsul (proxydefaults_types.go). It leaves spec.mode out: the CRD accepts a proxy
+ * mode that consul-k8s never sends to Consul, so an entry carrying a Mode never matches.
+ */
 const proxyDefaults: EntryMapping = {
   kind: 'ProxyDefaults',
   consulKind: 'proxy-defaults',
   toConsul(obj, datacenter) {
-    const entry: ConfigEntry = { Kind: 'proxy-defaults', Name: 'global', Meta: meta(datacenter) };
-    const mode = str(getPath(obj, ['spec', 'meshGateway', 'mode']));
-    entry.MeshGateway = mode === undefined ? {} : { Mode: mode };
-    const proxyMode = str(getPath(obj, ['spec', 'mode']));
-    if (proxyMode !== undefined) entry.Mode = proxyMode;
-    const config = getPath(obj, ['spec', 'config']);
-    if (isRecord(config)) entry.Config = config;
-    return entry;
+    const fields = [
+      'meshGateway',
+      'expose',
+      'transparentProxy',
+      'mutualTLSMode',
+      'accessLogs',
+      'failoverPolicy',
+      'prioritizeByLocality',
+    ];
+    const extensions = getPath(obj, ['spec', 'envoyExtensions']);
+    return {
+      Kind: 'proxy-defaults',
+      Name: 'global',
+      ...specFields(obj, [...fields, 'config'], ['config']),
+      ...(Array.isArray(extensions) &&
+        extensions.length > 0 && { EnvoyExtensions: extensions.filter(isRecord).map(envoyExtension) }),
+      Meta: meta(datacenter),
+    };
   },
+  matches: equalsConsul,
 };
+
+/** One EnvoyExtension; its Arguments are the extension's own data, kept as written. */
+function envoyExtension(e: Record<string, unknown>): Record<string, unknown> {
+  const { arguments: args, ...rest } = e;
+  return { ...(goFields(rest, ACRONYMS) as object), ...(isRecord(args) && { Arguments: args }) };
+}
+
+/** A consumer's empty Partition is the default one (exportedservices_types.go NormalizePartition). */
+function defaultPartitions(entry: ConfigEntry): ConfigEntry {
+  const services = Array.isArray(entry.Services) ? entry.Services.filter(isRecord) : [];
+  return {
+    ...entry,
+    Services: services.map((s) => ({
+      ...s,
+      Consumers: (Array.isArray(s.Consumers) ? s.Consumers.filter(isRecord) : []).map((c) =>
+        'Partition' in c ? { ...c, Partition: c.Partition === '' ? 'default' : c.Partition } : c,
+      ),
+    })),
+  };
+}
 
 const exportedServices: EntryMapping = {
   kind: 'ExportedServices',
@@ -87,6 +158,7 @@ const exportedServices: EntryMapping = {
       })),
     };
   },
+  matches: (desired, actual) => equalsConsul(defaultPartitions(desired), defaultPartitions(actual)),
 };
 
 /** The mapping of each kind. */

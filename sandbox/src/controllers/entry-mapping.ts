@@ -50,7 +50,9 @@ function isZero(v: unknown): boolean {
 
 /**
  * Whether Consul's entry carries everything the CR asks for. Missing fields equal zero values, as
- * in Go structs; Meta, indexes and fields the CR does not set are ignored.
+ * in Go structs; Meta, indexes and fields the CR does not set are ignored. Lenient: the traffic
+ * kinds use it because Consul adds computed fields (intention Precedence) their real MatchesConsul
+ * ignores one by one; equalsConsul is the real comparison.
  */
 export function matchesConsul(desired: unknown, actual: unknown): boolean {
   if (isZero(desired)) return isZero(actual);
@@ -68,6 +70,33 @@ export function matchesConsul(desired: unknown, actual: unknown): boolean {
     );
   }
   return desired === actual;
+}
+
+/** Fields consul-k8s's MatchesConsul ignores (cmpopts.IgnoreFields in mesh_types.go and its siblings). */
+const IGNORED_BY_MATCHES = new Set(['Partition', 'Namespace', 'Meta', 'ModifyIndex', 'CreateIndex']);
+
+/**
+ * consul-k8s's MatchesConsul for Mesh, ProxyDefaults and ExportedServices (mesh_types.go,
+ * proxydefaults_types.go, exportedservices_types.go): cmp.Equal of the whole ToConsul output with
+ * Consul's entry, so a field set in Consul but not in the CR is a difference too. Missing, null and
+ * empty values are equal (cmpopts.EquateEmpty; Go's nil and zero-valued pointers are treated alike
+ * here, a simplification that only ever makes an entry match).
+ */
+export function equalsConsul(desired: ConfigEntry, actual: ConfigEntry): boolean {
+  const keys = new Set([...Object.keys(desired), ...Object.keys(actual)]);
+  return [...keys].every((k) => IGNORED_BY_MATCHES.has(k) || sameValue(desired[k], actual[k]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (isZero(a) || isZero(b)) return isZero(a) && isZero(b);
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (isRecord(a)) {
+    if (!isRecord(b)) return false;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => sameValue(a[k], b[k]));
+  }
+  return a === b;
 }
 
 /**

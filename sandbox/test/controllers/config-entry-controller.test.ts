@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchesConsul } from '../../src/controllers/config-entry-kinds.ts';
+import { entryMappings, matchesConsul } from '../../src/controllers/config-entry-kinds.ts';
 import { ConsulK8sControllers } from '../../src/controllers/consul-k8s-controllers.ts';
 import { SandboxCluster } from '../../src/sandbox-cluster.ts';
 import { waitFor } from '../sandbox-test-helpers.ts';
@@ -143,7 +143,104 @@ describe('config-entry controllers', () => {
     expect(updated?.message).toContain('mesh:write');
   });
 
-  it('compares like Go structs: missing equals zero, extra Consul fields are ignored', () => {
+  // A brownfield proxy-defaults written with the CLI (Config.protocol, no source-datacenter Meta) and
+  // meshpeer's ProxyDefaults that sets only the gateway mode: MatchesConsul compares the whole entry.
+  it('refuses, then will not migrate, an entry that has fields the CR lacks', async () => {
+    consul.entries.set('default/proxy-defaults/global', {
+      Kind: 'proxy-defaults',
+      Name: 'global',
+      Config: { protocol: 'http' },
+      MeshGateway: { Mode: 'local' },
+    });
+    const ref = { apiVersion: api, kind: 'ProxyDefaults', namespace: 'consul', name: 'global' };
+    cluster.objects.create({
+      apiVersion: api,
+      kind: 'ProxyDefaults',
+      metadata: { name: 'global', namespace: 'consul' },
+      spec: { meshGateway: { mode: 'local' } },
+    });
+    const reasonOf = () => condition('ProxyDefaults', 'global')?.reason;
+    await waitFor(() => (reasonOf() === 'ExternallyManagedConfigError' ? true : undefined), 'refused');
+    cluster.objects.patch(ref, 'merge', {
+      metadata: { annotations: { 'consul.hashicorp.com/migrate-entry': 'true' } },
+    });
+    await waitFor(() => (reasonOf() === 'MigrationFailedError' ? true : undefined), 'migration refused');
+    // With the entry's Config copied into the CR the two are equal, and the migration goes through.
+    cluster.objects.patch(ref, 'merge', { spec: { config: { protocol: 'http' } } });
+    await waitFor(
+      () => (condition('ProxyDefaults', 'global')?.status === 'True' ? true : undefined),
+      'migrated',
+    );
+    expect(consul.entries.get('default/proxy-defaults/global')).toMatchObject({
+      Config: { protocol: 'http' },
+      Meta: { 'consul.hashicorp.com/source-datacenter': 'dc1' },
+    });
+  });
+
+  it('maps every Mesh and ProxyDefaults field as ToConsul does, user data as written, spec.mode never', () => {
+    const cr = (kind: string, spec: Record<string, unknown>) => ({
+      apiVersion: api,
+      kind,
+      metadata: { name: kind === 'Mesh' ? 'mesh' : 'global', namespace: 'consul' },
+      spec,
+    });
+    const meshEntry = entryMappings.Mesh.toConsul(
+      cr('Mesh', {
+        tls: { incoming: { tlsMinVersion: 'TLSv1_2' } },
+        http: { sanitizeXForwardedClientCert: true },
+        peering: { peerThroughMeshGateways: true },
+      }),
+      'dc1',
+    );
+    expect(meshEntry).toMatchObject({
+      TLS: { Incoming: { TLSMinVersion: 'TLSv1_2' } },
+      HTTP: { SanitizeXForwardedClientCert: true },
+      Peering: { PeerThroughMeshGateways: true },
+    });
+    const pd = entryMappings.ProxyDefaults.toConsul(
+      cr('ProxyDefaults', {
+        mode: 'transparent',
+        config: { local_request_timeout_ms: 1000 },
+        accessLogs: { enabled: true, jsonFormat: '{}' },
+        envoyExtensions: [{ name: 'builtin/lua', arguments: { proxyType: 'connect-proxy' } }],
+      }),
+      'dc1',
+    );
+    expect(pd).toMatchObject({
+      Config: { local_request_timeout_ms: 1000 },
+      AccessLogs: { Enabled: true, JSONFormat: '{}' },
+      EnvoyExtensions: [{ Name: 'builtin/lua', Arguments: { proxyType: 'connect-proxy' } }],
+    });
+    expect(pd).not.toHaveProperty('Mode');
+  });
+
+  it('compares Mesh, ProxyDefaults and ExportedServices whole, like cmp.Equal with EquateEmpty', () => {
+    const matches = (kind: 'Mesh' | 'ExportedServices', desired: object, actual: object) =>
+      entryMappings[kind].matches?.(
+        { Kind: 'k', Name: 'n', ...desired },
+        { Kind: 'k', Name: 'n', ...actual },
+        'default',
+      );
+    expect(matches('Mesh', { Peering: { PeerThroughMeshGateways: true } }, { TLS: {} })).toBe(false);
+    expect(
+      matches(
+        'Mesh',
+        { Peering: { PeerThroughMeshGateways: true } },
+        {
+          Peering: { PeerThroughMeshGateways: true },
+          TLS: { Incoming: null },
+          Meta: { a: 'b' },
+          ModifyIndex: 9,
+        },
+      ),
+    ).toBe(true);
+    expect(matches('Mesh', {}, { TLS: { Incoming: { TLSMinVersion: 'TLSv1_2' } } })).toBe(false);
+    const consumer = (Partition: string) => ({ Services: [{ Name: 'a', Consumers: [{ Partition }] }] });
+    expect(matches('ExportedServices', consumer(''), consumer('default'))).toBe(true);
+    expect(matches('ExportedServices', consumer('team-b'), consumer('default'))).toBe(false);
+  });
+
+  it('compares the traffic kinds leniently: missing equals zero, extra Consul fields are ignored', () => {
     expect(matchesConsul({ Peering: { PeerThroughMeshGateways: false } }, { TLS: { Incoming: null } })).toBe(
       true,
     );
