@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import type { Topology } from '../../src/topology/index.ts';
+import { CONTROLLER_RESYNC_MS } from './controllers/controller-loop.ts';
 import {
   checkPartitionInstalls,
   resolvePartitionInstall,
@@ -145,7 +146,7 @@ export function resolveSandboxConfig(file: SandboxConfigFile): SandboxConfig {
       heartbeatIntervalMs: file.consul?.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       idleTimeoutMs: file.consul?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     },
-    controllers: { resyncMs: file.controllers?.resyncMs ?? 10_000 },
+    controllers: { resyncMs: file.controllers?.resyncMs ?? CONTROLLER_RESYNC_MS },
   };
 }
 

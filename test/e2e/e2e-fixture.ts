@@ -77,7 +77,7 @@ export async function startWorld(options: {
   const dir = await mkdtemp(join(tmpdir(), 'meshpeer-e2e-'));
   const base = sandboxConfigFromTopology(parsed.topology);
   const sandbox = await Sandbox.start({
-    config: { ...base, consul: { ...base.consul, heartbeatIntervalMs: 200 }, controllers: { resyncMs: 500 } },
+    config: { ...base, consul: { ...base.consul, heartbeatIntervalMs: 200 } },
     dir,
     persist: false,
   });

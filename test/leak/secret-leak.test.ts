@@ -170,7 +170,6 @@ describe('secret-leak scan', () => {
     world = await startExampleSandbox('acls', (c) => ({
       ...c,
       consul: { ...c.consul, heartbeatIntervalMs: 200 },
-      controllers: { resyncMs: 500 },
     }));
     await cliRuns();
     // Broken kubeconfigs touch nothing the serve flow uses, so both run at once.

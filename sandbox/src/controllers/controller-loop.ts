@@ -32,7 +32,7 @@ export interface ControllerReconciler {
 
 /** Timing of a controller loop. */
 export interface ControllerLoopOptions {
-  /** Every key of the kind is reconciled again this often (default 10 s). */
+  /** Every key of the kind is reconciled again this often (default CONTROLLER_RESYNC_MS). */
   resyncMs?: number;
   /** First retry delay after a failure (default 50 ms), doubled per failure. */
   baseBackoffMs?: number;
@@ -40,6 +40,14 @@ export interface ControllerLoopOptions {
   maxBackoffMs?: number;
   log?: (line: string) => void;
 }
+
+/**
+ * How often every object is reconciled again unprompted: controller-runtime's default SyncPeriod,
+ * 10 hours (pkg/cache), which consul-k8s keeps (subcommand/inject-connect/command.go sets none),
+ * and its controllers never requeue on Consul state. So an entry changed in Consul behind a Synced
+ * resource stays changed until the resource itself changes or the injector restarts.
+ */
+export const CONTROLLER_RESYNC_MS = 10 * 60 * 60 * 1000;
 
 const keyOf = (k: NamespacedName): string => `${k.namespace}/${k.name}`;
 
@@ -80,7 +88,7 @@ export class ControllerLoop {
         }),
       );
     }
-    const resync = setInterval(() => this.resync(), this.options.resyncMs ?? 10_000);
+    const resync = setInterval(() => this.resync(), this.options.resyncMs ?? CONTROLLER_RESYNC_MS);
     resync.unref();
     this.stops.push(() => clearInterval(resync));
   }
