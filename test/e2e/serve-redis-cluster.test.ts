@@ -99,7 +99,13 @@ describe('meshpeer serve on a Redis Cluster', () => {
       'the apply status',
     );
     expect(await serve.poller?.pollNow(targetOf(serve).target)).toMatchObject({ result: 'unchanged' });
-    expect(await serve.reconciler.checkNow()).toMatchObject({ result: 'in-sync', revision: sha });
+    // The periodic check (first one right after start, up to 6 s of jitter) may be running just now:
+    // a second check of the target is then skipped, so ask until this one ran.
+    const checked = await waitFor(async () => {
+      const outcome = await serve.reconciler.checkNow();
+      return outcome.reasons.includes('a check is in progress') ? undefined : outcome;
+    }, 'a check that is not skipped for the periodic one');
+    expect(checked).toMatchObject({ result: 'in-sync', revision: sha });
     const status = (await serve.server.inject('/api/status')).json();
     expect(status.tracked[0].revisions).toMatchObject({ seen: sha, applied: sha });
     expect(status.peerings).toMatchObject([{ state: 'healthy' }]);
