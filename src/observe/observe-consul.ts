@@ -4,6 +4,8 @@
  */
 import { type ConsulClient, ConsulError, type ConsulPeering } from '../consul/consul-client.ts';
 import { type PeeringAddressFacts, readPeeringAddresses } from '../consul/token-addresses.ts';
+import { exportedServicesName } from '../resources/consul-resources.ts';
+import { consulEntryExportKeys } from '../resources/exported-services-merge.ts';
 import { safeErrorMessage } from '../secrets/redact.ts';
 import type { ClusterSpec } from '../topology/index.ts';
 import { observeAcls } from './observe-acls.ts';
@@ -43,6 +45,23 @@ async function peeringAddresses(
 }
 
 /**
+ * Consul's exported-services entry of the install's partition, read beside the resource because
+ * consul-k8s re-syncs a Synced resource only when it changes: an entry edited in Consul stays so.
+ * Unreadable (a token without mesh:read) proves nothing, so it is left out.
+ */
+async function exportEntry(
+  spec: ClusterSpec,
+  client: ConsulClient,
+  read: boolean,
+): Promise<{ name: string; keys: string[] } | undefined> {
+  if (!read) return undefined;
+  const name = exportedServicesName(spec, spec.partition);
+  const entry = await client.readConfigEntry('exported-services', name, spec.partition).catch(() => null);
+  if (entry === null) return undefined;
+  return { name, keys: entry === undefined ? [] : consulEntryExportKeys(entry) };
+}
+
+/**
  * Consul facts for a cluster; `acl` is given when peerings.yaml enables ACLs, `catalogNamespaces`
  * names where the install's exports live (empty: it exports nothing, its catalog is not read), and
  * `addresses` asks for what its tokens should list (an acceptor peering through mesh gateways).
@@ -60,9 +79,11 @@ export async function observeConsul(
     const aclFacts = acl === undefined ? undefined : await observeAcls(client, acl.install, acl);
     const catalog = await observeCatalog(spec, client, catalogNamespaces, aclFacts);
     const tokenAddresses = await peeringAddresses(client, addresses);
+    const exported = await exportEntry(spec, client, catalogNamespaces.length > 0);
     return {
       reachable: true,
       peerings,
+      ...(exported !== undefined && { exportEntry: exported }),
       ...(aclFacts !== undefined && { acl: aclFacts }),
       ...(catalog !== undefined && { catalog }),
       ...(tokenAddresses !== undefined && { peeringAddresses: tokenAddresses }),

@@ -171,6 +171,12 @@ export type ConsulFacts =
       readonly aclRequired?: boolean;
       /** What tokens should list, read where the install accepts peerings through mesh gateways. */
       readonly peeringAddresses?: PeeringAddressFacts;
+      /**
+       * The `service>consumer` keys of Consul's own exported-services entry of the install's
+       * partition (empty when there is none); undefined when the install exports nothing or the
+       * entry could not be read.
+       */
+      readonly exportEntry?: { readonly name: string; readonly keys: readonly string[] };
     }
   | { readonly reachable: false; readonly error: string };
 

@@ -6,7 +6,12 @@
 
 import type { ExportFacts, ObservedCluster } from '../observe/observed-state.ts';
 import { exportedServicesName, exportedServicesResource } from '../resources/consul-resources.ts';
-import { exportEntryKeys, mergeExports, sameExports } from '../resources/exported-services-merge.ts';
+import {
+  exportEntryKeys,
+  exportsMissingInConsul,
+  mergeExports,
+  sameExports,
+} from '../resources/exported-services-merge.ts';
 import type { ClusterSpec, ExportSpec } from '../topology/index.ts';
 import type { PlanContext } from './plan-context.ts';
 import type { Step } from './step.ts';
@@ -57,6 +62,40 @@ function exportStep(
   };
 }
 
+/**
+ * An ExportedServices as desired and Synced whose entries Consul's own entry lacks (edited or
+ * deleted in Consul): consul-k8s re-syncs a resource only when it changes (its controllers keep
+ * controller-runtime's 10-hour resync), so the step makes it reconcile again.
+ */
+function consulDriftStep(
+  spec: ClusterSpec,
+  current: ExportFacts,
+  observed: ObservedCluster,
+  entry: ExportSpec,
+): Step | undefined {
+  const inConsul = observed.consul.reachable ? observed.consul.exportEntry : undefined;
+  if (current.synced !== true || inConsul === undefined || inConsul.name !== current.name) return undefined;
+  const missing = exportsMissingInConsul(current.owned, inConsul.keys);
+  if (missing.length === 0) return undefined;
+  return {
+    id: `export/${spec.name}/${current.name}`,
+    kind: 'export',
+    action: 'update',
+    lane: spec.name,
+    target: { kind: 'ExportedServices', namespace: current.namespace, name: current.name },
+    reason: `ExportedServices ${current.name} is as desired and Synced, but Consul's exported-services entry lacks ${missing.length} of meshpeer's entries (changed in Consul behind consul-k8s, which re-syncs a resource only when it changes)`,
+    dependsOn: [],
+    changes: [
+      {
+        path: "Consul exported-services entry (meshpeer's entries)",
+        from: entryLines(current.owned.filter((k) => !missing.includes(k))),
+        to: entryLines(current.owned),
+      },
+    ],
+    params: { object: exportedServicesResource(spec, entry, current.namespace) },
+  };
+}
+
 /** Entries meshpeer owns in a place it no longer exports from: remove them, or the whole object. */
 function leftover(spec: ClusterSpec, current: ExportFacts): Step | undefined {
   if (current.owned.length === 0 || current.deleting) return undefined;
@@ -89,7 +128,9 @@ function placeSteps(ctx: PlanContext, spec: ClusterSpec, observed: ObservedClust
     const name = exportedServicesName(spec, entry.partition);
     names.add(name);
     const current = observed.exports.find((e) => e.name === name && !e.deleting);
-    const step = exportStep(spec, name, current, entry);
+    const step =
+      exportStep(spec, name, current, entry) ??
+      (current === undefined ? undefined : consulDriftStep(spec, current, observed, entry));
     if (step !== undefined) steps.push(step);
   }
   if (!ctx.topology.prune.enabled) return steps;

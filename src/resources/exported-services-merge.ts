@@ -110,3 +110,39 @@ export function sameExports(a: readonly ExportedService[], b: readonly ExportedS
   const kb = exportEntryKeys(b);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 }
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * The `service>consumer` keys of a Consul `exported-services` entry as its HTTP API returns it (Go
+ * field names); a consumer's empty Partition is the default one (consul-k8s NormalizePartition).
+ */
+export function consulEntryExportKeys(entry: Readonly<Record<string, unknown>>): string[] {
+  const services = Array.isArray(entry.Services) ? (entry.Services as Array<Record<string, unknown>>) : [];
+  return exportEntryKeys(
+    services.map((s) => {
+      const namespace = text(s.Namespace);
+      const consumers = Array.isArray(s.Consumers) ? (s.Consumers as Array<Record<string, unknown>>) : [];
+      return {
+        name: String(s.Name ?? ''),
+        ...(namespace !== undefined && { namespace }),
+        consumers: consumers.map((c): ExportConsumer => {
+          const peer = text(c.Peer);
+          const group = text(c.SamenessGroup);
+          if (peer !== undefined) return { peer };
+          if (group !== undefined) return { samenessGroup: group };
+          return { partition: text(c.Partition) ?? 'default' };
+        }),
+      };
+    }),
+  );
+}
+
+/** A key with Consul's default namespace spelled out or left empty reads the same. */
+const inDefaultNamespace = (key: string) => key.replace(/^default\//, '/');
+
+/** Which of `owned` (meshpeer's entries on the resource) Consul's entry does not hold. */
+export function exportsMissingInConsul(owned: readonly string[], consulKeys: readonly string[]): string[] {
+  const present = new Set(consulKeys.map(inDefaultNamespace));
+  return owned.filter((k) => !present.has(inDefaultNamespace(k)));
+}

@@ -27,6 +27,25 @@ function withOwned(annotations: Readonly<Record<string, string>> | undefined, ow
   return { ...annotations, [OWNED_EXPORTS_ANNOTATION]: JSON.stringify(owned) };
 }
 
+/** Writes `live` back with these annotations and spec under its resourceVersion: a concurrent edit fails it. */
+function replaceLive(
+  client: ClusterClient,
+  live: LiveObject,
+  namespace: string,
+  annotations: Readonly<Record<string, string>>,
+  spec: Readonly<Record<string, unknown>>,
+): Promise<LiveObject> {
+  const { managedFields: _ignored, ...metadata } = live.metadata as LiveObject['metadata'] & {
+    managedFields?: unknown;
+  };
+  return client.replace({
+    apiVersion: live.apiVersion,
+    kind: live.kind,
+    metadata: { ...metadata, namespace, resourceVersion: live.metadata.resourceVersion ?? '', annotations },
+    spec,
+  });
+}
+
 async function create(
   client: ClusterClient,
   desired: KubeObject,
@@ -68,19 +87,34 @@ export async function ensureExports(client: ClusterClient, desired: KubeObject):
     });
     return { kind: 'deleted' };
   }
-  const { managedFields: _ignored, ...metadata } = live.metadata as LiveObject['metadata'] & {
-    managedFields?: unknown;
+  const namespace = live.metadata.namespace ?? desired.metadata.namespace;
+  const annotations = withOwned(live.metadata.annotations, merged.owned);
+  const written = await replaceLive(client, live, namespace, annotations, {
+    ...live.spec,
+    services: merged.services,
+  });
+  return { kind: 'written', live: written };
+}
+
+/** When meshpeer last asked consul-k8s to sync an ExportedServices again (an ISO time). */
+export const RESYNC_REQUESTED_ANNOTATION = 'meshpeer.dev/resync-requested';
+
+/** Asks again no sooner than this, so a slow controller is not flooded with updates. */
+const RESYNC_EVERY_MS = 10_000;
+
+/**
+ * Makes consul-k8s reconcile a Synced ExportedServices again by updating an annotation: its
+ * config-entry controllers watch their kinds with no predicate, so any update queues the object
+ * (configentry_controller.go), and that is the only prompt short of the 10-hour resync. An update
+ * rather than a patch keeps to the verbs meshpeer's RBAC grants. False when asked moments ago.
+ */
+export async function requestResync(client: ClusterClient, live: LiveObject, now: number): Promise<boolean> {
+  const last = Date.parse(live.metadata.annotations?.[RESYNC_REQUESTED_ANNOTATION] ?? '');
+  if (Number.isFinite(last) && now - last < RESYNC_EVERY_MS) return false;
+  const annotations = {
+    ...live.metadata.annotations,
+    [RESYNC_REQUESTED_ANNOTATION]: new Date(now).toISOString(),
   };
-  const object = {
-    apiVersion: live.apiVersion,
-    kind: live.kind,
-    metadata: {
-      ...metadata,
-      namespace: live.metadata.namespace ?? desired.metadata.namespace,
-      resourceVersion: live.metadata.resourceVersion ?? '',
-      annotations: withOwned(live.metadata.annotations, merged.owned),
-    },
-    spec: { ...live.spec, services: merged.services },
-  };
-  return { kind: 'written', live: await client.replace(object) };
+  await replaceLive(client, live, live.metadata.namespace ?? '', annotations, { ...live.spec });
+  return true;
 }

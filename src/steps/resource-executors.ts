@@ -1,11 +1,22 @@
 /**
  * Executors that apply one consul-k8s resource and then wait for its controller: mesh-gateway
- * (Mesh and ProxyDefaults), acceptor (until its token Secret exists), export (until synced).
+ * (Mesh and ProxyDefaults), acceptor (until its token Secret exists), export (until synced and in
+ * Consul).
  */
 import type { LiveObject } from '../kube/cluster-client.ts';
 import type { StepOf } from '../plan/index.ts';
-import { CONSUL_API_VERSION, type KubeObject } from '../resources/consul-resources.ts';
-import { ensureExports } from './ensure-exports.ts';
+import {
+  CONSUL_API_VERSION,
+  type KubeObject,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from '../resources/consul-resources.ts';
+import {
+  consulEntryExportKeys,
+  exportsMissingInConsul,
+  ownedExports,
+} from '../resources/exported-services-merge.ts';
+import { ensureExports, requestResync } from './ensure-exports.ts';
 import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
@@ -65,13 +76,45 @@ export async function runExport(step: StepOf<'export'>, ctx: StepContext): Promi
     case 'gone':
       return unchanged(`${name} does not exist and nothing is to be exported`);
     default: {
-      const pending = syncState(result.live, result.kind === 'written');
+      const pending =
+        syncState(result.live, result.kind === 'written') ??
+        (await consulLags(step, ctx, result.live, result.kind === 'written'));
       if (pending !== undefined) return pending;
       return result.kind === 'written'
         ? done(`merged meshpeer's entries into ${name}; synced`)
         : unchanged(`${name} as desired and synced`);
     }
   }
+}
+
+/**
+ * Waits while Consul's exported-services entry lacks meshpeer's entries although the resource says
+ * Synced: the condition may predate a write just made, or the entry was changed in Consul behind
+ * consul-k8s, which then needs a prompt (requestResync). Consul unreadable proves nothing.
+ */
+async function consulLags(
+  step: StepOf<'export'>,
+  ctx: StepContext,
+  live: LiveObject,
+  justWritten: boolean,
+): Promise<StepOutcome | undefined> {
+  const partition = ctx.spec(step.lane).partition;
+  const entry = await ctx
+    .consul(step.lane)
+    .then((c) => c.readConfigEntry('exported-services', live.metadata.name, partition))
+    .catch(() => null);
+  if (entry === null) return undefined;
+  const managed = live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  const keys = entry === undefined ? [] : consulEntryExportKeys(entry);
+  const missing = exportsMissingInConsul(ownedExports(live, managed), keys);
+  if (missing.length === 0) return undefined;
+  // A write of the resource already makes the controller reconcile it.
+  const asked = !justWritten && (await requestResync(ctx.cluster(step.lane), live, ctx.now()));
+  return waiting(
+    `waiting for Consul's exported-services entry ${live.metadata.name} to hold meshpeer's ${missing.length} missing entries${asked ? ' (asked consul-k8s to sync ExportedServices again)' : ''}`,
+    500,
+    justWritten || asked,
+  );
 }
 
 /** Removes meshpeer's entries from an ExportedServices; deletes it only when meshpeer created it and nothing else is left. */

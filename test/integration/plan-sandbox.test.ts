@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkRunbook } from '../../sandbox/src/runbook-walk.ts';
 import { kubeClusterAccess } from '../../src/app/cluster-access.ts';
+import { directTransport } from '../../src/consul/consul-transport.ts';
 import { CONSUL_API_VERSION } from '../../src/resources/consul-resources.ts';
 import { createInlineDispatcher } from '../../src/run/inline-dispatcher.ts';
 import { planTopology } from '../../src/run/plan-topology.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
+import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
 
 /** Runs the CLI asynchronously: the sandbox it talks to lives in this very process. */
@@ -124,5 +126,39 @@ describe('meshpeer plan on a sandbox', () => {
     expect(planned).toContain('export:update@cluster-02');
     expect(planned.some((p) => p.startsWith('mesh-gateway:') && p.endsWith('@cluster-01'))).toBe(true);
     await repair();
+  });
+
+  // consul-k8s re-syncs a Synced resource only when it changes (controller-runtime's 10-hour resync,
+  // sandbox/src/controllers/controller-loop.ts), so an entry deleted in Consul stays deleted until
+  // meshpeer, which reads Consul's entry beside the resource, makes the controller sync it again.
+  it('restores an exported-services entry deleted in Consul behind a Synced ExportedServices', {
+    timeout: 120_000,
+  }, async () => {
+    const consul = fx.sandbox.stack('cluster-02').consul;
+    const transport = directTransport(consul.apiUrl, {
+      timeoutMs: 5000,
+      ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
+    });
+    expect((await transport.send('DELETE', '/v1/config/exported-services/default', {})).status).toBe(200);
+    const entry = () =>
+      sandboxConsulClient(fx.sandbox, 'cluster-02').readConfigEntry('exported-services', 'default');
+    expect(await entry()).toBeUndefined();
+    const resource = fx.sandbox.cluster('cluster-02').objects.get({
+      apiVersion: CONSUL_API_VERSION,
+      kind: 'ExportedServices',
+      namespace: 'consul',
+      name: 'default',
+    });
+    expect((resource?.status as { conditions: Array<{ status: string }> }).conditions[0]?.status).toBe(
+      'True',
+    );
+    const planned = await plan();
+    const step = planned.steps.find((s) => s.kind === 'export');
+    expect(step).toMatchObject({ action: 'update', lane: 'cluster-02' });
+    expect(step?.reason).toContain("Consul's exported-services entry lacks 1 of meshpeer's entries");
+    await repair();
+    expect(await entry()).toMatchObject({
+      Services: [{ Name: 'static-server', Consumers: [{ Peer: 'cluster-01' }] }],
+    });
   });
 });

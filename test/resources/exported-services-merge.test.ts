@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  consulEntryExportKeys,
   type ExportedService,
   exportEntryKeys,
+  exportsMissingInConsul,
   mergeExports,
   OWNED_EXPORTS_ANNOTATION,
   ownedExports,
@@ -63,5 +65,33 @@ describe('ExportedServices shared between meshpeer and others', () => {
     expect(ownedExports({ ...o, metadata: bare }, false)).toEqual([]);
     // Objects meshpeer created before it recorded ownership are owned entirely.
     expect(ownedExports({ ...o, metadata: bare }, true)).toEqual(['/a>peer:b', '/c>peer:d']);
+  });
+});
+
+describe("Consul's exported-services entry beside the resource", () => {
+  const entry = {
+    Kind: 'exported-services',
+    Name: 'default',
+    Services: [
+      { Name: 'api', Consumers: [{ Peer: 'east' }, { Partition: '' }] },
+      { Name: 'web', Namespace: 'default', Consumers: [{ SamenessGroup: 'g' }] },
+    ],
+  };
+
+  it('reads its entries as the same service>consumer keys, an empty Partition being the default', () => {
+    expect(consulEntryExportKeys(entry)).toEqual([
+      '/api>partition:default',
+      '/api>peer:east',
+      'default/web>sameness-group:g',
+    ]);
+    expect(consulEntryExportKeys({ Kind: 'exported-services', Name: 'default' })).toEqual([]);
+  });
+
+  it("names meshpeer's entries Consul lacks, the default namespace spelled out or not", () => {
+    const keys = consulEntryExportKeys(entry);
+    expect(exportsMissingInConsul(['/api>peer:east', '/web>sameness-group:g'], keys)).toEqual([]);
+    expect(exportsMissingInConsul(['/api>peer:west', 'default/api>peer:east'], keys)).toEqual([
+      '/api>peer:west',
+    ]);
   });
 });
