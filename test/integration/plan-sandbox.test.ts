@@ -149,9 +149,9 @@ describe('meshpeer plan on a sandbox', () => {
       namespace: 'consul',
       name: 'default',
     });
-    expect((resource?.status as { conditions: Array<{ status: string }> }).conditions[0]?.status).toBe(
-      'True',
-    );
+    const status = resource?.status as { conditions?: Array<{ status: string }> } | undefined;
+    const conditions = status?.conditions ?? [];
+    expect(conditions[0]?.status).toBe('True');
     const planned = await plan();
     const step = planned.steps.find((s) => s.kind === 'export');
     expect(step).toMatchObject({ action: 'update', lane: 'cluster-02' });
