@@ -49,13 +49,34 @@ interface SingletonChange {
   readonly change: FieldChange;
 }
 
+/**
+ * A Mesh as desired and Synced whose setting Consul does not have in effect (its entry edited or
+ * deleted in Consul; consul-k8s re-syncs a resource only when it changes). Known where Consul's
+ * entry is read: an acceptor install peering through mesh gateways, which keeps its own Mesh.
+ */
+function consulMeshDrift(spec: ClusterSpec, observed: ObservedCluster): SingletonChange | undefined {
+  const current = observed.mesh;
+  const inConsul = observed.consul.reachable ? observed.consul.peeringAddresses : undefined;
+  if (current?.synced !== true || inConsul === undefined) return undefined;
+  if (inConsul.throughGateways === spec.peerThroughMeshGateways) return undefined;
+  return {
+    object: meshResource(spec, current.namespace),
+    reason: `Mesh mesh is as desired and Synced, but Consul's mesh entry has peerThroughMeshGateways=${inConsul.throughGateways} (changed in Consul behind consul-k8s, which re-syncs a resource only when it changes)`,
+    change: {
+      path: "Consul mesh entry's Peering.PeerThroughMeshGateways",
+      from: inConsul.throughGateways,
+      to: spec.peerThroughMeshGateways,
+    },
+  };
+}
+
 function meshChange(spec: ClusterSpec, observed: ObservedCluster): SingletonChange | undefined {
   const current = observed.mesh;
   const wrong =
     current === undefined ||
     current.deleting ||
     current.peerThroughMeshGateways !== spec.peerThroughMeshGateways;
-  if (!wrong) return undefined;
+  if (!wrong) return consulMeshDrift(spec, observed);
   return {
     object: meshResource(spec, placeOf(spec, current)),
     reason:

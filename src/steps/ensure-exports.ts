@@ -13,6 +13,7 @@ import {
   ownedExports,
   sameExports,
 } from '../resources/exported-services-merge.ts';
+import { resyncRequest } from './resync-request.ts';
 
 /** What the write did. */
 export type ExportsWrite =
@@ -96,25 +97,18 @@ export async function ensureExports(client: ClusterClient, desired: KubeObject):
   return { kind: 'written', live: written };
 }
 
-/** When meshpeer last asked consul-k8s to sync an ExportedServices again (an ISO time). */
-export const RESYNC_REQUESTED_ANNOTATION = 'meshpeer.dev/resync-requested';
-
-/** Asks again no sooner than this, so a slow controller is not flooded with updates. */
-const RESYNC_EVERY_MS = 10_000;
-
 /**
- * Makes consul-k8s reconcile a Synced ExportedServices again by updating an annotation: its
- * config-entry controllers watch their kinds with no predicate, so any update queues the object
- * (configentry_controller.go), and that is the only prompt short of the 10-hour resync. An update
- * rather than a patch keeps to the verbs meshpeer's RBAC grants. False when asked moments ago.
+ * Asks consul-k8s to sync a Synced ExportedServices again (resyncRequest), with an update rather
+ * than a patch, the verb meshpeer's RBAC grants on it. False when asked moments ago.
  */
-export async function requestResync(client: ClusterClient, live: LiveObject, now: number): Promise<boolean> {
-  const last = Date.parse(live.metadata.annotations?.[RESYNC_REQUESTED_ANNOTATION] ?? '');
-  if (Number.isFinite(last) && now - last < RESYNC_EVERY_MS) return false;
-  const annotations = {
-    ...live.metadata.annotations,
-    [RESYNC_REQUESTED_ANNOTATION]: new Date(now).toISOString(),
-  };
+export async function requestExportsResync(
+  client: ClusterClient,
+  live: LiveObject,
+  now: number,
+): Promise<boolean> {
+  const request = resyncRequest(live, now);
+  if (request === undefined) return false;
+  const annotations = { ...live.metadata.annotations, ...request };
   await replaceLive(client, live, live.metadata.namespace ?? '', annotations, { ...live.spec });
   return true;
 }

@@ -16,8 +16,9 @@ import {
   exportsMissingInConsul,
   ownedExports,
 } from '../resources/exported-services-merge.ts';
-import { ensureExports, requestResync } from './ensure-exports.ts';
+import { ensureExports, requestExportsResync } from './ensure-exports.ts';
 import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.ts';
+import { resyncRequest } from './resync-request.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
@@ -55,11 +56,51 @@ export async function runMeshGateway(step: StepOf<'mesh-gateway'>, ctx: StepCont
     const { live, wrote } = await ensureSingleton(client, object);
     if (live === undefined) return waiting(`waiting for the previous ${object.kind} to be deleted`, 500);
     if (wrote) writes++;
-    const pending = syncState(live, writes > 0);
+    const pending =
+      syncState(live, writes > 0) ??
+      (object.kind === 'Mesh' ? await meshLags(step, ctx, object, live, wrote) : undefined);
     if (pending !== undefined) return pending;
   }
   const names = objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ');
   return writes > 0 ? done(`applied ${names}; synced`) : unchanged(`${names} as desired and synced`);
+}
+
+/**
+ * Waits while Consul's mesh entry lacks the Mesh's peering setting although the resource says
+ * Synced (a stale condition after a write, or the entry changed in Consul behind consul-k8s, which
+ * then needs a prompt: a merge patch of resyncRequest, the verb meshpeer's RBAC grants on Meshes).
+ * Consul honours the setting only in the default partition. Consul unreadable proves nothing.
+ */
+async function meshLags(
+  step: StepOf<'mesh-gateway'>,
+  ctx: StepContext,
+  desired: KubeObject,
+  live: LiveObject,
+  justWritten: boolean,
+): Promise<StepOutcome | undefined> {
+  const wanted = (desired.spec.peering as { peerThroughMeshGateways?: boolean } | undefined)
+    ?.peerThroughMeshGateways;
+  const entry = await ctx
+    .consul(step.lane)
+    .then((c) => c.readConfigEntry('mesh', 'mesh', 'default'))
+    .catch(() => null);
+  if (entry === null || wanted === undefined) return undefined;
+  const peering = entry?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
+  if ((peering?.PeerThroughMeshGateways === true) === wanted) return undefined;
+  const request = justWritten ? undefined : resyncRequest(live, ctx.now());
+  const key = {
+    apiVersion: live.apiVersion,
+    kind: live.kind,
+    namespace: live.metadata.namespace ?? '',
+    name: live.metadata.name,
+  };
+  if (request !== undefined)
+    await ctx.cluster(step.lane).mergePatch(key, { metadata: { annotations: request } });
+  return waiting(
+    `waiting for Consul's mesh entry to have peerThroughMeshGateways=${wanted}${request === undefined ? '' : ' (asked consul-k8s to sync Mesh mesh again)'}`,
+    500,
+    justWritten || request !== undefined,
+  );
 }
 
 /** meshpeer's entries of one ExportedServices, merged with everyone else's; until synced. */
@@ -109,7 +150,7 @@ async function consulLags(
   const missing = exportsMissingInConsul(ownedExports(live, managed), keys);
   if (missing.length === 0) return undefined;
   // A write of the resource already makes the controller reconcile it.
-  const asked = !justWritten && (await requestResync(ctx.cluster(step.lane), live, ctx.now()));
+  const asked = !justWritten && (await requestExportsResync(ctx.cluster(step.lane), live, ctx.now()));
   return waiting(
     `waiting for Consul's exported-services entry ${live.metadata.name} to hold meshpeer's ${missing.length} missing entries${asked ? ' (asked consul-k8s to sync ExportedServices again)' : ''}`,
     500,

@@ -161,4 +161,21 @@ describe('meshpeer plan on a sandbox', () => {
       Services: [{ Name: 'static-server', Consumers: [{ Peer: 'cluster-01' }] }],
     });
   });
+
+  it("restores the acceptor's mesh entry deleted in Consul behind a Synced Mesh", {
+    timeout: 120_000,
+  }, async () => {
+    const consul = fx.sandbox.stack('cluster-01').consul;
+    const transport = directTransport(consul.apiUrl, {
+      timeoutMs: 5000,
+      ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
+    });
+    expect((await transport.send('DELETE', '/v1/config/mesh/mesh', {})).status).toBe(200);
+    const step = (await plan()).steps.find((s) => s.kind === 'mesh-gateway');
+    expect(step).toMatchObject({ action: 'update', lane: 'cluster-01', target: { kind: 'Mesh' } });
+    expect(step?.reason).toContain("Consul's mesh entry has peerThroughMeshGateways=false");
+    await repair();
+    const entry = await sandboxConsulClient(fx.sandbox, 'cluster-01').readConfigEntry('mesh', 'mesh');
+    expect(entry).toMatchObject({ Peering: { PeerThroughMeshGateways: true } });
+  });
 });

@@ -1,0 +1,20 @@
+/**
+ * How meshpeer makes consul-k8s sync a Synced config-entry resource again after its entry changed
+ * in Consul: the config-entry controllers watch their kinds with no predicate, so any update of the
+ * resource queues it (control-plane/controllers/configentries/configentry_controller.go); short of
+ * that, they re-sync every 10 hours (controller-runtime's default SyncPeriod, which consul-k8s keeps).
+ */
+import type { LiveObject } from '../kube/cluster-client.ts';
+
+/** When meshpeer last asked consul-k8s to sync the resource again (an ISO time). */
+export const RESYNC_REQUESTED_ANNOTATION = 'meshpeer.dev/resync-requested';
+
+/** Asks again no sooner than this, so a slow controller is not flooded with updates. */
+const RESYNC_EVERY_MS = 10_000;
+
+/** The annotation to write to ask again, or undefined when meshpeer asked moments ago. */
+export function resyncRequest(live: LiveObject, now: number): Record<string, string> | undefined {
+  const last = Date.parse(live.metadata.annotations?.[RESYNC_REQUESTED_ANNOTATION] ?? '');
+  if (Number.isFinite(last) && now - last < RESYNC_EVERY_MS) return undefined;
+  return { [RESYNC_REQUESTED_ANNOTATION]: new Date(now).toISOString() };
+}
