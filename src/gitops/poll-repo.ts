@@ -19,18 +19,33 @@ export interface PollOutcome {
   readonly error?: string;
 }
 
-/** Polls `repo` once through `source`. */
-export async function pollRepo(deps: SyncDeps, repo: TrackedRepo, source: GitSource): Promise<PollOutcome> {
-  const before = (await deps.revisions.get(repo.target)).seen ?? '';
-  let head: string;
-  try {
-    head = await source.headRevision();
-  } catch (err) {
-    return { result: 'error', error: safeErrorMessage(err) };
+/** Listings of the refs one poll may make when another writer keeps winning the race. */
+const ATTEMPTS = 3;
+
+/**
+ * Polls `repo` once through `source`. Recording the head is a compare-and-set on the seen commit;
+ * when it fails, another poll or a webhook recorded a commit meanwhile, and that may be OLDER than
+ * this head (a scheduled poll that listed the refs before a push and finished after this one), so
+ * the refs are listed again: a listing made after that write is the branch's current head.
+ */
+export async function pollRepo(
+  deps: SyncDeps,
+  repo: TrackedRepo,
+  source: Pick<GitSource, 'headRevision'>,
+): Promise<PollOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const before = (await deps.revisions.get(repo.target)).seen ?? '';
+    let head: string;
+    try {
+      head = await source.headRevision();
+    } catch (err) {
+      return { result: 'error', error: safeErrorMessage(err) };
+    }
+    if (head === before) return { result: 'unchanged', head };
+    if (await deps.revisions.markSeenIf(repo.target, before, head)) {
+      const runId = await requestSync(deps, repo, head, { kind: 'poll' });
+      return { result: 'new-commit', head, runId };
+    }
+    if (attempt === ATTEMPTS) return { result: 'raced', head };
   }
-  if (head === before) return { result: 'unchanged', head };
-  // A webhook may have recorded a newer commit while the refs were listed; then it already won.
-  if (!(await deps.revisions.markSeenIf(repo.target, before, head))) return { result: 'raced', head };
-  const runId = await requestSync(deps, repo, head, { kind: 'poll' });
-  return { result: 'new-commit', head, runId };
 }

@@ -107,6 +107,31 @@ describe('gitops loop pieces', () => {
     expect((await revisions.get(repo.target)).seen).toBe('e'.repeat(40));
   });
 
+  // Seen in CI as a serve e2e test's first poll that never got its run: the scheduled poll at start
+  // listed the refs before the test's push and recorded that older commit while this poll was
+  // listing; this poll's compare-and-set then failed, and it used to give up as if a webhook had won.
+  it('lists the refs again when a slower poll recorded an older commit meanwhile, and requests the head', async () => {
+    const revisions = sync.revisions;
+    const head = fixture.commitAndPush({ 'peerings.yaml': `${VALID}# v3\n` });
+    const older = (await revisions.get(repo.target)).seen ?? '';
+    const real = sources.source(repo.url, repo.branch);
+    let listings = 0;
+    const racing = {
+      async headRevision() {
+        listings++;
+        const listed = await real.headRevision();
+        // The scheduled poll lands its (older) commit while this listing is in flight.
+        if (listings === 1) await revisions.markSeen(repo.target, `${older.slice(0, 39)}0`);
+        return listed;
+      },
+    };
+    const outcome = await pollRepo(sync, repo, racing);
+    expect(outcome).toMatchObject({ result: 'new-commit', head });
+    expect(listings).toBe(2);
+    expect((await revisions.get(repo.target)).seen).toBe(head);
+    expect(await latestRequest(queues.redis, repo.target, prefix)).toMatchObject({ revision: head });
+  });
+
   it('loads a git source for run workers, and refuses repositories that are not configured', async () => {
     const head = await sources.source(repo.url, repo.branch).headRevision();
     const file = await sources.load({
