@@ -17,7 +17,7 @@ import {
 } from './config-entry-kinds.ts';
 import type { ConfigEntry } from './consul-api.ts';
 import { type ControllerContext, consulPartition } from './controller-context.ts';
-import type { ControllerReconciler, NamespacedName, ReconcileResult } from './controller-loop.ts';
+import type { Backoff, ControllerReconciler, NamespacedName, ReconcileResult } from './controller-loop.ts';
 import {
   type ConfigEntrySyncReason,
   hasFinalizer,
@@ -36,10 +36,14 @@ function mismatchError(sourceDatacenter: string): Error {
   );
 }
 
+/** configentry_controller.go's limiter: 200 ms doubling to 5 s, so an entry waiting on another re-syncs soon. */
+export const CONFIG_ENTRY_BACKOFF: Backoff = { baseMs: 200, maxMs: 5000 };
+
 /** The controller of one config-entry kind in one cluster. */
 export class ConfigEntryController implements ControllerReconciler {
   readonly name: string;
   readonly apiVersion = CONSUL_API_VERSION;
+  readonly backoff = CONFIG_ENTRY_BACKOFF;
   readonly kind: ConfigEntryKind;
   private readonly mapping: EntryMapping;
 

@@ -2,7 +2,9 @@
  * A small controller-runtime: a work queue of namespace/name keys fed by an in-process watch of one
  * kind, by watched Secrets mapped to keys, and by a periodic resync; one reconcile at a time per
  * controller (controller-runtime's default MaxConcurrentReconciles), a key is never queued twice,
- * failures are retried with per-key exponential backoff, successes forget the failure count.
+ * failures are retried with the controller's per-key exponential backoff, successes forget the
+ * failure count, and an event queues a key at once even while its retry waits (as workqueue Add).
+ * Simplified: the overall 10 qps bucket of the real rate limiters is left out.
  */
 import { redact } from '../../../src/secrets/redact.ts';
 import type { InProcessKube } from '../kube/in-process-kube.ts';
@@ -28,15 +30,31 @@ export interface ControllerReconciler {
   /** Maps a watched Secret (only those matching `secretSelector`) to the keys it concerns. */
   keysForSecret?(secret: StoredObject): NamespacedName[];
   readonly secretSelector?: string;
+  /** The controller's per-key failure backoff (its workqueue rate limiter); see DEFAULT_BACKOFF. */
+  readonly backoff?: Backoff;
 }
+
+/** A workqueue ItemExponentialFailureRateLimiter: base × 2^(failures-1), at most max. */
+export interface Backoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * controller-runtime's default rate limiter (client-go workqueue DefaultTypedControllerRateLimiter,
+ * 5 ms doubling to 1000 s), which a controller built without WithOptions gets, as consul-k8s's
+ * peering controllers are (connect-inject/controllers/peering/*_controller.go SetupWithManager).
+ * A Consul outage of a few seconds therefore leaves them minutes between retries.
+ */
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 5, maxMs: 1_000_000 };
 
 /** Timing of a controller loop. */
 export interface ControllerLoopOptions {
   /** Every key of the kind is reconciled again this often (default CONTROLLER_RESYNC_MS). */
   resyncMs?: number;
-  /** First retry delay after a failure (default 50 ms), doubled per failure. */
+  /** First retry delay after a failure, doubled per failure (default: the reconciler's backoff). */
   baseBackoffMs?: number;
-  /** Longest retry delay (default 5 s). */
+  /** Longest retry delay (default: the reconciler's backoff). */
   maxBackoffMs?: number;
   log?: (line: string) => void;
 }
@@ -158,8 +176,9 @@ export class ControllerLoop {
     } catch (err) {
       const n = (this.failures.get(k) ?? 0) + 1;
       this.failures.set(k, n);
-      const base = this.options.baseBackoffMs ?? 50;
-      const delay = Math.min(this.options.maxBackoffMs ?? 5000, base * 2 ** (n - 1));
+      const backoff = this.reconciler.backoff ?? DEFAULT_BACKOFF;
+      const base = this.options.baseBackoffMs ?? backoff.baseMs;
+      const delay = Math.min(this.options.maxBackoffMs ?? backoff.maxMs, base * 2 ** (n - 1));
       this.options.log?.(
         redact(
           `${this.reconciler.name}: reconcile ${k} failed (retry in ${delay} ms): ${(err as Error).message}`,
