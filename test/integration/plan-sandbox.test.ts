@@ -27,6 +27,16 @@ function cliPlan(fx: ExampleSandbox): Promise<{ code: number | null; stdout: str
   });
 }
 
+/** Deletes a config entry straight through a sandbox cluster's Consul API, behind consul-k8s. */
+async function deleteInConsul(fx: ExampleSandbox, cluster: string, path: string): Promise<void> {
+  const consul = fx.sandbox.stack(cluster).consul;
+  const transport = directTransport(consul.apiUrl, {
+    timeoutMs: 5000,
+    ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
+  });
+  expect((await transport.send('DELETE', path, {})).status).toBe(200);
+}
+
 describe('meshpeer plan on a sandbox', () => {
   let fx: ExampleSandbox;
   const plan = async () =>
@@ -134,12 +144,7 @@ describe('meshpeer plan on a sandbox', () => {
   it('restores an exported-services entry deleted in Consul behind a Synced ExportedServices', {
     timeout: 120_000,
   }, async () => {
-    const consul = fx.sandbox.stack('cluster-02').consul;
-    const transport = directTransport(consul.apiUrl, {
-      timeoutMs: 5000,
-      ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
-    });
-    expect((await transport.send('DELETE', '/v1/config/exported-services/default', {})).status).toBe(200);
+    await deleteInConsul(fx, 'cluster-02', '/v1/config/exported-services/default');
     const entry = () =>
       sandboxConsulClient(fx.sandbox, 'cluster-02').readConfigEntry('exported-services', 'default');
     expect(await entry()).toBeUndefined();
@@ -165,12 +170,7 @@ describe('meshpeer plan on a sandbox', () => {
   it("restores the acceptor's mesh entry deleted in Consul behind a Synced Mesh", {
     timeout: 120_000,
   }, async () => {
-    const consul = fx.sandbox.stack('cluster-01').consul;
-    const transport = directTransport(consul.apiUrl, {
-      timeoutMs: 5000,
-      ...(consul.apiCaPem !== undefined && { ca: consul.apiCaPem }),
-    });
-    expect((await transport.send('DELETE', '/v1/config/mesh/mesh', {})).status).toBe(200);
+    await deleteInConsul(fx, 'cluster-01', '/v1/config/mesh/mesh');
     const step = (await plan()).steps.find((s) => s.kind === 'mesh-gateway');
     expect(step).toMatchObject({ action: 'update', lane: 'cluster-01', target: { kind: 'Mesh' } });
     expect(step?.reason).toContain("Consul's mesh entry has peerThroughMeshGateways=false");
