@@ -163,7 +163,12 @@ export class ConsulStore {
     for (const listener of [...this.deletionListeners]) listener(id);
   }
 
-  /** The peer sent Terminated: TERMINATED, secrets dropped, imported data cleaned up. */
+  /**
+   * The peer sent Terminated: TERMINATED, imported data cleaned up. Simplified: Consul's
+   * PeeringTerminateByID (peerstream stream_resources.go) only flips the state and the secrets go
+   * at the next PeeringWrite of the inactive peering; dropping them now changes no outcome, since
+   * StreamResources refuses a peering that is not active either way.
+   */
   markTerminated(id: string): void {
     const existing = this.peerings.get(id);
     if (existing === undefined || existing.state === 'DELETING') return;

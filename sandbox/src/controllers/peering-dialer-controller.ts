@@ -7,8 +7,8 @@
  *
  * A dialer-side peering deleted in Consul behind our back is re-established with the Secret's
  * token, which fails like the real thing: its establishment secret was consumed by the first
- * ExchangeSecret (agent/consul/state/peering.go peeringSecretsWriteTxn), and a heard Terminated
- * also dropped the acceptor's secrets (PeeringWrite of a TERMINATED peering). The failed Establish
+ * ExchangeSecret (agent/consul/state/peering.go peeringSecretsWriteTxn), and the acceptor side,
+ * TERMINATED by the dialer's Terminated message, refuses every stream. The failed Establish
  * leaves a PENDING dialer peering (agent/rpc/peering/service.go writes it before the exchange), so
  * later passes do not retry; only a new token copied into the Secret brings it back. See
  * sandbox/test/dialer-side-deleted.test.ts.
