@@ -21,6 +21,7 @@ import {
 } from '../resources/consul-resources.ts';
 import { registerSecret, safeErrorMessage } from '../secrets/redact.ts';
 import { ensureObject, syncedCondition } from './ensure-object.ts';
+import { patchResyncRequest } from './resync-request.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
@@ -59,10 +60,26 @@ async function meshNotInEffect(step: StepOf<'rotate'>, ctx: StepContext): Promis
   if (mesh === null) return undefined;
   const peering = mesh?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
   if (peering?.PeerThroughMeshGateways === true) return undefined;
+  const asked = await promptSyncedMesh(ctx, ctx.spec(step.lane).server ?? step.lane);
   return waiting(
-    `waiting for the Mesh entry's peerThroughMeshGateways to be in effect in Consul before issuing a new token (a token issued now would list the servers' addresses)`,
+    `waiting for the Mesh entry's peerThroughMeshGateways to be in effect in Consul before issuing a new token (a token issued now would list the servers' addresses)${asked ? '; asked consul-k8s to sync Mesh mesh again' : ''}`,
     500,
+    asked,
   );
+}
+
+/**
+ * A Mesh that already asks for peering through mesh gateways and says Synced while Consul lacks
+ * the setting was changed in Consul behind consul-k8s, which re-syncs it only when it changes: one
+ * prompt, else the rotation would wait out its deadline. A Mesh still syncing needs none.
+ */
+async function promptSyncedMesh(ctx: StepContext, lane: string): Promise<boolean> {
+  const client = ctx.cluster(lane);
+  const mesh = (await client.list(CONSUL_API_VERSION, 'Mesh', '')).find((m) => m.metadata.name === 'mesh');
+  const wants = (mesh?.spec?.peering as { peerThroughMeshGateways?: unknown } | undefined)
+    ?.peerThroughMeshGateways;
+  if (mesh === undefined || wants !== true || syncedCondition(mesh).status !== 'True') return false;
+  return patchResyncRequest(client, mesh, ctx.now());
 }
 
 /** Raises `consul.hashicorp.com/peering-version` and waits until the acceptor issued a new token. */

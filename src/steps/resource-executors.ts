@@ -18,7 +18,7 @@ import {
 } from '../resources/exported-services-merge.ts';
 import { ensureExports, requestExportsResync } from './ensure-exports.ts';
 import { ensureObject, ensureSingleton, syncedCondition } from './ensure-object.ts';
-import { resyncRequest } from './resync-request.ts';
+import { patchResyncRequest } from './resync-request.ts';
 import type { StepContext } from './step-context.ts';
 import { done, type StepOutcome, terminal, unchanged, waiting } from './step-outcome.ts';
 
@@ -87,19 +87,11 @@ async function meshLags(
   if (entry === null || wanted === undefined) return undefined;
   const peering = entry?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
   if ((peering?.PeerThroughMeshGateways === true) === wanted) return undefined;
-  const request = justWritten ? undefined : resyncRequest(live, ctx.now());
-  const key = {
-    apiVersion: live.apiVersion,
-    kind: live.kind,
-    namespace: live.metadata.namespace ?? '',
-    name: live.metadata.name,
-  };
-  if (request !== undefined)
-    await ctx.cluster(step.lane).mergePatch(key, { metadata: { annotations: request } });
+  const asked = !justWritten && (await patchResyncRequest(ctx.cluster(step.lane), live, ctx.now()));
   return waiting(
-    `waiting for Consul's mesh entry to have peerThroughMeshGateways=${wanted}${request === undefined ? '' : ' (asked consul-k8s to sync Mesh mesh again)'}`,
+    `waiting for Consul's mesh entry to have peerThroughMeshGateways=${wanted}${asked ? ' (asked consul-k8s to sync Mesh mesh again)' : ''}`,
     500,
-    justWritten || request !== undefined,
+    justWritten || asked,
   );
 }
 

@@ -4,7 +4,7 @@
  * resource queues it (control-plane/controllers/configentries/configentry_controller.go); short of
  * that, they re-sync every 10 hours (controller-runtime's default SyncPeriod, which consul-k8s keeps).
  */
-import type { LiveObject } from '../kube/cluster-client.ts';
+import type { ClusterClient, LiveObject } from '../kube/cluster-client.ts';
 
 /** When meshpeer last asked consul-k8s to sync the resource again (an ISO time). */
 export const RESYNC_REQUESTED_ANNOTATION = 'meshpeer.dev/resync-requested';
@@ -17,4 +17,25 @@ export function resyncRequest(live: LiveObject, now: number): Record<string, str
   const last = Date.parse(live.metadata.annotations?.[RESYNC_REQUESTED_ANNOTATION] ?? '');
   if (Number.isFinite(last) && now - last < RESYNC_EVERY_MS) return undefined;
   return { [RESYNC_REQUESTED_ANNOTATION]: new Date(now).toISOString() };
+}
+
+/**
+ * Asks consul-k8s to sync a Synced singleton (the Mesh) again with a merge patch of the
+ * annotation, the verb meshpeer's RBAC grants on it. False when asked moments ago.
+ */
+export async function patchResyncRequest(
+  client: ClusterClient,
+  live: LiveObject,
+  now: number,
+): Promise<boolean> {
+  const request = resyncRequest(live, now);
+  if (request === undefined) return false;
+  const key = {
+    apiVersion: live.apiVersion,
+    kind: live.kind,
+    namespace: live.metadata.namespace ?? '',
+    name: live.metadata.name,
+  };
+  await client.mergePatch(key, { metadata: { annotations: request } });
+  return true;
 }

@@ -10,6 +10,7 @@ import { planTopology } from '../../src/run/plan-topology.ts';
 import { reconcileRun } from '../../src/run/reconcile-run.ts';
 import { MemoryRunStore } from '../../src/run/run-record.ts';
 import { createStepContext } from '../../src/steps/create-step-context.ts';
+import { runRotate } from '../../src/steps/peering-executors.ts';
 import { sandboxConsulClient } from '../support/sandbox-consul-client.ts';
 import { type ExampleSandbox, shortIntervals, startExampleSandbox, testPolicy } from './sandbox-fixture.ts';
 
@@ -177,5 +178,41 @@ describe('meshpeer plan on a sandbox', () => {
     await repair();
     const entry = await sandboxConsulClient(fx.sandbox, 'cluster-01').readConfigEntry('mesh', 'mesh');
     expect(entry).toMatchObject({ Peering: { PeerThroughMeshGateways: true } });
+  });
+
+  it('a rotation that finds the Mesh setting gone from Consul prompts consul-k8s instead of waiting out its deadline', {
+    timeout: 120_000,
+  }, async () => {
+    await deleteInConsul(fx, 'cluster-01', '/v1/config/mesh/mesh');
+    fx.sandbox.cluster('cluster-02').objects.delete({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'consul',
+      name: 'peering-token-cluster-01-cluster-02',
+    });
+    const rotate = (await plan()).steps.find((s) => s.kind === 'rotate');
+    if (rotate?.kind !== 'rotate') throw new Error('the plan must rotate the used token');
+    const clients = kubeClusterAccess({ overrides: { kubeconfig: fx.kubeconfig } }).clients(
+      fx.topology.clusters,
+    );
+    const ctx = createStepContext(fx.topology.clusters, fx.topology.acls, clients);
+    // The previous test prompted the same Mesh moments ago, so this prompt may wait its 10 s turn.
+    const started = Date.now();
+    const deadline = started + 25_000;
+    let outcome = await runRotate(rotate, ctx);
+    while (outcome.type === 'waiting' && outcome.detail.includes('Mesh entry') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      outcome = await runRotate(rotate, ctx);
+    }
+    const mesh = fx.sandbox.cluster('cluster-01').objects.get({
+      apiVersion: CONSUL_API_VERSION,
+      kind: 'Mesh',
+      namespace: 'consul',
+      name: 'mesh',
+    });
+    const asked = Date.parse(mesh?.metadata.annotations?.['meshpeer.dev/resync-requested'] ?? '');
+    expect(asked).toBeGreaterThanOrEqual(started - 1000);
+    expect(outcome.type === 'waiting' ? outcome.detail : outcome.type).not.toContain('Mesh entry');
+    await repair();
   });
 });
