@@ -22,17 +22,24 @@ function startupSettings(config: ServeConfig, metricsUrl: string | undefined): s
 
 /** Starts the service and runs it until SIGTERM or SIGINT, then closes it. */
 export async function runServe(flags: ServeFlags): Promise<void> {
-  const stopped = stopSignal();
-  const config = serveConfig(flags);
   const logger = createServiceLogger('serve');
   const log = logger.info;
-  if (config.exposureWarning !== undefined) log(config.exposureWarning);
-  const serve = await startServe(config, logger);
+  const stop = stopSignal((signal) => log(`${signal}: closing the server and finishing active jobs…`));
+  let config: ServeConfig;
+  let serve: Awaited<ReturnType<typeof startServe>>;
+  try {
+    config = serveConfig(flags);
+    if (config.exposureWarning !== undefined) log(config.exposureWarning);
+    serve = await startServe(config, logger);
+  } catch (err) {
+    stop.dispose();
+    throw err;
+  }
   const following = config.targets.map((t) => `${t.target} (${t.repo} ${t.branch}:${t.path})`).join(', ');
   log(
     `following ${following} on ${config.provider}, listening on ${serve.url}${config.workers ? '' : ', no workers in this process'}; ${startupSettings(config, serve.metricsUrl)}`,
   );
-  log(`${await stopped}: closing the server and finishing active jobs…`);
+  await stop.stopped;
   await serve.close().catch((e: unknown) => log(`shutdown failed: ${(e as Error).message}`));
   log('stopped');
 }

@@ -10,7 +10,7 @@ import { createHealthServer } from '../server/health-server.ts';
 import { listenOn } from '../server/listen.ts';
 import { checkReadiness } from '../server/readiness.ts';
 import { readClusterOptions } from './read-cluster-options.ts';
-import { stopSignal } from './stop-signal.ts';
+import { type StopSignal, stopSignal } from './stop-signal.ts';
 
 /** The parsed flags of `meshpeer worker`. */
 export interface WorkerFlags {
@@ -60,17 +60,42 @@ async function startHealth(port: number, redisUrl: string, log: (line: string) =
 
 /** Runs the workers until SIGTERM or SIGINT, then lets the active jobs finish. */
 export async function runWorker(flags: WorkerFlags): Promise<void> {
-  const stopped = stopSignal();
+  // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
+  const logger = createServiceLogger('worker');
+  const stop = stopSignal((signal) => logger.info(`${signal}: finishing active jobs…`));
+  let started: Awaited<ReturnType<typeof startAll>>;
+  try {
+    started = await startAll(flags, logger, stop);
+  } catch (err) {
+    stop.dispose();
+    throw err;
+  }
+  if (started.workers !== undefined) logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
+  await stop.stopped;
+  try {
+    await started.workers?.close();
+  } finally {
+    await started.health?.close();
+  }
+  logger.info('stopped');
+}
+
+/** The probe port, then the workers, unless a stop signal came while the port was being opened. */
+async function startAll(
+  flags: WorkerFlags,
+  logger: ReturnType<typeof createServiceLogger>,
+  stop: StopSignal,
+): Promise<{ health?: { close(): Promise<void> }; workers?: { close(): Promise<void> } }> {
   // Empty counts as unset; startWorkers checks that Redis answers before it creates a worker.
   const redisUrl = requireRedisUrl(flags.redisUrl, 'worker needs Redis');
   const healthPort = healthPortOf(flags.healthPort);
   const access = readClusterOptions({ ...flags, timeout: '20s' });
   // Beside `meshpeer serve --no-workers`: the same environment names the repository and token.
   const git = workerGitSourcesFromEnv(process.env);
-  // JSON lines like serve's: run.start and run.end per run, and the worker's own messages.
-  const logger = createServiceLogger('worker');
   // The probe port first: one that cannot be had ends start-up before any job is taken.
   const health = healthPort === undefined ? undefined : await startHealth(healthPort, redisUrl, logger.info);
+  // A pod told to stop while starting must not take jobs its grace period would cut off.
+  if (stop.received()) return { ...(health && { health }) };
   const workers = await startWorkers({
     ...(git !== undefined && { loadSource: createGitSources(git).load }),
     ...(process.env.MESHPEER_QUEUE_PREFIX && { prefix: process.env.MESHPEER_QUEUE_PREFIX }),
@@ -86,9 +111,5 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     await health?.close();
     throw err;
   });
-  logger.info(`processing jobs (pid ${process.pid}); Ctrl-C to stop`);
-  logger.info(`${await stopped}: finishing active jobs…`);
-  await workers.close();
-  await health?.close();
-  logger.info('stopped');
+  return { ...(health && { health }), workers };
 }

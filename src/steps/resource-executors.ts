@@ -37,8 +37,10 @@ export function syncState(live: LiveObject, wrote: boolean): StepOutcome | undef
     );
   }
   if (c.reason === 'MigrationFailedError') {
+    // The message carries both entries as JSON (consul=..., kube=...), and a ProxyDefaults' Config
+    // or extension arguments may hold credentials meshpeer cannot know to redact: never repeat it.
     return terminal(
-      `${what}: ${c.message ?? c.reason} (consul-k8s takes over only an entry equal to the resource: make the entry in Consul match it, or delete the entry so consul-k8s writes it)`,
+      `${what}: migration failed: Kubernetes resource does not match existing Consul config entry (consul-k8s takes over only an entry equal to the resource: compare them with kubectl describe ${live.kind.toLowerCase()} ${live.metadata.name}, then make the entry in Consul match it, or delete the entry so consul-k8s writes it)`,
     );
   }
   const why = c.reason === undefined || c.reason === '' ? '' : `: ${c.reason} ${c.message ?? ''}`.trimEnd();

@@ -15,7 +15,9 @@ const RESYNC_EVERY_MS = 10_000;
 /** The annotation to write to ask again, or undefined when meshpeer asked moments ago. */
 export function resyncRequest(live: LiveObject, now: number): Record<string, string> | undefined {
   const last = Date.parse(live.metadata.annotations?.[RESYNC_REQUESTED_ANNOTATION] ?? '');
-  if (Number.isFinite(last) && now - last < RESYNC_EVERY_MS) return undefined;
+  const since = now - last;
+  // A stamp from the future (another worker's clock ahead) must not silence the prompts until then.
+  if (Number.isFinite(since) && since >= 0 && since < RESYNC_EVERY_MS) return undefined;
   return { [RESYNC_REQUESTED_ANNOTATION]: new Date(now).toISOString() };
 }
 

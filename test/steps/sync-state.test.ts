@@ -50,14 +50,14 @@ describe('syncState', () => {
     });
   });
 
-  it('ends the step when a migration is refused, since retrying cannot make the two entries equal', () => {
-    const outcome = syncState(
-      mesh('False', 'MigrationFailedError', 'migration failed: consul={} kube={}'),
-      true,
-    );
+  it('ends the step when a migration is refused, without repeating either entry', () => {
+    const message = 'migration failed: ...: consul={"Config":{"tracing_api_key":"k-123"}}, kube={}';
+    const outcome = syncState(mesh('False', 'MigrationFailedError', message), true);
     expect(outcome).toMatchObject({ type: 'terminal' });
     expect(outcome?.type === 'terminal' && outcome.reason).toBe(
-      'Mesh mesh: migration failed: consul={} kube={} (consul-k8s takes over only an entry equal to the resource: make the entry in Consul match it, or delete the entry so consul-k8s writes it)',
+      'Mesh mesh: migration failed: Kubernetes resource does not match existing Consul config entry (consul-k8s takes over only an entry equal to the resource: compare them with kubectl describe mesh mesh, then make the entry in Consul match it, or delete the entry so consul-k8s writes it)',
     );
+    // Both entries' JSON stay out: a Config may hold credentials nobody registered for redaction.
+    expect(JSON.stringify(outcome)).not.toContain('k-123');
   });
 });

@@ -93,7 +93,8 @@ export class ConfigEntryController implements ControllerReconciler {
       const text = `migration failed: Kubernetes resource does not match existing Consul config entry: consul=${JSON.stringify(existing)}, kube=${JSON.stringify(desired)}`;
       return this.failed(ref, 'MigrationFailedError', new Error(text));
     }
-    // consul-k8s's syncUnknownWithError: a refused update or migration leaves Synced Unknown, not False.
+    // consul-k8s's syncUnknownWithError: Consul refusing the write of an update or a migration leaves
+    // Synced Unknown; the refusals decided here (ExternallyManaged, MigrationFailed) are False.
     if (!matches || (migrate && !managedHere))
       return this.write(ref, desired, partition, 'updating config entry in consul', 'Unknown');
     const current = this.ctx.objects.get(ref);
