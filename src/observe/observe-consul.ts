@@ -53,11 +53,15 @@ async function exportEntry(
   spec: ClusterSpec,
   client: ConsulClient,
   read: boolean,
-): Promise<{ name: string; keys: string[] } | undefined> {
+): Promise<{ name: string; keys: string[] } | { name: string; unreadable: string } | undefined> {
   if (!read) return undefined;
   const name = exportedServicesName(spec, spec.partition);
-  const entry = await client.readConfigEntry('exported-services', name, spec.partition).catch(() => null);
+  const entry = await client
+    .readConfigEntry('exported-services', name, spec.partition)
+    .catch((err: unknown) => (err instanceof ConsulError && err.status === 403 ? 403 : null));
   if (entry === null) return undefined;
+  // Said in the plan, so an operator knows this check is off rather than passed.
+  if (entry === 403) return { name, unreadable: 'the token lacks mesh:read' };
   return { name, keys: entry === undefined ? [] : consulEntryExportKeys(entry) };
 }
 

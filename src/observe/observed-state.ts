@@ -172,11 +172,13 @@ export type ConsulFacts =
       /** What tokens should list, read where the install accepts peerings through mesh gateways. */
       readonly peeringAddresses?: PeeringAddressFacts;
       /**
-       * The `service>consumer` keys of Consul's own exported-services entry of the install's
-       * partition (empty when there is none); undefined when the install exports nothing or the
-       * entry could not be read.
+       * Consul's own exported-services entry of the install's partition: its `service>consumer`
+       * keys (empty when there is none), or why it could not be read (a token without mesh:read);
+       * undefined when the install exports nothing or Consul answered an error.
        */
-      readonly exportEntry?: { readonly name: string; readonly keys: readonly string[] };
+      readonly exportEntry?:
+        | { readonly name: string; readonly keys: readonly string[] }
+        | { readonly name: string; readonly unreadable: string };
     }
   | { readonly reachable: false; readonly error: string };
 

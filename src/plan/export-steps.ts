@@ -75,6 +75,7 @@ function consulDriftStep(
 ): Step | undefined {
   const inConsul = observed.consul.reachable ? observed.consul.exportEntry : undefined;
   if (current.synced !== true || inConsul === undefined || inConsul.name !== current.name) return undefined;
+  if (!('keys' in inConsul)) return undefined;
   const missing = exportsMissingInConsul(current.owned, inConsul.keys);
   if (missing.length === 0) return undefined;
   return {

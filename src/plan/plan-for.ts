@@ -3,7 +3,7 @@
  * give the same plan and the same hash.
  */
 import { createHash } from 'node:crypto';
-import type { ObservedState } from '../observe/observed-state.ts';
+import type { ObservedCluster, ObservedState } from '../observe/observed-state.ts';
 import type { Topology } from '../topology/index.ts';
 import { blockForCatalog, catalogErrors, catalogFindings, catalogWarnings } from './export-catalog-checks.ts';
 import { exportSteps } from './export-steps.ts';
@@ -80,8 +80,20 @@ function planNotes(ctx: PlanContext): PlanNote[] {
     const observed = ctx.reachable(c.name);
     return observed === undefined
       ? []
-      : installNotes(observed).map((message) => ({ cluster: c.name, message }));
+      : [...installNotes(observed), ...consulEntryNotes(observed)].map((message) => ({
+          cluster: c.name,
+          message,
+        }));
   });
+}
+
+/** A Consul entry meshpeer could not read beside its resource: that check is off, not passed. */
+function consulEntryNotes(observed: ObservedCluster): string[] {
+  const entry = observed.consul.reachable ? observed.consul.exportEntry : undefined;
+  if (entry === undefined || !('unreadable' in entry)) return [];
+  return [
+    `Consul's exported-services entry ${entry.name} could not be read (${entry.unreadable}), so an entry changed in Consul behind consul-k8s goes unnoticed: grant mesh:read to meshpeer's token`,
+  ];
 }
 
 function helmChecks(ctx: PlanContext, steps: readonly Step[]): Step[] {
