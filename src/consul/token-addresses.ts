@@ -104,21 +104,31 @@ export function tokenAddressProblem(
 }
 
 /**
+ * Whether Consul has the mesh entry's Peering.PeerThroughMeshGateways in effect, read in the
+ * default partition, the only one whose mesh entry Consul honours for peering. ACL: mesh:read.
+ */
+export async function meshPeersThroughGateways(client: ConsulClient): Promise<boolean> {
+  const mesh = await client.readConfigEntry('mesh', 'mesh', 'default');
+  return (
+    (mesh?.Peering as { PeerThroughMeshGateways?: unknown } | undefined)?.PeerThroughMeshGateways === true
+  );
+}
+
+/**
  * Reads the facts from the acceptor's Consul, always in the default partition (where Consul reads
  * the Mesh entry and the gateways for every partition's tokens). ACL: mesh:read, and service:read
  * with node:read for the two catalog reads.
  */
 export async function readPeeringAddresses(client: ConsulClient): Promise<PeeringAddressFacts> {
-  const [mesh, gateways, servers] = await Promise.all([
-    client.readConfigEntry('mesh', 'mesh', 'default'),
+  const [throughGateways, gateways, servers] = await Promise.all([
+    meshPeersThroughGateways(client),
     client.catalogService(MESH_GATEWAY_SERVICE, { partition: 'default' }),
     client.catalogService('consul', { partition: 'default' }),
   ]);
-  const peering = mesh?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
   const addresses = (nodes: CatalogServiceNode[], pick: (n: CatalogServiceNode) => string | undefined) =>
     [...new Set(nodes.flatMap((n) => pick(n) ?? []))].sort();
   return {
-    throughGateways: peering?.PeerThroughMeshGateways === true,
+    throughGateways,
     gateways: addresses(
       gateways.filter((n) => (n.ServiceKind ?? '') === 'mesh-gateway'),
       meshGatewayWanAddress,

@@ -47,7 +47,8 @@ async function peeringAddresses(
 /**
  * Consul's exported-services entry of the install's partition, read beside the resource because
  * consul-k8s re-syncs a Synced resource only when it changes: an entry edited in Consul stays so.
- * Unreadable (a token without mesh:read) proves nothing, so it is left out.
+ * A 403 (a token without mesh:read) is kept, for the plan to say the check is off; other errors
+ * prove nothing, so the entry is left out.
  */
 async function exportEntry(
   spec: ClusterSpec,
@@ -82,8 +83,10 @@ export async function observeConsul(
     const peerings = (await client.listPeerings(spec.partition)).map((p) => peeringFacts(p, spec.partition));
     const aclFacts = acl === undefined ? undefined : await observeAcls(client, acl.install, acl);
     const catalog = await observeCatalog(spec, client, catalogNamespaces, aclFacts);
-    const tokenAddresses = await peeringAddresses(client, addresses);
-    const exported = await exportEntry(spec, client, catalogNamespaces.length > 0);
+    const [tokenAddresses, exported] = await Promise.all([
+      peeringAddresses(client, addresses),
+      exportEntry(spec, client, catalogNamespaces.length > 0),
+    ]);
     return {
       reachable: true,
       peerings,

@@ -6,6 +6,7 @@
 
 import {
   describeTokenAddresses,
+  meshPeersThroughGateways,
   type PeeringAddressFacts,
   readPeeringAddresses,
   tokenAddressProblem,
@@ -54,12 +55,8 @@ async function clearTerminated(step: StepOf<'rotate'>, ctx: StepContext): Promis
  */
 async function meshNotInEffect(step: StepOf<'rotate'>, ctx: StepContext): Promise<StepOutcome | undefined> {
   if (!ctx.spec(step.lane).peerThroughMeshGateways) return undefined;
-  const mesh = await (await ctx.consul(step.lane))
-    .readConfigEntry('mesh', 'mesh', 'default')
-    .catch(() => null);
-  if (mesh === null) return undefined;
-  const peering = mesh?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
-  if (peering?.PeerThroughMeshGateways === true) return undefined;
+  const through = await meshPeersThroughGateways(await ctx.consul(step.lane)).catch(() => undefined);
+  if (through !== false) return undefined;
   const asked = await promptSyncedMesh(ctx, ctx.spec(step.lane).server ?? step.lane);
   return waiting(
     `waiting for the Mesh entry's peerThroughMeshGateways to be in effect in Consul before issuing a new token (a token issued now would list the servers' addresses)${asked ? '; asked consul-k8s to sync Mesh mesh again' : ''}`,

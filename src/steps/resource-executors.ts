@@ -3,6 +3,7 @@
  * (Mesh and ProxyDefaults), acceptor (until its token Secret exists), export (until synced and in
  * Consul).
  */
+import { meshPeersThroughGateways } from '../consul/token-addresses.ts';
 import type { LiveObject } from '../kube/cluster-client.ts';
 import type { StepOf } from '../plan/index.ts';
 import {
@@ -82,13 +83,11 @@ async function meshLags(
 ): Promise<StepOutcome | undefined> {
   const wanted = (desired.spec.peering as { peerThroughMeshGateways?: boolean } | undefined)
     ?.peerThroughMeshGateways;
-  const entry = await ctx
+  const through = await ctx
     .consul(step.lane)
-    .then((c) => c.readConfigEntry('mesh', 'mesh', 'default'))
-    .catch(() => null);
-  if (entry === null || wanted === undefined) return undefined;
-  const peering = entry?.Peering as { PeerThroughMeshGateways?: unknown } | undefined;
-  if ((peering?.PeerThroughMeshGateways === true) === wanted) return undefined;
+    .then(meshPeersThroughGateways)
+    .catch(() => undefined);
+  if (through === undefined || wanted === undefined || through === wanted) return undefined;
   const asked = !justWritten && (await patchResyncRequest(ctx.cluster(step.lane), live, ctx.now()));
   return waiting(
     `waiting for Consul's mesh entry to have peerThroughMeshGateways=${wanted}${asked ? ' (asked consul-k8s to sync Mesh mesh again)' : ''}`,

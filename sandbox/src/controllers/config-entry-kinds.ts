@@ -113,7 +113,7 @@ const proxyDefaults: EntryMapping = {
     return {
       Kind: 'proxy-defaults',
       Name: 'global',
-      ...specFields(obj, [...fields, 'config'], ['config']),
+      ...specFields(obj, fields, ['config']),
       ...(Array.isArray(extensions) &&
         extensions.length > 0 && { EnvoyExtensions: extensions.filter(isRecord).map(envoyExtension) }),
       Meta: meta(datacenter),
